@@ -1,0 +1,123 @@
+"""The model catalog (``data/catalog.yaml``): facts as data, validated on load."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError
+
+from monitor import data_path
+
+UNITS: dict[str, float] = {  # native unit -> factor to the base unit (H/s or Sol/s)
+    "PH/s": 1e15,
+    "TH/s": 1e12,
+    "GH/s": 1e9,
+    "MH/s": 1e6,
+    "KH/s": 1e3,
+    "kSol/s": 1e3,
+    "Sol/s": 1.0,
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Variant(_Strict):
+    hashrate: PositiveFloat
+    power_w: PositiveInt | None = None
+
+
+class Example(_Strict):
+    title: str
+    hashrate: PositiveFloat | None = None
+
+
+class Model(_Strict):
+    name: str
+    maker: str
+    algorithm: str
+    unit: Literal["PH/s", "TH/s", "GH/s", "MH/s", "KH/s", "kSol/s", "Sol/s"]
+    cooling: Literal["air", "hydro", "immersion"] = "air"
+    released: Annotated[str, Field(pattern=r"^\d{4}-\d{2}$")] | None = None
+    aliases: list[str] = []
+    variants: Annotated[list[Variant], Field(min_length=1)]
+    examples: list[Example] = []
+
+    def to_ths(self, hashrate: float) -> float | None:
+        """A hashrate in this model's native unit, in TH/s (SHA-256 only)."""
+        if self.algorithm != "SHA-256":
+            return None
+        return hashrate * UNITS[self.unit] / 1e12
+
+    def nearest_variant(self, hashrate: float) -> Variant:
+        return min(self.variants, key=lambda v: abs(v.hashrate - hashrate))
+
+
+class CatalogFile(_Strict):
+    version: Literal[1]
+    models: list[Model]
+
+
+def compact(text: str) -> str:
+    """The matching key of a name or alias: case-folded, only letters, digits and '+'."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"[^0-9a-z+\u0400-\u04ff\u4e00-\u9fff]", "", text)
+
+
+class Catalog:
+    def __init__(self, models: list[Model]) -> None:
+        self.models = models
+        self.by_key: dict[str, Model] = {}
+        problems = []
+        for model in models:
+            for key in self._keys(model):
+                other = self.by_key.get(key)
+                if other is not None and other.name != model.name:
+                    problems.append(f"{key!r} names both {other.name!r} and {model.name!r}")
+                self.by_key[key] = model
+        if problems:
+            raise ValueError("catalog aliases collide: " + "; ".join(problems))
+        # "Antminer S19j Pro" is also sold as plain "S19j Pro": the name without its product
+        # line is a key too, when it is specific (has a digit, 3+ chars) and names one model only
+        derived: dict[str, set[str]] = {}
+        for model in models:
+            short = compact(model.name.split(" ", 1)[-1])
+            if short not in self.by_key and len(short) >= 3 and re.search(r"\d", short):
+                derived.setdefault(short, set()).add(model.name)
+        names = {m.name: m for m in models}
+        for key, owners in derived.items():
+            if len(owners) == 1:
+                self.by_key[key] = names[owners.pop()]
+        self.max_key_len = max((len(k) for k in self.by_key), default=0)
+
+    @staticmethod
+    def _keys(model: Model) -> set[str]:
+        keys = {compact(model.name), *(compact(a) for a in model.aliases)}
+        return {k for k in keys if k}
+
+    def __len__(self) -> int:
+        return len(self.models)
+
+
+def bundled_catalog_path() -> Path:
+    return data_path("catalog.yaml")
+
+
+@lru_cache(maxsize=8)
+def load_catalog(path: Path | None = None) -> Catalog:
+    """Load and validate the catalog; ``ValueError`` says which entry is wrong."""
+    path = path or bundled_catalog_path()
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        parsed = CatalogFile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ValueError(f"{path}: {where}: {first['msg']} ({exc.error_count()} errors)") from None
+    return Catalog(parsed.models)

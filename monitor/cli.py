@@ -1,0 +1,185 @@
+"""The ``asicmon`` command: a thin click layer over the jobs and the store."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from monitor import __version__
+from monitor.config import Config, ConfigError, load_config
+
+EXIT_INVALID_CONFIG = 2
+
+
+class State:
+    def __init__(self, config_path: Path) -> None:
+        self.config_path = config_path
+        self._config: Config | None = None
+
+    def config(self) -> Config:
+        if self._config is None:
+            try:
+                self._config = load_config(self.config_path)
+            except ConfigError as exc:
+                click.echo(f"error: {exc}", err=True)
+                sys.exit(EXIT_INVALID_CONFIG)
+        return self._config
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="config.yaml",
+    show_default=True,
+    envvar="ASICMON_CONFIG",
+    help="Config file (env ASICMON_CONFIG).",
+)
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
+@click.version_option(__version__, prog_name="asicmon")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path, verbose: int) -> None:
+    """asicmon: monitor used crypto-mining hardware prices in $/TH."""
+    level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ctx.obj = State(config_path)
+
+
+@cli.command("check-config")
+@pass_state
+def check_config(state: State) -> None:
+    """Validate the config file; exit 0 if valid, 2 with every error if not."""
+    try:
+        cfg = load_config(state.config_path)
+    except ConfigError as exc:
+        click.echo(f"{exc.path}: {len(exc.errors)} error(s)", err=True)
+        for where, msg in exc.errors:
+            click.echo(f"  {where}: {msg}" if where else f"  {msg}", err=True)
+        sys.exit(EXIT_INVALID_CONFIG)
+    enabled = sum(s.enabled for s in cfg.sources)
+    click.echo(
+        f"{state.config_path}: valid ({len(cfg.sources)} sources, {enabled} enabled; "
+        f"database {cfg.database})"
+    )
+
+
+@cli.command()
+@click.option("--source", "names", multiple=True, help="Only this source (repeatable).")
+@pass_state
+def scrape(state: State, names: tuple[str, ...]) -> None:
+    """Run one collection cycle now over the enabled sources (exit 1 if any failed)."""
+    from monitor.jobs import RunResult, run_cycle
+
+    cfg = state.config()
+    try:
+        selected = [cfg.source(n) for n in names]
+    except KeyError as exc:
+        raise click.BadParameter(str(exc.args[0]), param_hint="--source") from None
+    if not names and not any(s.enabled for s in cfg.sources):
+        click.echo("no enabled sources in config; nothing to do", err=True)
+        return
+
+    def show(r: RunResult) -> None:
+        line = (
+            f"{r.source}: {r.status}, {r.pages} pages, {r.listings} listings "
+            f"({r.new_listings} new), {r.observations} new observations"
+        )
+        click.echo(line + (f" - {r.reason}" if r.reason else ""))
+
+    results = run_cycle(cfg, names=[s.name for s in selected] or None, on_result=show)
+    if any(r.status == "failed" for r in results):
+        sys.exit(1)
+
+
+@cli.command("export")
+@click.option("--what", type=click.Choice(["listings", "observations"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@pass_state
+def export_cmd(state: State, what: str, fmt: str, output: Path) -> None:
+    """Export listings or observations from the database to CSV or Parquet."""
+    from monitor.export import export
+    from monitor.store import Store
+
+    cfg = state.config()
+    with Store(cfg.database) as store:
+        rows = export(store, what, fmt, output)
+    click.echo(f"wrote {rows} {what} to {output}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def status(state: State, as_json: bool) -> None:
+    """Database counts and each source's last run."""
+    from monitor.store import Store
+
+    cfg = state.config()
+    with Store(cfg.database) as store:
+        data = store.summary()
+        data["sources"] = {}
+        for src in cfg.sources:
+            last = store.runs(src.name, limit=1)
+            data["sources"][src.name] = last[0] if last else None
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    click.echo(f"database {cfg.database}")
+    for key in (
+        "listings",
+        "miners",
+        "miners_normalised",
+        "parts",
+        "other",
+        "observations",
+        "runs",
+    ):
+        click.echo(f"  {key}: {data[key]}")
+    for name, run in data["sources"].items():
+        if run is None:
+            click.echo(f"  {name}: never run")
+        else:
+            click.echo(
+                f"  {name}: {run['status']} at {run['started_at']}, {run['listings']} "
+                f"listings" + (f" - {run['reason']}" if run["reason"] else "")
+            )
+
+
+@cli.command("normalise")
+@click.argument("title", required=False)
+@click.option("--jsonl", is_flag=True, help="Read one title per line on stdin; write JSON lines.")
+@pass_state
+def normalise_cmd(state: State, title: str | None, jsonl: bool) -> None:
+    """Normalise a listing title to model, hashrate, power, quantity and condition (JSON)."""
+    from monitor.normalise import normalise
+
+    if jsonl:
+        for line in sys.stdin:
+            click.echo(json.dumps(normalise(line.rstrip("\n")).to_dict(), ensure_ascii=False))
+        return
+    if title is None:
+        raise click.UsageError("give a TITLE, or --jsonl to read titles from stdin")
+    click.echo(json.dumps(normalise(title).to_dict(), ensure_ascii=False))
+
+
+@cli.command()
+@click.option(
+    "--workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="asicmon-demo",
+    show_default=True,
+    help="Folder for the demo database, config and exports.",
+)
+def demo(workdir: Path) -> None:
+    """Offline demo: serve bundled shop snapshots on 127.0.0.1 and run the whole pipeline."""
+    from monitor.demo import run_demo
+
+    run_demo(workdir, echo=click.echo)

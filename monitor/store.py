@@ -1,0 +1,319 @@
+"""SQLite storage through sqlite-utils: the only module that talks SQL.
+
+Tables (created by versioned migrations, recorded in ``_sqlite_migrations``):
+
+- ``runs``: one row per source run, with its counts, status and reason.
+- ``listings``: one row per listing identity (source + the marketplace's id), first/last seen,
+  and the normalised fields of its latest title.
+- ``observations``: append-only price sightings in integer minor units with an ISO currency.
+  A sighting is (listing, UTC day, price, currency): seeing the same price again on the same day
+  adds nothing, so re-running a scrape over the same pages never duplicates an observation.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from monitor.normalise import VERSION as NORMALISER_VERSION
+from monitor.normalise import Normalised
+from scrapers.base import RawListing
+
+migrations = Migrations("asicmon")
+
+# ISO 4217 minor-unit exponents that differ from 2
+_EXPONENTS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "BHD": 3, "KWD": 3, "OMR": 3}
+
+
+def minor_units(amount: Decimal, currency: str) -> int:
+    """``Decimal("1299.99"), "USD"`` -> ``129999``: exact, rounded half-even."""
+    exp = _EXPONENTS.get(currency, 2)
+    return int((amount * (Decimal(10) ** exp)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+
+
+def from_minor(value: int, currency: str) -> Decimal:
+    return Decimal(value).scaleb(-_EXPONENTS.get(currency, 2))
+
+
+def utc_iso(moment: datetime) -> str:
+    """An aware datetime as ``2026-11-25T17:00:00Z``; naive datetimes are refused."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: asicmon stores UTC only")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _major_sql(column: str, currency_column: str) -> str:
+    """SQL for a minor-unit column in major units, by the currency's exponent."""
+    cases = " ".join(f"WHEN '{code}' THEN {10**exp}.0" for code, exp in sorted(_EXPONENTS.items()))
+    return f"({column} / CASE {currency_column} {cases} ELSE 100.0 END)"
+
+
+NORMALISED_COLUMNS: dict[str, type] = {
+    "kind": str,
+    "maker": str,
+    "model": str,
+    "algorithm": str,
+    "hashrate_ths": float,
+    "hashrate": float,
+    "hashrate_unit": str,
+    "power_w": int,
+    "efficiency_j_th": float,
+    "quantity": int,
+    "condition": str,
+    "cooling": str,
+    "confidence": float,
+    "reason": str,
+}
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["runs"].create(
+        {
+            "id": int,
+            "source": str,
+            "kind": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,  # running | ok | suspect | failed
+            "pages": int,
+            "listings": int,
+            "new_listings": int,
+            "observations": int,
+            "errors": int,
+            "reason": str,
+        },
+        pk="id",
+        not_null={"source", "kind", "started_at", "status"},
+        defaults={"pages": 0, "listings": 0, "new_listings": 0, "observations": 0, "errors": 0},
+    )
+    db["runs"].create_index(["source", "started_at"])
+    db["listings"].create(
+        {
+            "key": str,  # "<source>:<listing_id>"
+            "source": str,
+            "listing_id": str,
+            "url": str,
+            "title": str,
+            "available": int,
+            "condition_raw": str,
+            "location": str,
+            "seller": str,
+            "first_seen": str,
+            "last_seen": str,
+            "last_run_id": int,
+            **NORMALISED_COLUMNS,
+            "normaliser_version": int,
+        },
+        pk="key",
+        not_null={"source", "listing_id", "title", "first_seen", "last_seen", "kind"},
+        foreign_keys=[("last_run_id", "runs", "id")],
+    )
+    db["listings"].create_index(["source"])
+    db["listings"].create_index(["model"])
+    db["observations"].create(
+        {
+            "id": int,
+            "listing_key": str,
+            "run_id": int,
+            "observed_at": str,
+            "observed_date": str,
+            "price_minor": int,
+            "currency": str,
+            "available": int,
+        },
+        pk="id",
+        not_null={"listing_key", "observed_at", "observed_date", "price_minor", "currency"},
+        foreign_keys=[("listing_key", "listings", "key"), ("run_id", "runs", "id")],
+    )
+    db["observations"].create_index(
+        ["listing_key", "observed_date", "price_minor", "currency"], unique=True
+    )
+    db["observations"].create_index(["observed_date"])
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    listings: int
+    new_listings: int
+    observations: int
+
+
+class Store:
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = Database(self.path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA busy_timeout=10000")
+        migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def applied_migrations(self) -> list[str]:
+        return [m.name for m in migrations.applied(self.db)]
+
+    # -- runs -------------------------------------------------------------------------------
+    def start_run(self, source: str, kind: str, started_at: datetime) -> int:
+        with self.db.atomic():
+            table = self.db["runs"].insert(
+                {
+                    "source": source,
+                    "kind": kind,
+                    "started_at": utc_iso(started_at),
+                    "status": "running",
+                }
+            )
+        return int(table.last_pk)
+
+    def finish_run(self, run_id: int, finished_at: datetime, **fields: Any) -> None:
+        with self.db.atomic():
+            self.db["runs"].update(run_id, {"finished_at": utc_iso(finished_at), **fields})
+
+    def runs(self, source: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        where, args = ("source = ?", [source]) if source else (None, None)
+        return list(self.db["runs"].rows_where(where, args, order_by="id desc", limit=limit))
+
+    # -- listings and observations ------------------------------------------------------------
+    def save_page(
+        self,
+        run_id: int,
+        source: str,
+        items: Sequence[tuple[RawListing, Normalised]],
+        seen_at: datetime,
+    ) -> Saved:
+        """Upsert the listings of one page and add their new sightings, in one transaction."""
+        now, day = utc_iso(seen_at), utc_iso(seen_at)[:10]
+        new = added = 0
+        conn: sqlite3.Connection = self.db.conn
+        with self.db.atomic():
+            for raw, norm in items:
+                key = f"{source}:{raw.listing_id}"
+                fields = {
+                    "source": source,
+                    "listing_id": raw.listing_id,
+                    "url": raw.url,
+                    "title": raw.title,
+                    "available": None if raw.available is None else int(raw.available),
+                    "condition_raw": raw.condition,
+                    "location": raw.location,
+                    "seller": raw.seller,
+                    "last_seen": now,
+                    "last_run_id": run_id,
+                    **norm.to_dict(),
+                    "normaliser_version": NORMALISER_VERSION,
+                }
+                if raw.quantity and raw.quantity > 1 and norm.quantity == 1:
+                    fields["quantity"] = raw.quantity
+                known = conn.execute(
+                    "SELECT first_seen, last_seen FROM listings WHERE key = ?", [key]
+                ).fetchone()
+                if known is None:
+                    new += 1
+                    cols = ", ".join(["key", "first_seen", *fields])
+                    marks = ", ".join("?" * (len(fields) + 2))
+                    conn.execute(
+                        f"INSERT INTO listings ({cols}) VALUES ({marks})",
+                        [key, now, *fields.values()],
+                    )
+                else:
+                    if now >= known[1]:  # a replay of an older page never overwrites newer facts
+                        sets = ", ".join(f"{c} = ?" for c in fields)
+                        conn.execute(
+                            f"UPDATE listings SET {sets} WHERE key = ?", [*fields.values(), key]
+                        )
+                    if now < known[0]:
+                        conn.execute("UPDATE listings SET first_seen = ? WHERE key = ?", [now, key])
+                if raw.price is None or raw.currency is None:
+                    continue
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO observations (listing_key, run_id, observed_at, "
+                    "observed_date, price_minor, currency, available) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        key,
+                        run_id,
+                        now,
+                        day,
+                        minor_units(raw.price, raw.currency),
+                        raw.currency,
+                        fields["available"],
+                    ],
+                )
+                added += cur.rowcount
+        return Saved(listings=len(items), new_listings=new, observations=added)
+
+    # -- reading ----------------------------------------------------------------------------
+    def count(self, table: str) -> int:
+        return int(self.db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])
+
+    def query(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        return list(self.db.query(sql, list(params)))
+
+    def iter_rows(self, what: str, batch_size: int = 50_000) -> Iterator[list[dict[str, Any]]]:
+        """Rows of an export view in batches, streamed from SQLite."""
+        sql = EXPORT_VIEWS[what]
+        cursor = self.db.execute(sql)
+        columns = [d[0] for d in cursor.description]
+        while batch := cursor.fetchmany(batch_size):
+            yield [dict(zip(columns, row, strict=True)) for row in batch]
+
+    def export_columns(self, what: str) -> list[str]:
+        cursor = self.db.execute(f"SELECT * FROM ({EXPORT_VIEWS[what]}) LIMIT 0")
+        return [d[0] for d in cursor.description]
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for ``status`` and the demo: per source and overall."""
+        row = self.db.execute(
+            "SELECT count(*), sum(kind = 'miner'), sum(kind = 'miner' AND model IS NOT NULL "
+            "AND hashrate IS NOT NULL), sum(kind = 'part'), sum(kind = 'other') FROM listings"
+        ).fetchone()
+        return {
+            "listings": row[0],
+            "miners": row[1] or 0,
+            "miners_normalised": row[2] or 0,
+            "parts": row[3] or 0,
+            "other": row[4] or 0,
+            "observations": self.count("observations"),
+            "runs": self.count("runs"),
+        }
+
+
+EXPORT_VIEWS: dict[str, str] = {
+    "listings": """
+        SELECT l.key, l.source, l.listing_id, l.url, l.title, l.available, l.first_seen,
+               l.last_seen, l.kind, l.maker, l.model, l.algorithm, l.hashrate_ths, l.hashrate,
+               l.hashrate_unit, l.power_w, l.efficiency_j_th, l.quantity, l.condition, l.cooling,
+               l.confidence, l.reason,
+               o.price_minor AS last_price_minor, o.currency AS last_currency,
+               o.observed_at AS last_observed_at
+        FROM listings l
+        LEFT JOIN observations o ON o.id = (
+            SELECT id FROM observations WHERE listing_key = l.key
+            ORDER BY observed_at DESC, id DESC LIMIT 1)
+        ORDER BY l.key""",
+    "observations": """
+        SELECT o.id, o.listing_key, l.source, o.run_id, o.observed_at, o.observed_date,
+               o.price_minor, o.currency, o.available, l.kind, l.model, l.hashrate_ths,
+               l.quantity,
+               CASE WHEN l.kind = 'miner' AND l.hashrate_ths > 0 THEN
+                   round(MAJOR / coalesce(l.quantity, 1) / l.hashrate_ths, 4)
+               END AS price_per_th
+        FROM observations o JOIN listings l ON l.key = o.listing_key
+        ORDER BY o.id""".replace("MAJOR", _major_sql("o.price_minor", "o.currency")),
+}

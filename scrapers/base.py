@@ -1,0 +1,122 @@
+"""The contract between fetching (in ``monitor``) and parsing (here).
+
+A scraper receives the text of one fetched page and its URL and returns a :class:`Page`: the
+listings found and the URL of the next page, if any. It never fetches.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar
+from urllib.parse import urljoin
+
+
+class ParseError(ValueError):
+    """The page is not what the scraper expects (wrong format, bot wall, broken markup)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawListing:
+    """One offer as the marketplace shows it: parsed, not normalised, not converted."""
+
+    listing_id: str
+    url: str
+    title: str
+    price: Decimal | None
+    currency: str | None
+    available: bool | None = None
+    condition: str | None = None
+    location: str | None = None
+    quantity: int | None = None
+    seller: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    listings: list[RawListing]
+    next_url: str | None = None
+
+
+class Source:
+    """Base class of every scraper kind.
+
+    Subclasses set ``kind`` and implement :meth:`start_urls` and :meth:`parse`. ``options`` are the
+    kind-specific keys of the source's entry in ``config.yaml`` (already validated there).
+    """
+
+    kind: ClassVar[str]
+    registry: ClassVar[dict[str, type[Source]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "kind" not in vars(cls):
+            return  # shared helper bases stay unregistered
+        if cls.kind in Source.registry:
+            raise ValueError(f"duplicate source kind {cls.kind!r}")
+        Source.registry[cls.kind] = cls
+
+    def __init__(self, url: str, options: dict[str, Any] | None = None) -> None:
+        self.url = url
+        self.options = dict(options or {})
+
+    def start_urls(self) -> list[str]:
+        return [self.url]
+
+    def parse(self, text: str, url: str) -> Page:
+        raise NotImplementedError
+
+
+_MONEY_RE = re.compile(r"(?P<num>\d[\d,. ]*)")
+_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "₽": "RUB", "C$": "CAD", "A$": "AUD"}
+
+
+def parse_decimal(text: str | int | float | None) -> Decimal | None:
+    """``"1,299.00"`` -> ``Decimal("1299.00")``; ``None`` for empty or non-numeric text."""
+    if text is None:
+        return None
+    if isinstance(text, int):
+        return Decimal(text)
+    if isinstance(text, float):
+        return Decimal(str(text))
+    match = _MONEY_RE.search(text)
+    if not match:
+        return None
+    num = match.group("num").replace(" ", "").rstrip(".,")
+    if "," in num and "." in num:
+        # the right-most separator is the decimal point: "1.299,00" or "1,299.00"
+        if num.rfind(",") > num.rfind("."):
+            num = num.replace(".", "").replace(",", ".")
+        else:
+            num = num.replace(",", "")
+    elif "," in num:
+        head, _, tail = num.rpartition(",")
+        num = num.replace(",", "") if len(tail) == 3 else f"{head.replace(',', '')}.{tail}"
+    try:
+        return Decimal(num)
+    except InvalidOperation:
+        return None
+
+
+def parse_money(
+    text: str, default_currency: str | None = None
+) -> tuple[Decimal | None, str | None]:
+    """``"US $1,299.00"`` -> ``(Decimal("1299.00"), "USD")``."""
+    currency = default_currency
+    upper = text.upper()
+    for code in ("USD", "EUR", "GBP", "CNY", "RUB", "CAD", "AUD", "SEK", "HKD", "JPY"):
+        if code in upper:
+            currency = code
+            break
+    else:
+        for symbol in sorted(_SYMBOLS, key=len, reverse=True):
+            if symbol in text:
+                currency = _SYMBOLS[symbol]
+                break
+    return parse_decimal(text), currency
+
+
+def absolute(base: str, href: str) -> str:
+    return urljoin(base, href)

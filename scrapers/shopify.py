@@ -1,0 +1,102 @@
+"""Any Shopify shop, through the public storefront catalog ``/products.json``.
+
+Shopify serves ``{shop}/products.json?limit=N&page=P`` (N at most 250) without a key. Each product
+has one or more variants; a variant is what a buyer orders (often a hashrate bin or a condition),
+so each variant is one listing. Prices are decimal strings in the shop's currency, which the JSON
+does not state: it comes from the source's ``currency`` option.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+from scrapers.base import Page, ParseError, RawListing, Source, parse_decimal
+
+_CONDITIONS = ("new", "used", "refurbished", "refurb", "pre-owned", "for parts")
+
+
+class Shopify(Source):
+    kind = "shopify"
+
+    @property
+    def page_size(self) -> int:
+        return int(self.options.get("page_size", 250))
+
+    @property
+    def currency(self) -> str:
+        return str(self.options.get("currency", "USD")).upper()
+
+    def start_urls(self) -> list[str]:
+        return [self._page_url(1)]
+
+    def _page_url(self, page: int) -> str:
+        base = self.url.rstrip("/")
+        return f"{base}/products.json?{urlencode({'limit': self.page_size, 'page': page})}"
+
+    def parse(self, text: str, url: str) -> Page:
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            if text.lstrip()[:1] == "<":
+                title = re.search(r"<title[^>]*>(.*?)</title>", text, re.I | re.S)
+                name = " ".join(title.group(1).split())[:80] if title else "no title"
+                raise ParseError(
+                    f"expected Shopify products.json, got an HTML page ({name!r}): the shop may "
+                    "be password-protected, behind a bot wall, or not a Shopify shop"
+                ) from None
+            raise ParseError(f"not a Shopify products.json (invalid JSON: {exc.msg})") from None
+        if not isinstance(doc, dict) or not isinstance(doc.get("products"), list):
+            raise ParseError("not a Shopify products.json (no 'products' list)")
+        shop = self.url.rstrip("/")
+        listings = [
+            listing
+            for product in doc["products"]
+            if isinstance(product, dict)
+            for listing in self._listings(product, shop)
+        ]
+        return Page(listings, self._next_url(url, len(doc["products"])))
+
+    def _listings(self, product: dict[str, Any], shop: str) -> list[RawListing]:
+        title = " ".join(str(product.get("title") or "").split())
+        handle = product.get("handle") or ""
+        tags = product.get("tags") or []
+        if isinstance(tags, str):  # older shops send "a, b, c"
+            tags = [t.strip() for t in tags.split(",")]
+        condition = next((t for t in tags if str(t).strip().lower() in _CONDITIONS), None)
+        out = []
+        for variant in product.get("variants") or []:
+            if not isinstance(variant, dict) or variant.get("id") is None:
+                continue
+            vtitle = " ".join(str(variant.get("title") or "").split())
+            full = title if vtitle in ("", "Default Title") else f"{title} - {vtitle}"
+            price = parse_decimal(variant.get("price"))
+            if price is not None and price <= Decimal(0):  # 0.00 means "call for price"
+                price = None
+            extra = {k: str(product[k]) for k in ("vendor", "product_type") if product.get(k)}
+            out.append(
+                RawListing(
+                    listing_id=str(variant["id"]),
+                    url=f"{shop}/products/{handle}?variant={variant['id']}",
+                    title=full,
+                    price=price,
+                    currency=self.currency if price is not None else None,
+                    available=variant.get("available"),
+                    condition=str(condition) if condition else None,
+                    extra=extra,
+                )
+            )
+        return out
+
+    def _next_url(self, url: str, count: int) -> str | None:
+        """Shopify pages by ``page=``; a short page is the last one."""
+        parts = urlsplit(url)
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        limit = int(query.get("limit", self.page_size))
+        if count == 0 or count < limit:
+            return None
+        query["page"] = str(int(query.get("page", "1")) + 1)
+        return urlunsplit(parts._replace(query=urlencode(query)))

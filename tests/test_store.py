@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from monitor.normalise import Normalised
+from monitor.store import Store, from_minor, minor_units, utc_iso
+from scrapers.base import RawListing
+
+T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+def listing(i: int, price: str | None = "1000.00", currency: str = "USD") -> RawListing:
+    return RawListing(
+        listing_id=str(i),
+        url=f"https://shop.example.com/products/x?variant={i}",
+        title=f"Antminer S19j Pro 104T #{i}",
+        price=None if price is None else Decimal(price),
+        currency=currency if price is not None else None,
+        available=True,
+    )
+
+
+MINER = Normalised(
+    kind="miner",
+    model="Antminer S19j Pro",
+    hashrate_ths=104.0,
+    hashrate=104.0,
+    hashrate_unit="TH/s",
+    quantity=1,
+    confidence=0.9,
+)
+
+
+def test_migrations_on_empty_db(tmp_path: Path) -> None:
+    with Store(tmp_path / "new.db") as store:
+        assert store.applied_migrations() == ["m001_initial"]
+        assert {"runs", "listings", "observations"} <= set(store.db.table_names())
+
+
+def test_migrations_on_existing_db_keep_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with Store(path) as store:
+        run = store.start_run("shop", "shopify", T0)
+        store.save_page(run, "shop", [(listing(1), MINER)], T0)
+    with Store(path) as store:  # reopening applies nothing twice and loses nothing
+        assert store.applied_migrations() == ["m001_initial"]
+        assert store.count("observations") == 1
+    raw = sqlite3.connect(path)
+    applied = raw.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
+    raw.close()
+    assert applied == 1
+
+
+def test_money_is_integer_minor_units() -> None:
+    assert minor_units(Decimal("1299.99"), "USD") == 129999
+    assert minor_units(Decimal("0.005"), "USD") == 0  # half-even
+    assert minor_units(Decimal("150000"), "JPY") == 150000
+    assert from_minor(129999, "USD") == Decimal("1299.99")
+
+
+def test_timestamps_are_utc_only() -> None:
+    assert utc_iso(datetime(2026, 1, 1, 5, tzinfo=UTC)) == "2026-01-01T05:00:00Z"
+    with pytest.raises(ValueError, match="naive"):
+        utc_iso(datetime(2026, 1, 1))  # noqa: DTZ001
+
+
+def test_same_sighting_is_not_duplicated(tmp_path: Path) -> None:
+    with Store(tmp_path / "db.sqlite") as store:
+        run = store.start_run("shop", "shopify", T0)
+        first = store.save_page(run, "shop", [(listing(1), MINER), (listing(2), MINER)], T0)
+        again = store.save_page(
+            run, "shop", [(listing(1), MINER), (listing(2), MINER)], T0 + timedelta(hours=3)
+        )
+        assert (first.new_listings, first.observations) == (2, 2)
+        assert (again.new_listings, again.observations) == (0, 0)
+        # a new price the same day, and the same price on a later day, are new sightings
+        changed = store.save_page(run, "shop", [(listing(1, "900.00"), MINER)], T0)
+        later = store.save_page(run, "shop", [(listing(2), MINER)], T0 + timedelta(days=1))
+        assert changed.observations == 1
+        assert later.observations == 1
+        assert store.count("observations") == 4
+        row = store.query("SELECT first_seen, last_seen FROM listings WHERE key = 'shop:2'")[0]
+        assert row == {"first_seen": "2026-11-01T12:00:00Z", "last_seen": "2026-11-02T12:00:00Z"}
+
+
+def test_listing_without_price_is_kept_without_observation(tmp_path: Path) -> None:
+    with Store(tmp_path / "db.sqlite") as store:
+        run = store.start_run("shop", "shopify", T0)
+        saved = store.save_page(run, "shop", [(listing(1, price=None), MINER)], T0)
+        assert (saved.listings, saved.observations) == (1, 0)
+        assert store.count("listings") == 1
+
+
+def test_replaying_older_page_does_not_overwrite_newer_facts(tmp_path: Path) -> None:
+    with Store(tmp_path / "db.sqlite") as store:
+        run = store.start_run("shop", "shopify", T0)
+        newer = RawListing("1", "https://x/1", "new title", Decimal(1), "USD")
+        older = RawListing("1", "https://x/1", "old title", Decimal(2), "USD")
+        store.save_page(run, "shop", [(newer, MINER)], T0 + timedelta(days=7))
+        store.save_page(run, "shop", [(older, MINER)], T0)
+        row = store.query("SELECT title, first_seen FROM listings")[0]
+        assert row == {"title": "new title", "first_seen": "2026-11-01T12:00:00Z"}
