@@ -59,9 +59,7 @@ _QUANTITY = [
     re.compile(r"(?<![a-z0-9])x\s*(\d{1,4})\b"),
     re.compile(r"\b(\d{1,4})\s*-?\s*pack\b"),
 ]
-_PER_UNIT = re.compile(
-    r"\b(?:per\s+(?:unit|piece|machine|miner)|each)\b|/\s*(?:unit|pc|piece)\b"
-)
+_PER_UNIT = re.compile(r"\b(?:per\s+(?:unit|piece|machine|miner)|each)\b|/\s*(?:unit|pc|piece)\b")
 _CONDITIONS = [
     (
         "for_parts",
