@@ -74,6 +74,19 @@ def run_source(
     except Exception as exc:  # a scraper bug must not stop other sources; record it
         log.exception("source %s crashed", src.name)
         status, reason = "failed", f"{type(exc).__name__}: {exc}"
+    except BaseException:  # Ctrl-C or shutdown: committed pages stay, the run says so
+        store.finish_run(
+            run_id,
+            clock(),
+            status="failed",
+            reason="interrupted",
+            pages=pages,
+            listings=listings,
+            new_listings=new,
+            observations=observations,
+            errors=1,
+        )
+        raise
     if status == "ok" and listings < src.min_listings:
         status, reason = (
             "suspect",

@@ -137,3 +137,61 @@ def test_scrape_single_source_and_unknown_source(tmp_path: Path, site: LocalSite
     bad = runner.invoke(cli, ["--config", str(path), "scrape", "--source", "nope"])
     assert bad.exit_code == 2
     assert "no source named 'nope'" in bad.output
+
+
+def test_export_and_status_commands(tmp_path: Path, site: LocalSite) -> None:
+    shop(site, "/good")
+    path = config(tmp_path, site)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--config", str(path), "scrape"]).exit_code == 0
+    out = tmp_path / "obs.parquet"
+    result = runner.invoke(
+        cli,
+        [
+            "--config",
+            str(path),
+            "export",
+            "--what",
+            "observations",
+            "--format",
+            "parquet",
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "wrote 3 observations" in result.output
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(out).to_pylist()
+    s19 = next(r for r in table if r["model"] == "Antminer S19j Pro")
+    assert s19["price_minor"] == 45000
+    assert s19["price_per_th"] == round(450 / 104, 4)
+    csv_out = tmp_path / "listings.csv"
+    result = runner.invoke(
+        cli,
+        [
+            "--config",
+            str(path),
+            "export",
+            "--what",
+            "listings",
+            "--format",
+            "csv",
+            "-o",
+            str(csv_out),
+        ],
+    )
+    assert result.exit_code == 0
+    assert csv_out.read_text(encoding="utf-8").count("\n") == 4  # header + 3 listings
+    status = runner.invoke(cli, ["--config", str(path), "status", "--json"])
+    data = json.loads(status.output)
+    assert data["listings"] == 3
+    assert data["observations"] == 3
+    assert data["sources"]["good"]["status"] == "ok"
+
+
+def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--config", str(tmp_path / "nope.yaml"), "status"])
+    assert result.exit_code == 2
+    assert "file not found" in result.output
