@@ -71,35 +71,33 @@ def compact(text: str) -> str:
 
 
 class Catalog:
+    """Models by matching key. Names and aliases must be unique; a short key derived from a
+    name ("S19j Pro" from "Antminer S19j Pro") may name several models ("KS3": Antminer and
+    IceRiver), and the normaliser then decides by maker words and hashrate."""
+
     def __init__(self, models: list[Model]) -> None:
         self.models = models
-        self.by_key: dict[str, Model] = {}
+        explicit: dict[str, Model] = {}
         problems = []
         for model in models:
-            for key in self._keys(model):
-                other = self.by_key.get(key)
+            keys = {compact(model.name), *(compact(a) for a in model.aliases)} - {""}
+            for key in keys:
+                other = explicit.get(key)
                 if other is not None and other.name != model.name:
                     problems.append(f"{key!r} names both {other.name!r} and {model.name!r}")
-                self.by_key[key] = model
+                explicit[key] = model
         if problems:
             raise ValueError("catalog aliases collide: " + "; ".join(problems))
-        # "Antminer S19j Pro" is also sold as plain "S19j Pro": the name without its product
-        # line is a key too, when it is specific (has a digit, 3+ chars) and names one model only
-        derived: dict[str, set[str]] = {}
+        self.by_key: dict[str, tuple[Model, ...]] = {k: (m,) for k, m in explicit.items()}
+        derived: dict[str, list[Model]] = {}
         for model in models:
             short = compact(model.name.split(" ", 1)[-1])
-            if short not in self.by_key and len(short) >= 3 and re.search(r"\d", short):
-                derived.setdefault(short, set()).add(model.name)
-        names = {m.name: m for m in models}
+            if short not in explicit and len(short) >= 2 and re.search(r"\d", short):
+                derived.setdefault(short, []).append(model)
         for key, owners in derived.items():
-            if len(owners) == 1:
-                self.by_key[key] = names[owners.pop()]
-        self.max_key_len = max((len(k) for k in self.by_key), default=0)
-
-    @staticmethod
-    def _keys(model: Model) -> set[str]:
-        keys = {compact(model.name), *(compact(a) for a in model.aliases)}
-        return {k for k in keys if k}
+            self.by_key[key] = tuple(owners)
+        self.prefixes = frozenset(k[:i] for k in self.by_key for i in range(1, len(k) + 1))
+        self.makers = {compact(m.maker): m.maker for m in models}
 
     def __len__(self) -> int:
         return len(self.models)

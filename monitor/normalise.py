@@ -1,79 +1,85 @@
 """Listing title -> model, hashrate, power, quantity, condition; or why it is not a miner.
 
-Rules, in order: translate common non-English words, decide whether the title sells a part or a
-non-hardware product, find the catalog model by the longest alias made of adjacent tokens, read
-hashrate / power / efficiency tokens, pick the catalog variant nearest the hashrate read, then
-quantity and condition. Every result carries a ``confidence`` and, when not a clean match, a
-``reason``, so unmatched titles can be stored and reviewed rather than dropped.
+Steps: fold case and width, translate the lexicon's non-English words, decide whether the
+title's subject is a part or a non-hardware item (a part word that the title only mentions, as in
+"with PSU" or "dead hashboard", does not count), find the catalog model by the longest key made of
+adjacent tokens, read the number+unit tokens (hashrate, power, J/TH), pick the hashrate nearest a
+catalog bin, then quantity and condition. Every result has a ``confidence`` and, unless it is a
+clean match, a ``reason``, so unmatched titles are stored and reviewed rather than dropped.
+The words are data (``data/lexicon.yaml``); the models are data (``data/catalog.yaml``).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from monitor.catalog import UNITS, Catalog, Model, load_catalog
+from monitor.lexicon import CONDITION_VALUE, Lexicon, load_lexicon
 
-VERSION = 1
+VERSION = 2
 
-_TRANSLATE = [  # (pattern, replacement), applied to the case-folded title
-    (r"蚂蚁矿机|蚂蚁", " antminer "),
-    (r"神马矿机|神马", " whatsminer "),
-    (r"阿瓦隆", " avalon "),
-    (r"二手", " used "),
-    (r"全新", " new "),
-    (r"б/у|б\.у\.|\bбу\b", " used "),
-    (r"новы[йе]", " new "),
-    (r"\bwhatminer\b", " whatsminer "),
-    (r"\bplus\b", "+"),
-]
-_INCLUDED = re.compile(
-    r"\b(?:with|w/|w|incl\.?|including|includes|and|plus|\+|no|without|w/o)\s*"
-    r"(?:original\s+|bitmain\s+|new\s+|a\s+)?"
-    r"(?:psu|power\s*suppl(?:y|ies)|apw\s*[\w+]*|fans?|cables?|power\s*cords?)"
-    r"(?:\s+power\s*supply|\s+psu)?"
+# A number with a unit: hashrate (p/t/g/m/k [h][/s], sol), power (w, kw) or efficiency (j/t).
+_MEASURE = re.compile(
+    r"(?<![a-z0-9.,])(\d+(?:[.,]\d+)?)\s*"
+    r"(?:(?P<eff>[jw]\s*/\s*t(?:h)?(?:/s)?|j(?:/th)?)|"
+    r"(?P<kw>kw)|(?P<w>w|watts?)|"
+    r"(?P<sol>k?sol(?:/s)?)|"
+    r"(?P<hash>[ptgmk])(?:h(?:/s|s)?|/s)?)"
+    r"(?![a-z0-9])"
 )
-_PART = re.compile(
-    r"\b(?:psu|power\s*suppl(?:y|ies)|apw\s*\d+[\w+]*|hash\s*boards?|control\s*boards?|"
-    r"controller\s*boards?|data\s*cables?|fans?|chips?|asic\s+chips|enclosures?|cases?|"
-    r"shrouds?|water\s*blocks?|heat\s*sinks?|motherboards?|power\s*cords?|radiators?)\b"
-)
-_OTHER = re.compile(
-    r"\b(?:hosting|cloud\s*mining|mining\s*contracts?|contracts?|colocation|hashrate\s*rental|"
-    r"rental|subscription|course|ebook|t-?shirt|sticker)\b"
-)
-_EFFICIENCY = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:j|w)\s*/\s*t(?:h)?(?:/s)?\b")
-_POWER = re.compile(r"(?<![\w.])(\d{3,5}(?:\.\d+)?)\s*(?:w|watts?)(?![a-z0-9])")
-_HASHRATE = re.compile(
-    r"(?<![a-z0-9.])(\d+(?:[.,]\d+)?)\s*(p|t|g|m|k)(?:h(?:/s|s)?|/s)?(?![a-z0-9])"
-)
+_MULTIPLIER = {"p": 1e15, "t": 1e12, "g": 1e9, "m": 1e6, "k": 1e3}
 _GLUED = re.compile(r"([a-z+])(\d+(?:\.\d+)?(?:th|t|gh|g|ph|mh)(?:/s)?)(?![a-z0-9])")
 _TOKEN = re.compile(r"[0-9a-z\u0400-\u04ff\u4e00-\u9fff]+\+*|\++")
-_UNIT_OF = {"p": "PH/s", "t": "TH/s", "g": "GH/s", "m": "MH/s", "k": "KH/s"}
-_QUANTITY = [
-    re.compile(r"\b(?:lot|bundle|pallet|set|batch)\s+of\s+(\d{1,4})\b"),
-    re.compile(r"\b(\d{1,4})\s*(?:x|pcs|pieces|units|unit|шт|台)(?![a-z0-9])"),
-    re.compile(r"(?<![a-z0-9])x\s*(\d{1,4})\b"),
-    re.compile(r"\b(\d{1,4})\s*-?\s*pack\b"),
-]
-_PER_UNIT = re.compile(r"\b(?:per\s+(?:unit|piece|machine|miner)|each)\b|/\s*(?:unit|pc|piece)\b")
-_CONDITIONS = [
-    (
-        "for_parts",
-        r"for\s+parts|parts\s+only|not\s+working|non[- ]working|as[- ]is|faulty|"
-        r"broken|defective|dead|for\s+repair|not\s+hashing|не\s*рабоч",
-    ),
-    ("refurbished", r"refurb\w*|renewed|reconditioned"),
-    ("used", r"used|pre-?owned|second[- ]hand|2nd\s+hand|like\s+new"),
-    ("new", r"nib|new\s+in\s+box|brand\s+new|sealed|new"),
-]
+_NUMBER_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+    "twenty": 20,
+    "dozen": 12,
+}
+# Quantity cues. Patterns lead with literal words: Python's re scans for those quickly.
+_QUANTITY_CUE = re.compile(
+    r"(?:lot|bundle|pallet|set|batch|pack|qty|quantity)\s*(?:of|x|:|\()?\s*(?P<lot>\d{1,5})\b"
+    r"|x\s*(?P<x>\d{1,5})(?![\d.,a-z-])"
+    r"|(?P<word>pcs|pieces|units|unit|pack|miners|machines|sets|pc|x)(?![a-z0-9])"
+)
+_CODE = re.compile(r"\s*([a-z]+)\d")
+_DIGITS_BEFORE = re.compile(r"(?:^|[^a-z0-9.,])(\d{1,5})\s*-?\s*$")
+_LEADING = re.compile(r"^\W*\(\s*(\d{1,5})\s*\)")
+_STOCK_BEFORE = re.compile(  # order terms, stock counts and capacities are not lots
+    r"(?:moq|min(?:imum)?\.?\s*(?:order)?(?:\s*qty)?|stock|available|availability|"
+    r"for|holds?|fits?|up\s+to|capacity)\W{0,3}$"
+)
+_STOCK_AFTER = re.compile(
+    r"\s*(?:units?|pcs|pieces|machines|miners)?\s*(?:available|avail|in\s+stock|left|"
+    r"on\s+hand|ready|moq|min)"
+)
+_WORD_QUANTITY = re.compile(
+    r"\b(?:(?:lot|bundle|pallet|set|pack)\s+of\s+|^\W*)"
+    r"(two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|dozen)\b"
+    r"|\b(two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\s+(?:\w+\s+)?"
+    r"(?:miners|machines|units)\b|\b(pair)\s+of\b"
+)
+_WORD_GATE = re.compile("two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|dozen|pair")
+_PER_UNIT = re.compile(  # literal-led: Python's re finds these fast
+    r"(?:per\s+(?:unit|piece|machine|miner|pc|board)|each|ea|a\s+piece|"
+    r"/\s*(?:unit|pc|piece|ea|board|each))(?![a-z])"
+)
 
 
-@dataclass(frozen=True, slots=True)
-class Normalised:
+class Normalised(NamedTuple):
+    """The normaliser's answer for one title (immutable; a tuple, so cheap to make)."""
+
     kind: str  # miner | part | other
     maker: str | None = None
     model: str | None = None
@@ -90,143 +96,240 @@ class Normalised:
     reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return self._asdict()
 
 
-def _clean(title: str) -> str:
-    text = unicodedata.normalize("NFKC", title).casefold()
-    for pattern, repl in _TRANSLATE:
-        text = re.sub(pattern, repl, text)
-    text = _GLUED.sub(r"\1 \2", text)
-    return " ".join(text.split())
+def clean(title: str, lex: Lexicon) -> str:
+    """Case-folded, width-folded text with the lexicon's translations applied."""
+    text = title.casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).casefold()
+        for pattern, repl in lex.translate:
+            text = pattern.sub(repl, text)
+    if lex.words_gate.search(text):
+        text = lex.words.sub(lambda m: lex.word_map[m.group(1)], text)
+    return text
 
 
-def _find_model(text: str, catalog: Catalog) -> Model | None:
-    tokens = _TOKEN.findall(text)
-    best: tuple[int, int, Model] | None = None
+def _unglue(text: str) -> str:
+    """ "s19jpro104t" -> "s19jpro 104t": only tried when the plain reading finds nothing."""
+    return _GLUED.sub(r"\1 \2", text)
+
+
+def _subject(text: str, lex: Lexicon) -> tuple[str, str] | None:
+    """("part"|"other", word) when the title sells a part or a non-miner; else None."""
+    for m in lex.subject.finditer(text):
+        before, after = text[max(0, m.start() - 40) : m.start()], text[m.end() : m.end() + 30]
+        if lex.included_before.search(before) or lex.after.search(after):
+            continue  # "with PSU", "PSU included", "hashboard dead": the miner is the subject
+        if not m.group("other") and lex.defect_before.search(before):
+            continue  # "dead hashboard", "one fan missing"
+        if m.group("weak") and _measures(text)[0]:
+            continue  # a chip code beside a hashrate names the miner's chip
+        return ("other" if m.group("other") else "part"), m.group(0)
+    return None
+
+
+def _find_model(tokens: list[str], text: str, catalog: Catalog) -> Model | None:
+    """The longest catalog key made of adjacent tokens; ambiguous keys decided by maker word."""
+    best: tuple[int, tuple[Model, ...]] | None = None
+    prefixes, by_key = catalog.prefixes, catalog.by_key
     for i in range(len(tokens)):
-        key = ""
-        for j in range(i, min(i + 5, len(tokens))):
-            key += tokens[j]
-            if len(key) > catalog.max_key_len:
+        key = tokens[i]
+        j = i
+        while key in prefixes:
+            found = by_key.get(key)
+            if found is not None and (best is None or len(key) > best[0]):
+                best = (len(key), found)
+            j += 1
+            if j >= len(tokens):
                 break
-            model = catalog.by_key.get(key)
-            if model is not None and (best is None or len(key) > best[0]):
-                best = (len(key), i, model)
-    return best[2] if best else None
-
-
-def _hashrates(text: str) -> list[tuple[float, str]]:
-    text = _EFFICIENCY.sub(" ", text)
-    found = []
-    for m in _HASHRATE.finditer(text):
-        value = float(m.group(1).replace(",", "."))
-        if value > 0:
-            found.append((value, _UNIT_OF[m.group(2)]))
-    return found
-
-
-def _pick_hashrate(model: Model, found: list[tuple[float, str]]) -> float | None:
-    """The title's hashrate in the model's native unit: the reading nearest a catalog bin."""
-    best: tuple[float, float] | None = None
-    for value, unit in found:
-        native = value * UNITS[unit] / UNITS[model.unit]
-        variant = model.nearest_variant(native)
-        distance = abs(native - variant.hashrate) / variant.hashrate
-        if best is None or distance < best[0]:
-            best = (distance, native)
-    if best is None or best[0] > 0.5:
+            key += tokens[j]
+    if best is None:
         return None
-    return round(best[1], 6)
+    models = best[1]
+    if len(models) > 1:
+        named = [m for m in models if _maker_words(m) & set(tokens)]
+        models = tuple(named) or models
+    return models[0] if len(models) == 1 else _by_hashrate(models, text)
 
 
-def _power(model: Model, hashrate: float, title_power: int | None) -> int | None:
-    if title_power:
-        return title_power
-    variant = model.nearest_variant(hashrate)
-    if variant.power_w is None:
-        return None
-    if abs(variant.hashrate - hashrate) / variant.hashrate <= 0.02:
-        return variant.power_w
-    return round(variant.power_w / variant.hashrate * hashrate)
+def _maker_words(model: Model) -> set[str]:
+    return {model.maker.casefold(), model.name.split(" ", 1)[0].casefold()}
 
 
-def _quantity(text: str) -> int:
-    if _PER_UNIT.search(text):
-        return 1
-    for pattern in _QUANTITY:
-        m = pattern.search(text)
-        if m and 1 <= int(m.group(1)) <= 5000:
-            return int(m.group(1))
+def _by_hashrate(models: tuple[Model, ...], text: str) -> Model:
+    readings = _measures(text)[0]
+    if not readings:
+        return models[0]
+    return min(models, key=lambda m: _fit(m, readings)[0])
+
+
+def _measures(text: str) -> tuple[list[float], int | None, float | None]:
+    """Hashrates in H/s (or Sol/s), the power in W and the J/TH efficiency found in the text."""
+    hashrates: list[float] = []
+    power: int | None = None
+    efficiency: float | None = None
+    for m in _MEASURE.finditer(text):
+        raw = m.group(1)
+        if "," in raw:
+            head, _, tail = raw.partition(",")
+            raw = head + tail if len(tail) == 3 else f"{head}.{tail}"
+        value = float(raw)
+        if m.group("hash"):
+            hashrates.append(value * _MULTIPLIER[m.group("hash")])
+        elif m.group("sol"):
+            hashrates.append(value * (1e3 if m.group("sol").startswith("k") else 1.0))
+        elif m.group("kw"):
+            power = power or round(value * 1000)
+        elif m.group("w"):
+            if value >= 150:
+                power = power or round(value)
+            elif value >= 5:
+                efficiency = efficiency or value  # "34W" in a title means 34 J/TH
+        elif m.group("eff") and 5 <= value < 150:
+            efficiency = efficiency or value
+    return hashrates, power, efficiency
+
+
+def _fit(model: Model, readings: list[float]) -> tuple[float, float | None]:
+    """(relative distance, native hashrate) of the reading nearest one of the model's bins."""
+    base = UNITS[model.unit]
+    best: tuple[float, float | None] = (float("inf"), None)
+    for reading in readings:
+        native = reading / base
+        for variant in model.variants:
+            distance = abs(native - variant.hashrate) / variant.hashrate
+            if distance < best[0]:
+                best = (distance, native)
+    return best
+
+
+def quantity_of(text: str, catalog: Catalog | None = None) -> int:
+    """Units the listed price buys: "lot of 4" is 4; "x3 ... price per unit" is 1; "5 units
+    available" is stock, not a lot, so 1."""
+    for m in _PER_UNIT.finditer(text):
+        if m.start() == 0 or not text[m.start() - 1].isalpha():
+            return 1
+    candidates: list[tuple[int, int, int]] = []  # (position, end, n)
+    if (m := _LEADING.match(text)) is not None:
+        candidates.append((m.start(1), m.end(1), int(m.group(1))))
+    for m in _QUANTITY_CUE.finditer(text):
+        if m.group("lot"):
+            candidates.append((m.start("lot"), m.end("lot"), int(m.group("lot"))))
+            continue
+        if m.group("x") and (m.start() == 0 or not text[m.start() - 1].isalnum()):
+            candidates.append((m.start("x"), m.end("x"), int(m.group("x"))))
+            continue
+        word = m.start("word")
+        if word >= 0 and (d := _DIGITS_BEFORE.search(text, max(0, word - 12), word)):
+            if m.group("word") == "x" and not _counts_things(text, m.end(), catalog):
+                continue  # "6x BM1366", "12x C13 outlets": a spec, not a lot
+            candidates.append((d.start(1), d.end(1), int(d.group(1))))
+    for start, end, n in sorted(candidates):
+        if _STOCK_BEFORE.search(text, max(0, start - 24), start) or _STOCK_AFTER.match(text, end):
+            continue  # "5 units available", "MOQ 20": stock and order terms, not a lot
+        if 1 <= n <= 10_000:
+            return n
+    if _WORD_GATE.search(text):
+        w = _WORD_QUANTITY.search(text)
+        if w is not None:
+            word = next(g for g in w.groups() if g)
+            return 2 if word == "pair" else _NUMBER_WORDS[word]
     return 1
 
 
-def _condition(text: str) -> str:
-    for name, pattern in _CONDITIONS:
-        if re.search(rf"(?<![a-z])(?:{pattern})(?![a-z])", text):
-            return name
-    return "unknown"
+def _counts_things(text: str, pos: int, catalog: Catalog | None) -> bool:
+    """After "Nx": a word ("4x fan") or a model ("2x S19") is counted; a part code is not."""
+    nxt = _CODE.match(text, pos)
+    if nxt is None:
+        return True
+    return catalog is not None and nxt.group(1) in catalog.prefixes
+
+
+def condition_of(text: str, lex: Lexicon) -> str:
+    first = lex.condition.search(text)
+    if first is None:
+        return "unknown"
+    best: int | None = None
+    names = list(lex.condition.groupindex)
+    for m in lex.condition.finditer(text, first.start()):
+        rank = names.index(m.lastgroup) if m.lastgroup else len(names)
+        best = rank if best is None else min(best, rank)
+    if best is None:
+        return "unknown"
+    return CONDITION_VALUE.get(names[best], names[best])
 
 
 def normalise(title: str, catalog: Catalog | None = None) -> Normalised:
     """Normalise one listing title against the bundled (or given) catalog."""
-    return _normalise(title, catalog or load_catalog())
+    return _normalise(title, catalog or load_catalog(), load_lexicon())
 
 
 @lru_cache(maxsize=65536)
-def _normalise(title: str, catalog: Catalog) -> Normalised:
-    text = _clean(title)
-    quantity, condition = _quantity(text), _condition(text)
-    if not text:
-        return Normalised(kind="other", quantity=quantity, reason="empty title")
-    stripped = _INCLUDED.sub(" ", text)
-    if (m := _OTHER.search(stripped)) is not None:
-        return Normalised(
-            kind="other",
-            quantity=quantity,
-            condition=condition,
-            confidence=0.8,
-            reason=f"not hardware: {m.group(0)!r}",
-        )
-    if (m := _PART.search(stripped)) is not None:
-        return Normalised(
-            kind="part",
-            quantity=quantity,
-            condition=condition,
-            confidence=0.8,
-            reason=f"part or accessory: {m.group(0)!r}",
-        )
-    model = _find_model(text, catalog)
+def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
+    text = clean(title, lex)
+    quantity, condition = quantity_of(text, catalog), condition_of(text, lex)
+    base = {"quantity": quantity, "condition": condition}
+    if not text.strip():
+        return Normalised(kind="other", reason="empty title", **base)
+    subject = _subject(text, lex)
+    if subject is not None:
+        kind, word = subject
+        what = "part or accessory" if kind == "part" else "not a miner"
+        return Normalised(kind=kind, confidence=0.8, reason=f"{what}: {word!r}", **base)
+    model = _find_model(_TOKEN.findall(text), text, catalog)
+    if model is None and (split := _unglue(text)) != text:
+        text = split
+        model = _find_model(_TOKEN.findall(text), text, catalog)
     if model is None:
-        return Normalised(
-            kind="other", quantity=quantity, condition=condition, reason="no catalog model in title"
-        )
-    hashrate = _pick_hashrate(model, _hashrates(text))
-    confidence = 0.9
-    reason = None
-    if hashrate is None:
-        if len({v.hashrate for v in model.variants}) == 1:
-            hashrate, confidence = model.variants[0].hashrate, 0.75
+        if lex.miner_signal.search(text) and _measures(text)[0]:
+            return Normalised(
+                kind="miner",
+                confidence=0.3,
+                reason="looks like a miner, but no catalog model matched",
+                **base,
+            )
+        return Normalised(kind="other", confidence=0.5, reason="no catalog model in title", **base)
+    return _miner(model, text, base)
+
+
+def _miner(model: Model, text: str, base: dict[str, Any]) -> Normalised:
+    readings, title_power, title_eff = _measures(text)
+    if not readings and (split := _unglue(text)) != text:
+        readings, title_power, title_eff = _measures(split)
+    distance, hashrate = _fit(model, readings)
+    confidence, reason = 0.95, None
+    if hashrate is None or distance > 0.35:
+        bins = {v.hashrate for v in model.variants}
+        if len(bins) == 1:
+            hashrate, confidence = next(iter(bins)), 0.8
+            reason = None if not readings else "hashrate in title far from the model's; used spec"
         else:
-            confidence, reason = 0.5, "no hashrate in title"
-    title_power = None
-    if (pm := _POWER.search(_EFFICIENCY.sub(" ", text))) is not None:
-        title_power = round(float(pm.group(1)))
-    power = _power(model, hashrate, title_power) if hashrate else None
+            hashrate, confidence, reason = None, 0.6, "no hashrate in title"
+    elif distance > 0.03:
+        confidence = 0.85
     ths = model.to_ths(hashrate) if hashrate else None
+    power = title_power
+    if power is None and hashrate:
+        if title_eff and ths:
+            power = round(title_eff * ths)
+        else:
+            variant = model.nearest_variant(hashrate)
+            if variant.power_w:
+                power = round(variant.power_w / variant.hashrate * hashrate)
     return Normalised(
         kind="miner",
         maker=model.maker,
         model=model.name,
         algorithm=model.algorithm,
         hashrate_ths=round(ths, 6) if ths else None,
-        hashrate=hashrate,
+        hashrate=round(hashrate, 6) if hashrate else None,
         hashrate_unit=model.unit,
         power_w=power,
         efficiency_j_th=round(power / ths, 2) if power and ths else None,
-        quantity=quantity,
-        condition=condition,
         cooling=model.cooling,
         confidence=confidence,
         reason=reason,
+        **base,
     )

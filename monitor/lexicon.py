@@ -1,0 +1,96 @@
+"""The title lexicon (``data/lexicon.yaml``): the words the normaliser reads, compiled once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from monitor import data_path
+
+CONDITION_ORDER = ("for_parts", "refurbished", "used", "new", "weak_used", "weak_new")
+# what each condition group reports: "weak" evidence maps onto the plain condition
+CONDITION_VALUE = {"weak_used": "used", "weak_new": "new"}
+
+
+class LexiconFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: Literal[1]
+    translate: list[tuple[str, str]]
+    words: dict[str, str]
+    conditions: dict[
+        Literal["for_parts", "refurbished", "used", "new", "weak_used", "weak_new"], list[str]
+    ]
+    parts: list[str]
+    weak_parts: list[str]
+    other: list[str]
+    included_before: str
+    defect_before: str
+    after: str
+    miner_signals: list[str]
+
+
+def _alternation(fragments: list[str]) -> str:
+    return "|".join(f"(?:{f})" for f in fragments)
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: it keys the normaliser's cache
+class Lexicon:
+    translate: list[tuple[re.Pattern[str], str]]
+    words: re.Pattern[str]
+    words_gate: re.Pattern[str]  # the same words as plain literals: a fast first check
+    word_map: dict[str, str]
+    condition: re.Pattern[str]
+    subject: re.Pattern[str]  # part, weak part or other words; the group tells which
+    included_before: re.Pattern[str]
+    defect_before: re.Pattern[str]
+    after: re.Pattern[str]
+    miner_signal: re.Pattern[str]
+
+
+def compile_lexicon(data: LexiconFile) -> Lexicon:
+    groups = "|".join(
+        f"(?P<{name}>{_alternation(data.conditions.get(name, []))})"  # type: ignore[call-overload]
+        for name in CONDITION_ORDER
+        if data.conditions.get(name)  # type: ignore[call-overload]
+    )
+    return Lexicon(
+        translate=[(re.compile(pattern), repl) for pattern, repl in data.translate],
+        words=re.compile(r"\b(" + "|".join(re.escape(w) for w in data.words) + r")\b"),
+        words_gate=re.compile("|".join(re.escape(w) for w in data.words)),
+        word_map=dict(data.words),
+        condition=re.compile(rf"(?<![a-z0-9])(?:{groups})(?![a-z0-9])"),
+        subject=re.compile(
+            rf"(?<![a-z0-9])(?:(?P<other>{_alternation(data.other)})|"
+            rf"(?P<part>{_alternation(data.parts)})|"
+            rf"(?P<weak>{_alternation(data.weak_parts)}))(?![a-z0-9])"
+        ),
+        included_before=re.compile(data.included_before),
+        defect_before=re.compile(data.defect_before),
+        after=re.compile(data.after),
+        miner_signal=re.compile(
+            rf"(?<![a-z0-9])(?:{_alternation(data.miner_signals)})(?![a-z0-9])"
+        ),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    path = path or data_path("lexicon.yaml")
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        data = LexiconFile.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ValueError(f"{path}: {where}: {first['msg']}") from None
+    try:
+        return compile_lexicon(data)
+    except re.error as exc:
+        raise ValueError(f"{path}: bad pattern: {exc}") from None
