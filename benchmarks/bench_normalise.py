@@ -28,7 +28,7 @@ def titles(n: int) -> list[str]:
             for row in csv.DictReader(fh):
                 base.append(row.get("title") or row.get("model_string") or "")
     rng = random.Random(7)
-    tails = ["ship fast", "USA", "EU stock", "ok", "#{}", "ref {}", "batch {}"]
+    tails = ["ship fast", "USA", "EU stock", "ok", "#{}", "ref {}", "sku {}"]
     return [f"{rng.choice(base)} {rng.choice(tails).format(i)}" for i in range(n)]
 
 

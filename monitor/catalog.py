@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -57,6 +57,21 @@ class Model(_Strict):
 
     def nearest_variant(self, hashrate: float) -> Variant:
         return min(self.variants, key=lambda v: abs(v.hashrate - hashrate))
+
+    @cached_property
+    def bins(self) -> tuple[float, ...]:
+        """The hashrate bins, sorted, in the native unit."""
+        return tuple(sorted({v.hashrate for v in self.variants}))
+
+    @cached_property
+    def watts(self) -> dict[float, int]:
+        """Power in W of each bin whose power is known."""
+        return {v.hashrate: v.power_w for v in self.variants if v.power_w}
+
+    @cached_property
+    def base(self) -> float:
+        """H/s (or Sol/s) per native unit."""
+        return UNITS[self.unit]
 
 
 class CatalogFile(_Strict):

@@ -13,6 +13,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from monitor import data_path
 
+CJK_TEXT = re.compile(r"[\u3000-\u9fff\uac00-\ud7af]")
+CYRILLIC_TEXT = re.compile(r"[\u0400-\u04ff]")
+_CJK, _CYRILLIC = CJK_TEXT, CYRILLIC_TEXT
 CONDITION_ORDER = ("for_parts", "refurbished", "used", "new", "weak_used", "weak_new")
 # what each condition group reports: "weak" evidence maps onto the plain condition
 CONDITION_VALUE = {"weak_used": "used", "weak_new": "new"}
@@ -42,11 +45,15 @@ def _alternation(fragments: list[str]) -> str:
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: it keys the normaliser's cache
 class Lexicon:
-    translate: list[tuple[re.Pattern[str], str]]
+    translate: list[tuple[re.Pattern[str], str]]  # rules for any script
+    translate_cjk: list[tuple[re.Pattern[str], str]]  # rules only tried on Chinese text
+    translate_cyrillic: list[tuple[re.Pattern[str], str]]  # only tried on Cyrillic text
     words: re.Pattern[str]
     words_gate: re.Pattern[str]  # the same words as plain literals: a fast first check
     word_map: dict[str, str]
     condition: re.Pattern[str]
+    condition_names: tuple[str, ...]  # group names, strongest first
+    condition_rank: dict[str, int]
     subject: re.Pattern[str]  # part, weak part or other words; the group tells which
     included_before: re.Pattern[str]
     defect_before: re.Pattern[str]
@@ -55,17 +62,26 @@ class Lexicon:
 
 
 def compile_lexicon(data: LexiconFile) -> Lexicon:
+    names = tuple(n for n in CONDITION_ORDER if data.conditions.get(n))  # type: ignore[call-overload]
     groups = "|".join(
         f"(?P<{name}>{_alternation(data.conditions.get(name, []))})"  # type: ignore[call-overload]
         for name in CONDITION_ORDER
         if data.conditions.get(name)  # type: ignore[call-overload]
     )
+    rules: dict[str, list[tuple[re.Pattern[str], str]]] = {"cjk": [], "cyr": [], "any": []}
+    for pattern, repl in data.translate:
+        script = "cjk" if _CJK.search(pattern) else "cyr" if _CYRILLIC.search(pattern) else "any"
+        rules[script].append((re.compile(pattern), repl))
     return Lexicon(
-        translate=[(re.compile(pattern), repl) for pattern, repl in data.translate],
+        translate=rules["any"],
+        translate_cjk=rules["cjk"],
+        translate_cyrillic=rules["cyr"],
         words=re.compile(r"\b(" + "|".join(re.escape(w) for w in data.words) + r")\b"),
         words_gate=re.compile("|".join(re.escape(w) for w in data.words)),
         word_map=dict(data.words),
         condition=re.compile(rf"(?<![a-z0-9])(?:{groups})(?![a-z0-9])"),
+        condition_names=names,
+        condition_rank={n: i for i, n in enumerate(names)},
         subject=re.compile(
             rf"(?<![a-z0-9])(?:(?P<other>{_alternation(data.other)})|"
             rf"(?P<part>{_alternation(data.parts)})|"

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from monitor.catalog import UNITS, Catalog, Model, load_catalog
-from monitor.lexicon import CONDITION_VALUE, Lexicon, load_lexicon
+from monitor.catalog import Catalog, Model, load_catalog
+from monitor.lexicon import CJK_TEXT, CONDITION_VALUE, CYRILLIC_TEXT, Lexicon, load_lexicon
 
 VERSION = 2
 
@@ -48,10 +49,18 @@ _NUMBER_WORDS = {
     "dozen": 12,
 }
 # Quantity cues. Patterns lead with literal words: Python's re scans for those quickly.
-_QUANTITY_CUE = re.compile(
-    r"(?:lot|bundle|pallet|set|batch|pack|qty|quantity)\s*(?:of|x|:|\()?\s*(?P<lot>\d{1,5})\b"
+_QUANTITY_CUE = re.compile(  # literal-led alternatives: Python's re finds these fast
+    r"(?P<per>per\s+(?:unit|piece|machine|miner|pc|board)|each|ea|a\s+piece|"
+    r"/\s*(?:unit|pc|piece|ea|board|each))(?![a-z])"
+    r"|(?:lot|bundle|pallet|set|batch|pack|qty|quantity)\s*(?:of|x|:|\()?\s*(?P<lot>\d{1,5})\b"
     r"|x\s*(?P<x>\d{1,5})(?![\d.,a-z-])"
     r"|(?P<word>pcs|pieces|units|unit|pack|miners|machines|sets|pc|x)(?![a-z0-9])"
+)
+# where a cue may start: plain literals, which Python's re scans for fast; each hit is then
+# checked with _QUANTITY_CUE anchored there
+_CUE_START = re.compile(
+    "per|each|ea|/|lot|bundle|pallet|set|batch|pack|qty|quantity|pcs|pieces|units|unit|miners|"
+    "machines|sets|pc|x"
 )
 _CODE = re.compile(r"\s*([a-z]+)\d")
 _DIGITS_BEFORE = re.compile(r"(?:^|[^a-z0-9.,])(\d{1,5})\s*-?\s*$")
@@ -71,10 +80,6 @@ _WORD_QUANTITY = re.compile(
     r"(?:miners|machines|units)\b|\b(pair)\s+of\b"
 )
 _WORD_GATE = re.compile("two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|dozen|pair")
-_PER_UNIT = re.compile(  # literal-led: Python's re finds these fast
-    r"(?:per\s+(?:unit|piece|machine|miner|pc|board)|each|ea|a\s+piece|"
-    r"/\s*(?:unit|pc|piece|ea|board|each))(?![a-z])"
-)
 
 
 class Normalised(NamedTuple):
@@ -104,7 +109,12 @@ def clean(title: str, lex: Lexicon) -> str:
     text = title.casefold()
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).casefold()
-        for pattern, repl in lex.translate:
+        rules = lex.translate
+        if CJK_TEXT.search(text):
+            rules = rules + lex.translate_cjk
+        if CYRILLIC_TEXT.search(text):
+            rules = rules + lex.translate_cyrillic
+        for pattern, repl in rules:
             text = pattern.sub(repl, text)
     if lex.words_gate.search(text):
         text = lex.words.sub(lambda m: lex.word_map[m.group(1)], text)
@@ -118,7 +128,10 @@ def _unglue(text: str) -> str:
 
 def _subject(text: str, lex: Lexicon) -> tuple[str, str] | None:
     """("part"|"other", word) when the title sells a part or a non-miner; else None."""
-    for m in lex.subject.finditer(text):
+    first = lex.subject.search(text)
+    if first is None:
+        return None
+    for m in lex.subject.finditer(text, first.start()):
         before, after = text[max(0, m.start() - 40) : m.start()], text[m.end() : m.end() + 30]
         if lex.included_before.search(before) or lex.after.search(after):
             continue  # "with PSU", "PSU included", "hashboard dead": the miner is the subject
@@ -133,16 +146,16 @@ def _subject(text: str, lex: Lexicon) -> tuple[str, str] | None:
 def _find_model(tokens: list[str], text: str, catalog: Catalog) -> Model | None:
     """The longest catalog key made of adjacent tokens; ambiguous keys decided by maker word."""
     best: tuple[int, tuple[Model, ...]] | None = None
+    best_len = 0
     prefixes, by_key = catalog.prefixes, catalog.by_key
-    for i in range(len(tokens)):
-        key = tokens[i]
+    n = len(tokens)
+    for i, key in enumerate(tokens):
         j = i
         while key in prefixes:
-            found = by_key.get(key)
-            if found is not None and (best is None or len(key) > best[0]):
-                best = (len(key), found)
+            if len(key) > best_len and (found := by_key.get(key)) is not None:
+                best, best_len = (len(key), found), len(key)
             j += 1
-            if j >= len(tokens):
+            if j >= n:
                 break
             key += tokens[j]
     if best is None:
@@ -194,12 +207,13 @@ def _measures(text: str) -> tuple[list[float], int | None, float | None]:
 
 def _fit(model: Model, readings: list[float]) -> tuple[float, float | None]:
     """(relative distance, native hashrate) of the reading nearest one of the model's bins."""
-    base = UNITS[model.unit]
+    bins, base = model.bins, model.base
     best: tuple[float, float | None] = (float("inf"), None)
     for reading in readings:
         native = reading / base
-        for variant in model.variants:
-            distance = abs(native - variant.hashrate) / variant.hashrate
+        i = bisect_left(bins, native)
+        for b in bins[max(0, i - 1) : i + 1]:
+            distance = abs(native - b) / b
             if distance < best[0]:
                 best = (distance, native)
     return best
@@ -208,13 +222,17 @@ def _fit(model: Model, readings: list[float]) -> tuple[float, float | None]:
 def quantity_of(text: str, catalog: Catalog | None = None) -> int:
     """Units the listed price buys: "lot of 4" is 4; "x3 ... price per unit" is 1; "5 units
     available" is stock, not a lot, so 1."""
-    for m in _PER_UNIT.finditer(text):
-        if m.start() == 0 or not text[m.start() - 1].isalpha():
-            return 1
     candidates: list[tuple[int, int, int]] = []  # (position, end, n)
-    if (m := _LEADING.match(text)) is not None:
+    if "(" in text[:4] and (m := _LEADING.match(text)) is not None:
         candidates.append((m.start(1), m.end(1), int(m.group(1))))
-    for m in _QUANTITY_CUE.finditer(text):
+    for hit in _CUE_START.finditer(text):
+        at = hit.start()
+        if at and text[at - 1].isalpha() or (m := _QUANTITY_CUE.match(text, at)) is None:
+            continue
+        if m.group("per"):
+            if m.start() == 0 or not text[m.start() - 1].isalpha():
+                return 1  # "$1,450 each", "price per unit": the price buys one
+            continue
         if m.group("lot"):
             candidates.append((m.start("lot"), m.end("lot"), int(m.group("lot"))))
             continue
@@ -248,17 +266,14 @@ def _counts_things(text: str, pos: int, catalog: Catalog | None) -> bool:
 
 
 def condition_of(text: str, lex: Lexicon) -> str:
+    """The strongest condition the title states: for_parts > refurbished > used > new."""
+    rank = lex.condition_rank
     first = lex.condition.search(text)
     if first is None:
         return "unknown"
-    best: int | None = None
-    names = list(lex.condition.groupindex)
-    for m in lex.condition.finditer(text, first.start()):
-        rank = names.index(m.lastgroup) if m.lastgroup else len(names)
-        best = rank if best is None else min(best, rank)
-    if best is None:
-        return "unknown"
-    return CONDITION_VALUE.get(names[best], names[best])
+    best = min(rank[m.lastgroup or ""] for m in lex.condition.finditer(text, first.start()))
+    name = lex.condition_names[best]
+    return CONDITION_VALUE.get(name, name)
 
 
 def normalise(title: str, catalog: Catalog | None = None) -> Normalised:
@@ -291,45 +306,44 @@ def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
                 **base,
             )
         return Normalised(kind="other", confidence=0.5, reason="no catalog model in title", **base)
-    return _miner(model, text, base)
+    return _miner(model, text, quantity, condition)
 
 
-def _miner(model: Model, text: str, base: dict[str, Any]) -> Normalised:
+def _miner(model: Model, text: str, quantity: int, condition: str) -> Normalised:
     readings, title_power, title_eff = _measures(text)
     if not readings and (split := _unglue(text)) != text:
         readings, title_power, title_eff = _measures(split)
     distance, hashrate = _fit(model, readings)
     confidence, reason = 0.95, None
     if hashrate is None or distance > 0.35:
-        bins = {v.hashrate for v in model.variants}
-        if len(bins) == 1:
-            hashrate, confidence = next(iter(bins)), 0.8
+        if len(model.bins) == 1:
+            hashrate, confidence = model.bins[0], 0.8
             reason = None if not readings else "hashrate in title far from the model's; used spec"
         else:
             hashrate, confidence, reason = None, 0.6, "no hashrate in title"
     elif distance > 0.03:
         confidence = 0.85
-    ths = model.to_ths(hashrate) if hashrate else None
+    ths = hashrate * model.base / 1e12 if hashrate and model.algorithm == "SHA-256" else None
     power = title_power
     if power is None and hashrate:
         if title_eff and ths:
             power = round(title_eff * ths)
-        else:
-            variant = model.nearest_variant(hashrate)
-            if variant.power_w:
-                power = round(variant.power_w / variant.hashrate * hashrate)
+        elif model.watts:
+            near = min(model.watts, key=lambda b: abs(b - hashrate))
+            power = round(model.watts[near] / near * hashrate)
     return Normalised(
-        kind="miner",
-        maker=model.maker,
-        model=model.name,
-        algorithm=model.algorithm,
-        hashrate_ths=round(ths, 6) if ths else None,
-        hashrate=round(hashrate, 6) if hashrate else None,
-        hashrate_unit=model.unit,
-        power_w=power,
-        efficiency_j_th=round(power / ths, 2) if power and ths else None,
-        cooling=model.cooling,
-        confidence=confidence,
-        reason=reason,
-        **base,
+        "miner",
+        model.maker,
+        model.name,
+        model.algorithm,
+        round(ths, 6) if ths else None,
+        round(hashrate, 6) if hashrate else None,
+        model.unit,
+        power,
+        round(power / ths, 2) if power and ths else None,
+        quantity,
+        condition,
+        model.cooling,
+        confidence,
+        reason,
     )
