@@ -18,7 +18,8 @@ from monitor.normalise import normalise
 
 
 def evaluate(path: Path, verbose: bool = False) -> dict[str, float | int]:
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
     hits: Counter[str] = Counter()
     totals: Counter[str] = Counter()
     leaks = 0

@@ -156,18 +156,56 @@ def status(state: State, as_json: bool) -> None:
 @cli.command("normalise")
 @click.argument("title", required=False)
 @click.option("--jsonl", is_flag=True, help="Read one title per line on stdin; write JSON lines.")
-@pass_state
-def normalise_cmd(state: State, title: str | None, jsonl: bool) -> None:
+@click.option(
+    "--offers",
+    is_flag=True,
+    help="Read one multi-offer message on stdin; one JSON "
+    "object per offer (price, currency, price_basis, moq, location).",
+)
+@click.option("--schema", is_flag=True, help="Print the JSON schema of the output and exit.")
+def normalise_cmd(title: str | None, jsonl: bool, offers: bool, schema: bool) -> None:
     """Normalise a listing title to model, hashrate, power, quantity and condition (JSON)."""
     from monitor.normalise import normalise
 
+    if schema:
+        from monitor.schema import json_schema
+
+        click.echo(json.dumps(json_schema(), indent=2))
+        return
+    if offers:
+        from monitor.offers import parse_offers
+
+        for offer in parse_offers(sys.stdin.read()):
+            click.echo(json.dumps(offer.to_dict(), ensure_ascii=False))
+        return
     if jsonl:
         for line in sys.stdin:
-            click.echo(json.dumps(normalise(line.rstrip("\n")).to_dict(), ensure_ascii=False))
+            click.echo(json.dumps(normalise(line.rstrip("\r\n")).to_dict(), ensure_ascii=False))
         return
     if title is None:
-        raise click.UsageError("give a TITLE, or --jsonl to read titles from stdin")
+        raise click.UsageError("give a TITLE, or --jsonl / --offers to read stdin")
     click.echo(json.dumps(normalise(title).to_dict(), ensure_ascii=False))
+
+
+@cli.command()
+@click.option("--limit", default=30, show_default=True, help="How many titles to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def unmatched(state: State, limit: int, as_json: bool) -> None:
+    """The most frequent stored titles that matched no catalog model (to extend the catalog)."""
+    from monitor.store import Store
+
+    cfg = state.config()
+    with Store(cfg.database) as store:
+        rows = store.unmatched_titles(limit)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no unmatched titles")
+        return
+    for row in rows:
+        click.echo(f"{row['listings']:>5}  {row['title']}  [{row['reason']}; {row['sources']}]")
 
 
 @cli.command()

@@ -277,11 +277,21 @@ class Store:
         cursor = self.db.execute(f"SELECT * FROM ({EXPORT_VIEWS[what]}) LIMIT 0")
         return [d[0] for d in cursor.description]
 
+    def unmatched_titles(self, limit: int = 30) -> list[dict[str, Any]]:
+        """Titles that matched no model (or no hashrate), most frequent first."""
+        return self.query(
+            f"SELECT title, count(*) AS listings, group_concat(DISTINCT source) AS sources, "
+            f"min(reason) AS reason, max(last_seen) AS last_seen FROM listings "
+            f"WHERE {UNMATCHED} GROUP BY title ORDER BY listings DESC, last_seen DESC LIMIT ?",
+            [limit],
+        )
+
     def summary(self) -> dict[str, Any]:
         """Counts for ``status`` and the demo: per source and overall."""
         row = self.db.execute(
             "SELECT count(*), sum(kind = 'miner'), sum(kind = 'miner' AND model IS NOT NULL "
-            "AND hashrate IS NOT NULL), sum(kind = 'part'), sum(kind = 'other') FROM listings"
+            f"AND hashrate IS NOT NULL), sum(kind = 'part'), sum(kind = 'other'), "
+            f"sum({UNMATCHED}) FROM listings"
         ).fetchone()
         return {
             "listings": row[0],
@@ -289,10 +299,17 @@ class Store:
             "miners_normalised": row[2] or 0,
             "parts": row[3] or 0,
             "other": row[4] or 0,
+            "unmatched": row[5] or 0,
             "observations": self.count("observations"),
             "runs": self.count("runs"),
         }
 
+
+# a listing the normaliser could not fully place: no catalog model, or a miner with no hashrate
+UNMATCHED = (
+    "(model IS NULL AND (kind = 'miner' OR reason LIKE 'no catalog model%')) "
+    "OR (kind = 'miner' AND hashrate IS NULL)"
+)
 
 EXPORT_VIEWS: dict[str, str] = {
     "listings": """

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from benchmarks.eval_titles import evaluate
 from monitor.cli import cli
 from monitor.normalise import normalise
+from monitor.schema import NormalisedRecord, OfferRecord
 
 CASES = [
     # title, kind, model, hashrate_ths, quantity, condition
@@ -133,3 +139,93 @@ def test_cli_single_and_jsonl() -> None:
         "confidence",
         "reason",
     }
+
+
+# -- accuracy on the labelled sets (the acceptance thresholds) -------------------------
+TITLES = Path(__file__).parent / "fixtures" / "titles"
+
+
+@pytest.mark.parametrize("name", ["titles-dev.csv", "styles.csv"])
+def test_labelled_sets_meet_thresholds(name: str) -> None:
+    got = evaluate(TITLES / name)
+    assert got["kind"] >= 0.98
+    assert got["model"] >= 0.98
+    assert got["hashrate"] >= 0.98
+    assert got["quantity"] >= 0.95
+    assert got["part_other_as_miner"] == 0
+
+
+def test_dealer_model_strings() -> None:
+    with (TITLES / "dealer-models.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    right = sum(
+        (n := normalise(r["model_string"])).model == r["model"] and n.hashrate_ths == float(r["th"])
+        for r in rows
+    )
+    assert len(rows) == 753
+    assert right / len(rows) >= 0.98
+
+
+# -- properties ---------------------------------------------------------------------------------
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=200))
+def test_no_string_crashes_and_output_fits_schema(title: str) -> None:
+    NormalisedRecord.model_validate(normalise(title).to_dict())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Antminer",
+                "S19j",
+                "Pro",
+                "104T",
+                "lot",
+                "of",
+                "4",
+                "x3",
+                "used",
+                "PSU",
+                "with",
+                "3250W",
+                "29.5J/TH",
+                "б/у",
+                "二手",
+                "蚂蚁",
+                "+",
+                "(2)",
+                "each",
+                "M30S++",
+                "hashboard",
+                "dead",
+                "0.11",
+                "PH/s",
+                "·",
+                "🔥",
+                "",
+                "$1,450",
+            ]
+        ),
+        max_size=14,
+    ).map(" ".join)
+)
+def test_title_like_strings_fit_schema(title: str) -> None:
+    got = normalise(title)
+    NormalisedRecord.model_validate(got.to_dict())
+    if got.kind != "miner":
+        assert got.model is None
+
+
+def test_schema_command_and_offers_command() -> None:
+    runner = CliRunner()
+    schema = json.loads(runner.invoke(cli, ["normalise", "--schema"]).output)
+    assert "quantity" in schema["normalised"]["properties"]
+    message = "HK stock\n🍓S19kpro 120T $13.6/T\n🥝S19kpro 115T (GTD)$1880\n"
+    out = runner.invoke(cli, ["normalise", "--offers"], input=message)
+    rows = [OfferRecord.model_validate_json(line) for line in out.output.splitlines()]
+    assert [(r.model, r.price, r.price_basis) for r in rows] == [
+        ("Antminer S19k Pro", "13.6", "per_th"),
+        ("Antminer S19k Pro", "1880", "unit"),
+    ]

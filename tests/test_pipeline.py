@@ -195,3 +195,27 @@ def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--config", str(tmp_path / "nope.yaml"), "status"])
     assert result.exit_code == 2
     assert "file not found" in result.output
+
+
+def test_unmatched_titles_are_kept_counted_and_listed(tmp_path: Path, site: LocalSite) -> None:
+    odd = [
+        product(7, "Antminer S99 Ultra 900T prototype", "9999.00"),
+        product(8, "Vintage brass lamp", "20.00"),
+    ]
+    site.route(
+        "/good/products.json?limit=2&page=1",
+        Reply(200, json.dumps({"products": PAGE1[:1] + odd[:1]})),
+    )
+    site.route("/good/products.json?limit=2&page=2", Reply(200, json.dumps({"products": odd[1:]})))
+    path = config(tmp_path, site)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--config", str(path), "scrape"]).exit_code == 0
+    status = json.loads(runner.invoke(cli, ["--config", str(path), "status", "--json"]).output)
+    assert status["listings"] == 3
+    assert status["unmatched"] == 2
+    listed = json.loads(runner.invoke(cli, ["--config", str(path), "unmatched", "--json"]).output)
+    titles = {r["title"]: r for r in listed}
+    assert set(titles) == {"Antminer S99 Ultra 900T prototype", "Vintage brass lamp"}
+    assert titles["Antminer S99 Ultra 900T prototype"]["reason"].startswith("looks like a miner")
+    text = runner.invoke(cli, ["--config", str(path), "unmatched"]).output
+    assert "Vintage brass lamp" in text
