@@ -14,12 +14,23 @@ from urllib.parse import urljoin
 
 
 class ParseError(ValueError):
-    """The page is not what the scraper expects (wrong format, bot wall, broken markup)."""
+    """The page is not what the scraper expects (wrong format, broken markup, layout change)."""
+
+
+class BlockedError(ParseError):
+    """The site answered with a bot wall or challenge page instead of content."""
 
 
 @dataclass(frozen=True, slots=True)
 class RawListing:
-    """One offer as the marketplace shows it: parsed, not normalised, not converted."""
+    """One offer as the marketplace shows it: parsed, not normalised, not converted.
+
+    ``price`` is the (lowest) price in ``currency``; ``price_max`` the top of a price range.
+    ``sold`` marks a completed sale (eBay sold search) and ``sold_at`` its date (YYYY-MM-DD).
+    ``posted_at`` is when the listing or post was published (ISO 8601, UTC when known).
+    ``message`` says ``title`` is a whole multi-offer text (a broker's Telegram post): the
+    caller splits it into offers, each with its own price.
+    """
 
     listing_id: str
     url: str
@@ -31,6 +42,13 @@ class RawListing:
     location: str | None = None
     quantity: int | None = None
     seller: str | None = None
+    price_max: Decimal | None = None
+    shipping: Decimal | None = None
+    best_offer: bool = False
+    sold: bool = False
+    sold_at: str | None = None
+    posted_at: str | None = None
+    message: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
 

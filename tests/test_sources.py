@@ -1,4 +1,11 @@
-"""Golden-file tests: each saved page in fixtures/sources/shopify parses to its .expected.json."""
+"""Golden-file tests: each saved page in fixtures/sources/<kind>/ parses to its .expected.json.
+
+A case is ``<yyyy-mm-dd>-<case>.input.<ext>`` (the page as served) plus
+``<yyyy-mm-dd>-<case>.expected.json``: ``{"url": page URL, "source_url": the source's configured
+url, "options": kind-specific options, "listings": [...], "next_url": ...}``, or ``"error"``
+(the exact message) and ``"error_type"`` (``ParseError`` or ``BlockedError``) for pages that
+must fail. Decimals are written as strings.
+"""
 
 from __future__ import annotations
 
@@ -11,33 +18,37 @@ import pytest
 import scrapers
 from scrapers.base import ParseError
 
-CASES = sorted((Path(__file__).parent / "fixtures" / "sources" / "shopify").glob("*.input.*"))
+SOURCES = Path(__file__).parent / "fixtures" / "sources"
+CASES = sorted(SOURCES.glob("*/*.input.*"))
 
 
-def _as_json(listing: object) -> dict:
+def as_json(listing: object) -> dict:
+    """A listing as the golden files store it (Decimals as strings)."""
     out = asdict(listing)  # type: ignore[call-overload]
-    out["price"] = None if out["price"] is None else str(out["price"])
+    for key in ("price", "price_max", "shipping"):
+        out[key] = None if out[key] is None else str(out[key])
     return out
 
 
-@pytest.mark.parametrize("page", CASES, ids=lambda p: p.name.split(".")[0])
+@pytest.mark.parametrize("page", CASES, ids=lambda p: f"{p.parent.name}/{p.name.split('.')[0]}")
 def test_parse_matches_golden(page: Path) -> None:
     want = json.loads(page.with_name(page.name.split(".")[0] + ".expected.json").read_text())
-    source = scrapers.get("shopify")(want["shop"], want["options"])
+    source = scrapers.get(page.parent.name)(want["source_url"], want["options"])
     text = page.read_text(encoding="utf-8")
     if "error" in want:
         with pytest.raises(ParseError) as err:
             source.parse(text, want["url"])
+        assert type(err.value).__name__ == want["error_type"]
         assert str(err.value) == want["error"]
         return
     got = source.parse(text, want["url"])
-    assert [_as_json(x) for x in got.listings] == want["listings"]
+    assert [as_json(x) for x in got.listings] == want["listings"]
     assert got.next_url == want["next_url"]
 
 
 def test_there_are_golden_cases_for_each_kind() -> None:
     for kind in scrapers.kinds():
-        folder = Path(__file__).parent / "fixtures" / "sources" / kind
+        folder = SOURCES / kind
         assert len(list(folder.glob("*.input.*"))) >= 2, kind
 
 
