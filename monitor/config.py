@@ -7,9 +7,8 @@ names an environment variable that holds it.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import (
@@ -19,16 +18,14 @@ from pydantic import (
     NonNegativeFloat,
     NonNegativeInt,
     PositiveFloat,
-    PositiveInt,
     ValidationError,
-    field_validator,
     model_validator,
 )
 
 from monitor import __version__
+from monitor.source_config import SOURCE_KINDS, AnySource, SourceConfig
 
 DEFAULT_CONTACT = "https://github.com/asicmon/asicmon"
-_INTERVAL_RE = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
 
 
 class ConfigError(Exception):
@@ -61,60 +58,6 @@ class HttpConfig(_Strict):
         return self.user_agent or f"asicmon/{__version__} (+{self.contact_url})"
 
 
-def parse_schedule(value: str) -> str:
-    """Accept an interval ("30m", "6h", "10s", "1d") or a five-field crontab string (UTC)."""
-    if _INTERVAL_RE.match(value):
-        return value.strip()
-    from apscheduler.triggers.cron import CronTrigger
-
-    try:
-        CronTrigger.from_crontab(value, timezone="UTC")
-    except ValueError as exc:
-        raise ValueError(
-            f"{value!r} is neither an interval like '30m'/'6h' nor a crontab: {exc}"
-        ) from None
-    return value
-
-
-class _SourceBase(_Strict):
-    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]
-    url: str
-    enabled: bool = True
-    schedule: str = "6h"
-    max_pages: PositiveInt = 20
-    min_listings: NonNegativeInt = 1
-    delay_s: NonNegativeFloat | None = Field(
-        None, description="Overrides http.delay_s for this source"
-    )
-
-    @field_validator("url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not re.match(r"^https?://[^/\s]+", value):
-            raise ValueError("must be an http(s) URL such as https://shop.example.com")
-        return value
-
-    @field_validator("schedule")
-    @classmethod
-    def _schedule(cls, value: str) -> str:
-        return parse_schedule(value)
-
-    def options(self) -> dict[str, Any]:
-        """The kind-specific keys, as the scraper receives them."""
-        common = set(_SourceBase.model_fields)
-        return {k: v for k, v in self.model_dump().items() if k not in common | {"kind"}}
-
-
-class ShopifySource(_SourceBase):
-    kind: Literal["shopify"]
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
-    page_size: Annotated[int, Field(ge=1, le=250)] = 250
-
-
-SourceConfig = Annotated[ShopifySource, Field(discriminator="kind")]
-SOURCE_KINDS = ("shopify",)
-
-
 class Config(_Strict):
     database: Path = Field(Path("asicmon.db"), description="SQLite file")
     catalog: Path | None = Field(None, description="Model catalog; default: the bundled one")
@@ -130,7 +73,7 @@ class Config(_Strict):
             seen.add(src.name)
         return self
 
-    def source(self, name: str) -> ShopifySource:
+    def source(self, name: str) -> AnySource:
         for src in self.sources:
             if src.name == name:
                 return src

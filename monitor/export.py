@@ -15,7 +15,17 @@ WHAT = tuple(EXPORT_VIEWS)
 FORMATS = ("csv", "parquet")
 
 # Arrow types of exported columns; anything not listed is a string
-_INT = {"available", "run_id", "id", "price_minor", "power_w", "quantity", "last_price_minor"}
+_INT = {
+    "available",
+    "run_id",
+    "id",
+    "price_minor",
+    "power_w",
+    "quantity",
+    "last_price_minor",
+    "sold",
+    "shipping_minor",
+}
 _FLOAT = {"hashrate_ths", "hashrate", "efficiency_j_th", "confidence", "price_per_th"}
 
 

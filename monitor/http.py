@@ -11,8 +11,9 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -40,6 +41,17 @@ class Fetched:
     text: str
     bytes: int
     retry_after: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False  # a 304 answered from the validator cache
+
+
+class ValidatorCache(Protocol):
+    """Where conditional-request validators and the bodies they vouch for are kept."""
+
+    def get(self, url: str) -> tuple[str | None, str | None, str] | None: ...
+
+    def put(self, url: str, etag: str | None, last_modified: str | None, text: str) -> None: ...
 
 
 def _origin(url: str) -> str:
@@ -69,8 +81,10 @@ class Fetcher:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        cache: ValidatorCache | None = None,
     ) -> None:
         self.cfg = cfg
+        self.cache = cache
         self.user_agent = cfg.agent()
         self._sleep = sleep
         self._clock = clock
@@ -133,19 +147,32 @@ class Fetcher:
         delay = self.cfg.delay_s if delay_s is None else delay_s
         if not self.allowed(url, delay):
             raise FetchError(url, "disallowed by robots.txt")
-        resp = self._request(url, delay, retries=self.cfg.max_retries)
+        cached = self.cache.get(url) if self.cache else None
+        headers = {}
+        if cached:
+            if cached[0]:
+                headers["If-None-Match"] = cached[0]
+            if cached[1]:
+                headers["If-Modified-Since"] = cached[1]
+        resp = self._request(url, delay, retries=self.cfg.max_retries, headers=headers)
+        if resp.status == 304 and cached:
+            return replace(resp, status=200, text=cached[2], not_modified=True)
         if resp.status >= 400:
             raise FetchError(url, f"HTTP {resp.status}")
+        if self.cache and (resp.etag or resp.last_modified):
+            self.cache.put(url, resp.etag, resp.last_modified, resp.text)
         return resp
 
-    def _request(self, url: str, delay_s: float, *, retries: int) -> Fetched:
+    def _request(
+        self, url: str, delay_s: float, *, retries: int, headers: dict[str, str] | None = None
+    ) -> Fetched:
         host = _origin(url)
         attempt = 0
         retry_after: str | None = None
         while True:
             self._wait_turn(host, delay_s)
             try:
-                resp = self._send(url)
+                resp = self._send(url, headers or {})
             except httpx.TimeoutException:
                 self._last_request[host] = self._clock()
                 reason = f"timed out after {self.cfg.timeout_s:g} s"
@@ -174,9 +201,9 @@ class Fetcher:
                 backoff = max(backoff, hinted)
             self._sleep(backoff)
 
-    def _send(self, url: str) -> Fetched:
+    def _send(self, url: str, headers: dict[str, str]) -> Fetched:
         limit = int(self.cfg.max_response_mb * 1024 * 1024)
-        with self.client.stream("GET", url) as resp:
+        with self.client.stream("GET", url, headers=headers) as resp:
             declared = resp.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > limit:
                 raise FetchError(
@@ -197,4 +224,6 @@ class Fetcher:
                 text=text,
                 bytes=size,
                 retry_after=resp.headers.get("Retry-After"),
+                etag=resp.headers.get("ETag"),
+                last_modified=resp.headers.get("Last-Modified"),
             )

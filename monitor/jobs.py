@@ -1,23 +1,31 @@
-"""Jobs shared by the CLI, the demo and (later) the daemon: one source run, one cycle."""
+"""Jobs shared by the CLI, the demo and the daemon: one source run, one collection cycle."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
 
 import scrapers
-from monitor.config import Config, ShopifySource
+from monitor.catalog import Catalog, load_catalog
+from monitor.config import Config
 from monitor.crawl import crawl
 from monitor.http import Fetcher, FetchError
-from monitor.normalise import normalise
+from monitor.normalise import Normalised, normalise
+from monitor.offers import parse_offers
+from monitor.source_config import AnySource
 from monitor.store import Store
-from scrapers.base import ParseError
+from scrapers.base import ParseError, RawListing
 
 log = logging.getLogger("asicmon.jobs")
 
 Clock = Callable[[], datetime]
+LARGE_PAGE_BYTES = 50_000
 
 
 def utcnow() -> datetime:
@@ -36,62 +44,102 @@ class RunResult:
     reason: str | None
 
 
+def expand(raw: RawListing, catalog: Catalog | None) -> list[tuple[RawListing, Normalised]]:
+    """A listing and its normalised reading; a broker's multi-offer post becomes its offers."""
+    if not raw.message:
+        return [(raw, normalise(raw.title, catalog))]
+    out = []
+    for offer in parse_offers(raw.title, catalog):
+        if offer.price is None:
+            continue
+        extra = {**raw.extra, "price_basis": offer.price_basis, "post": raw.listing_id}
+        if offer.moq:
+            extra["moq"] = str(offer.moq)
+        derived = replace(
+            raw,
+            listing_id=f"{raw.listing_id}#{offer.line}",
+            title=offer.text,
+            price=offer.price,
+            currency=offer.currency,
+            location=offer.location or raw.location,
+            message=False,
+            extra=extra,
+        )
+        out.append((derived, offer.normalised))
+    if not out:  # kept, never dropped: a post without priced offers is stored as "other"
+        first = next((line for line in raw.title.splitlines() if line.strip()), raw.title)
+        reason = "message without priced offers"
+        out.append((replace(raw, title=first[:300]), Normalised(kind="other", reason=reason)))
+    return out
+
+
+def observed_at(raw: RawListing, fetched: datetime) -> datetime:
+    """When the price was true: the sale date of a sold item, a broker post's date, else now."""
+    for stamp in (raw.sold_at if raw.sold else None, raw.posted_at):
+        if stamp:
+            try:
+                when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            when = when if when.tzinfo else when.replace(tzinfo=UTC)
+            return min(when, fetched)
+    return fetched
+
+
 def run_source(
     cfg: Config,
-    src: ShopifySource,
+    src: AnySource,
     store: Store,
     fetcher: Fetcher,
     *,
     clock: Clock = utcnow,
+    options: dict[str, Any] | None = None,
 ) -> RunResult:
     """Collect one source now: crawl, normalise, store page by page, record the run.
 
     Every page is committed as it arrives, so a failure on page 3 keeps pages 1-2. The run row
     says what happened: ``failed`` with the reason on an error, ``suspect`` when fewer than
-    ``min_listings`` listings were found, else ``ok``.
+    ``min_listings`` listings were found or a large page parsed to nothing, else ``ok``.
     """
-    catalog = None
-    if cfg.catalog is not None:
-        from monitor.catalog import load_catalog
-
-        catalog = load_catalog(cfg.catalog)
-    scraper = scrapers.get(src.kind)(src.url, src.options())
+    catalog = load_catalog(cfg.catalog) if cfg.catalog is not None else None
+    kind = scrapers.get(src.kind)
     run_id = store.start_run(src.name, src.kind, clock())
     pages = listings = new = observations = 0
     status, reason = "ok", None
     try:
-        for crawled in crawl(scraper, fetcher, max_pages=src.max_pages, delay_s=src.delay_s):
-            items = [(raw, normalise(raw.title, catalog)) for raw in crawled.page.listings]
-            saved = store.save_page(run_id, src.name, items, clock())
-            pages += 1
-            listings += saved.listings
-            new += saved.new_listings
-            observations += saved.observations
-            if not crawled.page.listings and crawled.bytes > 50_000:
-                status, reason = "suspect", f"{crawled.url}: large page parsed to no listings"
+        for start in src.start_urls():
+            scraper = kind(start, {**src.options(), **(options or {})})
+            left = src.max_pages - pages
+            if left <= 0:
+                break
+            for crawled in crawl(scraper, fetcher, max_pages=left, delay_s=src.delay_s):
+                now = clock()
+                items = [
+                    (item, norm, observed_at(item, now))
+                    for raw in crawled.page.listings
+                    for item, norm in expand(raw, catalog)
+                ]
+                saved = store.save_page(run_id, src.name, items, now)
+                pages += 1
+                listings += saved.listings
+                new += saved.new_listings
+                observations += saved.observations
+                if not crawled.page.listings and crawled.bytes > LARGE_PAGE_BYTES:
+                    status = "suspect"
+                    reason = f"{crawled.url}: a {crawled.bytes:,}-byte page parsed to no listings"
     except (FetchError, ParseError) as exc:
         status, reason = "failed", str(exc)
     except Exception as exc:  # a scraper bug must not stop other sources; record it
         log.exception("source %s crashed", src.name)
         status, reason = "failed", f"{type(exc).__name__}: {exc}"
     except BaseException:  # Ctrl-C or shutdown: committed pages stay, the run says so
-        store.finish_run(
-            run_id,
-            clock(),
-            status="failed",
-            reason="interrupted",
-            pages=pages,
-            listings=listings,
-            new_listings=new,
-            observations=observations,
-            errors=1,
-        )
+        store.finish_run(run_id, clock(), status="failed", reason="interrupted", pages=pages,
+                         listings=listings, new_listings=new, observations=observations,
+                         errors=1)  # fmt: skip
         raise
     if status == "ok" and listings < src.min_listings:
-        status, reason = (
-            "suspect",
-            f"{listings} listings, fewer than min_listings={src.min_listings}",
-        )
+        status = "suspect"
+        reason = f"{listings} listings, fewer than min_listings={src.min_listings}"
     store.finish_run(
         run_id,
         clock(),
@@ -103,15 +151,13 @@ def run_source(
         observations=observations,
         errors=int(status == "failed"),
     )
-    log.info(
-        "source %s: %s, %d pages, %d listings, %d new observations",
-        src.name,
-        status,
-        pages,
-        listings,
-        observations,
-    )
+    log.info("source %s: %s, %d pages, %d listings, %d new observations",
+             src.name, status, pages, listings, observations)  # fmt: skip
     return RunResult(run_id, src.name, status, pages, listings, new, observations, reason)
+
+
+def host_of(src: AnySource) -> str:
+    return urlsplit(src.start_urls()[0]).netloc.lower()
 
 
 def run_cycle(
@@ -119,22 +165,38 @@ def run_cycle(
     *,
     names: list[str] | None = None,
     clock: Clock = utcnow,
-    fetcher: Fetcher | None = None,
     on_result: Callable[[RunResult], None] | None = None,
+    options: dict[str, Any] | None = None,
+    max_workers: int = 8,
 ) -> list[RunResult]:
-    """Run each enabled source once (or only ``names``), one after another."""
+    """Run each enabled source once (or only ``names``).
+
+    Sources on different hosts run concurrently; sources on one host run one after another, so
+    a host never has more than one request in flight. Each worker has its own fetcher and its
+    own database connection (SQLite in WAL mode takes one writer at a time).
+    """
     selected = [cfg.source(n) for n in names] if names else [s for s in cfg.sources if s.enabled]
-    own = fetcher is None
-    fetcher = fetcher or Fetcher(cfg.http)
-    results = []
-    try:
-        with Store(cfg.database) as store:
-            for src in selected:
-                result = run_source(cfg, src, store, fetcher, clock=clock)
-                results.append(result)
-                if on_result:
-                    on_result(result)
-    finally:
-        if own:
-            fetcher.close()
-    return results
+    groups: dict[str, list[AnySource]] = {}
+    for src in selected:
+        groups.setdefault(host_of(src), []).append(src)
+    results: dict[str, RunResult] = {}
+    lock = threading.Lock()
+
+    def work(group: list[AnySource]) -> None:
+        with Store(cfg.database) as store, Fetcher(cfg.http, cache=store) as fetcher:
+            for src in group:
+                result = run_source(cfg, src, store, fetcher, clock=clock, options=options)
+                with lock:
+                    results[src.name] = result
+                    if on_result:
+                        on_result(result)
+
+    Store(cfg.database).close()  # apply migrations once, before the workers connect
+    if len(groups) <= 1:
+        for group in groups.values():
+            work(group)
+    else:
+        with ThreadPoolExecutor(max_workers=min(max_workers, len(groups))) as pool:
+            for future in [pool.submit(work, g) for g in groups.values()]:
+                future.result()
+    return [results[s.name] for s in selected if s.name in results]

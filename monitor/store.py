@@ -140,6 +140,24 @@ def m001_initial(db: Database) -> None:
     db["observations"].create_index(["observed_date"])
 
 
+@migrations()
+def m002_sold_shipping_basis(db: Database) -> None:
+    """Sold prices apart from asking prices, shipping, $/TH-quoted offers, post dates."""
+    db["observations"].add_column("price_basis", str, not_null_default="unit")
+    db["observations"].add_column("sold", int, not_null_default=0)
+    db["observations"].add_column("shipping_minor", int)
+    db["listings"].add_column("posted_at", str)
+    db["listings"].add_column("sold_at", str)
+
+
+@migrations()
+def m003_http_cache(db: Database) -> None:
+    """Validators (ETag / Last-Modified) and bodies for conditional requests."""
+    db["http_cache"].create(
+        {"url": str, "etag": str, "last_modified": str, "body": str, "stored_at": str}, pk="url"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Saved:
     listings: int
@@ -195,15 +213,19 @@ class Store:
         self,
         run_id: int,
         source: str,
-        items: Sequence[tuple[RawListing, Normalised]],
+        items: Sequence[tuple[RawListing, Normalised, datetime]],
         seen_at: datetime,
     ) -> Saved:
-        """Upsert the listings of one page and add their new sightings, in one transaction."""
-        now, day = utc_iso(seen_at), utc_iso(seen_at)[:10]
+        """Upsert the listings of one page and add their new sightings, in one transaction.
+
+        Each item carries the time its price was true (now for asking prices, the sale date for
+        sold items, the post date for broker posts); ``seen_at`` is when the page was fetched.
+        """
+        now = utc_iso(seen_at)
         new = added = 0
         conn: sqlite3.Connection = self.db.conn
         with self.db.atomic():
-            for raw, norm in items:
+            for raw, norm, observed in items:
                 key = f"{source}:{raw.listing_id}"
                 fields = {
                     "source": source,
@@ -214,6 +236,8 @@ class Store:
                     "condition_raw": raw.condition,
                     "location": raw.location,
                     "seller": raw.seller,
+                    "posted_at": raw.posted_at,
+                    "sold_at": raw.sold_at,
                     "last_seen": now,
                     "last_run_id": run_id,
                     **norm.to_dict(),
@@ -242,21 +266,44 @@ class Store:
                         conn.execute("UPDATE listings SET first_seen = ? WHERE key = ?", [now, key])
                 if raw.price is None or raw.currency is None:
                     continue
+                when = utc_iso(observed)
+                shipping = None
+                if raw.shipping is not None:
+                    shipping = minor_units(raw.shipping, raw.currency)
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO observations (listing_key, run_id, observed_at, "
-                    "observed_date, price_minor, currency, available) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "observed_date, price_minor, currency, available, price_basis, sold, "
+                    "shipping_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         key,
                         run_id,
-                        now,
-                        day,
+                        when,
+                        when[:10],
                         minor_units(raw.price, raw.currency),
                         raw.currency,
                         fields["available"],
+                        raw.extra.get("price_basis", "unit"),
+                        int(raw.sold),
+                        shipping,
                     ],
                 )
                 added += cur.rowcount
         return Saved(listings=len(items), new_listings=new, observations=added)
+
+    # -- conditional requests (monitor.http.ValidatorCache) --------------------------------
+    def get(self, url: str) -> tuple[str | None, str | None, str] | None:
+        row = self.db.execute(
+            "SELECT etag, last_modified, body FROM http_cache WHERE url = ?", [url]
+        ).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
+
+    def put(self, url: str, etag: str | None, last_modified: str | None, text: str) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT OR REPLACE INTO http_cache (url, etag, last_modified, body, stored_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [url, etag, last_modified, text, utc_iso(datetime.now(UTC))],
+            )
 
     # -- reading ----------------------------------------------------------------------------
     def count(self, table: str) -> int:
@@ -326,10 +373,11 @@ EXPORT_VIEWS: dict[str, str] = {
         ORDER BY l.key""",
     "observations": """
         SELECT o.id, o.listing_key, l.source, o.run_id, o.observed_at, o.observed_date,
-               o.price_minor, o.currency, o.available, l.kind, l.model, l.hashrate_ths,
-               l.quantity,
-               CASE WHEN l.kind = 'miner' AND l.hashrate_ths > 0 THEN
-                   round(MAJOR / coalesce(l.quantity, 1) / l.hashrate_ths, 4)
+               o.price_minor, o.currency, o.price_basis, o.sold, o.shipping_minor, o.available,
+               l.kind, l.model, l.hashrate_ths, l.quantity,
+               CASE WHEN o.price_basis = 'per_th' THEN round(MAJOR, 4)
+                    WHEN l.kind = 'miner' AND l.hashrate_ths > 0 THEN
+                        round(MAJOR / coalesce(l.quantity, 1) / l.hashrate_ths, 4)
                END AS price_per_th
         FROM observations o JOIN listings l ON l.key = o.listing_key
         ORDER BY o.id""".replace("MAJOR", _major_sql("o.price_minor", "o.currency")),

@@ -6,9 +6,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 
 from monitor.normalise import Normalised
-from monitor.store import Store, from_minor, minor_units, utc_iso
+from monitor.store import Store, from_minor, migrations, minor_units, utc_iso
 from scrapers.base import RawListing
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -36,24 +37,64 @@ MINER = Normalised(
 )
 
 
+ALL = ["m001_initial", "m002_sold_shipping_basis", "m003_http_cache"]
+
+
 def test_migrations_on_empty_db(tmp_path: Path) -> None:
     with Store(tmp_path / "new.db") as store:
-        assert store.applied_migrations() == ["m001_initial"]
-        assert {"runs", "listings", "observations"} <= set(store.db.table_names())
+        assert store.applied_migrations() == ALL
+        assert {"runs", "listings", "observations", "http_cache"} <= set(store.db.table_names())
 
 
 def test_migrations_on_existing_db_keep_data(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    with Store(path) as store:
+    # a database made by the first release: only m001, with a run, a listing and a sighting
+    old = Database(path)
+    migrations.apply(old, stop_before="m002_sold_shipping_basis")
+    old["runs"].insert(
+        {
+            "id": 1,
+            "source": "shop",
+            "kind": "shopify",
+            "started_at": "2026-10-01T00:00:00Z",
+            "status": "ok",
+        }
+    )
+    old["listings"].insert(
+        {
+            "key": "shop:1",
+            "source": "shop",
+            "listing_id": "1",
+            "title": "S19",
+            "first_seen": "2026-10-01T00:00:00Z",
+            "last_seen": "2026-10-01T00:00:00Z",
+            "kind": "miner",
+        }
+    )
+    old["observations"].insert(
+        {
+            "listing_key": "shop:1",
+            "run_id": 1,
+            "observed_at": "2026-10-01T00:00:00Z",
+            "observed_date": "2026-10-01",
+            "price_minor": 100000,
+            "currency": "USD",
+        }
+    )
+    old.close()
+    with Store(path) as store:  # upgrading keeps every row and fills the new columns
+        assert store.applied_migrations() == ALL
+        row = store.query("SELECT price_minor, price_basis, sold FROM observations")[0]
+        assert row == {"price_minor": 100000, "price_basis": "unit", "sold": 0}
         run = store.start_run("shop", "shopify", T0)
-        store.save_page(run, "shop", [(listing(1), MINER)], T0)
-    with Store(path) as store:  # reopening applies nothing twice and loses nothing
-        assert store.applied_migrations() == ["m001_initial"]
-        assert store.count("observations") == 1
+        store.save_page(run, "shop", [(listing(1), MINER, T0)], T0)
+        assert store.count("observations") == 2
+    with Store(path) as store:  # reopening applies nothing twice
+        assert store.applied_migrations() == ALL
     raw = sqlite3.connect(path)
     applied = raw.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
     raw.close()
-    assert applied == 1
+    assert applied == len(ALL)
 
 
 def test_money_is_integer_minor_units() -> None:
@@ -72,15 +113,15 @@ def test_timestamps_are_utc_only() -> None:
 def test_same_sighting_is_not_duplicated(tmp_path: Path) -> None:
     with Store(tmp_path / "db.sqlite") as store:
         run = store.start_run("shop", "shopify", T0)
-        first = store.save_page(run, "shop", [(listing(1), MINER), (listing(2), MINER)], T0)
-        again = store.save_page(
-            run, "shop", [(listing(1), MINER), (listing(2), MINER)], T0 + timedelta(hours=3)
-        )
+        first = store.save_page(run, "shop", [(listing(1), MINER, T0), (listing(2), MINER, T0)], T0)
+        t3 = T0 + timedelta(hours=3)
+        again = store.save_page(run, "shop", [(listing(1), MINER, t3), (listing(2), MINER, t3)], t3)
         assert (first.new_listings, first.observations) == (2, 2)
         assert (again.new_listings, again.observations) == (0, 0)
         # a new price the same day, and the same price on a later day, are new sightings
-        changed = store.save_page(run, "shop", [(listing(1, "900.00"), MINER)], T0)
-        later = store.save_page(run, "shop", [(listing(2), MINER)], T0 + timedelta(days=1))
+        changed = store.save_page(run, "shop", [(listing(1, "900.00"), MINER, T0)], T0)
+        day2 = T0 + timedelta(days=1)
+        later = store.save_page(run, "shop", [(listing(2), MINER, day2)], day2)
         assert changed.observations == 1
         assert later.observations == 1
         assert store.count("observations") == 4
@@ -91,7 +132,7 @@ def test_same_sighting_is_not_duplicated(tmp_path: Path) -> None:
 def test_listing_without_price_is_kept_without_observation(tmp_path: Path) -> None:
     with Store(tmp_path / "db.sqlite") as store:
         run = store.start_run("shop", "shopify", T0)
-        saved = store.save_page(run, "shop", [(listing(1, price=None), MINER)], T0)
+        saved = store.save_page(run, "shop", [(listing(1, price=None), MINER, T0)], T0)
         assert (saved.listings, saved.observations) == (1, 0)
         assert store.count("listings") == 1
 
@@ -101,7 +142,7 @@ def test_replaying_older_page_does_not_overwrite_newer_facts(tmp_path: Path) -> 
         run = store.start_run("shop", "shopify", T0)
         newer = RawListing("1", "https://x/1", "new title", Decimal(1), "USD")
         older = RawListing("1", "https://x/1", "old title", Decimal(2), "USD")
-        store.save_page(run, "shop", [(newer, MINER)], T0 + timedelta(days=7))
-        store.save_page(run, "shop", [(older, MINER)], T0)
+        store.save_page(run, "shop", [(newer, MINER, T0)], T0 + timedelta(days=7))
+        store.save_page(run, "shop", [(older, MINER, T0)], T0)
         row = store.query("SELECT title, first_seen FROM listings")[0]
         assert row == {"title": "new title", "first_seen": "2026-11-01T12:00:00Z"}
