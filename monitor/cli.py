@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from monitor import __version__
 from monitor.config import Config, ConfigError, load_config
+
+if TYPE_CHECKING:
+    from monitor.jobs import RunResult
 
 EXIT_INVALID_CONFIG = 2
 
@@ -71,12 +76,18 @@ def check_config(state: State) -> None:
     )
 
 
+def _show(r: RunResult) -> None:
+    line = (f"{r.source}: {r.status}, {r.pages} pages, {r.listings} listings "
+            f"({r.new_listings} new), {r.observations} new observations")  # fmt: skip
+    click.echo(line + (f" - {r.reason}" if r.reason else ""))
+
+
 @cli.command()
 @click.option("--source", "names", multiple=True, help="Only this source (repeatable).")
 @pass_state
 def scrape(state: State, names: tuple[str, ...]) -> None:
     """Run one collection cycle now over the enabled sources (exit 1 if any failed)."""
-    from monitor.jobs import RunResult, run_cycle
+    from monitor.jobs import run_cycle
 
     cfg = state.config()
     try:
@@ -86,17 +97,71 @@ def scrape(state: State, names: tuple[str, ...]) -> None:
     if not names and not any(s.enabled for s in cfg.sources):
         click.echo("no enabled sources in config; nothing to do", err=True)
         return
-
-    def show(r: RunResult) -> None:
-        line = (
-            f"{r.source}: {r.status}, {r.pages} pages, {r.listings} listings "
-            f"({r.new_listings} new), {r.observations} new observations"
-        )
-        click.echo(line + (f" - {r.reason}" if r.reason else ""))
-
-    results = run_cycle(cfg, names=[s.name for s in selected] or None, on_result=show)
+    results = run_cycle(cfg, names=[s.name for s in selected] or None, on_result=_show)
     if any(r.status == "failed" for r in results):
         sys.exit(1)
+
+
+@cli.command()
+@click.option("--source", "name", required=True, help="A telegram source.")
+@click.option(
+    "--until",
+    required=True,
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Page back through older posts until this date (YYYY-MM-DD).",
+)
+@click.option("--max-pages", default=500, show_default=True, help="Stop after this many pages.")
+@pass_state
+def backfill(state: State, name: str, until: datetime, max_pages: int) -> None:
+    """Page back through a channel's history (telegram sources) and store what it offered."""
+    from monitor.jobs import run_cycle
+
+    cfg = state.config()
+    try:
+        src = cfg.source(name)
+    except KeyError as exc:
+        raise click.BadParameter(str(exc.args[0]), param_hint="--source") from None
+    if src.kind != "telegram":
+        raise click.BadParameter(
+            f"{name!r} is a {src.kind} source; backfill pages back through telegram channels",
+            param_hint="--source",
+        )
+    results = run_cycle(cfg, names=[name], on_result=_show, max_pages=max_pages,
+                        options={"until": until.date().isoformat()})  # fmt: skip
+    if any(r.status == "failed" for r in results):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def sources(state: State, as_json: bool) -> None:
+    """The configured sources and each one's last run (health: ok, suspect, failed)."""
+    from monitor.store import Store
+
+    cfg = state.config()
+    with Store(cfg.database) as store:
+        rows = []
+        for src in cfg.sources:
+            last = store.runs(src.name, limit=1)
+            rows.append({"name": src.name, "kind": src.kind, "urls": src.start_urls(),
+                         "enabled": src.enabled, "schedule": src.schedule,
+                         "last_run": last[0] if last else None})  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        run = row["last_run"]
+        health = (
+            "never run"
+            if run is None
+            else (
+                f"{run['status']} at {run['started_at']}: {run['listings']} listings"
+                + (f" - {run['reason']}" if run["reason"] else "")
+            )
+        )
+        state_word = "" if row["enabled"] else " (disabled)"
+        click.echo(f"{row['name']} [{row['kind']}]{state_word} {row['urls'][0]}  {health}")
 
 
 @cli.command("export")

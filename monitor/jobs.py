@@ -94,6 +94,7 @@ def run_source(
     *,
     clock: Clock = utcnow,
     options: dict[str, Any] | None = None,
+    max_pages: int | None = None,
 ) -> RunResult:
     """Collect one source now: crawl, normalise, store page by page, record the run.
 
@@ -109,7 +110,7 @@ def run_source(
     try:
         for start in src.start_urls():
             scraper = kind(start, {**src.options(), **(options or {})})
-            left = src.max_pages - pages
+            left = (max_pages or src.max_pages) - pages
             if left <= 0:
                 break
             for crawled in crawl(scraper, fetcher, max_pages=left, delay_s=src.delay_s):
@@ -167,6 +168,7 @@ def run_cycle(
     clock: Clock = utcnow,
     on_result: Callable[[RunResult], None] | None = None,
     options: dict[str, Any] | None = None,
+    max_pages: int | None = None,
     max_workers: int = 8,
 ) -> list[RunResult]:
     """Run each enabled source once (or only ``names``).
@@ -185,7 +187,9 @@ def run_cycle(
     def work(group: list[AnySource]) -> None:
         with Store(cfg.database) as store, Fetcher(cfg.http, cache=store) as fetcher:
             for src in group:
-                result = run_source(cfg, src, store, fetcher, clock=clock, options=options)
+                result = run_source(
+                    cfg, src, store, fetcher, clock=clock, options=options, max_pages=max_pages
+                )
                 with lock:
                     results[src.name] = result
                     if on_result:

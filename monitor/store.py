@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -170,9 +171,10 @@ class Store:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = Database(self.path)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA busy_timeout=15000")  # first: the others may wait for a lock
+        if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            self.db.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
         self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.execute("PRAGMA busy_timeout=10000")
         migrations.apply(self.db)
 
     def close(self) -> None:
@@ -184,12 +186,29 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write transaction, taken with BEGIN IMMEDIATE: with several connections (one per
+        crawl worker), a deferred transaction that reads and then writes can fail at once with
+        "database is locked"; an immediate one waits its turn (busy_timeout)."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
     def applied_migrations(self) -> list[str]:
         return [m.name for m in migrations.applied(self.db)]
 
     # -- runs -------------------------------------------------------------------------------
     def start_run(self, source: str, kind: str, started_at: datetime) -> int:
-        with self.db.atomic():
+        with self._write():
             table = self.db["runs"].insert(
                 {
                     "source": source,
@@ -201,7 +220,7 @@ class Store:
         return int(table.last_pk)
 
     def finish_run(self, run_id: int, finished_at: datetime, **fields: Any) -> None:
-        with self.db.atomic():
+        with self._write():
             self.db["runs"].update(run_id, {"finished_at": utc_iso(finished_at), **fields})
 
     def runs(self, source: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
@@ -224,7 +243,7 @@ class Store:
         now = utc_iso(seen_at)
         new = added = 0
         conn: sqlite3.Connection = self.db.conn
-        with self.db.atomic():
+        with self._write():
             for raw, norm, observed in items:
                 key = f"{source}:{raw.listing_id}"
                 fields = {
@@ -298,7 +317,7 @@ class Store:
         return None if row is None else (row[0], row[1], row[2])
 
     def put(self, url: str, etag: str | None, last_modified: str | None, text: str) -> None:
-        with self.db.atomic():
+        with self._write():
             self.db.execute(
                 "INSERT OR REPLACE INTO http_cache (url, etag, last_modified, body, stored_at) "
                 "VALUES (?, ?, ?, ?, ?)",

@@ -1,0 +1,101 @@
+"""Helpers shared by the HTML scrapers (``jsonld``, ``css``): soup, text, links, JSON-LD, bot walls.
+
+A bot wall (Cloudflare, Akamai, Imperva, PerimeterX, DataDome) answers with a small challenge page
+instead of content, often with status 200. Parsing it as a shop would report "no listings" and
+hide the real problem, so the scrapers call :func:`check_blocked` first and raise
+:class:`scrapers.base.BlockedError`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from bs4 import BeautifulSoup, Tag
+
+from scrapers.base import BlockedError, absolute
+
+# Lower-cased page-title prefixes that only challenge and block pages use.
+_WALL_TITLES = (
+    "just a moment",  # Cloudflare JS challenge
+    "attention required! | cloudflare",  # Cloudflare block / captcha
+    "please wait... | cloudflare",
+    "access denied",  # Akamai, also Cloudflare's "Access denied | site used Cloudflare..."
+    "pardon our interruption",  # Imperva / Distil
+    "ddos-guard",
+    "robot check",  # Amazon
+    "are you a robot",
+    "verify you are human",
+    "human verification",
+)
+
+# Element ids and script/iframe fragments that appear on challenge pages but not on normal ones.
+# (Cloudflare's "/cdn-cgi/challenge-platform/" script and Imperva's "_Incapsula_Resource" are
+# injected into ordinary pages too, so they are deliberately not markers.)
+_WALL_IDS = ("challenge-form", "cf-browser-verification", "px-captcha", "cf-chl-widget")
+_WALL_SCRIPTS = ("window._cf_chl_opt", "geo.captcha-delivery.com")
+
+
+# "<!-- ... -->" and "//<![CDATA[ ... //]]>" (or "/*<![CDATA[*/ ... /*]]>*/") around JSON-LD
+_WRAPPER = re.compile(
+    r"^\s*(?:<!--|(?://|/\*)?\s*<!\[CDATA\[\s*(?:\*/)?)|(?:-->|(?://|/\*)?\s*\]\]>\s*(?:\*/)?)\s*$"
+)
+_LD_JSON = re.compile(r"^\s*application/ld\+json", re.I)
+
+
+def make_soup(text: str) -> BeautifulSoup:
+    """Parse a page with lxml."""
+    return BeautifulSoup(text, "lxml")
+
+
+def clean(text: str | None) -> str:
+    """Collapse runs of whitespace (including no-break spaces) to one space and strip."""
+    return " ".join((text or "").split())
+
+
+def title_of(soup: BeautifulSoup) -> str:
+    """The page's ``<title>`` text, cleaned; empty when there is none."""
+    tag = soup.find("title")
+    return clean(tag.get_text()) if isinstance(tag, Tag) else ""
+
+
+def check_blocked(soup_or_html: BeautifulSoup | str, url: str) -> None:
+    """Raise :class:`BlockedError` when the page is a bot wall or challenge page."""
+    soup = make_soup(soup_or_html) if isinstance(soup_or_html, str) else soup_or_html
+    title = title_of(soup)
+    if title.lower().startswith(_WALL_TITLES):
+        raise BlockedError(f"bot wall instead of content on {url} (page title {title!r})")
+    for wall_id in _WALL_IDS:
+        if soup.find(id=wall_id) is not None:
+            raise BlockedError(f"bot wall instead of content on {url} (element #{wall_id})")
+    for tag in soup.find_all(["script", "iframe"]):
+        text = f"{tag.get('src') or ''} {tag.string or ''}"
+        for marker in _WALL_SCRIPTS:
+            if marker in text:
+                raise BlockedError(f"bot wall instead of content on {url} ({marker})")
+
+
+_JS_HREF = re.compile(r"^\s*(?:javascript:|#\s*$)", re.I)
+
+
+def link(base: str, href: object) -> str | None:
+    """``href`` made absolute against ``base``; ``None`` for empty, ``#`` or ``javascript:``."""
+    if isinstance(href, list):  # bs4 returns multi-valued attributes as lists
+        href = " ".join(str(h) for h in href)
+    if not isinstance(href, str) or not href.strip() or _JS_HREF.match(href):
+        return None
+    return absolute(base, href.strip())
+
+
+def json_ld(soup: BeautifulSoup) -> Iterator[Any]:
+    """The parsed JSON of every ``application/ld+json`` script; invalid JSON is skipped."""
+    for script in soup.find_all("script", type=_LD_JSON):
+        text = _WRAPPER.sub("", _WRAPPER.sub("", script.string or script.get_text() or ""))
+        if not text.strip():
+            continue
+        try:
+            yield json.loads(text, strict=False)  # strict=False: raw newlines inside strings
+        except json.JSONDecodeError:
+            continue
