@@ -1,0 +1,233 @@
+"""eBay search results pages (``/sch/i.html?_nkw=...``), active or sold (``LH_Sold=1``).
+
+Page quirks handled here:
+
+- Two layouts: the legacy ``li.s-item`` list (until ~mid 2025) and the 2025 ``li.s-card`` cards.
+  The s-card facts are untyped ``div.s-card__attribute-row``s, so both layouts are read the same
+  way: small text rows classified by wording ("+$45.00 shipping", "Free delivery", "from China",
+  "Located in United States", "or Best Offer", "Sold  Jun 1, 2024", "3 bids").
+- The first legacy item is a hidden "Shop on eBay" placeholder with the fake item id 123456:
+  cards without a real (9+ digit) item id are skipped.
+- After ``li.srp-river-answer--REWRITE_START`` ("Results matching fewer words") the items do not
+  match the query: parsing stops there and no next page is returned.
+- Item links carry tracking queries (``hash=``, ``_skw=``, ``amdata=``): the URL is rebuilt as
+  ``<scheme>://<host>/itm/<id>`` on the link's host.
+- Prices may be ranges ("$1.00 to $3.00"); on sold pages a struck-through price next to
+  "Best offer accepted" is the asking price, not the sale price (``extra["best_offer_accepted"]``).
+- A bare "$" means USD (ebay.com); other eBay sites write "C $", "AU $", "US $", "£", "EUR".
+- The bot wall ("Pardon Our Interruption...", served by ``splashui``) is an HTTP 200 page with no
+  results: it raises :class:`BlockedError`, never "0 results". "No exact matches found" is empty.
+- Sellers are not read (``seller`` is always None): the cards mix shop names with feedback data.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+from bs4 import BeautifulSoup, SoupStrainer, Tag
+
+from scrapers.base import (
+    BlockedError,
+    Page,
+    ParseError,
+    RawListing,
+    Source,
+    absolute,
+    parse_decimal,
+)
+
+_KEEP = re.compile(
+    r"(?:^|\s)(?:s-item|s-card|srp-river-answer|srp-results|pagination__next"
+    r"|srp-controls__count-heading|srp-save-null-search__heading)(?:\s|$)"
+)
+_ITEM = re.compile(r"(?:^|\s)s-(?:item|card)(?:\s|$)")
+_ITEM_ID = re.compile(r"/itm/(?:[^/?#]+/)?(\d{9,})(?:[/?#]|$)")
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+_WALL = re.compile(r"splashui|captcha_form|/captcha|Checking your browser before you access eBay")
+_NEXT_TAG = re.compile(
+    r"<(?:link|a)\b[^>]*(?:\brel=[\"']?next\b|aria-label=[\"']Go to next search page)[^>]*>", re.I
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_SOLD_US = re.compile(r"^Sold\s+([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})")
+_SOLD_UK = re.compile(r"^Sold\s+(\d{1,2})\s+([A-Za-z]{3,9})\.?\s+(\d{4})")
+_SHIP = re.compile(r"\b(?:shipping|delivery|postage)\b", re.I)
+_PLACE = re.compile(r"^(?:from|Located in:?)\s+(.+)$", re.I)
+_BIDS = re.compile(r"^(\d+)\s+bids?\b", re.I)
+_CURRENCIES = (
+    (re.compile(r"\bUS\s?\$"), "USD"),
+    (re.compile(r"\b(?:C|CA)\s?\$"), "CAD"),
+    (re.compile(r"\b(?:AU|A)\s?\$"), "AUD"),
+    (re.compile(r"\b(USD|EUR|GBP|CAD|AUD|CHF|PLN|HKD|SGD|NZD)\b"), None),
+    (re.compile(r"£"), "GBP"),
+    (re.compile(r"€"), "EUR"),
+    (re.compile(r"\$"), "USD"),
+)
+
+
+def _text(node: Tag | None) -> str:
+    return " ".join(node.get_text(" ").split()) if node is not None else ""
+
+
+def _currency(text: str) -> str | None:
+    for pattern, code in _CURRENCIES:
+        match = pattern.search(text)
+        if match:
+            return code or match.group(1)
+    return None
+
+
+def _sold_date(text: str) -> str | None:
+    if m := _SOLD_US.match(text):
+        month, day, year = m.group(1), m.group(2), m.group(3)
+    elif m := _SOLD_UK.match(text):
+        day, month, year = m.group(1), m.group(2), m.group(3)
+    else:
+        return None
+    num = _MONTHS.get(month[:3].lower())
+    return f"{year}-{num:02d}-{int(day):02d}" if num else None
+
+
+class Ebay(Source):
+    kind = "ebay"
+
+    @property
+    def sold_search(self) -> bool:
+        sold = self.options.get("sold")
+        if sold is not None:
+            return bool(sold)
+        return parse_qs(urlsplit(self.url).query).get("LH_Sold", [""])[-1] == "1"
+
+    def parse(self, text: str, url: str) -> Page:
+        title_match = _TITLE.search(text)
+        title = " ".join(title_match.group(1).split()) if title_match else ""
+        if title.lower().startswith(("pardon our interruption", "security measure")):
+            raise BlockedError(
+                f"eBay bot wall ({title[:60]!r}): the request was blocked, not 0 results"
+            )
+        soup = BeautifulSoup(text, "lxml", parse_only=SoupStrainer(class_=_KEEP))
+        listings: list[RawListing] = []
+        cut = found = False
+        scope = soup.find(class_="srp-results") or soup  # not carousels elsewhere on the page
+        for node in scope.find_all("li", class_=re.compile(r"s-item|s-card|srp-river-answer")):
+            classes = node.get("class") or []
+            if "srp-river-answer--REWRITE_START" in classes:
+                cut = True
+                break
+            if _ITEM.search(" ".join(classes)) and not node.find_parent("li"):
+                found = True
+                if (listing := self._listing(node, url)) is not None:
+                    listings.append(listing)
+        if found and listings:
+            return Page(listings, None if cut else self._next_url(soup, text, url))
+        if self._is_empty(soup):
+            return Page([])
+        if found:  # only placeholder cards
+            return Page([], None if cut else self._next_url(soup, text, url))
+        if _WALL.search(text):
+            raise BlockedError(
+                f"eBay bot wall or captcha ({title[:60]!r}): the request was blocked, not 0 results"
+            )
+        raise ParseError("no eBay result list found: layout changed?")
+
+    @staticmethod
+    def _is_empty(soup: BeautifulSoup) -> bool:
+        heading = soup.find(class_="srp-save-null-search__heading")
+        if heading is not None and "no exact matches" in _text(heading).lower():
+            return True
+        count = soup.find(class_="srp-controls__count-heading")
+        return bool(count) and re.match(r"0\s+results?\b", _text(count)) is not None
+
+    def _next_url(self, soup: BeautifulSoup, text: str, url: str) -> str | None:
+        link = soup.find(class_=re.compile(r"(?:^|\s)pagination__next(?:\s|$)"))
+        if link is None:
+            tag = _NEXT_TAG.search(text)
+            link = BeautifulSoup(tag.group(0), "lxml").find(["a", "link"]) if tag else None
+        if not isinstance(link, Tag) or link.name not in ("a", "link"):
+            return None  # absent, or a disabled <button>
+        href = str(link.get("href") or "").strip()
+        if link.get("aria-disabled") == "true" or not href or href.startswith(("#", "javascript")):
+            return None
+        return absolute(url, href)
+
+    def _listing(self, node: Tag, url: str) -> RawListing | None:
+        legacy = "s-item" in (node.get("class") or [])
+        prefix = "s-item" if legacy else "s-card"
+        link = node.find("a", href=re.compile(r"/itm/"))
+        href = absolute(url, str(link["href"])) if link is not None else url
+        match = _ITEM_ID.search(urlsplit(href).path + "/")
+        item_id = str(node.get("data-listingid") or "") or (match.group(1) if match else "")
+        title_node = node.find(class_=f"{prefix}__title")
+        for junk in (
+            title_node.find_all(class_=["clipped", "LIGHT_HIGHLIGHT"]) if title_node else ()
+        ):
+            junk.decompose()
+        title = re.sub(r"^New Listing\s*", "", _text(title_node))
+        if not re.fullmatch(r"\d{9,}", item_id) or title.lower().startswith("shop on ebay"):
+            return None
+        parts = urlsplit(href)
+        facts = self._facts(node, prefix)
+        price_text = _text(node.find(class_=f"{prefix}__price"))
+        low, _, high = price_text.partition(" to ")
+        price = parse_decimal(low) if low else None
+        currency = None
+        if price is not None:
+            currency = self.options.get("currency") or _currency(price_text)
+        if legacy:
+            condition = _text(node.find(class_="SECONDARY_INFO")) or None
+        else:
+            subtitle = _text(node.find(class_="s-card__subtitle"))
+            condition = subtitle.split("·")[0].strip() or None
+        sold_at = facts.pop("sold_at", None)
+        return RawListing(
+            listing_id=item_id,
+            url=urlunsplit((parts.scheme, parts.netloc, f"/itm/{item_id}", "", "")),
+            title=title,
+            price=price,
+            currency=str(currency).upper() if currency else None,
+            condition=condition,
+            location=facts.pop("location", None),
+            price_max=parse_decimal(high) if high else None,
+            shipping=facts.pop("shipping", None),
+            best_offer=bool(facts.pop("best_offer", False)),
+            sold=self.sold_search or sold_at is not None,
+            sold_at=sold_at,
+            extra={k: str(v) for k, v in facts.items()},
+        )
+
+    @staticmethod
+    def _facts(node: Tag, prefix: str) -> dict[str, Any]:
+        """Classify the card's small text rows (not its title or price) by their wording."""
+        rows = node.select(
+            f".{prefix}__detail, .{prefix}__caption, .{prefix}__title--tagblock, "
+            f".s-item__location, .s-item__shipping, .s-card__attribute-row"
+        )
+        facts: dict[str, Any] = {}
+        for row in rows:
+            if row.find(class_=f"{prefix}__price") is not None:
+                continue
+            text = _text(row)
+            lower = text.lower()
+            if (date := _sold_date(text)) is not None:
+                facts.setdefault("sold_at", date)
+            elif "best offer" in lower:
+                facts["best_offer"] = True
+                if "accepted" in lower:
+                    facts["best_offer_accepted"] = "true"
+            elif _SHIP.search(text) and "shipping" not in facts:
+                if re.search(r"\bfree\b", lower):
+                    facts["shipping"] = Decimal(0)
+                elif text.startswith("+") and (cost := parse_decimal(text)) is not None:
+                    facts["shipping"] = cost
+            elif m := _PLACE.match(text):
+                facts.setdefault("location", m.group(1).strip())
+            elif m := _BIDS.match(text):
+                facts["bids"] = m.group(1)
+        return facts

@@ -1,0 +1,156 @@
+"""Any WooCommerce shop, through the public Store API ``/wp-json/wc/store/v1/products``.
+
+The Store API needs no key: ``{shop}/wp-json/wc/store/v1/products?per_page=N&page=P`` (N at most
+100) returns a JSON list of products, one listing each.
+
+Page quirks:
+
+- Prices are integer strings in minor units: ``"449900"`` with ``currency_minor_unit: 2`` is
+  4499.00 in ``currency_code``. An empty price (no price set) or ``"0"`` means "ask": no price.
+- A variable product (hashrate bins, conditions) is one product with ``price_range``
+  (``min_amount``/``max_amount``) when its variations differ in price; ``variations`` holds ids
+  (or ``{id, attributes}`` objects on newer versions), not prices, so it is one listing with
+  ``price``..``price_max``.
+- ``name`` keeps WordPress HTML entities (``&#8211;``, ``&amp;``): unescaped here.
+- The condition, when the shop states it, is a category or tag such as "Used Miners" or
+  "Refurbished"; the name is kept as the shop wrote it ("New Arrivals" is not a condition).
+- Totals are in the X-WP-Total / X-WP-TotalPages headers, which a parser does not see: a page
+  with exactly ``per_page`` products has a next page; a shorter one is the last.
+- A shop without the Store API (WooCommerce missing or too old, REST API disabled) answers
+  ``{"code": "rest_no_route", ...}``; a bot wall answers HTML (Cloudflare "Just a moment...").
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from decimal import Decimal
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+from scrapers.base import BlockedError, Page, ParseError, RawListing, Source
+
+_CONDITION = re.compile(
+    r"(?<![a-z])(used|new|refurbished|refurb|renewed|pre-?owned|second[- ]?hand|open[- ]box"
+    r"|for parts)(?![a-z])",
+    re.IGNORECASE,
+)
+_NOT_CONDITION = re.compile(
+    r"new\s+(?:arrivals?|in|releases?|products?|models?)|what'?s\s+new", re.I
+)
+_CHALLENGE = ("just a moment", "attention required", "cf-chl", "challenge-platform", "cf_chl_opt")
+_PATH = "/wp-json/wc/store/v1/products"
+
+
+class WooCommerce(Source):
+    kind = "woocommerce"
+
+    @property
+    def page_size(self) -> int:
+        return max(1, min(int(self.options.get("page_size", 100)), 100))
+
+    def start_urls(self) -> list[str]:
+        base = self.url.rstrip("/")
+        return [f"{base}{_PATH}?{urlencode({'per_page': self.page_size, 'page': 1})}"]
+
+    def parse(self, text: str, url: str) -> Page:
+        doc = _load(text)
+        if isinstance(doc, dict) and "code" in doc:
+            code, message = doc.get("code"), " ".join(str(doc.get("message") or "").split())
+            hint = (
+                ": the shop has no WooCommerce Store API at this URL (not WooCommerce, too old, "
+                "or the REST API is disabled)"
+                if code == "rest_no_route"
+                else ""
+            )
+            raise ParseError(f"WooCommerce Store API error {code!r} ({message}){hint}")
+        if not isinstance(doc, list):
+            raise ParseError(
+                f"expected WooCommerce Store API JSON (a list of products), got a JSON "
+                f"{type(doc).__name__}"
+            )
+        listings = [
+            self._listing(p) for p in doc if isinstance(p, dict) and p.get("id") is not None
+        ]
+        return Page(listings, self._next_url(url, len(doc)))
+
+    def _listing(self, product: dict[str, Any]) -> RawListing:
+        prices = product.get("prices") if isinstance(product.get("prices"), dict) else {}
+        unit = prices.get("currency_minor_unit", 2)
+        span = prices.get("price_range") if isinstance(prices.get("price_range"), dict) else {}
+        price = _minor(span.get("min_amount") if span else prices.get("price"), unit)
+        top = _minor(span.get("max_amount"), unit) if span else None
+        names = [
+            html.unescape(str(term.get("name") or ""))
+            for key in ("categories", "tags")
+            for term in product.get(key) or []
+            if isinstance(term, dict)
+        ]
+        condition = next(
+            (n for n in names if _CONDITION.search(n) and not _NOT_CONDITION.search(n)), None
+        )
+        extra = {k: str(product[k]) for k in ("type", "sku") if product.get(k)}
+        categories = [
+            html.unescape(str(c.get("name")))
+            for c in product.get("categories") or []
+            if isinstance(c, dict) and c.get("name")
+        ]
+        if categories:
+            extra["categories"] = ", ".join(categories)
+        base = self.url.rstrip("/")
+        currency = str(prices.get("currency_code") or "").upper() or None
+        return RawListing(
+            listing_id=str(product["id"]),
+            url=str(product.get("permalink") or f"{base}/?p={product['id']}"),
+            title=" ".join(html.unescape(str(product.get("name") or "")).split()),
+            price=price,
+            currency=currency if price is not None else None,
+            available=product.get("is_in_stock"),
+            condition=" ".join(condition.split()) if condition else None,
+            price_max=top if top is not None and price is not None and top > price else None,
+            extra=extra,
+        )
+
+    def _next_url(self, url: str, count: int) -> str | None:
+        """The Store API pages by ``page=``; a short page is the last one."""
+        parts = urlsplit(url)
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        per_page = int(query.get("per_page", self.page_size))
+        if count == 0 or count < per_page:
+            return None
+        query["page"] = str(int(query.get("page", "1")) + 1)
+        return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _load(text: str) -> Any:
+    """The JSON body; an HTML page is a bot wall (:class:`BlockedError`) or a wrong URL."""
+    body = text.lstrip("\ufeff \t\r\n")
+    try:
+        return json.loads(body)
+    except json.JSONDecodeError as exc:
+        if body[:1] != "<":
+            raise ParseError(
+                f"expected WooCommerce Store API JSON, got invalid JSON ({exc.msg})"
+            ) from None
+        title = re.search(r"<title[^>]*>(.*?)</title>", body, re.I | re.S)
+        name = " ".join(html.unescape(title.group(1)).split())[:80] if title else "no title"
+        low = body.lower()
+        if any(marker in low for marker in _CHALLENGE):
+            raise BlockedError(
+                f"Cloudflare challenge page ({name!r}) instead of WooCommerce Store API JSON: "
+                "the shop blocks automated clients"
+            ) from None
+        raise ParseError(
+            f"expected WooCommerce Store API JSON, got an HTML page ({name!r}): the URL may "
+            "not be a WooCommerce shop, or the Store API is redirected to a page"
+        ) from None
+
+
+def _minor(amount: object, unit: object) -> Decimal | None:
+    """``"449900"`` with minor unit 2 -> ``Decimal("4499.00")``; empty or zero -> ``None``."""
+    digits = str(amount).strip() if amount is not None else ""
+    if not digits.isdigit() or int(digits) == 0:
+        return None
+    places = int(unit) if isinstance(unit, int | str) and str(unit).isdigit() else 2
+    return Decimal(int(digits)).scaleb(-places)
