@@ -273,6 +273,123 @@ def unmatched(state: State, limit: int, as_json: bool) -> None:
         click.echo(f"{row['listings']:>5}  {row['title']}  [{row['reason']}; {row['sources']}]")
 
 
+@cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_state
+def import_cmd(state: State, file: Path) -> None:
+    """Import price sightings from a CSV (observed_at, title, price, currency, ...)."""
+    from monitor.importer import import_csv
+    from monitor.store import Store
+
+    cfg = state.config()
+    with Store(cfg.database) as store:
+        try:
+            result = import_csv(file, store, progress=lambda n: click.echo(f"  {n} rows...",
+                                                                       err=True))  # fmt: skip
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+    for line, reason in result.errors[:50]:
+        click.echo(f"{file}:{line}: {reason}", err=True)
+    if len(result.errors) > 50:
+        click.echo(f"... and {len(result.errors) - 50} more bad rows", err=True)
+    click.echo(
+        f"imported {result.imported} of {result.rows} rows ({len(result.errors)} bad): "
+        f"{result.observations} new observations, {result.new_listings} new listings"
+    )
+    if result.rows and not result.imported:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+@click.option("--since", help="First day (YYYY-MM-DD).")
+@click.option("--until", help="Last day (YYYY-MM-DD).")
+@pass_state
+def analyse(state: State, as_json: bool, since: str | None, until: str | None) -> None:
+    """$/TH indexes per model and tier, sustained drops, and the events that line up."""
+    from monitor.analyse_cmd import analyse_db
+
+    result = analyse_db(state.config(), since, until)
+    if as_json:
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    series = sorted({p["series"] for p in result["index"]})
+    click.echo(f"{len(series)} index series, {len(result['index'])} points")
+    for drop in result["drops"]:
+        line = (f"{drop['series']}: -{drop['drop_pct']:.0f} % from {drop['start']} to "
+                f"{drop['end']}")  # fmt: skip
+        if drop.get("abnormal_pct") is not None:
+            line += (f" (market explains {drop['market_explained_pct']:.0f} pts, abnormal "
+                     f"{drop['abnormal_pct']:.0f} pts)")  # fmt: skip
+        click.echo(line)
+        for ev in drop["events"]:
+            click.echo(f"    {ev['date']} ({ev['days_from_start']:+d} d) {ev['id']}: {ev['title']}")
+        if drop["events"]:
+            click.echo(f"    chance of such an alignment: p = {drop['chance_alignment_p']:.2f}")
+
+
+@cli.command()
+@click.option("--series", required=True, help='An index series, e.g. "tier:25to38".')
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--since", help="First day (YYYY-MM-DD).")
+@click.option("--until", help="Last day (YYYY-MM-DD).")
+@pass_state
+def plot(state: State, series: str, output: Path, since: str | None, until: str | None) -> None:
+    """Draw one index series with event markers and shaded drops (PNG)."""
+    from monitor.analyse_cmd import analyse_db, events_frame, plot_series
+
+    cfg = state.config()
+    result = analyse_db(cfg, since, until)
+    try:
+        plot_series(result, events_frame(cfg), series, output)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {output}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def events(state: State, as_json: bool) -> None:
+    """The policy and market events catalog (bundled, plus files named in config)."""
+    from monitor.analyse_cmd import events_frame
+
+    frame = events_frame(state.config())
+    if as_json:
+        out = frame.assign(date=frame["date"].dt.strftime("%Y-%m-%d"))
+        click.echo(out.to_json(orient="records", force_ascii=False, indent=2))
+        return
+    for _, ev in frame.iterrows():
+        click.echo(f"{ev['date']:%Y-%m-%d}  {ev['id']:<11} {ev['jurisdiction']:<7} "
+                   f"{ev['kind']:<20} {ev['title']}")  # fmt: skip
+
+
+@cli.command("market")
+@click.option("--days", default=90, show_default=True, help="How many recent days to fetch.")
+@pass_state
+def market_cmd(state: State, days: int) -> None:
+    """Fetch recent daily BTC/USD and hashprice from public APIs into the database (online)."""
+    from monitor.http import Fetcher, FetchError
+    from monitor.market import fetch_recent
+    from monitor.store import Store
+
+    cfg = state.config()
+    try:
+        with Fetcher(cfg.http) as fetcher:
+            frame = fetch_recent(fetcher, days=days)
+    except FetchError as exc:
+        raise click.ClickException(f"market data not fetched: {exc}") from None
+    rows = [(d.strftime("%Y-%m-%d"), _num(r.get("btc_usd")), _num(r.get("hashprice_usd_ph_day")),
+             "api") for d, r in frame.iterrows()]  # fmt: skip
+    with Store(cfg.database) as store:
+        n = store.save_market(rows)
+    click.echo(f"stored {n} days of market data")
+
+
+def _num(value: object) -> float | None:
+    return None if value is None or value != value else float(value)  # type: ignore[arg-type]
+
+
 @cli.command()
 @click.option(
     "--workdir",

@@ -62,6 +62,7 @@ class Config(_Strict):
     database: Path = Field(Path("asicmon.db"), description="SQLite file")
     catalog: Path | None = Field(None, description="Model catalog; default: the bundled one")
     http: HttpConfig = HttpConfig()
+    events: list[Path] = Field([], description="Extra event files (YAML or CSV) beside the bundled")
     sources: list[SourceConfig] = []
 
     @model_validator(mode="after")
@@ -82,7 +83,10 @@ class Config(_Strict):
 
     def resolve(self, base: Path) -> Config:
         """Make relative paths relative to ``base`` (the config file's folder)."""
-        update: dict[str, Any] = {"database": base / self.database}
+        update: dict[str, Any] = {
+            "database": base / self.database,
+            "events": [base / p for p in self.events],
+        }
         if self.catalog is not None:
             update["catalog"] = base / self.catalog
         return self.model_copy(update=update)

@@ -86,6 +86,20 @@ def observed_at(raw: RawListing, fetched: datetime) -> datetime:
     return fetched
 
 
+def usd_value(raw: RawListing, when: datetime) -> Any:
+    """The listing's price in USD at ``when``'s reference rate (None without a price, or for a
+    currency the rate table does not know: the original price is stored either way)."""
+    if raw.price is None or raw.currency is None:
+        return None
+    from monitor.fx import to_usd
+
+    try:
+        return to_usd(raw.price, raw.currency, when.date())
+    except ValueError as exc:
+        log.warning("no USD rate for %s %s: %s", raw.currency, when.date(), exc)
+        return None
+
+
 def run_source(
     cfg: Config,
     src: AnySource,
@@ -115,11 +129,11 @@ def run_source(
                 break
             for crawled in crawl(scraper, fetcher, max_pages=left, delay_s=src.delay_s):
                 now = clock()
-                items = [
-                    (item, norm, observed_at(item, now))
-                    for raw in crawled.page.listings
-                    for item, norm in expand(raw, catalog)
-                ]
+                items = []
+                for raw in crawled.page.listings:
+                    for item, norm in expand(raw, catalog):
+                        when = observed_at(item, now)
+                        items.append((item, norm, when, usd_value(item, when)))
                 saved = store.save_page(run_id, src.name, items, now)
                 pages += 1
                 listings += saved.listings

@@ -16,10 +16,10 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -159,11 +159,38 @@ def m003_http_cache(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_usd_and_market(db: Database) -> None:
+    """Each sighting converted to USD beside the original (the rate and its date kept), and
+    the daily market series (BTC/USD, hashprice) the analysis controls for."""
+    db["observations"].add_column("usd_minor", int)
+    db["observations"].add_column("fx_rate", str)  # USD per unit, a decimal string
+    db["observations"].add_column("fx_date", str)
+    db["market_daily"].create(
+        {"date": str, "btc_usd": float, "hashprice_usd_ph_day": float, "source": str},
+        pk="date",
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Saved:
     listings: int
     new_listings: int
     observations: int
+
+
+class UsdValue(Protocol):
+    """A price in USD and how it was converted (monitor.fx.Conversion)."""
+
+    usd: Decimal
+    rate: Decimal
+    rate_date: date
+
+
+Item = (
+    tuple[RawListing, Normalised, datetime]
+    | tuple[RawListing, Normalised, datetime, UsdValue | None]
+)
 
 
 class Store:
@@ -232,7 +259,7 @@ class Store:
         self,
         run_id: int,
         source: str,
-        items: Sequence[tuple[RawListing, Normalised, datetime]],
+        items: Sequence[Item],
         seen_at: datetime,
     ) -> Saved:
         """Upsert the listings of one page and add their new sightings, in one transaction.
@@ -244,7 +271,9 @@ class Store:
         new = added = 0
         conn: sqlite3.Connection = self.db.conn
         with self._write():
-            for raw, norm, observed in items:
+            for item in items:
+                raw, norm, observed = item[0], item[1], item[2]
+                usd = item[3] if len(item) > 3 else None
                 key = f"{source}:{raw.listing_id}"
                 fields = {
                     "source": source,
@@ -292,7 +321,8 @@ class Store:
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO observations (listing_key, run_id, observed_at, "
                     "observed_date, price_minor, currency, available, price_basis, sold, "
-                    "shipping_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "shipping_minor, usd_minor, fx_rate, fx_date) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         key,
                         run_id,
@@ -304,6 +334,9 @@ class Store:
                         raw.extra.get("price_basis", "unit"),
                         int(raw.sold),
                         shipping,
+                        None if usd is None else minor_units(usd.usd, "USD"),
+                        None if usd is None else str(usd.rate),
+                        None if usd is None else usd.rate_date.isoformat(),
                     ],
                 )
                 added += cur.rowcount
@@ -350,6 +383,46 @@ class Store:
             f"min(reason) AS reason, max(last_seen) AS last_seen FROM listings "
             f"WHERE {UNMATCHED} GROUP BY title ORDER BY listings DESC, last_seen DESC LIMIT ?",
             [limit],
+        )
+
+    # -- market data and analysis inputs ------------------------------------------------------
+    def save_market(self, rows: Iterable[tuple[str, float | None, float | None, str]]) -> int:
+        """Upsert daily (date, btc_usd, hashprice_usd_ph_day, source); known values are kept
+        where the new row has none."""
+        n = 0
+        with self._write():
+            for day, btc, hashprice, source in rows:
+                self.db.execute(
+                    "INSERT INTO market_daily (date, btc_usd, hashprice_usd_ph_day, source) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT(date) DO UPDATE SET "
+                    "btc_usd = coalesce(excluded.btc_usd, btc_usd), "
+                    "hashprice_usd_ph_day = coalesce(excluded.hashprice_usd_ph_day, "
+                    "hashprice_usd_ph_day), source = excluded.source",
+                    [day, btc, hashprice, source],
+                )
+                n += 1
+        return n
+
+    def market_rows(self) -> list[dict[str, Any]]:
+        return self.query(
+            "SELECT date, btc_usd, hashprice_usd_ph_day FROM market_daily ORDER BY date"
+        )
+
+    def analysis_rows(self, since: str | None = None, until: str | None = None) -> list[dict]:
+        """Priced miner sightings for the analysis, with USD value; parts and others left out."""
+        where, args = ["l.kind = 'miner'", "o.usd_minor IS NOT NULL", "l.hashrate_ths > 0"], []
+        if since:
+            where.append("o.observed_date >= ?")
+            args.append(since)
+        if until:
+            where.append("o.observed_date <= ?")
+            args.append(until)
+        return self.query(
+            "SELECT o.observed_date, o.listing_key, l.source, l.model, l.efficiency_j_th, "
+            "l.hashrate_ths, coalesce(l.quantity, 1) AS quantity, o.usd_minor, o.price_basis, "
+            "o.sold, l.kind FROM observations o JOIN listings l ON l.key = o.listing_key "
+            f"WHERE {' AND '.join(where)} ORDER BY o.observed_date",
+            args,
         )
 
     def summary(self) -> dict[str, Any]:
