@@ -356,7 +356,10 @@ def events(state: State, as_json: bool) -> None:
 
     frame = events_frame(state.config())
     if as_json:
-        out = frame.assign(date=frame["date"].dt.strftime("%Y-%m-%d"))
+        out = frame.assign(
+            date=frame["date"].dt.strftime("%Y-%m-%d"),
+            end_date=frame["end_date"].dt.strftime("%Y-%m-%d"),
+        )
         click.echo(out.to_json(orient="records", force_ascii=False, indent=2))
         return
     for _, ev in frame.iterrows():
@@ -379,8 +382,9 @@ def market_cmd(state: State, days: int) -> None:
             frame = fetch_recent(fetcher, days=days)
     except FetchError as exc:
         raise click.ClickException(f"market data not fetched: {exc}") from None
+    source = str(frame.attrs.get("source", "api"))
     rows = [(d.strftime("%Y-%m-%d"), _num(r.get("btc_usd")), _num(r.get("hashprice_usd_ph_day")),
-             "api") for d, r in frame.iterrows()]  # fmt: skip
+             source) for d, r in frame.iterrows()]  # fmt: skip
     with Store(cfg.database) as store:
         n = store.save_market(rows)
     click.echo(f"stored {n} days of market data")

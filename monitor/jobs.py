@@ -91,10 +91,8 @@ def usd_value(raw: RawListing, when: datetime) -> Any:
     currency the rate table does not know: the original price is stored either way)."""
     if raw.price is None or raw.currency is None:
         return None
-    try:
-        from monitor.fx import to_usd
-    except ImportError:  # TEMP: until monitor/fx.py lands
-        return None
+    from monitor.fx import to_usd
+
     try:
         return to_usd(raw.price, raw.currency, when.date())
     except ValueError as exc:
