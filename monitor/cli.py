@@ -273,6 +273,17 @@ def unmatched(state: State, limit: int, as_json: bool) -> None:
         click.echo(f"{row['listings']:>5}  {row['title']}  [{row['reason']}; {row['sources']}]")
 
 
+@cli.command()
+@pass_state
+def run(state: State) -> None:
+    """Run as a daemon in the foreground: every source on its schedule (stop with SIGTERM)."""
+    from monitor.daemon import Daemon, configure_logging
+
+    cfg = state.config()
+    configure_logging()
+    sys.exit(Daemon(cfg).run())
+
+
 @cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_state

@@ -9,6 +9,7 @@ and refuses responses larger than the configured maximum.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -32,6 +33,10 @@ class FetchError(Exception):
         self.url = url
         self.reason = reason
         super().__init__(f"{url}: {reason}")
+
+
+class Stopped(FetchError):
+    """The process is shutting down: no more requests."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +87,13 @@ class Fetcher:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         cache: ValidatorCache | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.cfg = cfg
         self.cache = cache
+        self.stop = stop
+        if stop is not None and sleep is time.sleep:
+            sleep = stop.wait  # a shutdown cuts every pause short
         self.user_agent = cfg.agent()
         self._sleep = sleep
         self._clock = clock
@@ -144,6 +153,8 @@ class Fetcher:
     # -- fetching ---------------------------------------------------------------------------
     def get(self, url: str, *, delay_s: float | None = None) -> Fetched:
         """Fetch ``url`` politely; raise :class:`FetchError` unless the answer is a 2xx page."""
+        if self.stop is not None and self.stop.is_set():
+            raise Stopped(url, "stopped by shutdown")
         delay = self.cfg.delay_s if delay_s is None else delay_s
         if not self.allowed(url, delay):
             raise FetchError(url, "disallowed by robots.txt")
@@ -200,6 +211,8 @@ class Fetcher:
                     )
                 backoff = max(backoff, hinted)
             self._sleep(backoff)
+            if self.stop is not None and self.stop.is_set():
+                raise Stopped(url, "stopped by shutdown")
 
     def _send(self, url: str, headers: dict[str, str]) -> Fetched:
         limit = int(self.cfg.max_response_mb * 1024 * 1024)

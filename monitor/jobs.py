@@ -184,6 +184,7 @@ def run_cycle(
     options: dict[str, Any] | None = None,
     max_pages: int | None = None,
     max_workers: int = 8,
+    stop: threading.Event | None = None,
 ) -> list[RunResult]:
     """Run each enabled source once (or only ``names``).
 
@@ -199,7 +200,7 @@ def run_cycle(
     lock = threading.Lock()
 
     def work(group: list[AnySource]) -> None:
-        with Store(cfg.database) as store, Fetcher(cfg.http, cache=store) as fetcher:
+        with Store(cfg.database) as store, Fetcher(cfg.http, cache=store, stop=stop) as fetcher:
             for src in group:
                 result = run_source(
                     cfg, src, store, fetcher, clock=clock, options=options, max_pages=max_pages
