@@ -165,19 +165,48 @@ def sources(state: State, as_json: bool) -> None:
 
 
 @cli.command("export")
-@click.option("--what", type=click.Choice(["listings", "observations"]), required=True)
+@click.option("--what", type=click.Choice(["listings", "observations", "index", "drops", "runs"]),
+              required=True)  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="A file; with --partition-by, a folder.")  # fmt: skip
+@click.option("--partition-by", type=click.Choice(["month"]),
+              help="Parquet only: a dataset of month=YYYY-MM/ folders.")  # fmt: skip
 @pass_state
-def export_cmd(state: State, what: str, fmt: str, output: Path) -> None:
-    """Export listings or observations from the database to CSV or Parquet."""
-    from monitor.export import export
+def export_cmd(state: State, what: str, fmt: str, output: Path, partition_by: str | None) -> None:
+    """Export listings, observations, index, drops or runs to CSV or Parquet (streamed)."""
+    from monitor.export import export, records_rows, write
     from monitor.store import Store
 
     cfg = state.config()
-    with Store(cfg.database) as store:
-        rows = export(store, what, fmt, output)
-    click.echo(f"wrote {rows} {what} to {output}")
+    try:
+        if what in ("index", "drops"):
+            from monitor.analyse_cmd import analyse_db
+
+            records = analyse_db(cfg)[what]
+            columns = list(records[0]) if records else _ANALYSIS_COLUMNS[what]
+            rows = write(columns, records_rows(records, columns), fmt, output, partition_by, what)
+        else:
+            with Store(cfg.database) as store:
+                rows = export(store, what, fmt, output, partition_by)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {rows} {what} rows to {output}")
+
+
+_ANALYSIS_COLUMNS = {
+    "index": ["series", "period", "basis", "usd_per_th", "btc_per_th", "n_listings", "n_obs"],
+    "drops": [
+        "series",
+        "start",
+        "end",
+        "drop_pct",
+        "market_explained_pct",
+        "abnormal_pct",
+        "events",
+        "chance_alignment_p",
+    ],
+}
 
 
 @cli.command()

@@ -57,11 +57,13 @@ N0 = 3.0  # listings at which a period's weight is half its maximum
 SIGMA_FLOOR = 0.02
 RAMP_FRACTION = 1 / 3
 MARKET_LAGS_DAYS = (1, 7, 14, 28, 42)
-DEFAULT_LAG_DAYS = 14
+DEFAULT_LAG_DAYS = 28
+MIN_HORIZONS_FOR_LAG = 8  # independent 4-week differences needed to pick the lag
 MARKET_COVERAGE = 0.8
 BETA_PRIOR, BETA_PRIOR_SD = 1.0, 0.5
 ESTIMATION_DAYS, ESTIMATION_GAP_DAYS = 365, 28
 BETA_HORIZON_DAYS = 28
+RESIDUAL_FLOOR = 0.05  # per unit weight, of a 4-week log difference
 
 
 def utc_days(values: Any) -> pd.Series:
@@ -209,13 +211,14 @@ def _on_grid(daily: pd.Series, grid: pd.DatetimeIndex, step: int) -> np.ndarray:
 
 def _fit(
     y: np.ndarray, w: np.ndarray, x: np.ndarray, days: np.ndarray, use: np.ndarray
-) -> tuple[float, float] | None:
+) -> tuple[float, float, float] | None:
     """Huber-IRLS ``Δy = a·Δt + beta·Δx`` over ~4-week differences with a N(1, 0.5²) prior on beta.
 
     Each observed period is paired with the first observed period 28 to 42 days later (both in
     ``use``): differences over the horizon of a drop's level windows, so that lagged reactions to
     the market count, as the sum of lag coefficients does in ANALYSIS-METHODS §3. Returns beta and
-    the robust residual scale, or None with fewer than 6 pairs.
+    the robust residual scale and the number of independent horizons, or None with fewer than 6
+    pairs.
     """
     idx = np.flatnonzero((w > 0) & np.isfinite(x) & use)
     if len(idx) < 2:
@@ -228,14 +231,19 @@ def _fit(
     if len(i) < 6:
         return None
     dy, dx, dt = y[j] - y[i], x[j] - x[i], (days[j] - days[i]).astype(float)
+    # overlapping differences are not independent: weigh the pairs down to the number of
+    # non-overlapping horizons they span, so the prior keeps its strength on dense daily grids
+    overlap = min(1.0, float(np.mean(np.diff(days[idx]))) / BETA_HORIZON_DAYS)
     omega = 1 / (1 / w[i] + 1 / w[j])
     a, beta, scale = 0.0, BETA_PRIOR, 1.0
     for _ in range(30):
         r = dy - a * dt - beta * dx
-        scale = max(1.4826 * float(np.median(np.abs(r) * np.sqrt(omega))), 1e-4)
-        lam = scale**2 / BETA_PRIOR_SD**2
-        u = np.abs(r) * np.sqrt(omega) / scale
-        k = omega * np.minimum(1.0, 1.345 / np.maximum(u, 1e-12))
+        scale = 1.4826 * float(np.median(np.abs(r) * np.sqrt(omega)))
+        # floored: a dealer repeating one price must not make the data look noiseless
+        floored = max(scale, RESIDUAL_FLOOR)
+        lam = floored**2 / BETA_PRIOR_SD**2
+        u = np.abs(r) * np.sqrt(omega) / max(scale, 1e-4)
+        k = overlap * omega * np.minimum(1.0, 1.345 / np.maximum(u, 1e-12))
         m = np.array(
             [
                 [np.sum(k * dt * dt), np.sum(k * dt * dx)],
@@ -251,17 +259,24 @@ def _fit(
         a, beta = float(a_new), float(beta_new)
         if done:
             break
-    return beta, scale
+    return beta, scale, overlap * len(i)
 
 
 def _market_model(
     y: np.ndarray, w: np.ndarray, xs: dict[int, np.ndarray], days: np.ndarray, use: np.ndarray
 ) -> tuple[float, int]:
-    """Beta and lag (days of trailing mean of the log regressor) that fit the sample best."""
+    """Beta and lag (days of trailing mean of the log regressor) that fit the sample best.
+
+    The lag is only chosen from data with at least 8 independent 4-week differences; with fewer,
+    it is 28 days (the lag that fits the synthetic benchmark and ANALYSIS-METHODS' 0-4 weeks).
+    """
     fits = {lag: _fit(y, w, x, days, use) for lag, x in xs.items()}
     good = {lag: f for lag, f in fits.items() if f is not None}
     if not good:
         return BETA_PRIOR, DEFAULT_LAG_DAYS
+    if max(f[2] for f in good.values()) < MIN_HORIZONS_FOR_LAG:
+        fit = good.get(DEFAULT_LAG_DAYS)
+        return (fit[0] if fit else BETA_PRIOR), DEFAULT_LAG_DAYS
     lag = min(good, key=lambda k: good[k][1])
     return good[lag][0], lag
 
@@ -313,9 +328,17 @@ def _episodes(
             and days[bounds[last + 1] - 1] - days[bounds[last]] + step <= merge_days
         ):
             last += 1
+        after_run = last + 1
+        # small leading/trailing steps of a staircase (under half the floor or a third of its
+        # largest step) do not date it
+        small = max(min_fall / 2, max(means[i - 1] - means[i] for i in range(k, last + 1)) / 3)
+        while k < last and means[k - 1] - means[k] < small:
+            k += 1
+        while last > k and means[last - 1] - means[last] < small:
+            last -= 1
         a0, b0 = bounds[k - 1], bounds[k]
         a1, b1 = bounds[last], bounds[last + 1]
-        first_step, k = k, last + 1
+        first_step, k = k, after_run
         pre_sel = (idx >= a0) & (idx < b0) & (days >= days[b0] - level_days)
         post_sel = (idx >= a1) & (idx < b1) & (days < days[a1] + level_days)
         pre, post = _wmean(v, w, pre_sel), _wmean(v, w, post_sel)

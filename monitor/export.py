@@ -1,8 +1,16 @@
-"""CSV and Parquet exports, streamed from SQLite in batches (never the whole table in memory)."""
+"""CSV and Parquet exports, streamed from SQLite in batches (never a whole table in memory).
+
+``listings``, ``observations`` and ``runs`` stream from SQL views; ``index`` and ``drops`` come
+from the analysis (small). A Parquet export can also be a dataset partitioned by month
+(hive-style ``month=YYYY-MM/`` folders) that duckdb, pyarrow and Spark read as one table.
+Files are written under a temporary name and renamed, so readers never see half a file.
+"""
 
 from __future__ import annotations
 
 import csv
+import shutil
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,61 +19,122 @@ import pyarrow.parquet as pq
 
 from monitor.store import EXPORT_VIEWS, Store
 
-WHAT = tuple(EXPORT_VIEWS)
+WHAT = ("listings", "observations", "index", "drops", "runs")
 FORMATS = ("csv", "parquet")
+# the column whose first 7 characters (YYYY-MM) name a row's month partition
+MONTH_OF = {"listings": "first_seen", "observations": "observed_date", "runs": "started_at",
+            "index": "period", "drops": "start"}  # fmt: skip
 
-# Arrow types of exported columns; anything not listed is a string
-_INT = {
-    "available",
-    "run_id",
-    "id",
-    "price_minor",
-    "power_w",
-    "quantity",
-    "last_price_minor",
-    "sold",
-    "shipping_minor",
-}
-_FLOAT = {"hashrate_ths", "hashrate", "efficiency_j_th", "confidence", "price_per_th"}
+_INT = {"available", "run_id", "id", "price_minor", "power_w", "quantity", "last_price_minor",
+        "sold", "shipping_minor", "usd_minor", "pages", "listings", "new_listings",
+        "observations", "errors", "n_listings", "n_obs"}  # fmt: skip
+_FLOAT = {"hashrate_ths", "hashrate", "efficiency_j_th", "confidence", "price_per_th",
+          "usd_per_th", "btc_per_th", "drop_pct", "market_explained_pct", "abnormal_pct",
+          "chance_alignment_p"}  # fmt: skip
 
 
-def _schema(columns: list[str]) -> pa.Schema:
-    def kind(col: str) -> pa.DataType:
-        if col in _INT:
-            return pa.int64()
-        if col in _FLOAT:
-            return pa.float64()
-        return pa.string()
-
-    return pa.schema([(c, kind(c)) for c in columns])
+def arrow_type(column: str) -> pa.DataType:
+    if column in _INT:
+        return pa.int64()
+    if column in _FLOAT:
+        return pa.float64()
+    return pa.string()
 
 
-def export(store: Store, what: str, fmt: str, path: Path) -> int:
-    """Write the ``what`` view to ``path`` as ``fmt``; return the number of rows written."""
+Batches = Iterable[Sequence[tuple[Any, ...]]]
+
+
+def source_rows(store: Store, what: str) -> tuple[list[str], Batches]:
     if what not in EXPORT_VIEWS:
-        raise ValueError(f"unknown export {what!r}; choose from {', '.join(WHAT)}")
+        raise ValueError(f"{what!r} is not a database view; choose from {', '.join(EXPORT_VIEWS)}")
+    return store.export_columns(what), store.iter_tuples(what)
+
+
+def records_rows(records: list[dict[str, Any]], columns: list[str]) -> Batches:
+    """Analysis records (dicts) as one batch of tuples; lists become JSON-ish strings."""
+
+    def cell(value: Any) -> Any:
+        return (
+            "; ".join(str(v.get("id", v)) if isinstance(v, dict) else str(v) for v in value)
+            if isinstance(value, list)
+            else value
+        )
+
+    return [[tuple(cell(r.get(c)) for c in columns) for r in records]]
+
+
+def write(columns: list[str], batches: Batches, fmt: str, path: Path,
+          partition_by: str | None = None, what: str | None = None) -> int:  # fmt: skip
+    """Write batches of tuples as CSV or Parquet (optionally a month-partitioned dataset)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    if partition_by is not None:
+        if partition_by != "month" or fmt != "parquet":
+            raise ValueError("--partition-by month needs --format parquet")
+        return _write_partitioned(columns, batches, path, MONTH_OF[what or "observations"])
     path.parent.mkdir(parents=True, exist_ok=True)
-    columns = store.export_columns(what)
     tmp = path.with_name(path.name + ".partial")
     rows = 0
     if fmt == "csv":
         with tmp.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=columns)
-            writer.writeheader()
-            for batch in store.iter_rows(what):
+            writer = csv.writer(fh)
+            writer.writerow(columns)
+            for batch in batches:
                 writer.writerows(batch)
                 rows += len(batch)
-    elif fmt == "parquet":
-        schema = _schema(columns)
+    else:
+        schema = pa.schema([(c, arrow_type(c)) for c in columns])
         with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-            for batch in store.iter_rows(what):
+            for batch in batches:
                 writer.write_table(_table(batch, schema))
                 rows += len(batch)
-    else:
-        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-    tmp.replace(path)  # readers never see a half-written file
+    tmp.replace(path)
     return rows
 
 
-def _table(batch: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
-    return pa.Table.from_pylist(batch, schema=schema)
+def _table(batch: Sequence[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
+    if not batch:
+        return schema.empty_table()
+    cols = list(zip(*batch, strict=True))
+    return pa.Table.from_arrays(
+        [pa.array(col, type=field.type) for col, field in zip(cols, schema, strict=True)],
+        schema=schema,
+    )
+
+
+def _write_partitioned(columns: list[str], batches: Batches, path: Path, month_col: str) -> int:
+    """Hive-style ``month=YYYY-MM/part-0.parquet`` under ``path`` (replaced as a whole)."""
+    key = columns.index(month_col)
+    schema = pa.schema([(c, arrow_type(c)) for c in columns])
+    tmp = path.with_name(path.name + ".partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    writers: dict[str, pq.ParquetWriter] = {}
+    rows = 0
+    try:
+        for batch in batches:
+            groups: dict[str, list[tuple[Any, ...]]] = {}
+            for row in batch:
+                month = str(row[key] or "unknown")[:7]
+                groups.setdefault(month, []).append(row)
+            for month, part in groups.items():
+                if month not in writers:
+                    folder = tmp / f"month={month}"
+                    folder.mkdir(parents=True)
+                    writers[month] = pq.ParquetWriter(folder / "part-0.parquet", schema,
+                                                      compression="zstd")  # fmt: skip
+                writers[month].write_table(_table(part, schema))
+                rows += len(part)
+    finally:
+        for writer in writers.values():
+            writer.close()
+    tmp.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+    tmp.replace(path)
+    return rows
+
+
+def export(store: Store, what: str, fmt: str, path: Path, partition_by: str | None = None) -> int:
+    """Write a database view (``listings``, ``observations``, ``runs``) to ``path``."""
+    columns, batches = source_rows(store, what)
+    return write(columns, batches, fmt, path, partition_by, what)

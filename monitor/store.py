@@ -372,6 +372,12 @@ class Store:
         while batch := cursor.fetchmany(batch_size):
             yield [dict(zip(columns, row, strict=True)) for row in batch]
 
+    def iter_tuples(self, what: str, batch_size: int = 65_536) -> Iterator[list[tuple[Any, ...]]]:
+        """Rows of an export view as tuples, in batches (the fast path for exports)."""
+        cursor = self.db.execute(EXPORT_VIEWS[what])
+        while batch := cursor.fetchmany(batch_size):
+            yield batch
+
     def export_columns(self, what: str) -> list[str]:
         cursor = self.db.execute(f"SELECT * FROM ({EXPORT_VIEWS[what]}) LIMIT 0")
         return [d[0] for d in cursor.description]
@@ -451,6 +457,10 @@ UNMATCHED = (
 )
 
 EXPORT_VIEWS: dict[str, str] = {
+    "runs": """
+        SELECT id, source, kind, started_at, finished_at, status, pages, listings, new_listings,
+               observations, errors, reason
+        FROM runs ORDER BY id""",
     "listings": """
         SELECT l.key, l.source, l.listing_id, l.url, l.title, l.available, l.first_seen,
                l.last_seen, l.kind, l.maker, l.model, l.algorithm, l.hashrate_ths, l.hashrate,

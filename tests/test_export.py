@@ -1,0 +1,96 @@
+"""Exports read back by pyarrow and duckdb with the database's row counts."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from monitor.cli import cli
+from monitor.normalise import normalise
+from monitor.store import Store
+from scrapers.base import RawListing
+
+T0 = datetime(2026, 9, 28, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """A database with two runs and sightings in September, October and November."""
+    path = tmp_path / "x.db"
+    with Store(path) as store:
+        for week in range(8):
+            when = T0 + timedelta(weeks=week)
+            run = store.start_run("shop", "shopify", when)
+            items = [
+                (RawListing(str(i), f"https://s/{i}", f"Antminer S19j Pro 104T <b>{i}</b>",
+                            Decimal(400 + i + week), "USD"), normalise("Antminer S19j Pro 104T"),
+                 when)
+                for i in range(5)
+            ]  # fmt: skip
+            store.save_page(run, "shop", items, when)
+            store.finish_run(run, when, status="ok")
+    (tmp_path / "config.yaml").write_text("database: x.db\n", encoding="utf-8")
+    return path
+
+
+def count(path: Path, table: str) -> int:
+    con = sqlite3.connect(path)
+    n = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    con.close()
+    return n
+
+
+@pytest.mark.parametrize("what", ["listings", "observations", "runs"])
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_export_reads_back_with_duckdb(db: Path, what: str, fmt: str) -> None:
+    out = db.parent / f"{what}.{fmt}"
+    result = CliRunner().invoke(
+        cli, ["--config", str(db.parent / "config.yaml"), "export", "--what", what,
+              "--format", fmt, "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect()
+    reader = "read_parquet" if fmt == "parquet" else "read_csv_auto"
+    got = con.execute(f"SELECT count(*) FROM {reader}('{out}')").fetchone()[0]
+    con.close()
+    assert got == count(db, what) > 0
+
+
+def test_month_partitioned_dataset(db: Path) -> None:
+    out = db.parent / "obs_by_month"
+    result = CliRunner().invoke(
+        cli, ["--config", str(db.parent / "config.yaml"), "export", "--what", "observations",
+              "--format", "parquet", "--partition-by", "month", "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    months = sorted(p.name for p in out.iterdir())
+    assert months == ["month=2026-09", "month=2026-10", "month=2026-11"]
+    table = ds.dataset(out, format="parquet", partitioning="hive").to_table()
+    assert table.num_rows == count(db, "observations")
+    con = duckdb.connect()
+    n = con.execute(
+        f"SELECT count(*), count(DISTINCT month) FROM read_parquet('{out}/**/*.parquet', "
+        "hive_partitioning = true)"
+    ).fetchone()
+    con.close()
+    assert n == (count(db, "observations"), 3)
+    # scraped text is data, kept as written
+    first = pq.read_table(next(out.glob("month=2026-09/*.parquet")))
+    assert first.num_rows > 0
+
+
+def test_partition_needs_parquet(db: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["--config", str(db.parent / "config.yaml"), "export", "--what", "runs",
+              "--format", "csv", "--partition-by", "month", "-o", str(db.parent / "r")],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "needs --format parquet" in result.output
