@@ -303,6 +303,37 @@ def unmatched(state: State, limit: int, as_json: bool) -> None:
 
 
 @cli.command()
+@click.option("--send", "deliver", is_flag=True, help="Send it by SMTP (and apprise).")
+@click.option("--dry-run", is_flag=True, help="Print the text part; send and remember nothing.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the message to this .eml file.")  # fmt: skip
+@pass_state
+def digest(state: State, deliver: bool, dry_run: bool, out: Path | None) -> None:
+    """Email digest: new alerts, biggest movers, deals, new events, source health, chart."""
+    from monitor.digest import DigestError
+    from monitor.digest_job import run_digest, text_part
+
+    if deliver and dry_run:
+        raise click.UsageError("--send and --dry-run exclude each other")
+    try:
+        outcome = run_digest(state.config(), deliver=deliver, out=out)
+    except DigestError as exc:
+        raise click.ClickException(str(exc)) from None
+    if outcome.message is None:
+        click.echo("nothing new: no digest")
+        return
+    if not deliver:
+        click.echo(text_part(outcome.message))
+    if out:
+        click.echo(f"wrote {out}", err=True)
+    if outcome.sent:
+        click.echo(
+            f"sent digest: {len(outcome.data.alerts)} alerts, "
+            f"{len(outcome.data.deals)} deals, {len(outcome.data.new_events)} events"
+        )
+
+
+@cli.command()
 @pass_state
 def run(state: State) -> None:
     """Run as a daemon in the foreground: every source on its schedule (stop with SIGTERM)."""

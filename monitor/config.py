@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from monitor import __version__
+from monitor.notify_config import AlertRuleConfig, DigestConfig
 from monitor.source_config import SOURCE_KINDS, AnySource, SourceConfig
 
 DEFAULT_CONTACT = "https://github.com/asicmon/asicmon"
@@ -64,6 +65,15 @@ class Config(_Strict):
     http: HttpConfig = HttpConfig()
     events: list[Path] = Field([], description="Extra event files (YAML or CSV) beside the bundled")
     sources: list[SourceConfig] = []
+    alerts: list[AlertRuleConfig] = []
+    digest: DigestConfig | None = None
+
+    @model_validator(mode="after")
+    def _unique_alert_names(self) -> Config:
+        names = [a.name for a in self.alerts]
+        if len(names) != len(set(names)):
+            raise ValueError("alert rule names must be unique")
+        return self
 
     @model_validator(mode="after")
     def _unique_names(self) -> Config:

@@ -100,7 +100,26 @@ class Daemon:
             trigger = trigger_for(src, starts.get(src.name), now)
             self.scheduler.add_job(self.scrape, trigger, args=[src.name], id=job_id, name=job_id)
             ids.append(job_id)
+        if self.cfg.digest is not None:
+            schedule = self.cfg.digest.schedule
+            seconds = interval_seconds(schedule)
+            trigger = (CronTrigger.from_crontab(schedule, timezone="UTC") if seconds is None
+                       else IntervalTrigger(seconds=seconds, timezone="UTC"))  # fmt: skip
+            self.scheduler.add_job(self.send_digest, trigger, id="digest", name="digest")
+            ids.append("digest")
         return ids
+
+    def send_digest(self) -> None:
+        """The same job as `asicmon digest --send`."""
+        if self.stop.is_set():
+            return
+        from monitor.digest_job import run_digest
+
+        try:
+            outcome = run_digest(self.cfg, deliver=True)
+            log.info("digest: %s", "sent" if outcome.sent else "nothing new")
+        except Exception:
+            log.exception("digest job failed")
 
     def scrape(self, name: str) -> None:
         if self.stop.is_set():

@@ -172,6 +172,15 @@ def m004_usd_and_market(db: Database) -> None:
     )
 
 
+@migrations()
+def m005_sent_alerts(db: Database) -> None:
+    """What the digest already reported: an alert (or event, deal) fires once per key."""
+    db["sent_alerts"].create(
+        {"rule": str, "subject": str, "period": str, "kind": str, "title": str, "sent_at": str},
+        pk=("rule", "subject", "period"),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Saved:
     listings: int
@@ -429,6 +438,44 @@ class Store:
             "o.sold, l.kind FROM observations o JOIN listings l ON l.key = o.listing_key "
             f"WHERE {' AND '.join(where)} ORDER BY o.observed_date",
             args,
+        )
+
+    # -- what the digest already said ---------------------------------------------------------
+    def unsent(self, keys: Iterable[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        """The keys (rule, subject, period) not reported yet."""
+        keys = set(keys)
+        sent = {
+            (r["rule"], r["subject"], r["period"])
+            for r in self.query("SELECT rule, subject, period FROM sent_alerts")
+        }
+        return keys - sent
+
+    def mark_sent(self, rows: Iterable[tuple[str, str, str, str, str]], at: datetime) -> None:
+        """Record (rule, subject, period, kind, title) as reported at ``at``."""
+        with self._write():
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO sent_alerts (rule, subject, period, kind, title, sent_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(*row, utc_iso(at)) for row in rows],
+            )
+
+    def current_prices(self) -> list[dict[str, Any]]:
+        """Each priced miner listing's latest USD price, for deals."""
+        return self.query(
+            "SELECT l.key AS listing_key, l.title, l.url, l.model, l.efficiency_j_th, "
+            "l.hashrate_ths, coalesce(l.quantity, 1) AS quantity, l.source, l.last_seen, "
+            "o.usd_minor FROM listings l JOIN observations o ON o.id = ("
+            "SELECT id FROM observations WHERE listing_key = l.key AND usd_minor IS NOT NULL "
+            "AND sold = 0 AND price_basis = 'unit' ORDER BY observed_at DESC, id DESC LIMIT 1) "
+            "WHERE l.kind = 'miner' AND l.hashrate_ths > 0 AND coalesce(l.available, 1) = 1"
+        )
+
+    def unhealthy_sources(self) -> list[dict[str, Any]]:
+        """Each source's latest run when it is not ok."""
+        return self.query(
+            "SELECT source AS name, status, reason, started_at FROM runs r WHERE id = ("
+            "SELECT max(id) FROM runs WHERE source = r.source) AND status != 'ok' "
+            "AND kind != 'import' ORDER BY source"
         )
 
     def summary(self) -> dict[str, Any]:

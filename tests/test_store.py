@@ -37,7 +37,13 @@ MINER = Normalised(
 )
 
 
-ALL = ["m001_initial", "m002_sold_shipping_basis", "m003_http_cache", "m004_usd_and_market"]
+ALL = [
+    "m001_initial",
+    "m002_sold_shipping_basis",
+    "m003_http_cache",
+    "m004_usd_and_market",
+    "m005_sent_alerts",
+]
 
 
 def test_migrations_on_empty_db(tmp_path: Path) -> None:
