@@ -11,21 +11,24 @@ Index method (:func:`build_index`), in order:
 3. **Basis.** Completed sales (``sold``) and asking prices are kept apart in every step below
    (column ``basis``: ``"sold"`` or ``"ask"``): asks are stickier than fills and sit above them.
 4. **Dedup.** A listing (``source`` + ``listing_key``) seen many times in one period counts once in
-   that period, at the median of its sightings' unit prices; ``n_obs`` counts the sightings.
+   that period, at the median of its sightings' unit prices; ``n_obs`` counts the sightings. A
+   listing is ``source`` + ``listing_key``; its model, hashrate and J/TH are the period's values.
 5. **Outliers.** Per ``(model, basis)``, each listing-period's log $/TH is compared with the
    centred rolling median of the model's listing-periods within ``rolling`` (default 28 days).
-   It is dropped when ``|log u - median| > mad_k * scale`` with
+   It is a candidate when ``|log u - median| > mad_k * scale`` with
    ``scale = max(1.4826 * rolling MAD, 0.05)`` (the floor stops a dealer who repeats one price
-   from making MAD zero). Windows with fewer than 5 listing-periods are not screened. The window is
-   centred, so a genuine level shift is not screened away except within ~half a window of the end
-   of the data.
+   from making MAD zero), and is dropped unless at least 2 and a quarter of the *other* listings
+   in its window lie within ``mad_k * scale`` of it: a group of listings at a new level is a
+   level shift (a drop to detect), a lone mistyped price or lot is not. Windows with fewer than 5
+   listing-periods are not screened.
 6. **Matched-model index.** Within each series (one model, or one efficiency tier) and basis, log
    $/TH follows a two-way fixed-effects model ``log u_i = d_t + m_v + e_i`` where ``v`` is the
    machine *variant* (model + nominal hashrate to 3 significant digits: an S19j Pro 104T is priced
    per TH above an 88T). ``d`` and ``m`` are the least-squares solution (alternating projections;
    the time-dummy hedonic index of ANALYSIS-METHODS §2.2 with variant fixed effects, estimated on
    the whole sample, not chained). The period value is the **median** over the period's listings of
-   ``log u_i - m_v(i)``, plus the listing-weighted mean of ``m``, so ``usd_per_th`` is the robust
+   ``log u_i - m_v(i)`` (medians are taken in logs: for an even count, the geometric mean of
+   the middle pair), plus the listing-weighted mean of ``m``, so ``usd_per_th`` is the robust
    central $/TH of the tier's average mix: a period in which only cheap variants were listed does
    not read as a price fall. With one variant this is simply the period median.
 7. **Tiers** are Hashrate Index efficiency bands cut on each listing's J/TH (:data:`TIERS`,
@@ -68,6 +71,7 @@ TIERS: dict[str, tuple[float, float]] = {
 INDEX_COLUMNS = ["series", "period", "basis", "usd_per_th", "btc_per_th", "n_listings", "n_obs"]
 MAD_FLOOR = 0.05  # log units (~5 %): lower bound of the outlier scale
 MIN_SCREEN = 5  # listing-periods needed in a rolling window before it screens outliers
+SUPPORT_SHARE = 0.25  # share of a window's other listings that makes a far value a new level
 
 
 def tier_of(j_th: float | None) -> str | None:
@@ -85,7 +89,7 @@ def period_of(days: pd.Series, freq: Literal["D", "W"]) -> pd.Series:
     if freq == "D":
         return days
     if freq == "W":
-        return days - pd.to_timedelta(days.dt.weekday, unit="D")
+        return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
     raise ValueError(f"freq must be 'D' or 'W', not {freq!r}")
 
 
@@ -93,7 +97,8 @@ def _prepare(obs: pd.DataFrame, freq: Literal["D", "W"]) -> pd.DataFrame:
     """Miner rows with a valid unit price, their period, basis and listing identity."""
     df = obs.copy()
     if "kind" in df:
-        df = df[df["kind"].astype("string").str.lower() == "miner"]
+        kind = df["kind"].astype("string").str.strip().str.lower()
+        df = df[(kind == "miner").fillna(False).to_numpy(dtype=bool)]
     for col in ("price_usd", "hashrate_ths", "quantity", "efficiency_j_th"):
         df[col] = pd.to_numeric(df[col], errors="coerce") if col in df else np.nan
     df["quantity"] = df["quantity"].fillna(1)
@@ -108,7 +113,9 @@ def _prepare(obs: pd.DataFrame, freq: Literal["D", "W"]) -> pd.DataFrame:
     df = df[ok].copy()
     df["log_u"] = np.log(df["price_usd"] / df["quantity"] / df["hashrate_ths"])
     df["period"] = period_of(df["day"], freq).to_numpy()
-    sold = df["sold"].fillna(False).astype(bool) if "sold" in df else False
+    sold = (
+        df["sold"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "sold" in df else False
+    )
     df["basis"] = np.where(sold, "sold", "ask")
     source = df["source"].astype(str) if "source" in df else ""
     df["key"] = source + "\x1f" + df["listing_key"].astype(str)
@@ -131,18 +138,32 @@ def _dedup(df: pd.DataFrame) -> pd.DataFrame:
 
 def _screen(df: pd.DataFrame, mad_k: float, rolling: str) -> pd.DataFrame:
     """Drop listing-periods far from their model's centred rolling median (see module doc)."""
-    keep = np.ones(len(df), dtype=bool)
     df = df.sort_values(["model", "basis", "period"], kind="stable").reset_index(drop=True)
+    keep = np.ones(len(df), dtype=bool)
+    half = pd.Timedelta(rolling) / 2
     for _, idx in df.groupby(["model", "basis"], sort=False).indices.items():
         if len(idx) < MIN_SCREEN:
             continue
-        s = pd.Series(df["log_u"].to_numpy()[idx], index=pd.DatetimeIndex(df["period"].iloc[idx]))
+        times = pd.DatetimeIndex(df["period"].iloc[idx])
+        s = pd.Series(df["log_u"].to_numpy()[idx], index=times)
         med = s.rolling(rolling, center=True, min_periods=1).median()
         dev = (s - med).abs()
         mad = dev.rolling(rolling, center=True, min_periods=1).median()
         count = s.rolling(rolling, center=True, min_periods=1).count()
         scale = np.maximum(1.4826 * mad.to_numpy(), MAD_FLOOR)
         bad = (dev.to_numpy() > mad_k * scale) & (count.to_numpy() >= MIN_SCREEN)
+        if not bad.any():
+            continue
+        # a candidate backed by a quarter of the other listings in its window is a new level
+        lu, keys = s.to_numpy(), df["key"].to_numpy()[idx]
+        lo = times.searchsorted(times - half, side="left")
+        hi = times.searchsorted(times + half, side="right")
+        for c in np.flatnonzero(bad):
+            near = np.abs(lu[lo[c] : hi[c]] - lu[c]) <= mad_k * scale[c]
+            near &= keys[lo[c] : hi[c]] != keys[c]
+            others = int((keys[lo[c] : hi[c]] != keys[c]).sum())
+            if near.sum() >= 2 and near.sum() >= SUPPORT_SHARE * others:
+                bad[c] = False
         keep[idx[bad]] = False
     return df[keep].reset_index(drop=True)
 
@@ -244,7 +265,7 @@ def build_index(
 
 def _jsonable(value: Any) -> Any:
     """A JSON-ready scalar: ISO dates, None for NaN/NaT, plain Python numbers."""
-    if value is None or value is pd.NaT:
+    if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, pd.Timestamp | datetime | date):
         return value.strftime("%Y-%m-%d")

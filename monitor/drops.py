@@ -4,40 +4,51 @@ Pure functions on pandas DataFrames (no I/O, no clock). Method of :func:`find_dr
 ``(series, basis)`` of a :func:`monitor.analysis.build_index` frame:
 
 1. **Grid and weights.** The log ``usd_per_th`` series is laid on a regular grid (days, or weeks
-   when every period is a Monday a multiple of 7 days apart). Missing periods get weight 0; an
-   observed period with ``n`` listings gets ``w = n / (n + 3)``: more listings make a period value
-   more precise, but never more than the common (market) noise allows.
-2. **Segmentation.** Exact penalised least-squares segmentation of the weighted series into
-   constant-mean segments (optimal partitioning: the optimum PELT of Killick et al. 2012 finds,
-   computed without pruning as series are at most a few thousand periods). Segments last at least
-   ``min_size_days`` (21) and hold at least 2 observed periods. The penalty per change is
-   ``penalty * sigma**2 * log(n_observed)`` where ``sigma`` is a robust noise scale (1.4826 x the
-   median of weighted first differences, floored at 0.02) and ``penalty`` defaults to
-   :data:`DEFAULT_PENALTY`, calibrated on null series by ``benchmarks/eval_analysis.py``.
-3. **Drops.** Consecutive downward changes separated by segments of at most ``merge_days`` (28)
-   form one drop. Its size compares the weighted mean log price over the last ``level_days`` (28)
-   before it with the first ``level_days`` after it: ``drop_pct = 100 * (1 - exp(post - pre))``,
-   kept when at least ``100 * min_drop``. A break placed inside a gap in the data is moved to the
-   gap's middle. ``start`` is the change's period moved back while the preceding periods are
-   already a third of the way down (onset of a ramp); ``end`` is the first period of the final
-   segment moved forward while the series is still more than a third of the fall above its new
-   level (``start == end`` for a clean step).
-4. **Market model.** ``Δlog P = a·Δt + beta·Δlog M_L + e`` over ~4-week differences, where
-   ``M`` is hashprice (used when it covers 80 % of the series' observed periods) or else BTC/USD,
-   and ``log M_L`` its trailing mean over ``L`` days (prices follow the market with a lag; ``L`` in
-   1, 7, 14, 28, 42 is picked by the smallest robust residual scale). Estimated by Huber IRLS on
-   periods within 365 days of the drop but outside ``[start - 28 d, end + 28 d]`` (the estimation
-   window never overlaps the event window), with a ridge prior ``beta ~ N(1, 0.5²)`` so that a
-   short sample gives the value-theoretic elasticity of 1 rather than noise (no usable sample:
-   beta = 1, L = 14). ``market_explained_pct = 100 * (1 - exp(beta * (post_M - pre_M)))`` with
-   ``post_M``/``pre_M`` the means of ``log M_L`` over the same periods and weights as
-   ``post``/``pre``; ``abnormal_pct = drop_pct - market_explained_pct``; ``abnormal`` is true when
-   ``abnormal_pct >= 100 * min_drop``. All of these are None without market data over the drop.
-5. **Events.** Catalog events dated in ``[start + window[0], start + window[1]]`` days are listed,
-   with ``days_from_start = event date - start``. ``chance_alignment_p`` is the share of days of
-   the series' span whose window holds at least one catalog event: the probability that a drop
-   dated at random in the span would show an event nearby (an event in the window is weak evidence
-   when this is high).
+   when every period is a Monday and they are 7k days apart). Missing periods get weight 0; a
+   period with ``n`` listings gets ``w = n / (n + 3)``: more listings make a period value more
+   precise, but never more than the common (market) noise allows.
+2. **Segmentation.** Exact penalised weighted least-squares segmentation into constant-mean
+   segments (:func:`segment`: optimal partitioning, the optimum that PELT (Killick et al. 2012)
+   finds, without pruning since series are at most a few thousand periods). Segments last at least
+   ``min_size_days`` (21) and hold at least 2 observed periods. Penalty per change:
+   ``penalty * sigma² * log(n_observed)``, ``sigma`` a robust noise scale (1.4826 x median
+   weighted first difference, floored at 0.02), ``penalty`` :data:`DEFAULT_PENALTY` by default
+   (``benchmarks/eval_analysis.py --sweep`` calibrates it: <= 0.05 false alarms per series-year).
+3. **Drops.** A downward change, merged with the following downward changes that come after
+   segments of at most ``merge_days`` (28), is one drop; leading or trailing steps smaller than
+   half the floor or a third of the largest step are left out (they would misdate it). Its size
+   compares the weighted mean log price over the last ``level_days`` (28) of the segment before
+   with the first ``level_days`` of the segment after: ``drop_pct = 100 * (1 - exp(post - pre))``,
+   reported when ``>= 100 * min_drop`` (or when its abnormal part alone is). ``start`` is the first
+   period from which the series stays a fifth of the way down the first step (the onset of a ramp;
+   with weekly asks it lags the true onset by a few days, asks being sticky); a start inside a gap
+   in the data is moved to the gap's middle. ``end`` is the first period four fifths of the way
+   down the whole fall (``start == end`` for a clean step).
+4. **Two detectors.** Step 2-3 run on the log price and, with market data, on the market-adjusted
+   log price ``log P - beta·log M_L`` (``beta``, ``L`` fitted on the whole series as in step 5).
+   The research note's simulation (ANALYSIS-METHODS §7) and the benchmark show the adjusted series
+   finds and dates abnormal drops far better while the market drifts; the price series is what
+   the user sees, and finds the drops the market explains. An adjusted-series drop is reported
+   (``detector: "abnormal"``) when the per-drop decomposition of step 5 confirms it is abnormal;
+   it then replaces any price-series drop whose span (from ``merge_days`` before its start to its
+   end) holds its start. Other price-series drops are reported with ``detector: "price"``.
+5. **Market model.** ``Δlog P = a·Δt + beta·Δlog M_L + e`` over ~4-week differences, ``M`` being
+   hashprice (when it covers 80 % of the series' observed periods) or else BTC/USD, and
+   ``log M_L`` its trailing mean over ``L`` days: prices follow the market with a lag, ``L`` in
+   1, 7, 14, 28, 42 being picked by the smallest robust residual scale (fixed at 28 with fewer than
+   8 independent 4-week differences). Estimated per drop by Huber IRLS on periods within 365 days
+   of it but outside ``[start - 28 d, end + 28 d]`` (the estimation window never overlaps the
+   event window), with a ridge prior ``beta ~ N(1, 0.5²)`` (the value-theoretic elasticity: a
+   short or flat sample gives about 1 rather than noise) and overlapping differences down-weighted
+   to the number of independent horizons. Then ``market_explained_pct = 100 * (1 - exp(beta *
+   (post_M - pre_M)))`` with ``pre_M``/``post_M`` the means of ``log M_L`` over the periods and
+   weights of ``pre``/``post``; ``abnormal_pct = drop_pct - market_explained_pct``; ``abnormal``
+   is true when ``abnormal_pct >= 100 * min_drop``. All None without market data over the drop.
+6. **Events.** Catalog events dated in ``[start + window[0], start + window[1]]`` days are listed
+   with ``days_from_start = event date - start``. ``chance_alignment_p`` is the share of the
+   series' days (from first to last period, within 28 days of an observed period) whose window
+   holds at least one catalog event: the chance that a drop dated at random would show an event
+   nearby. With the real catalog it is 0.3-0.6, so an event in the window is weak evidence alone.
 """
 
 from __future__ import annotations
@@ -55,7 +66,7 @@ __all__ = ["DEFAULT_PENALTY", "align_events", "chance_alignment", "find_drops", 
 DEFAULT_PENALTY = 3.0
 N0 = 3.0  # listings at which a period's weight is half its maximum
 SIGMA_FLOOR = 0.02
-RAMP_FRACTION = 1 / 3
+RAMP_FRACTION = 0.2
 MARKET_LAGS_DAYS = (1, 7, 14, 28, 42)
 DEFAULT_LAG_DAYS = 28
 MIN_HORIZONS_FOR_LAG = 8  # independent 4-week differences needed to pick the lag
@@ -142,11 +153,17 @@ def covered_days(periods: pd.Series, reach_days: int = 28) -> pd.DatetimeIndex:
     if len(p) == 0:
         return pd.DatetimeIndex([])
     days = pd.date_range(p[0], p[-1], freq="D")
-    pos = np.searchsorted(p.asi8, days.asi8)
-    nxt = p.asi8[np.minimum(pos, len(p) - 1)]
-    prv = p.asi8[np.maximum(pos - 1, 0)]
-    gap = np.minimum(np.abs(nxt - days.asi8), np.abs(days.asi8 - prv)) // (86_400 * 10**9)
+    pn, dn = _day_numbers(p), _day_numbers(days)
+    pos = np.searchsorted(pn, dn)
+    nxt = pn[np.minimum(pos, len(p) - 1)]
+    prv = pn[np.maximum(pos - 1, 0)]
+    gap = np.minimum(np.abs(nxt - dn), np.abs(dn - prv))
     return days[gap <= reach_days]
+
+
+def _day_numbers(index: pd.DatetimeIndex) -> np.ndarray:
+    """Whole days since the epoch, whatever the index's time unit."""
+    return index.to_numpy().astype("datetime64[D]").astype(np.int64)
 
 
 def align_events(
@@ -177,8 +194,8 @@ def align_events(
 def _grid(periods: pd.Series) -> tuple[pd.DatetimeIndex, int]:
     """A regular grid over the periods: weekly when all are Mondays 7k days apart, else daily."""
     p = pd.DatetimeIndex(periods.sort_values().unique())
-    gaps = np.diff(p.asi8) // (86_400 * 10**9) if len(p) > 1 else np.array([7])
-    step = 7 if (p.weekday == 0).all() and (gaps % 7 == 0).all() else 1
+    gaps = np.diff(_day_numbers(p)) if len(p) > 1 else np.array([7])
+    step = 7 if (p.day_of_week == 0).all() and (gaps % 7 == 0).all() else 1
     return pd.date_range(p[0], p[-1], freq=f"{step}D"), step
 
 
@@ -205,7 +222,7 @@ def _market_logs(market: pd.DataFrame | None) -> dict[str, pd.Series]:
 def _on_grid(daily: pd.Series, grid: pd.DatetimeIndex, step: int) -> np.ndarray:
     if step == 1:
         return daily.reindex(grid).to_numpy(dtype=float)
-    weeks = daily.groupby(daily.index - pd.to_timedelta(daily.index.weekday, unit="D")).mean()
+    weeks = daily.groupby(daily.index - pd.to_timedelta(daily.index.day_of_week, unit="D")).mean()
     return weeks.reindex(grid).to_numpy(dtype=float)
 
 
@@ -458,8 +475,7 @@ def _drops_in_series(
     out = [rec for _, rec in confirmed]
     for ep in _episodes(y, w, days, **opts):
         if any(
-            days[ep.start] - merge_days <= days[ab.start] <= days[ep.end] + merge_days
-            for ab, _ in confirmed
+            days[ep.start] - merge_days <= days[ab.start] <= days[ep.end] for ab, _ in confirmed
         ):
             continue
         rec = report(ep, "price")
