@@ -50,13 +50,37 @@ def events_frame(cfg: Config) -> pd.DataFrame:
     return load_events(list(cfg.events))
 
 
-def analyse_db(cfg: Config, since: str | None = None, until: str | None = None) -> dict[str, Any]:
+def analyse_db(
+    cfg: Config,
+    since: str | None = None,
+    until: str | None = None,
+    *,
+    by: str = "both",
+    freq: str = "W",
+) -> dict[str, Any]:
+    """Index and drops per tier and per model (``by``), weekly or daily (``freq``)."""
     from monitor.analysis import analyse
 
     with Store(cfg.database) as store:
         obs = observations_frame(store, since, until)
         market = market_frame(store)
-    return analyse(obs, market, events_frame(cfg), since=since, until=until)
+    events = events_frame(cfg)
+    result: dict[str, Any] = {"index": [], "drops": []}
+    for kind in ("tier", "model") if by == "both" else (by,):
+        part = analyse(obs, market, events, since=since, until=until, by=kind, freq=freq)  # type: ignore[arg-type]
+        result["index"] += part["index"]
+        result["drops"] += part["drops"]
+    result["drops"].sort(key=lambda d: (d["start"], d["series"]))
+    return result
+
+
+def _break_gaps(part: pd.DataFrame, days: int = 35) -> pd.DataFrame:
+    """A blank point in every gap of more than ``days``, so the line does not bridge it."""
+    gaps = part["period"].diff() > pd.Timedelta(days=days)
+    if not gaps.any():
+        return part
+    blanks = part.loc[gaps, ["period"]].assign(period=lambda f: f["period"] - pd.Timedelta(days=1))
+    return pd.concat([part, blanks]).sort_values("period")
 
 
 def plot_series(result: dict[str, Any], events: pd.DataFrame, series: str, out: Path) -> None:
@@ -75,6 +99,7 @@ def plot_series(result: dict[str, Any], events: pd.DataFrame, series: str, out: 
     frame["period"] = pd.to_datetime(frame["period"])
     fig, ax = plt.subplots(figsize=(10, 4.8), dpi=110)
     for basis, part in frame.groupby("basis"):
+        part = _break_gaps(part.sort_values("period"))
         ax.plot(part["period"], part["usd_per_th"], marker=".", lw=1.4,
                 label=f"{series} ({basis}, USD/TH)")  # fmt: skip
     lo, hi = frame["period"].min(), frame["period"].max()

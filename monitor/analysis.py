@@ -11,8 +11,9 @@ Index method (:func:`build_index`), in order:
 3. **Basis.** Completed sales (``sold``) and asking prices are kept apart in every step below
    (column ``basis``: ``"sold"`` or ``"ask"``): asks are stickier than fills and sit above them.
 4. **Dedup.** A listing (``source`` + ``listing_key``) seen many times in one period counts once in
-   that period, at the median of its sightings' unit prices; ``n_obs`` counts the sightings. A
-   listing is ``source`` + ``listing_key``; its model, hashrate and J/TH are the period's values.
+   that period, at the median of its sightings' unit prices; ``n_obs`` counts the sightings. Its
+   model is the period's first, its hashrate and J/TH the period's medians. Listings are not
+   weighted by lot size.
 5. **Outliers.** Per ``(model, basis)``, each listing-period's log $/TH is compared with the
    centred rolling median of the model's listing-periods within ``rolling`` (default 28 days).
    It is a candidate when ``|log u - median| > mad_k * scale`` with

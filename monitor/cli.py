@@ -375,12 +375,22 @@ def import_cmd(state: State, file: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
 @click.option("--since", help="First day (YYYY-MM-DD).")
 @click.option("--until", help="Last day (YYYY-MM-DD).")
+@click.option(
+    "--by",
+    type=click.Choice(["both", "tier", "model"]),
+    default="both",
+    show_default=True,
+    help="Index series per efficiency tier, per model, or both.",
+)
+@click.option("--freq", type=click.Choice(["W", "D"]), default="W", show_default=True,
+              help="Weekly or daily index.")  # fmt: skip
 @pass_state
-def analyse(state: State, as_json: bool, since: str | None, until: str | None) -> None:
+def analyse(state: State, as_json: bool, since: str | None, until: str | None, by: str,
+            freq: str) -> None:  # fmt: skip
     """$/TH indexes per model and tier, sustained drops, and the events that line up."""
     from monitor.analyse_cmd import analyse_db
 
-    result = analyse_db(state.config(), since, until)
+    result = analyse_db(state.config(), since, until, by=by, freq=freq)
     if as_json:
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return

@@ -61,7 +61,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["DEFAULT_PENALTY", "align_events", "chance_alignment", "find_drops", "segment"]
+__all__ = [
+    "DEFAULT_PENALTY",
+    "align_events",
+    "chance_alignment",
+    "covered_days",
+    "find_drops",
+    "segment",
+    "utc_days",
+]
 
 DEFAULT_PENALTY = 3.0
 N0 = 3.0  # listings at which a period's weight is half its maximum
@@ -362,9 +370,9 @@ def _episodes(
         fall = post - pre
         if not fall <= -min_fall:
             continue
-        # onset: the first period from which the series stays a third of the way down the first
-        # step (a ramp's start, or the first step of a staircase); end: the first period after it
-        # two thirds of the way down the whole fall (the new level reached)
+        # onset: the first period from which the series stays RAMP_FRACTION of the way down the
+        # first step (a ramp's start, or the first step of a staircase); end: the first period
+        # after it within RAMP_FRACTION of the whole fall from the new level (the level reached)
         lo = pre + RAMP_FRACTION * (means[first_step] - pre)
         hi = post - RAMP_FRACTION * fall
         near = (days[observed] >= days[b0] - level_days) & (days[observed] < days[b0] + level_days)
