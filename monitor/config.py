@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from monitor import __version__
-from monitor.notify_config import AlertRuleConfig, DigestConfig
+from monitor.notify_config import AlertRuleConfig, DigestConfig, ExportJobConfig
 from monitor.source_config import SOURCE_KINDS, AnySource, SourceConfig
 
 DEFAULT_CONTACT = "https://github.com/asicmon/asicmon"
@@ -67,6 +67,7 @@ class Config(_Strict):
     sources: list[SourceConfig] = []
     alerts: list[AlertRuleConfig] = []
     digest: DigestConfig | None = None
+    exports: list[ExportJobConfig] = []
 
     @model_validator(mode="after")
     def _unique_alert_names(self) -> Config:
@@ -96,6 +97,7 @@ class Config(_Strict):
         update: dict[str, Any] = {
             "database": base / self.database,
             "events": [base / p for p in self.events],
+            "exports": [e.model_copy(update={"path": str(base / e.path)}) for e in self.exports],
         }
         if self.catalog is not None:
             update["catalog"] = base / self.catalog

@@ -66,6 +66,13 @@ def trigger_for(src: AnySource, last_start: datetime | None, now: datetime) -> A
     return IntervalTrigger(seconds=seconds, start_date=start, timezone="UTC", jitter=jitter or None)
 
 
+def plain_trigger(schedule: str) -> Any:
+    seconds = interval_seconds(schedule)
+    if seconds is None:
+        return CronTrigger.from_crontab(schedule, timezone="UTC")
+    return IntervalTrigger(seconds=seconds, timezone="UTC")
+
+
 def last_starts(cfg: Config) -> dict[str, datetime]:
     with Store(cfg.database) as store:
         out = {}
@@ -101,13 +108,39 @@ class Daemon:
             self.scheduler.add_job(self.scrape, trigger, args=[src.name], id=job_id, name=job_id)
             ids.append(job_id)
         if self.cfg.digest is not None:
-            schedule = self.cfg.digest.schedule
-            seconds = interval_seconds(schedule)
-            trigger = (CronTrigger.from_crontab(schedule, timezone="UTC") if seconds is None
-                       else IntervalTrigger(seconds=seconds, timezone="UTC"))  # fmt: skip
+            trigger = plain_trigger(self.cfg.digest.schedule)
             self.scheduler.add_job(self.send_digest, trigger, id="digest", name="digest")
             ids.append("digest")
+        for n, job in enumerate(self.cfg.exports):
+            job_id = f"export:{n}:{job.what}"
+            self.scheduler.add_job(self.export, plain_trigger(job.schedule), args=[n], id=job_id,
+                                   name=job_id)  # fmt: skip
+            ids.append(job_id)
         return ids
+
+    def export(self, n: int) -> None:
+        """The same as `asicmon export` with the job's options."""
+        if self.stop.is_set():
+            return
+        from pathlib import Path
+
+        from monitor.export import export, records_rows, write
+
+        job = self.cfg.exports[n]
+        try:
+            if job.what in ("index", "drops"):
+                from monitor.analyse_cmd import analyse_db
+
+                records = analyse_db(self.cfg)[job.what]
+                columns = list(records[0]) if records else ["series"]
+                rows = write(columns, records_rows(records, columns), job.format, Path(job.path),
+                             job.partition_by, job.what)  # fmt: skip
+            else:
+                with Store(self.cfg.database) as store:
+                    rows = export(store, job.what, job.format, Path(job.path), job.partition_by)
+            log.info("export %s: %d rows to %s", job.what, rows, job.path)
+        except Exception:
+            log.exception("export job %s failed", job.what)
 
     def send_digest(self) -> None:
         """The same job as `asicmon digest --send`."""

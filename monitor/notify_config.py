@@ -29,6 +29,21 @@ class AlertRuleConfig(_Strict):
     min_listings: int = Field(3, ge=2)
 
 
+class ExportJobConfig(_Strict):
+    """An export the daemon writes on a schedule (the same as `asicmon export`)."""
+
+    what: Literal["listings", "observations", "index", "drops", "runs"]
+    format: Literal["csv", "parquet"] = "parquet"
+    path: str = Field(description="file, or folder with partition_by; relative to the config")
+    partition_by: Literal["month"] | None = None
+    schedule: str = "0 * * * *"
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule(cls, value: str) -> str:
+        return parse_schedule(value)
+
+
 class DigestConfig(_Strict):
     schedule: str = "0 7 * * *"
     sender: str = Field(description="From: address")

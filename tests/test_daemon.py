@@ -72,8 +72,17 @@ def test_restart_waits_for_the_rest_of_the_interval(tmp_path: Path, site: LocalS
 
 
 def test_jobs_are_wired_per_enabled_source(tmp_path: Path, site: LocalSite) -> None:
-    daemon = Daemon(load_config(config(tmp_path, site)))
-    assert daemon.build() == ["scrape:shop"]
+    path = config(tmp_path, site)
+    path.write_text(path.read_text(encoding="utf-8") + (
+        "exports:\n  - {what: observations, path: out/obs, partition_by: month, schedule: 1h}\n"
+        "digest: {sender: a@example.com, recipients: [b@example.com], schedule: '0 7 * * *'}\n"
+    ), encoding="utf-8")  # fmt: skip
+    cfg = load_config(path)
+    assert cfg.exports[0].path == str(tmp_path / "out" / "obs")
+    daemon = Daemon(cfg)
+    assert daemon.build() == ["scrape:shop", "digest", "export:0:observations"]
+    daemon.export(0)  # the job itself, run directly: a month-partitioned dataset appears
+    assert (tmp_path / "out" / "obs").is_dir()
     daemon.scheduler.start(paused=True)  # job defaults are applied when the scheduler starts
     try:
         job = daemon.scheduler.get_job("scrape:shop")
