@@ -137,4 +137,59 @@ def _write_partitioned(columns: list[str], batches: Batches, path: Path, month_c
 def export(store: Store, what: str, fmt: str, path: Path, partition_by: str | None = None) -> int:
     """Write a database view (``listings``, ``observations``, ``runs``) to ``path``."""
     columns, batches = source_rows(store, what)
+    if fmt == "parquet":
+        schema = pa.schema([(c, arrow_type(c)) for c in columns])
+        arrow = store.arrow_batches(what, schema)
+        if arrow is not None:  # the fast path: Arrow batches straight from C
+            if partition_by is None:
+                return _write_arrow(arrow, schema, path)
+            if partition_by == "month":
+                return _write_arrow_partitioned(arrow, schema, path, MONTH_OF[what])
     return write(columns, batches, fmt, path, partition_by, what)
+
+
+def _write_arrow_partitioned(
+    batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Path, month_col: str
+) -> int:
+    """Hive-style ``month=YYYY-MM/part-0.parquet`` from Arrow batches (replaced as a whole)."""
+    import pyarrow.compute as pc
+
+    tmp = path.with_name(path.name + ".partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    writers: dict[str, pq.ParquetWriter] = {}
+    rows = 0
+    try:
+        for batch in batches:
+            if not batch.num_rows:
+                continue
+            months = pc.fill_null(pc.utf8_slice_codeunits(batch[month_col], 0, 7), "unknown")
+            for month in pc.unique(months).to_pylist():
+                part = batch.filter(pc.equal(months, month))
+                if month not in writers:
+                    folder = tmp / f"month={month}"
+                    folder.mkdir(parents=True)
+                    writers[month] = pq.ParquetWriter(folder / "part-0.parquet", schema,
+                                                      compression="zstd")  # fmt: skip
+                writers[month].write_batch(part)
+                rows += part.num_rows
+    finally:
+        for writer in writers.values():
+            writer.close()
+    tmp.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+    tmp.replace(path)
+    return rows
+
+
+def _write_arrow(batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Path) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+    rows = 0
+    with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        for batch in batches:
+            if batch.num_rows:
+                writer.write_batch(batch)
+                rows += batch.num_rows
+    tmp.replace(path)
+    return rows

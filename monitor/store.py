@@ -387,6 +387,37 @@ class Store:
         while batch := cursor.fetchmany(batch_size):
             yield batch
 
+    def arrow_batches(self, what: str, schema: Any) -> Iterator[Any] | None:
+        """The view as Arrow record batches read in C by the ADBC SQLite driver, or None when
+        the driver is not installed. ADBC infers each column's type from the first rows, so a
+        typed first row (a sentinel, dropped again) pins the schema: a column that starts with
+        NULLs cannot be mistaken for another type."""
+        try:
+            import adbc_driver_sqlite.dbapi as adbc
+        except ImportError:
+            return None
+        literal = {"int64": "0", "double": "0.0"}
+        empty = "''"
+        sentinel = ", ".join(f"{literal.get(str(f.type), empty)} AS [{f.name}]" for f in schema)
+        sql = f"SELECT {sentinel} UNION ALL SELECT * FROM ({EXPORT_VIEWS[what]})"
+
+        def batches() -> Iterator[Any]:
+            conn = adbc.connect(str(self.path))
+            try:
+                cursor = conn.cursor()
+                cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": "65536"})
+                cursor.execute(sql)
+                first = True
+                for batch in cursor.fetch_record_batch():
+                    if first:
+                        batch, first = batch.slice(1), False
+                    yield batch.cast(schema) if batch.schema != schema else batch
+                cursor.close()
+            finally:
+                conn.close()
+
+        return batches()
+
     def export_columns(self, what: str) -> list[str]:
         cursor = self.db.execute(f"SELECT * FROM ({EXPORT_VIEWS[what]}) LIMIT 0")
         return [d[0] for d in cursor.description]
