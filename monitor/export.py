@@ -68,26 +68,23 @@ def write(columns: list[str], batches: Batches, fmt: str, path: Path,
     """Write batches of tuples as CSV or Parquet (optionally a month-partitioned dataset)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-    if partition_by is not None:
-        if partition_by != "month" or fmt != "parquet":
-            raise ValueError("--partition-by month needs --format parquet")
-        return _write_partitioned(columns, batches, path, MONTH_OF[what or "observations"])
+    if partition_by is not None and (partition_by != "month" or fmt != "parquet"):
+        raise ValueError("--partition-by month needs --format parquet")
+    if fmt == "parquet":
+        schema = pa.schema([(c, arrow_type(c)) for c in columns])
+        arrow = (rb for batch in batches for rb in _table(batch, schema).to_batches())
+        if partition_by is None:
+            return _write_arrow(arrow, schema, path)
+        return _write_arrow_partitioned(arrow, schema, path, MONTH_OF[what or "observations"])
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
     rows = 0
-    if fmt == "csv":
-        with tmp.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(columns)
-            for batch in batches:
-                writer.writerows(batch)
-                rows += len(batch)
-    else:
-        schema = pa.schema([(c, arrow_type(c)) for c in columns])
-        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-            for batch in batches:
-                writer.write_table(_table(batch, schema))
-                rows += len(batch)
+    with tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        for batch in batches:
+            writer.writerows(batch)
+            rows += len(batch)
     tmp.replace(path)
     return rows
 
@@ -100,38 +97,6 @@ def _table(batch: Sequence[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
         [pa.array(col, type=field.type) for col, field in zip(cols, schema, strict=True)],
         schema=schema,
     )
-
-
-def _write_partitioned(columns: list[str], batches: Batches, path: Path, month_col: str) -> int:
-    """Hive-style ``month=YYYY-MM/part-0.parquet`` under ``path`` (replaced as a whole)."""
-    key = columns.index(month_col)
-    schema = pa.schema([(c, arrow_type(c)) for c in columns])
-    tmp = path.with_name(path.name + ".partial")
-    shutil.rmtree(tmp, ignore_errors=True)
-    writers: dict[str, pq.ParquetWriter] = {}
-    rows = 0
-    try:
-        for batch in batches:
-            groups: dict[str, list[tuple[Any, ...]]] = {}
-            for row in batch:
-                month = str(row[key] or "unknown")[:7]
-                groups.setdefault(month, []).append(row)
-            for month, part in groups.items():
-                if month not in writers:
-                    folder = tmp / f"month={month}"
-                    folder.mkdir(parents=True)
-                    writers[month] = pq.ParquetWriter(folder / "part-0.parquet", schema,
-                                                      compression="zstd")  # fmt: skip
-                writers[month].write_table(_table(part, schema))
-                rows += len(part)
-    finally:
-        for writer in writers.values():
-            writer.close()
-    tmp.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        shutil.rmtree(path) if path.is_dir() else path.unlink()
-    tmp.replace(path)
-    return rows
 
 
 def export(store: Store, what: str, fmt: str, path: Path, partition_by: str | None = None) -> int:
