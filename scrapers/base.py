@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
-from urllib.parse import urljoin
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 
 class ParseError(ValueError):
@@ -134,6 +134,17 @@ def parse_money(
                 currency = _SYMBOLS[symbol]
                 break
     return parse_decimal(text), currency
+
+
+def next_page_url(url: str, count: int, size_param: str, default_size: int) -> str | None:
+    """For APIs that page by ``page=``: the next page's URL, or None after a short page."""
+    parts = urlsplit(url)
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    size = int(query.get(size_param, default_size))
+    if count == 0 or count < size:
+        return None
+    query["page"] = str(int(query.get("page", "1")) + 1)
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def absolute(base: str, href: str) -> str:

@@ -12,9 +12,9 @@ import json
 import re
 from decimal import Decimal
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
-from scrapers.base import Page, ParseError, RawListing, Source, parse_decimal
+from scrapers.base import Page, ParseError, RawListing, Source, next_page_url, parse_decimal
 
 _CONDITIONS = ("new", "used", "refurbished", "refurb", "pre-owned", "for parts")
 
@@ -93,10 +93,4 @@ class Shopify(Source):
 
     def _next_url(self, url: str, count: int) -> str | None:
         """Shopify pages by ``page=``; a short page is the last one."""
-        parts = urlsplit(url)
-        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        limit = int(query.get("limit", self.page_size))
-        if count == 0 or count < limit:
-            return None
-        query["page"] = str(int(query.get("page", "1")) + 1)
-        return urlunsplit(parts._replace(query=urlencode(query)))
+        return next_page_url(url, count, "limit", self.page_size)

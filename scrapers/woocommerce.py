@@ -27,9 +27,9 @@ import json
 import re
 from decimal import Decimal
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
-from scrapers.base import BlockedError, Page, ParseError, RawListing, Source
+from scrapers.base import BlockedError, Page, ParseError, RawListing, Source, next_page_url
 
 _CONDITION = re.compile(
     r"(?<![a-z])(used|new|refurbished|refurb|renewed|pre-?owned|second[- ]?hand|open[- ]box"
@@ -114,13 +114,7 @@ class WooCommerce(Source):
 
     def _next_url(self, url: str, count: int) -> str | None:
         """The Store API pages by ``page=``; a short page is the last one."""
-        parts = urlsplit(url)
-        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        per_page = int(query.get("per_page", self.page_size))
-        if count == 0 or count < per_page:
-            return None
-        query["page"] = str(int(query.get("page", "1")) + 1)
-        return urlunsplit(parts._replace(query=urlencode(query)))
+        return next_page_url(url, count, "per_page", self.page_size)
 
 
 def _load(text: str) -> Any:
