@@ -152,6 +152,7 @@ def run_demo(workdir: Path, echo: Callable[[str], None] = print) -> dict[str, An
     echo(f"database: {cfg.database}")
     for path in files:
         echo(f"export:   {path}")
+    echo(f"next:     asicmon --config {cfg_path} analyse   (indexes and drops of the demo data)")
     return {**summary, "share_normalised": share, "files": [str(f) for f in files]}
 
 
