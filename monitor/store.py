@@ -211,6 +211,7 @@ class Store:
         if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             self.db.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
         self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: fsync at checkpoints, not per commit
         migrations.apply(self.db)
 
     def close(self) -> None:
@@ -275,81 +276,97 @@ class Store:
 
         Each item carries the time its price was true (now for asking prices, the sale date for
         sold items, the post date for broker posts); ``seen_at`` is when the page was fetched.
+        The rows are built first and written with a few ``executemany`` calls: a statement per
+        row would hand the GIL over (and wait to get it back) hundreds of times per page while
+        holding the database's write lock.
         """
         now = utc_iso(seen_at)
-        new = added = 0
+        rows: dict[str, dict[str, Any]] = {}  # a key seen twice on a page: its last reading
+        sightings = []
+        for item in items:
+            raw, norm, observed = item[0], item[1], item[2]
+            usd = item[3] if len(item) > 3 else None
+            key = f"{source}:{raw.listing_id}"
+            fields = {
+                "source": source,
+                "listing_id": raw.listing_id,
+                "url": raw.url,
+                "title": raw.title,
+                "available": None if raw.available is None else int(raw.available),
+                "condition_raw": raw.condition,
+                "location": raw.location,
+                "seller": raw.seller,
+                "posted_at": raw.posted_at,
+                "sold_at": raw.sold_at,
+                "last_seen": now,
+                "last_run_id": run_id,
+                **norm.to_dict(),
+                "normaliser_version": NORMALISER_VERSION,
+            }
+            if raw.quantity and raw.quantity > 1 and norm.quantity == 1:
+                fields["quantity"] = raw.quantity
+            rows[key] = fields
+            if raw.price is None or raw.currency is None:
+                continue
+            when = utc_iso(observed)
+            shipping = None
+            if raw.shipping is not None:
+                shipping = minor_units(raw.shipping, raw.currency)
+            sightings.append(
+                (
+                    key,
+                    run_id,
+                    when,
+                    when[:10],
+                    minor_units(raw.price, raw.currency),
+                    raw.currency,
+                    fields["available"],
+                    raw.extra.get("price_basis", "unit"),
+                    int(raw.sold),
+                    shipping,
+                    None if usd is None else minor_units(usd.usd, "USD"),
+                    None if usd is None else str(usd.rate),
+                    None if usd is None else usd.rate_date.isoformat(),
+                )
+            )
+        if not rows:
+            return Saved(listings=len(items), new_listings=0, observations=0)
+        cols = list(next(iter(rows.values())))
         conn: sqlite3.Connection = self.db.conn
         with self._write():
-            for item in items:
-                raw, norm, observed = item[0], item[1], item[2]
-                usd = item[3] if len(item) > 3 else None
-                key = f"{source}:{raw.listing_id}"
-                fields = {
-                    "source": source,
-                    "listing_id": raw.listing_id,
-                    "url": raw.url,
-                    "title": raw.title,
-                    "available": None if raw.available is None else int(raw.available),
-                    "condition_raw": raw.condition,
-                    "location": raw.location,
-                    "seller": raw.seller,
-                    "posted_at": raw.posted_at,
-                    "sold_at": raw.sold_at,
-                    "last_seen": now,
-                    "last_run_id": run_id,
-                    **norm.to_dict(),
-                    "normaliser_version": NORMALISER_VERSION,
-                }
-                if raw.quantity and raw.quantity > 1 and norm.quantity == 1:
-                    fields["quantity"] = raw.quantity
-                known = conn.execute(
-                    "SELECT first_seen, last_seen FROM listings WHERE key = ?", [key]
-                ).fetchone()
-                if known is None:
-                    new += 1
-                    cols = ", ".join(["key", "first_seen", *fields])
-                    marks = ", ".join("?" * (len(fields) + 2))
-                    conn.execute(
-                        f"INSERT INTO listings ({cols}) VALUES ({marks})",
-                        [key, now, *fields.values()],
-                    )
-                else:
-                    if now >= known[1]:  # a replay of an older page never overwrites newer facts
-                        sets = ", ".join(f"{c} = ?" for c in fields)
-                        conn.execute(
-                            f"UPDATE listings SET {sets} WHERE key = ?", [*fields.values(), key]
-                        )
-                    if now < known[0]:
-                        conn.execute("UPDATE listings SET first_seen = ? WHERE key = ?", [now, key])
-                if raw.price is None or raw.currency is None:
-                    continue
-                when = utc_iso(observed)
-                shipping = None
-                if raw.shipping is not None:
-                    shipping = minor_units(raw.shipping, raw.currency)
-                cur = conn.execute(
-                    "INSERT OR IGNORE INTO observations (listing_key, run_id, observed_at, "
-                    "observed_date, price_minor, currency, available, price_basis, sold, "
-                    "shipping_minor, usd_minor, fx_rate, fx_date) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        key,
-                        run_id,
-                        when,
-                        when[:10],
-                        minor_units(raw.price, raw.currency),
-                        raw.currency,
-                        fields["available"],
-                        raw.extra.get("price_basis", "unit"),
-                        int(raw.sold),
-                        shipping,
-                        None if usd is None else minor_units(usd.usd, "USD"),
-                        None if usd is None else str(usd.rate),
-                        None if usd is None else usd.rate_date.isoformat(),
-                    ],
-                )
-                added += cur.rowcount
-        return Saved(listings=len(items), new_listings=new, observations=added)
+            known: dict[str, tuple[str, str]] = {}
+            keys = list(rows)
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                for key, first_seen, last_seen in conn.execute(
+                    f"SELECT key, first_seen, last_seen FROM listings WHERE key IN ({marks})",
+                    chunk,
+                ):
+                    known[key] = (first_seen, last_seen)
+            fresh = [(k, now, *f.values()) for k, f in rows.items() if k not in known]
+            conn.executemany(
+                f"INSERT INTO listings (key, first_seen, {', '.join(cols)}) "
+                f"VALUES ({', '.join('?' * (len(cols) + 2))})",
+                fresh,
+            )
+            # a replay of an older page never overwrites newer facts
+            later = [(*f.values(), k) for k, f in rows.items() if k in known and now >= known[k][1]]
+            conn.executemany(
+                f"UPDATE listings SET {', '.join(f'{c} = ?' for c in cols)} WHERE key = ?", later
+            )
+            earlier = [(now, k) for k in rows if k in known and now < known[k][0]]
+            conn.executemany("UPDATE listings SET first_seen = ? WHERE key = ?", earlier)
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT OR IGNORE INTO observations (listing_key, run_id, observed_at, "
+                "observed_date, price_minor, currency, available, price_basis, sold, "
+                "shipping_minor, usd_minor, fx_rate, fx_date) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                sightings,
+            )
+            added = conn.total_changes - before
+        return Saved(listings=len(items), new_listings=len(fresh), observations=added)
 
     # -- conditional requests (monitor.http.ValidatorCache) --------------------------------
     def get(self, url: str) -> tuple[str | None, str | None, str] | None:
