@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from monitor.http import Fetcher
 from scrapers.base import Page, Source
+
+Parse = Callable[[Source, str, str], Page]
+
+
+def parse_here(source: Source, text: str, url: str) -> Page:
+    """Parse in this process (and thread): the default; also what a worker process runs."""
+    return source.parse(text, url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +24,12 @@ class CrawledPage:
 
 
 def crawl(
-    source: Source, fetcher: Fetcher, *, max_pages: int, delay_s: float | None = None
+    source: Source,
+    fetcher: Fetcher,
+    *,
+    max_pages: int,
+    delay_s: float | None = None,
+    parse: Parse = parse_here,
 ) -> Iterator[CrawledPage]:
     """Yield each parsed page in order, following ``next_url`` up to ``max_pages`` pages.
 
@@ -33,7 +45,7 @@ def crawl(
             continue
         seen.add(url)
         fetched = fetcher.get(url, delay_s=delay_s)
-        page = source.parse(fetched.text, fetched.url)
+        page = parse(source, fetched.text, fetched.url)
         pages += 1
         yield CrawledPage(url=fetched.url, bytes=fetched.bytes, page=page)
         if page.next_url:

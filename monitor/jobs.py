@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +16,7 @@ from urllib.parse import urlsplit
 import scrapers
 from monitor.catalog import Catalog, load_catalog
 from monitor.config import Config
-from monitor.crawl import crawl
+from monitor.crawl import Parse, crawl, parse_here
 from monitor.http import Fetcher, FetchError
 from monitor.normalise import Normalised, normalise
 from monitor.offers import parse_offers
@@ -109,6 +111,7 @@ def run_source(
     clock: Clock = utcnow,
     options: dict[str, Any] | None = None,
     max_pages: int | None = None,
+    parse: Parse = parse_here,
 ) -> RunResult:
     """Collect one source now: crawl, normalise, store page by page, record the run.
 
@@ -127,7 +130,9 @@ def run_source(
             left = (max_pages or src.max_pages) - pages
             if left <= 0:
                 break
-            for crawled in crawl(scraper, fetcher, max_pages=left, delay_s=src.delay_s):
+            for crawled in crawl(
+                scraper, fetcher, max_pages=left, delay_s=src.delay_s, parse=parse
+            ):
                 now = clock()
                 items = []
                 for raw in crawled.page.listings:
@@ -175,6 +180,27 @@ def host_of(src: AnySource) -> str:
     return urlsplit(src.start_urls()[0]).netloc.lower()
 
 
+def _warm() -> None:
+    scrapers.discover()
+
+
+class ParsePool:
+    """Parsing in worker processes: bs4 holds the GIL, so crawl threads cannot parse in
+    parallel. Workers are spawned (not forked: the crawler has threads) and warmed up first."""
+
+    def __init__(self, workers: int) -> None:
+        ctx = multiprocessing.get_context(os.environ.get("ASICMON_MP_START", "spawn"))
+        self.pool: Executor = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_warm)
+        for future in [self.pool.submit(_warm) for _ in range(workers)]:
+            future.result()
+
+    def __call__(self, source: scrapers.Source, text: str, url: str) -> scrapers.Page:
+        return self.pool.submit(parse_here, source, text, url).result()
+
+    def close(self) -> None:
+        self.pool.shutdown()
+
+
 def run_cycle(
     cfg: Config,
     *,
@@ -185,6 +211,7 @@ def run_cycle(
     max_pages: int | None = None,
     max_workers: int = 8,
     stop: threading.Event | None = None,
+    parse_workers: int | None = None,
 ) -> list[RunResult]:
     """Run each enabled source once (or only ``names``).
 
@@ -203,19 +230,29 @@ def run_cycle(
         with Store(cfg.database) as store, Fetcher(cfg.http, cache=store, stop=stop) as fetcher:
             for src in group:
                 result = run_source(
-                    cfg, src, store, fetcher, clock=clock, options=options, max_pages=max_pages
-                )
+                    cfg, src, store, fetcher, clock=clock, options=options, max_pages=max_pages,
+                    parse=parse,
+                )  # fmt: skip
                 with lock:
                     results[src.name] = result
                     if on_result:
                         on_result(result)
 
     Store(cfg.database).close()  # apply migrations once, before the workers connect
-    if len(groups) <= 1:
-        for group in groups.values():
-            work(group)
-    else:
-        with ThreadPoolExecutor(max_workers=min(max_workers, len(groups))) as pool:
-            for future in [pool.submit(work, g) for g in groups.values()]:
-                future.result()
+    if parse_workers is None:
+        parse_workers = int(os.environ.get("ASICMON_PARSE_WORKERS", os.cpu_count() or 1))
+    # several hosts at once: parse in worker processes, or the threads queue on the GIL
+    pool = ParsePool(parse_workers) if parse_workers > 1 and len(groups) > 1 else None
+    parse: Parse = pool or parse_here
+    try:
+        if len(groups) <= 1:
+            for group in groups.values():
+                work(group)
+        else:
+            with ThreadPoolExecutor(max_workers=min(max_workers, len(groups))) as threads:
+                for future in [threads.submit(work, g) for g in groups.values()]:
+                    future.result()
+    finally:
+        if pool is not None:
+            pool.close()
     return [results[s.name] for s in selected if s.name in results]

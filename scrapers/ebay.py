@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, SoupStrainer, Tag
+from bs4.filter import ElementFilter
 
 from scrapers.base import (
     BlockedError,
@@ -72,6 +73,87 @@ _CURRENCIES = (
 )
 
 
+# -- the fast path: only the result list, only the elements the fields come from ----------------
+_RESULTS_UL = re.compile(r"<ul\b[^>]*\bclass=[\"'][^\"']*\bsrp-results\b", re.I)
+_UL_TAG = re.compile(r"<(/?)ul\b", re.I)
+_PAGINATION_NEXT = re.compile(
+    r"<(?:a|button|link)\b[^>]*\bclass=[\"'][^\"']*\bpagination__next\b[^>]*>", re.I
+)
+_CARD_LI = re.compile(r"(?:^|\s)s-(?:item|card)(?:\s|$)")
+_ROW = re.compile(
+    r"(?:^|\s)(?:s-(?:item|card)__(?:detail|caption|title--tagblock)|s-item__location"
+    r"|s-item__shipping|s-card__attribute-row)(?:\s|$)"
+)
+_FIELD = re.compile(
+    r"(?:^|\s)(?:s-(?:item|card)__(?:title|price|subtitle|detail|caption|title--tagblock)"
+    r"|s-item__location|s-item__shipping|s-card__attribute-row|SECONDARY_INFO"
+    r"|srp-river-answer)(?:\s|$)"
+)
+
+
+def _results_html(text: str) -> str | None:
+    """The ``<ul class="srp-results ...">...</ul>`` element's source, found by counting ``<ul``."""
+    start = _RESULTS_UL.search(text)
+    if start is None:
+        return None
+    depth = 0
+    for tag in _UL_TAG.finditer(text, start.start()):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return text[start.start() : text.find(">", tag.end()) + 1]
+    return text[start.start() :]
+
+
+class _CardFields(ElementFilter):
+    """Keeps, of the result list, only the elements a card's fields are read from.
+
+    bs4 asks a filter only about elements outside every kept element, in document order; a card's
+    ``li`` is never kept (that would keep all of it), but seeing it start tells which card the
+    following kept elements belong to: each kept element gets ``data-card`` = the card's number.
+    Everything after "Results matching fewer words" is dropped.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cards: list[dict[str, str]] = []  # the attributes of each card's li
+        self.cut = False
+        self._link_of = -1  # the card whose first /itm/ link is kept already
+
+    def allow_tag_creation(self, nsprefix: str | None, name: str, attrs: Any) -> bool:
+        if self.cut:
+            return False
+        attrs = attrs if attrs is not None else {}
+        cls = attrs.get("class") or ""
+        if not isinstance(cls, str):
+            cls = " ".join(cls)
+        if name == "li":
+            if "srp-river-answer--REWRITE_START" in cls.split():
+                self.cut = True
+                return False
+            if _CARD_LI.search(cls):
+                self.cards.append(dict(attrs))
+                return False
+        if not self.cards:
+            return False
+        card = len(self.cards) - 1
+        keep = _FIELD.search(cls) is not None
+        if (
+            not keep
+            and name == "a"
+            and self._link_of != card
+            and "/itm/" in (attrs.get("href") or "")
+        ):
+            keep = True
+        if keep:
+            if name == "a" and "/itm/" in (attrs.get("href") or ""):
+                self._link_of = card
+            attrs["data-card"] = str(card)
+        return keep
+
+    def allow_string_creation(self, string: str) -> bool:
+        return False
+
+
 def _text(node: Tag | None) -> str:
     return " ".join(node.get_text(" ").split()) if node is not None else ""
 
@@ -112,6 +194,9 @@ class Ebay(Source):
             raise BlockedError(
                 f"eBay bot wall ({title[:60]!r}): the request was blocked, not 0 results"
             )
+        fast = self._parse_fast(text, url)
+        if fast is not None:
+            return fast
         soup = BeautifulSoup(text, "lxml", parse_only=SoupStrainer(class_=_KEEP))
         listings: list[RawListing] = []
         cut = found = False
@@ -136,6 +221,108 @@ class Ebay(Source):
                 f"eBay bot wall or captcha ({title[:60]!r}): the request was blocked, not 0 results"
             )
         raise ParseError("no eBay result list found: layout changed?")
+
+    def _parse_fast(self, text: str, url: str) -> Page | None:
+        """The result list parsed alone, strained to the elements the fields come from; None when
+        it yields no listing (empty results, bot wall, layout change): the full parse decides."""
+        results = _results_html(text)
+        if results is None:
+            return None
+        fields = _CardFields()
+        soup = BeautifulSoup(results, "lxml", parse_only=fields)
+        groups: list[list[Tag]] = [[] for _ in fields.cards]
+        for tag in soup.contents:
+            if isinstance(tag, Tag):
+                groups[int(str(tag.get("data-card")))].append(tag)
+        listings = [
+            listing
+            for attrs, tags in zip(fields.cards, groups, strict=True)
+            if (listing := self._listing_of(attrs, tags, url)) is not None
+        ]
+        if not listings:
+            return None
+        return Page(listings, None if fields.cut else self._next_url_fast(text, url))
+
+    def _next_url_fast(self, text: str, url: str) -> str | None:
+        tag = _PAGINATION_NEXT.search(text) or _NEXT_TAG.search(text)
+        if tag is None:
+            return None
+        link = BeautifulSoup(tag.group(0), "lxml").find(["a", "link", "button"])
+        if not isinstance(link, Tag) or link.name not in ("a", "link"):
+            return None
+        href = str(link.get("href") or "").strip()
+        if link.get("aria-disabled") == "true" or not href or href.startswith(("#", "javascript")):
+            return None
+        return absolute(url, href)
+
+    def _listing_of(self, attrs: dict[str, str], tags: list[Tag], url: str) -> RawListing | None:
+        """:meth:`_listing` for a card known by its li's attributes and its kept elements (walked
+        once: bs4's ``find`` builds a matcher per call, which costs more than the walk)."""
+        classes = str(attrs.get("class") or "").split()
+        legacy = "s-item" in classes
+        prefix = "s-item" if legacy else "s-card"
+        first: dict[str, Tag] = {}  # the first element with each class
+        rows: list[Tag] = []
+        prices: list[Tag] = []
+        link = None
+        price_class = f"{prefix}__price"
+        for top in tags:
+            for el in (top, *top.descendants):
+                if not isinstance(el, Tag):
+                    continue
+                if link is None and el.name == "a" and "/itm/" in str(el.get("href") or ""):
+                    link = el
+                cls = el.get("class")
+                if not cls:
+                    continue
+                for c in cls:
+                    first.setdefault(c, el)
+                if price_class in cls:
+                    prices.append(el)
+                if _ROW.search(" ".join(cls)):
+                    rows.append(el)
+        href = absolute(url, str(link["href"])) if link is not None else url
+        match = _ITEM_ID.search(urlsplit(href).path + "/")
+        item_id = str(attrs.get("data-listingid") or "") or (match.group(1) if match else "")
+        title_node = first.get(f"{prefix}__title")
+        for junk in (
+            title_node.find_all(class_=["clipped", "LIGHT_HIGHLIGHT"]) if title_node else ()
+        ):
+            junk.decompose()
+        title = re.sub(r"^New Listing\s*", "", _text(title_node))
+        if not re.fullmatch(r"\d{9,}", item_id) or title.lower().startswith("shop on ebay"):
+            return None
+        parts = urlsplit(href)
+        holding_price = {id(p) for price in prices for p in price.parents}
+        rows = [r for r in rows if id(r) not in holding_price]
+        facts = self._facts_of(rows, prefix, skip_price_rows=False)
+        price_text = _text(first.get(price_class))
+        low, _, high = price_text.partition(" to ")
+        price = parse_decimal(low) if low else None
+        currency = None
+        if price is not None:
+            currency = self.options.get("currency") or _currency(price_text)
+        if legacy:
+            condition = _text(first.get("SECONDARY_INFO")) or None
+        else:
+            subtitle = _text(first.get("s-card__subtitle"))
+            condition = subtitle.split("·")[0].strip() or None
+        sold_at = facts.pop("sold_at", None)
+        return RawListing(
+            listing_id=item_id,
+            url=urlunsplit((parts.scheme, parts.netloc, f"/itm/{item_id}", "", "")),
+            title=title,
+            price=price,
+            currency=str(currency).upper() if currency else None,
+            condition=condition,
+            location=facts.pop("location", None),
+            price_max=parse_decimal(high) if high else None,
+            shipping=facts.pop("shipping", None),
+            best_offer=bool(facts.pop("best_offer", False)),
+            sold=self.sold_search or sold_at is not None,
+            sold_at=sold_at,
+            extra={k: str(v) for k, v in facts.items()},
+        )
 
     @staticmethod
     def _is_empty(soup: BeautifulSoup) -> bool:
@@ -209,9 +396,13 @@ class Ebay(Source):
             f".{prefix}__detail, .{prefix}__caption, .{prefix}__title--tagblock, "
             f".s-item__location, .s-item__shipping, .s-card__attribute-row"
         )
+        return Ebay._facts_of(rows, prefix)
+
+    @staticmethod
+    def _facts_of(rows: list[Tag], prefix: str, skip_price_rows: bool = True) -> dict[str, Any]:
         facts: dict[str, Any] = {}
         for row in rows:
-            if row.find(class_=f"{prefix}__price") is not None:
+            if skip_price_rows and row.find(class_=f"{prefix}__price") is not None:
                 continue
             text = _text(row)
             lower = text.lower()
