@@ -120,6 +120,9 @@ def run_asicmon(args: argparse.Namespace, mirror: Path, db: Path, log: Path) -> 
     if args.server == "thread":  # in this process, next to the server threads
         from benchmarks.crawl import asicmon_side
 
+        if args.asicmon_path and "monitor" not in sys.modules:
+            asicmon_side.use_copy(str(args.asicmon_path.resolve()))
+
         start = time.perf_counter()
         out = asicmon_side.run(mirror, args.port, args.hosts_mode, db, args.hosts, args.breakdown)
         out["process_s"] = time.perf_counter() - start
