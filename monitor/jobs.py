@@ -239,6 +239,14 @@ def run_cycle(
                         on_result(result)
 
     Store(cfg.database).close()  # apply migrations once, before the workers connect
+    # load the shared tables once, here: threads that miss an lru_cache at the same moment
+    # would each parse the YAML files and the ECB rates file
+    load_catalog(cfg.catalog) if cfg.catalog is not None else load_catalog()
+    from monitor.fx import bundled_rates
+    from monitor.lexicon import load_lexicon
+
+    load_lexicon()
+    bundled_rates()
     if parse_workers is None:
         parse_workers = int(os.environ.get("ASICMON_PARSE_WORKERS", os.cpu_count() or 1))
     # several hosts at once: parse in worker processes, or the threads queue on the GIL

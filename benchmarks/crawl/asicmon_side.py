@@ -85,28 +85,32 @@ class Breakdown:
         return timed
 
     def install(self) -> None:
+        """Wrap the stages that exist in the code being measured (it changes under us)."""
         import monitor.jobs
         import monitor.store
         import scrapers
         from monitor.http import Fetcher
 
-        ebay = scrapers.get("ebay")
-        Fetcher.get = self.wrap("fetch", Fetcher.get)  # type: ignore[method-assign]
-        ebay.parse = self.wrap("parse", ebay.parse)  # type: ignore[method-assign]
-        monitor.jobs.expand = self.wrap("normalise", monitor.jobs.expand)
-        if hasattr(monitor.jobs, "usd_value"):
-            monitor.jobs.usd_value = self.wrap("fx", monitor.jobs.usd_value)
-        pool = getattr(monitor.jobs, "ParsePool", None)  # a variant that parses in processes
-        if pool is not None:
-            pool.__call__ = self.wrap("parse-wait", pool.__call__)
-        monitor.store.Store.save_page = self.wrap(  # type: ignore[method-assign]
-            "store", monitor.store.Store.save_page
-        )
+        targets = [
+            ("fetch", Fetcher, "get"),
+            ("parse", scrapers.get("ebay"), "parse"),
+            ("normalise", monitor.jobs, "expand"),
+            ("fx", monitor.jobs, "usd_value"),
+            ("store", monitor.store.Store, "save_page"),
+            # a version that parses in worker processes: the wait for a worker
+            ("parse-wait", getattr(monitor.jobs, "ParsePool", None), "__call__"),
+        ]
+        for name, owner, attr in targets:
+            if owner is not None and hasattr(owner, attr):
+                setattr(owner, attr, self.wrap(name, getattr(owner, attr)))
 
     def report(self) -> dict[str, dict[str, float]]:
         return {
-            k: {"calls": self.calls[k], "wall_s": round(self.wall[k], 3),
-                "cpu_s": round(self.cpu[k], 3)}
+            k: {
+                "calls": self.calls[k],
+                "wall_s": round(self.wall[k], 3),
+                "cpu_s": round(self.cpu[k], 3),
+            }
             for k in self.wall
         }
 

@@ -78,54 +78,243 @@ PARTS = [
     ("Whatsminer P221B PSU for {m}", 40, 130),
     ("Hydro cooling plate kit for {m}", 60, 260),
 ]
-PREFIXES = ["", "", "", "", "NEW ", "USED ", "Lot of 2 ", "Lot of 4 ", "2x ", "Bitmain ",
-            "Tested ", "Refurbished ", "FAST SHIP "]
-BITS = ["Bitcoin Miner", "BTC ASIC Miner", "ASIC Miner SHA-256", "SHA256 Bitcoin miner",
-        "Crypto Miner", "ASIC", "Miner", "BTC/BCH Miner", "Litecoin Dogecoin Miner"]
-SUFFIXES = ["", "", "with PSU", "w/ APW12 PSU", "- tested, hashboards checked", "hosted farm pull",
-            "USA Stock", "In Hand Ships Today", "EU stock, VAT invoice", "cleaned, new fans",
-            "for parts or repair", "one hashboard down", "like new in box", "+ power cord",
-            "free shipping", "warranty until 2026", "Canada stock", "ships from Texas",
-            "100% working", "low hours", "original box"]
-CONDITIONS = ["Pre-Owned", "Pre-Owned", "Pre-Owned", "Used", "Brand New", "New (Other)",
-              "Open Box", "For parts or not working", "Seller refurbished"]
-PLACES = ["United States", "United States", "United States", "China", "China", "Canada",
-          "Hong Kong", "Germany", "United Kingdom", "Malaysia", "Russia", "Kazakhstan",
-          "Paraguay", "Netherlands"]
+PREFIXES = [
+    "",
+    "",
+    "",
+    "",
+    "NEW ",
+    "USED ",
+    "Lot of 2 ",
+    "Lot of 4 ",
+    "2x ",
+    "Bitmain ",
+    "Tested ",
+    "Refurbished ",
+    "FAST SHIP ",
+]
+BITS = [
+    "Bitcoin Miner",
+    "BTC ASIC Miner",
+    "ASIC Miner SHA-256",
+    "SHA256 Bitcoin miner",
+    "Crypto Miner",
+    "ASIC",
+    "Miner",
+    "BTC/BCH Miner",
+    "Litecoin Dogecoin Miner",
+]
+SUFFIXES = [
+    "",
+    "",
+    "with PSU",
+    "w/ APW12 PSU",
+    "- tested, hashboards checked",
+    "hosted farm pull",
+    "USA Stock",
+    "In Hand Ships Today",
+    "EU stock, VAT invoice",
+    "cleaned, new fans",
+    "for parts or repair",
+    "one hashboard down",
+    "like new in box",
+    "+ power cord",
+    "free shipping",
+    "warranty until 2026",
+    "Canada stock",
+    "ships from Texas",
+    "100% working",
+    "low hours",
+    "original box",
+]
+CONDITIONS = [
+    "Pre-Owned",
+    "Pre-Owned",
+    "Pre-Owned",
+    "Used",
+    "Brand New",
+    "New (Other)",
+    "Open Box",
+    "For parts or not working",
+    "Seller refurbished",
+]
+PLACES = [
+    "United States",
+    "United States",
+    "United States",
+    "China",
+    "China",
+    "Canada",
+    "Hong Kong",
+    "Germany",
+    "United Kingdom",
+    "Malaysia",
+    "Russia",
+    "Kazakhstan",
+    "Paraguay",
+    "Netherlands",
+]
 UK_PLACES = ["United Kingdom", "United Kingdom", "United Kingdom", "China", "Ireland", "Germany"]
-SELLERS = ["asic-depot", "hashrate-shop", "miner-outlet", "btc-hardware-usa", "coldfarm-liquidation",
-           "crypto-gear-direct", "shenzhen-mining", "blockparts", "hostedpull", "gpuandasic"]
+SELLERS = [
+    "asic-depot",
+    "hashrate-shop",
+    "miner-outlet",
+    "btc-hardware-usa",
+    "coldfarm-liquidation",
+    "crypto-gear-direct",
+    "shenzhen-mining",
+    "blockparts",
+    "hostedpull",
+    "gpuandasic",
+]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-CATEGORIES = ["Antiques", "Art", "Baby", "Books", "Business & Industrial", "Cameras & Photo",
-              "Cell Phones & Accessories", "Clothing, Shoes & Accessories", "Coins & Paper Money",
-              "Collectibles", "Computers/Tablets & Networking", "Consumer Electronics", "Crafts",
-              "Dolls & Bears", "Movies & TV", "eBay Motors", "Entertainment Memorabilia",
-              "Gift Cards & Coupons", "Health & Beauty", "Home & Garden", "Jewelry & Watches",
-              "Music", "Musical Instruments & Gear", "Pet Supplies", "Pottery & Glass",
-              "Real Estate", "Specialty Services", "Sporting Goods", "Sports Mem, Cards & Fan Shop",
-              "Stamps", "Tickets & Experiences", "Toys & Hobbies", "Travel", "Video Games & Consoles",
-              "Everything Else"]
-CSS_BLOCKS = ["s-item", "s-card", "srp-controls", "srp-river", "srp-rail", "x-refine", "gh",
-              "glbfooter", "pagination", "su-card-container", "su-styled-text", "s-pagination",
-              "srp-main", "srp-format-tabs", "srp-save-search", "fake-tabs", "btn", "icon", "carousel",
-              "x-flyout", "srp-carousel-list", "srp-multi-aspect", "clipped", "s-message"]
-CSS_ELEMS = ["", "__wrapper", "__image", "__info", "__title", "__subtitle", "__details", "__detail",
-             "__price", "__shipping", "__location", "__caption", "__link", "__header", "__content",
-             "__media", "__attributes", "__row", "__list", "__item", "__button", "__icon", "__label"]
-CSS_MODS = ["", "", "--primary", "--secondary", "--large", "--small", "--active", "--disabled",
-            "--horizontal", "--dark", "--has-secondary", "--focus"]
-CSS_PROPS = ["display:block", "display:flex", "display:none", "display:inline-block",
-             "margin:0", "margin:0 0 4px", "margin-top:8px", "padding:0 16px", "padding:4px 8px",
-             "font-size:14px", "font-size:12px", "font-size:.875rem", "font-weight:700",
-             "line-height:20px", "line-height:1.42857", "color:#191919", "color:#707070",
-             "color:#0654ba", "background-color:#fff", "background-color:#f7f7f7",
-             "border:1px solid #e5e5e5", "border-radius:8px", "border-radius:16px",
-             "position:relative", "position:absolute", "overflow:hidden", "text-overflow:ellipsis",
-             "white-space:nowrap", "width:100%", "max-width:225px", "height:auto",
-             "flex-direction:column", "align-items:center", "justify-content:space-between",
-             "cursor:pointer", "text-decoration:none", "vertical-align:middle",
-             "transition:opacity .2s ease-in-out", "z-index:1", "box-sizing:border-box",
-             "fill:currentColor", "outline-offset:4px", "word-break:break-word"]
+CATEGORIES = [
+    "Antiques",
+    "Art",
+    "Baby",
+    "Books",
+    "Business & Industrial",
+    "Cameras & Photo",
+    "Cell Phones & Accessories",
+    "Clothing, Shoes & Accessories",
+    "Coins & Paper Money",
+    "Collectibles",
+    "Computers/Tablets & Networking",
+    "Consumer Electronics",
+    "Crafts",
+    "Dolls & Bears",
+    "Movies & TV",
+    "eBay Motors",
+    "Entertainment Memorabilia",
+    "Gift Cards & Coupons",
+    "Health & Beauty",
+    "Home & Garden",
+    "Jewelry & Watches",
+    "Music",
+    "Musical Instruments & Gear",
+    "Pet Supplies",
+    "Pottery & Glass",
+    "Real Estate",
+    "Specialty Services",
+    "Sporting Goods",
+    "Sports Mem, Cards & Fan Shop",
+    "Stamps",
+    "Tickets & Experiences",
+    "Toys & Hobbies",
+    "Travel",
+    "Video Games & Consoles",
+    "Everything Else",
+]
+CSS_BLOCKS = [
+    "s-item",
+    "s-card",
+    "srp-controls",
+    "srp-river",
+    "srp-rail",
+    "x-refine",
+    "gh",
+    "glbfooter",
+    "pagination",
+    "su-card-container",
+    "su-styled-text",
+    "s-pagination",
+    "srp-main",
+    "srp-format-tabs",
+    "srp-save-search",
+    "fake-tabs",
+    "btn",
+    "icon",
+    "carousel",
+    "x-flyout",
+    "srp-carousel-list",
+    "srp-multi-aspect",
+    "clipped",
+    "s-message",
+]
+CSS_ELEMS = [
+    "",
+    "__wrapper",
+    "__image",
+    "__info",
+    "__title",
+    "__subtitle",
+    "__details",
+    "__detail",
+    "__price",
+    "__shipping",
+    "__location",
+    "__caption",
+    "__link",
+    "__header",
+    "__content",
+    "__media",
+    "__attributes",
+    "__row",
+    "__list",
+    "__item",
+    "__button",
+    "__icon",
+    "__label",
+]
+CSS_MODS = [
+    "",
+    "",
+    "--primary",
+    "--secondary",
+    "--large",
+    "--small",
+    "--active",
+    "--disabled",
+    "--horizontal",
+    "--dark",
+    "--has-secondary",
+    "--focus",
+]
+CSS_PROPS = [
+    "display:block",
+    "display:flex",
+    "display:none",
+    "display:inline-block",
+    "margin:0",
+    "margin:0 0 4px",
+    "margin-top:8px",
+    "padding:0 16px",
+    "padding:4px 8px",
+    "font-size:14px",
+    "font-size:12px",
+    "font-size:.875rem",
+    "font-weight:700",
+    "line-height:20px",
+    "line-height:1.42857",
+    "color:#191919",
+    "color:#707070",
+    "color:#0654ba",
+    "background-color:#fff",
+    "background-color:#f7f7f7",
+    "border:1px solid #e5e5e5",
+    "border-radius:8px",
+    "border-radius:16px",
+    "position:relative",
+    "position:absolute",
+    "overflow:hidden",
+    "text-overflow:ellipsis",
+    "white-space:nowrap",
+    "width:100%",
+    "max-width:225px",
+    "height:auto",
+    "flex-direction:column",
+    "align-items:center",
+    "justify-content:space-between",
+    "cursor:pointer",
+    "text-decoration:none",
+    "vertical-align:middle",
+    "transition:opacity .2s ease-in-out",
+    "z-index:1",
+    "box-sizing:border-box",
+    "fill:currentColor",
+    "outline-offset:4px",
+    "word-break:break-word",
+]
 SCRIPT_SRCS = ["/rs/v/{h}.js", "/rs/c/srp-{h}.js", "/cr/v/c01/{h}.js", "/rs/c/highline/{h}.js"]
 
 
@@ -178,7 +367,9 @@ class PageMaker:
         self.rng = random.Random(f"{seed}:{chain.index}")
         self.cur = "£" if chain.site == "uk" else "$"
         self.domain = "www.ebay.co.uk" if chain.site == "uk" else "www.ebay.com"
-        self.ship_word = "postage" if chain.site == "uk" else self.rng.choice(["shipping", "delivery"])
+        self.ship_word = (
+            "postage" if chain.site == "uk" else self.rng.choice(["shipping", "delivery"])
+        )
 
     # -- small pieces ---------------------------------------------------------------------------
     def token(self, n: int, alphabet: str = "abcdefghijklmnopqrstuvwxyz0123456789") -> str:
@@ -212,7 +403,7 @@ class PageMaker:
         if watts and rng.random() < 0.35:
             parts.append(f"{watts + rng.choice((-50, 0, 0, 60))}W")
         parts.append(rng.choice(BITS))
-        if (suffix := rng.choice(SUFFIXES)):
+        if suffix := rng.choice(SUFFIXES):
             parts.append(suffix)
         price = rate * per * rng.uniform(0.7, 1.4)
         if parts[0].startswith(("Lot of 2", "2x")):
@@ -240,7 +431,13 @@ class PageMaker:
         else:
             price_text = self.money(price)
         r = rng.random()
-        option = "Buy It Now" if r < 0.5 else "or Best Offer" if r < 0.8 else f"{rng.randrange(1, 40)} bids"
+        option = (
+            "Buy It Now"
+            if r < 0.5
+            else "or Best Offer"
+            if r < 0.8
+            else f"{rng.randrange(1, 40)} bids"
+        )
         r = rng.random()
         if r < 0.3:
             ship = f"Free {self.ship_word}"
@@ -286,34 +483,39 @@ class PageMaker:
             sold = (
                 '<div class="s-item__caption-section"><div class="s-item__caption">'
                 '<span class="s-item__caption--row"><span class="s-item__caption--signal POSITIVE">'
-                f'<span>{f["sold"]}</span></span></span></div></div>'
+                f"<span>{f['sold']}</span></span></span></div></div>"
             )
         price = f["price"] or ""
         if " to " in price:
             low, high = price.split(" to ")
             price = f'{low}<span class="DEFAULT"> to </span>{high}'
         if f["sold"]:
-            strike = "STRIKETHROUGH POSITIVE" if f["option"] == "Best offer accepted" else "POSITIVE"
+            strike = (
+                "STRIKETHROUGH POSITIVE" if f["option"] == "Best offer accepted" else "POSITIVE"
+            )
             price = f'<span class="{strike}">{price}</span>'
         option_cls = (
-            "s-item__bids s-item__bidCount" if f["option"].endswith("bids")
+            "s-item__bids s-item__bidCount"
+            if f["option"].endswith("bids")
             else "s-item__purchase-options s-item__purchaseOptions"
         )
         time_left = ""
         if f["option"].endswith("bids") and not f["sold"]:
-            time_left = (f'<span class="s-item__time-left">{rng.randrange(1, 6)}d {rng.randrange(24)}h left</span>'
-                         f'<span class="s-item__time-end"> (Fri, 0{rng.randrange(1, 9)}:12 PM)</span>')
+            time_left = (
+                f'<span class="s-item__time-left">{rng.randrange(1, 6)}d {rng.randrange(24)}h left</span>'
+                f'<span class="s-item__time-end"> (Fri, 0{rng.randrange(1, 9)}:12 PM)</span>'
+            )
         hot = ""
         if f["hot"]:
             hot = (
                 '<div class="s-item__detail s-item__detail--primary"><span class="s-item__hotness '
                 f's-item__itemHotness"><span class="BOLD">{f["hot"]}</span></span></div>'
             )
-        interactions = html.escape(json.dumps(
-            [{"actionKind": "NAVSRC", "interaction": self.b64ish(120)}]
-        ))
-        return f"""<li data-viewport="{html.escape(json.dumps({"trackableId": track}))}" data-view="mi:1686|iid:{n}" class="s-item s-item__pl-on-bottom" id="item{self.token(10, '0123456789abcdef')}">
-<div class="s-item__wrapper clearfix"><div class="s-item__image-section"><div class="s-item__image"><a data-interactions="{interactions}" _sp="p2351460.m1686.l7400" tabindex="-1" aria-hidden="true" href="{href}"><div class="s-item__image-wrapper image-treatment"><div class="s-item__image-helper"></div><img alt="{html.escape(title)}" src="https://i.ebayimg.com/images/g/{img}/s-l500.webp" loading="{'eager' if n < 4 else 'lazy'}" onload="SITE_SPEED.ATF_TIMER.measure(this); if (performance &amp;&amp; performance.mark) {{ performance.mark(&quot;first-meaningful-image-load&quot;); }}" data-defer-load="true"></div></a></div>
+        interactions = html.escape(
+            json.dumps([{"actionKind": "NAVSRC", "interaction": self.b64ish(120)}])
+        )
+        return f"""<li data-viewport="{html.escape(json.dumps({"trackableId": track}))}" data-view="mi:1686|iid:{n}" class="s-item s-item__pl-on-bottom" id="item{self.token(10, "0123456789abcdef")}">
+<div class="s-item__wrapper clearfix"><div class="s-item__image-section"><div class="s-item__image"><a data-interactions="{interactions}" _sp="p2351460.m1686.l7400" tabindex="-1" aria-hidden="true" href="{href}"><div class="s-item__image-wrapper image-treatment"><div class="s-item__image-helper"></div><img alt="{html.escape(title)}" src="https://i.ebayimg.com/images/g/{img}/s-l500.webp" loading="{"eager" if n < 4 else "lazy"}" onload="SITE_SPEED.ATF_TIMER.measure(this); if (performance &amp;&amp; performance.mark) {{ performance.mark(&quot;first-meaningful-image-load&quot;); }}" data-defer-load="true"></div></a></div>
 <div class="s-item__watchheart-container"><span class="s-item__watchheart s-item__watchheart--watch"><a aria-label="watch {html.escape(title[:60])}" href="https://{self.domain}/myb/WatchListAdd?item={item_id}&amp;pt=null&amp;srt={self.b64ish(80)}&amp;ru=https%3A%2F%2F{self.domain}%2Fsch%2Fi.html" _sp="p2351460.m4114.l8480" role="button"><span class="s-item__watchheart-icon"><svg class="icon icon--save-small" focusable="false" aria-hidden="true"><use href="#icon-save-small"></use></svg></span></a></span></div></div>
 <div class="s-item__info clearfix">{sold}<a data-interactions="{interactions}" _sp="p2351460.m1686.l7400" href="{href}" class="s-item__link"><div class="s-item__title"><span role="heading" aria-level="3">{new}{html.escape(title)}</span></div></a>
 <div class="s-item__subtitle"><span class="SECONDARY_INFO">{f["condition"]}</span></div>
@@ -323,7 +525,7 @@ class PageMaker:
 <div class="s-item__detail s-item__detail--primary"><span class="{option_cls}">{f["option"]}</span>{time_left}</div>
 <div class="s-item__detail s-item__detail--primary"><span class="s-item__shipping s-item__logisticsCost">{f["ship"]}</span></div>
 {hot}<div class="s-item__detail s-item__detail--primary"><span class="s-item__location s-item__itemLocation">from {f["place"]}</span></div>
-<div class="s-item__detail s-item__detail--primary"><span class="s-item__free-returns s-item__freeReturnsNoFee">{'Free returns' if rng.random() < .4 else '30-day returns'}</span></div>
+<div class="s-item__detail s-item__detail--primary"><span class="s-item__free-returns s-item__freeReturnsNoFee">{"Free returns" if rng.random() < 0.4 else "30-day returns"}</span></div>
 <div class="s-item__detail s-item__detail--secondary"><span class="s-item__seller-info"><span class="s-item__seller-info-text">{f["seller"]} ({f["ratings"]}) {f["feedback"]}</span></span></div>
 <div class="s-item__detail s-item__detail--secondary"><span class="s-item__etrs-badge-seller"><span class="s-item__etrs-badge"><svg class="icon icon--etrs-small" focusable="false" aria-hidden="true"><use href="#icon-etrs-small"></use></svg></span></span></div>
 </div><div class="s-item__sep"><span aria-hidden="true" class="s-item__sep-text">{self.b64ish(24)}</span></div></div></div></li>
@@ -338,17 +540,22 @@ class PageMaker:
         if f["sold"]:
             caption = (
                 '<div class="s-card__caption"><span class="su-styled-text positive default">'
-                f'{f["sold"]}</span></div>'
+                f"{f['sold']}</span></div>"
             )
         strike = "strikethrough " if f["option"] == "Best offer accepted" else ""
         tone = "positive" if f["sold"] else "primary"
-        brand = "" if rng.random() < 0.4 else (
-            '<span class="su-styled-text secondary default"> · </span>'
-            f'<span class="su-styled-text secondary default">{title.split(" ")[0]}</span>'
+        brand = (
+            ""
+            if rng.random() < 0.4
+            else (
+                '<span class="su-styled-text secondary default"> · </span>'
+                f'<span class="su-styled-text secondary default">{title.split(" ")[0]}</span>'
+            )
         )
         new = (
             '<span class="su-styled-text primary default"><span class="LIGHT_HIGHLIGHT">New Listing</span></span>'
-            if rng.random() < 0.1 else ""
+            if rng.random() < 0.1
+            else ""
         )
         rows = [
             f'<span class="su-styled-text {strike}{tone} bold large-1 s-card__price">{f["price"]}</span>',
@@ -361,12 +568,12 @@ class PageMaker:
         if rng.random() < 0.4:
             rows.append('<span class="su-styled-text secondary large">Free returns</span>')
         primary = "\n".join(f'<div class="s-card__attribute-row">{r}</div>' for r in rows)
-        interactions = html.escape(json.dumps(
-            [{"actionKind": "NAVSRC", "interaction": self.b64ish(120)}]
-        ))
-        return f"""<li id="item{self.token(10, '0123456789abcdef')}" data-viewport="{html.escape(json.dumps({"trackableId": track}))}" data-view="mi:1686|iid:{n}" data-listingid="{item_id}" class="s-card s-card--horizontal s-card--dark-solt-links-blue">
+        interactions = html.escape(
+            json.dumps([{"actionKind": "NAVSRC", "interaction": self.b64ish(120)}])
+        )
+        return f"""<li id="item{self.token(10, "0123456789abcdef")}" data-viewport="{html.escape(json.dumps({"trackableId": track}))}" data-view="mi:1686|iid:{n}" data-listingid="{item_id}" class="s-card s-card--horizontal s-card--dark-solt-links-blue">
 <div class="su-card-container su-card-container--horizontal">
-<div class="su-card-container__media"><div class="su-media su-media--image"><a class="su-link image-treatment" data-interactions="{interactions}" href="{href}" tabindex="-1" aria-hidden="true" target="_blank"><div class="s-card__image"><img class="s-card__image" src="https://i.ebayimg.com/images/g/{img}/s-l500.webp" srcset="https://i.ebayimg.com/images/g/{img}/s-l140.webp 140w, https://i.ebayimg.com/images/g/{img}/s-l500.webp 500w" loading="{'eager' if n < 4 else 'lazy'}" alt="{html.escape(title)}"></div></a></div>
+<div class="su-card-container__media"><div class="su-media su-media--image"><a class="su-link image-treatment" data-interactions="{interactions}" href="{href}" tabindex="-1" aria-hidden="true" target="_blank"><div class="s-card__image"><img class="s-card__image" src="https://i.ebayimg.com/images/g/{img}/s-l500.webp" srcset="https://i.ebayimg.com/images/g/{img}/s-l140.webp 140w, https://i.ebayimg.com/images/g/{img}/s-l500.webp 500w" loading="{"eager" if n < 4 else "lazy"}" alt="{html.escape(title)}"></div></a></div>
 <div class="su-media__watch"><button class="icon-btn icon-btn--transparent icon-btn--small su-watch" aria-label="Watch {html.escape(title[:60])}" data-id="{item_id}" data-track="{self.b64ish(60)}" type="button"><svg class="icon icon--heart-24" focusable="false" aria-hidden="true"><use href="#icon-heart-24"></use></svg></button></div></div>
 <div class="su-card-container__content">
 <div class="su-card-container__header">{caption}
@@ -406,14 +613,20 @@ class PageMaker:
         for _ in range(rules):
             sel = ".".join(
                 [""]
-                + [rng.choice(CSS_BLOCKS) + rng.choice(CSS_ELEMS) + rng.choice(CSS_MODS)
-                   for _ in range(rng.choice((1, 1, 2)))]
+                + [
+                    rng.choice(CSS_BLOCKS) + rng.choice(CSS_ELEMS) + rng.choice(CSS_MODS)
+                    for _ in range(rng.choice((1, 1, 2)))
+                ]
             )
             if rng.random() < 0.3:
-                sel += " " + rng.choice(("span", "a", "svg", "img", "li", "div", ":hover", ">.icon"))
+                sel += " " + rng.choice(
+                    ("span", "a", "svg", "img", "li", "div", ":hover", ">.icon")
+                )
             props = ";".join(rng.sample(CSS_PROPS, rng.randrange(2, 7)))
             if rng.random() < 0.08:
-                out.append(f"@media (min-width:{rng.choice((512, 768, 1024, 1280))}px){{{sel}{{{props}}}}}")
+                out.append(
+                    f"@media (min-width:{rng.choice((512, 768, 1024, 1280))}px){{{sel}{{{props}}}}}"
+                )
             else:
                 out.append(f"{sel}{{{props}}}")
         return "".join(out)
@@ -433,8 +646,12 @@ class PageMaker:
                         "listingType": rng.choice(["FIXED_PRICE", "AUCTION", "BEST_OFFER"]),
                         "epid": str(rng.randrange(10**9, 10**10)),
                         "rank": i,
-                        "tracking": {"mi": 1686, "iid": i, "sid": "p2351460.m1686.l7400",
-                                     "pl": self.b64ish(150)},
+                        "tracking": {
+                            "mi": 1686,
+                            "iid": i,
+                            "sid": "p2351460.m1686.l7400",
+                            "pl": self.b64ish(150),
+                        },
                     }
                     for i, item_id in enumerate(ids)
                 ],
@@ -453,12 +670,22 @@ class PageMaker:
     def header(self) -> str:
         rng = self.rng
         cats = "".join(
-            f'<option value="{rng.randrange(1, 99999)}">{html.escape(c)}</option>' for c in CATEGORIES
+            f'<option value="{rng.randrange(1, 99999)}">{html.escape(c)}</option>'
+            for c in CATEGORIES
         )
         links = "".join(
             f'<li class="gh-eb-li"><a href="https://{self.domain}/{self.token(8)}" _sp="m570.l{rng.randrange(1000, 9999)}" class="gh-eb-li-a">{w}</a></li>'
-            for w in ("Daily Deals", "Brand Outlet", "Gift Cards", "Help & Contact", "Sell",
-                      "Watchlist", "My eBay", "Notifications", "Cart")
+            for w in (
+                "Daily Deals",
+                "Brand Outlet",
+                "Gift Cards",
+                "Help & Contact",
+                "Sell",
+                "Watchlist",
+                "My eBay",
+                "Notifications",
+                "Cart",
+            )
         )
         return (
             f'<div id="gh-gb" tabindex="-1"></div><header id="gh" role="banner" class="gh-w">'
@@ -474,18 +701,34 @@ class PageMaker:
             f'<select aria-label="Select a category for search" name="_sacat" id="gh-cat">'
             f'<option value="0">All Categories</option>{cats}</select>'
             f'<input type="submit" value="Search" id="gh-btn" class="btn btn-prim gh-spr"></form>'
-            f'</header>\n'
+            f"</header>\n"
         )
 
     def rail(self) -> str:
         rng = self.rng
         groups = []
-        for g in ("Brand", "Model", "Hash Rate", "Power", "Algorithm", "Condition", "Price",
-                  "Buying Format", "Item Location", "Shipping Options", "Show only", "More filters"):
+        for g in (
+            "Brand",
+            "Model",
+            "Hash Rate",
+            "Power",
+            "Algorithm",
+            "Condition",
+            "Price",
+            "Buying Format",
+            "Item Location",
+            "Shipping Options",
+            "Show only",
+            "More filters",
+        ):
             items = []
             for _k in range(rng.randrange(6, 14)):
-                label = rng.choice(MODELS)[rng.choice((0, 1))] if g in ("Brand", "Model") else (
-                    f"{self.token(rng.randrange(4, 12), 'abcdefghijklmnopqrstuvwxyz ').strip().title()}"
+                label = (
+                    rng.choice(MODELS)[rng.choice((0, 1))]
+                    if g in ("Brand", "Model")
+                    else (
+                        f"{self.token(rng.randrange(4, 12), 'abcdefghijklmnopqrstuvwxyz ').strip().title()}"
+                    )
                 )
                 items.append(
                     f'<li class="x-refine__main__list--value"><div class="x-refine__multi-select">'
@@ -509,15 +752,25 @@ class PageMaker:
     def footer(self) -> str:
         rng = self.rng
         cols = []
-        for title in ("Buy", "Sell", "Tools & apps", "Stay connected", "About eBay",
-                      "Help & Contact", "Community", "eBay Sites"):
+        for title in (
+            "Buy",
+            "Sell",
+            "Tools & apps",
+            "Stay connected",
+            "About eBay",
+            "Help & Contact",
+            "Community",
+            "eBay Sites",
+        ):
             links = "".join(
                 f'<li class="gf-li"><a href="https://{self.domain}/{self.token(rng.randrange(4, 14))}" '
                 f'class="thrd gf-bar-a" _exsp="m571.l{rng.randrange(1000, 9999)}">'
                 f"{self.token(rng.randrange(5, 20), 'abcdefghijklmnopqrstuvwxyz ').strip().title()}</a></li>"
                 for _ in range(rng.randrange(6, 12))
             )
-            cols.append(f'<div class="gf-flex"><h3 class="gf-bttl">{title}</h3><ul>{links}</ul></div>')
+            cols.append(
+                f'<div class="gf-flex"><h3 class="gf-bttl">{title}</h3><ul>{links}</ul></div>'
+            )
         return (
             '<footer id="glbfooter" role="contentinfo" class="gh-w"><div id="gf-t-box">'
             f'{"".join(cols)}</div><div id="gf-BIG"><p id="gf-l">Copyright © 1995-2026 eBay Inc. '
@@ -533,7 +786,7 @@ class PageMaker:
             cards.append(
                 f'<li class="carousel__snap-point srp-carousel-list__item"><div class="s-item s-item--large">'
                 f'<a href="{self.item_href(self.item_id())}" class="s-item__link"><div class="s-item__title">'
-                f"<span>{html.escape(title)}</span></div></a><span class=\"s-item__price\">"
+                f'<span>{html.escape(title)}</span></div></a><span class="s-item__price">'
                 f"{self.money(price)}</span></div></li>"
             )
         return (
@@ -545,7 +798,7 @@ class PageMaker:
         c = self.chain
         items = "".join(
             f'<li><a href="{html.escape(c.page_path(k))}" class="pagination__item"'
-            f'{CURRENT if k == n else ""}>{k}</a></li>'
+            f"{CURRENT if k == n else ''}>{k}</a></li>"
             for k in range(max(1, n - 4), min(c.pages, n + 4) + 1)
         )
         prev = (
@@ -605,17 +858,25 @@ class PageMaker:
         )
         next_link = (
             f'<link rel="next" href="https://{self.domain}{html.escape(c.page_path(n + 1))}">'
-            if n < c.pages else ""
+            if n < c.pages
+            else ""
         )
         body = "".join(cards)
         metas = "".join(
             f'<meta name="{k}" content="{v}">'
-            for k, v in (("viewport", "width=device-width, initial-scale=1"),
-                         ("description", f"Get the best deals on {html.escape(c.query)} when you shop"
-                                         " the largest online selection at eBay.com. Free shipping on "
-                                         "many items | Browse your favorite brands | affordable prices."),
-                         ("robots", "noindex, follow"), ("referrer", "origin-when-cross-origin"),
-                         ("theme-color", "#fff"), ("format-detection", "telephone=no"))
+            for k, v in (
+                ("viewport", "width=device-width, initial-scale=1"),
+                (
+                    "description",
+                    f"Get the best deals on {html.escape(c.query)} when you shop"
+                    " the largest online selection at eBay.com. Free shipping on "
+                    "many items | Browse your favorite brands | affordable prices.",
+                ),
+                ("robots", "noindex, follow"),
+                ("referrer", "origin-when-cross-origin"),
+                ("theme-color", "#fff"),
+                ("format-detection", "telephone=no"),
+            )
         )
         preloads = "".join(
             f'<link rel="{rng.choice(("preload", "prefetch", "dns-prefetch", "stylesheet"))}" '
@@ -638,7 +899,7 @@ class PageMaker:
         )
         fixed = (
             head_top
-            + "</head><body class=\"s-page no-touch skin-large\">"
+            + '</head><body class="s-page no-touch skin-large">'
             + self.header()
             + self.rail()
             + results
@@ -656,10 +917,10 @@ class PageMaker:
         text = (
             head_top
             + f'<style id="srp-critical-css">{css[: len(css) // 2]}</style>'
-            + f'<style id="srp-skin-css">{css[len(css) // 2:]}</style>'
-            + '<script>window.SRP_START=Date.now();(function(){var e=document.documentElement;'
+            + f'<style id="srp-skin-css">{css[len(css) // 2 :]}</style>'
+            + "<script>window.SRP_START=Date.now();(function(){var e=document.documentElement;"
             'e.className=e.className.replace("no-js","js")})();</script>'
-            + "</head><body class=\"s-page no-touch skin-large\">"
+            + '</head><body class="s-page no-touch skin-large">'
             + self.header()
             + self.rail()
             + results
@@ -667,9 +928,7 @@ class PageMaker:
             + self.footer()
             + f'<script type="application/json" id="srp-config" data-ssr="true">{conf}</script>'
             + f"<script>$ssgST=new Date().getTime();window.__SRP__={{page:{n},"
-            f'pageId:2351460,ci:"{self.token(32)}"}};</script>'
-            + scripts
-            + "</body></html>\n"
+            f'pageId:2351460,ci:"{self.token(32)}"}};</script>' + scripts + "</body></html>\n"
         )
         return text, expected
 
@@ -717,8 +976,10 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     out = args.out or Path(tempfile.mkdtemp(prefix="asicmon-mirror-"))
     m = make_pages(out, args.pages, args.hosts, args.seed)
-    print(f"{m.pages} pages ({m.bytes / m.pages / 1000:.0f} KB each on average, "
-          f"{m.listings} listings) in {m.hosts} chains under {out}")
+    print(
+        f"{m.pages} pages ({m.bytes / m.pages / 1000:.0f} KB each on average, "
+        f"{m.listings} listings) in {m.hosts} chains under {out}"
+    )
 
 
 if __name__ == "__main__":

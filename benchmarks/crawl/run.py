@@ -57,18 +57,31 @@ def mirror_for(args: argparse.Namespace) -> Path:
         out = Path(tempfile.mkdtemp(prefix="asicmon-mirror-"))
     start = time.perf_counter()
     m = make_pages.make_pages(out, args.pages, args.hosts, args.seed)
-    print(f"mirror: {m.pages} pages, {m.bytes / m.pages / 1000:.0f} KB each on average, "
-          f"{m.listings} listings, {m.hosts} chains, in {out} "
-          f"({time.perf_counter() - start:.0f} s)")
+    print(
+        f"mirror: {m.pages} pages, {m.bytes / m.pages / 1000:.0f} KB each on average, "
+        f"{m.listings} listings, {m.hosts} chains, in {out} "
+        f"({time.perf_counter() - start:.0f} s)"
+    )
     return out
 
 
 class ServerProcess:
     def __init__(self, mirror: Path, port: int, mode: str) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.crawl.server", str(mirror), "--port", str(port),
-             "--hosts-mode", mode],
-            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.crawl.server",
+                str(mirror),
+                "--port",
+                str(port),
+                "--hosts-mode",
+                mode,
+            ],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
@@ -106,8 +119,13 @@ def run_child(module: str, args: list[str], log: Path) -> dict[str, Any]:
     start = time.perf_counter()
     with log.open("a", encoding="utf-8") as err:
         done = subprocess.run(
-            [sys.executable, "-m", module, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-            stderr=err, text=True, check=False,
+            [sys.executable, "-m", module, *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+            check=False,
         )
     if done.returncode != 0:
         raise RuntimeError(f"{module} failed (exit {done.returncode}); see {log}")
@@ -132,8 +150,18 @@ def run_asicmon(args: argparse.Namespace, mirror: Path, db: Path, log: Path) -> 
         extra += ["--asicmon-path", str(args.asicmon_path.resolve())]
     return run_child(
         "benchmarks.crawl.asicmon_side",
-        [str(mirror), "--port", str(args.port), "--hosts-mode", args.hosts_mode, "--db", str(db),
-         "--workers", str(args.hosts), *extra],
+        [
+            str(mirror),
+            "--port",
+            str(args.port),
+            "--hosts-mode",
+            args.hosts_mode,
+            "--db",
+            str(db),
+            "--workers",
+            str(args.hosts),
+            *extra,
+        ],
         log,
     )
 
@@ -141,8 +169,17 @@ def run_asicmon(args: argparse.Namespace, mirror: Path, db: Path, log: Path) -> 
 def run_scrapy(args: argparse.Namespace, mirror: Path, db: Path, log: Path) -> dict[str, Any]:
     return run_child(
         "benchmarks.crawl.scrapy_side",
-        [str(mirror), "--port", str(args.port), "--hosts-mode", args.hosts_mode, "--db", str(db),
-         "--concurrency", str(args.hosts)],
+        [
+            str(mirror),
+            "--port",
+            str(args.port),
+            "--hosts-mode",
+            args.hosts_mode,
+            "--db",
+            str(db),
+            "--concurrency",
+            str(args.hosts),
+        ],
         log,
     )
 
@@ -186,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--asicmon-path", type=Path, default=None)
     ap.add_argument("--breakdown", action="store_true")
     ap.add_argument("--json", type=Path, default=None, help="also write the results here")
+    ap.add_argument("--keep", action="store_true", help="keep the SQLite files of each run")
     args = ap.parse_args(argv)
 
     if args.only != "asicmon":
@@ -228,24 +266,33 @@ def main(argv: list[str] | None = None) -> int:
                 out["pages_per_s"] = out["pages"] / out["seconds"]
                 results[name].append(out)
                 last_db[name] = db
-                print(f"  run {rep + 1} {name}: {out['pages']} pages in {out['seconds']:.1f} s = "
-                      f"{out['pages_per_s']:.1f} pages/s, {out['listings']} listings, "
-                      f"CPU {out['process_cpu_s']:.1f} s (server {out['server_cpu_s']:.1f} s), "
-                      f"served {out['served']}", flush=True)
+                print(
+                    f"  run {rep + 1} {name}: {out['pages']} pages in {out['seconds']:.1f} s = "
+                    f"{out['pages_per_s']:.1f} pages/s, {out['listings']} listings, "
+                    f"CPU {out['process_cpu_s']:.1f} s (server {out['server_cpu_s']:.1f} s), "
+                    f"served {out['served']}",
+                    flush=True,
+                )
                 if out.get("breakdown"):
                     for stage, t in out["breakdown"].items():
-                        print(f"      {stage:10} {t['calls']:6} calls  wall {t['wall_s']:8.1f} s  "
-                              f"cpu {t['cpu_s']:6.1f} s")
+                        print(
+                            f"      {stage:10} {t['calls']:6} calls  wall {t['wall_s']:8.1f} s  "
+                            f"cpu {t['cpu_s']:6.1f} s"
+                        )
     finally:
         if server:
             server.close()
 
     print()
-    print(f"{args.pages} pages of ~{manifest['bytes'] / manifest['pages'] / 1000:.0f} KB, "
-          f"{args.hosts} hosts, concurrency {args.hosts}, {args.repeat} run(s) each, "
-          f"server: {args.server}; medians")
-    print(f"{'contestant':10} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'listings':>9} "
-          f"{'obs.':>7} {'CPU s':>6}  check")
+    print(
+        f"{args.pages} pages of ~{manifest['bytes'] / manifest['pages'] / 1000:.0f} KB, "
+        f"{args.hosts} hosts, concurrency {args.hosts}, {args.repeat} run(s) each, "
+        f"server: {args.server}; medians"
+    )
+    print(
+        f"{'contestant':10} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'listings':>9} "
+        f"{'obs.':>7} {'CPU s':>6}  check"
+    )
     medians: dict[str, float] = {}
     for name, runs in results.items():
         if not runs:
@@ -266,11 +313,12 @@ def main(argv: list[str] | None = None) -> int:
                 problems.append(f"runs {run['statuses']} {run.get('reasons')}")
         ok = ok and not problems
         obs = "" if r.get("observations") is None else r["observations"]
-        print(f"{name:10} {r['pages']:6} {r['seconds']:8.1f} {pps:8.1f} {r['listings']:9} "
-              f"{obs!s:>7} {r['process_cpu_s']:6.1f}  {'; '.join(sorted(set(problems))) or 'ok'}")
+        print(
+            f"{name:10} {r['pages']:6} {r['seconds']:8.1f} {pps:8.1f} {r['listings']:9} "
+            f"{obs!s:>7} {r['process_cpu_s']:6.1f}  {'; '.join(sorted(set(problems))) or 'ok'}"
+        )
     if "asicmon" in medians and "scrapy" in medians and len(last_db) == 2:
-        print(f"ratio asicmon/scrapy: {medians['asicmon'] / medians['scrapy']:.2f}x "
-              f"(goal >= 1.0x)")
+        print(f"ratio asicmon/scrapy: {medians['asicmon'] / medians['scrapy']:.2f}x (goal >= 1.0x)")
         same, both, diffs = compare(last_db["asicmon"], last_db["scrapy"])
         print(f"fields agree on {same} of {both} listings stored by both")
         for d in diffs:
@@ -279,10 +327,22 @@ def main(argv: list[str] | None = None) -> int:
     if lines:
         print(f"({lines} lines on the contestants' stderr: {log})")
     if args.json:
-        args.json.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()},
-                                         "results": results}, indent=1, default=str))
+        args.json.write_text(
+            json.dumps(
+                {"args": {k: str(v) for k, v in vars(args).items()}, "results": results},
+                indent=1,
+                default=str,
+            )
+        )
     if args.mirror is None:
         shutil.rmtree(mirror, ignore_errors=True)
+    if args.keep:
+        print(f"databases kept in {work}")
+    elif lines:  # keep the log, drop the databases
+        for db in work.glob("*.db*"):
+            db.unlink()
+    else:
+        shutil.rmtree(work, ignore_errors=True)
     return 0 if ok else 1
 
 

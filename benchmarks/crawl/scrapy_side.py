@@ -38,8 +38,14 @@ SOLD_UK = re.compile(r"^Sold\s+(\d{1,2})\s+([A-Za-z]{3,9})\.?\s+(\d{4})")
 SHIP = re.compile(r"\b(?:shipping|delivery|postage)\b", re.I)
 PLACE = re.compile(r"^(?:from|Located in:?)\s+(.+)$", re.I)
 MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
-CURRENCIES = (("US $", "USD"), ("C $", "CAD"), ("AU $", "AUD"), ("£", "GBP"), ("€", "EUR"),
-              ("$", "USD"))
+CURRENCIES = (
+    ("US $", "USD"),
+    ("C $", "CAD"),
+    ("AU $", "AUD"),
+    ("£", "GBP"),
+    ("€", "EUR"),
+    ("$", "USD"),
+)
 
 
 def clean(parts: list[str]) -> str:
@@ -76,13 +82,20 @@ def _has_class(name: str) -> str:
 XPATHS = {
     p: {
         "href": f".//a[{_has_class(p + '__link')}]/@href",
-        "title": (f".//*[{_has_class(p + '__title')}]//text()[not(ancestor::*["
-                  f"{_has_class('clipped')} or {_has_class('LIGHT_HIGHLIGHT')}])]"),
+        "title": (
+            f".//*[{_has_class(p + '__title')}]//text()[not(ancestor::*["
+            f"{_has_class('clipped')} or {_has_class('LIGHT_HIGHLIGHT')}])]"
+        ),
         "price": f"normalize-space(.//*[{_has_class(p + '__price')}])",
-        "condition": (f"normalize-space(.//*[{_has_class('SECONDARY_INFO')}])" if p == "s-item"
-                      else f"normalize-space(.//*[{_has_class('s-card__subtitle')}])"),
-        "rows": (f".//*[({_has_class(p + '__detail')} or {_has_class(p + '__caption')} or "
-                 f"{_has_class('s-card__attribute-row')}) and not(.//*[{_has_class(p + '__price')}])]"),
+        "condition": (
+            f"normalize-space(.//*[{_has_class('SECONDARY_INFO')}])"
+            if p == "s-item"
+            else f"normalize-space(.//*[{_has_class('s-card__subtitle')}])"
+        ),
+        "rows": (
+            f".//*[({_has_class(p + '__detail')} or {_has_class(p + '__caption')} or "
+            f"{_has_class('s-card__attribute-row')}) and not(.//*[{_has_class(p + '__price')}])]"
+        ),
     }
     for p in ("s-item", "s-card")
 }
@@ -202,9 +215,20 @@ class SqlitePipeline:
         now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         src = item["source"]
         rows = [
-            (f"{src}:{r['listing_id']}", src, r["listing_id"], r["url"], r["title"],
-             r["price_minor"], r["currency"], r["shipping_minor"], r["location"],
-             r["condition"], r["sold_at"], now)
+            (
+                f"{src}:{r['listing_id']}",
+                src,
+                r["listing_id"],
+                r["url"],
+                r["title"],
+                r["price_minor"],
+                r["currency"],
+                r["shipping_minor"],
+                r["location"],
+                r["condition"],
+                r["sold_at"],
+                now,
+            )
             for r in item["listings"]
         ]
         self.con.execute("BEGIN IMMEDIATE")
