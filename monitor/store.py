@@ -6,12 +6,19 @@ Tables (created by versioned migrations, recorded in ``_sqlite_migrations``):
 - ``listings``: one row per listing identity (source + the marketplace's id), first/last seen,
   and the normalised fields of its latest title.
 - ``observations``: append-only price sightings in integer minor units with an ISO currency.
-  A sighting is (listing, UTC day, price, currency): seeing the same price again on the same day
-  adds nothing, so re-running a scrape over the same pages never duplicates an observation.
+  A sighting is (listing, UTC day, price, currency), a UNIQUE index: seeing the same price again
+  on the same day adds nothing, so re-running a scrape over the same pages (after a crash too)
+  never duplicates an observation.
+
+Crash safety and concurrency: WAL journal, a 30 s busy timeout on every connection, writes in
+short ``BEGIN IMMEDIATE`` transactions (a page at a time), readers never take a write lock. A
+run row names the process that owns it (pid, host, start token): a run whose process died
+(``kill -9``, OOM killer) is found by :meth:`Store.recover_interrupted_runs` and marked failed.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,11 +31,15 @@ from typing import Any, Protocol
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from monitor.liveness import hostname, is_alive, process_token
 from monitor.normalise import VERSION as NORMALISER_VERSION
 from monitor.normalise import Normalised
 from scrapers.base import RawListing
 
 migrations = Migrations("asicmon")
+BUSY_TIMEOUT_MS = 30_000  # how long any connection waits for a lock before "database is locked"
+# an unfinished run that recorded no owner (made before m006) is given up after this long
+LEGACY_RUN_STALE_S = 24 * 3600
 
 # ISO 4217 minor-unit exponents that differ from 2
 _EXPONENTS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "BHD": 3, "KWD": 3, "OMR": 3}
@@ -56,6 +67,9 @@ def _major_sql(column: str, currency_column: str) -> str:
     cases = " ".join(f"WHEN '{code}' THEN {10**exp}.0" for code, exp in sorted(_EXPONENTS.items()))
     return f"({column} / CASE {currency_column} {cases} ELSE 100.0 END)"
 
+
+# one sighting: the natural key of an observation (a UNIQUE index since m001)
+SIGHTING_KEY = ("listing_key", "observed_date", "price_minor", "currency")
 
 NORMALISED_COLUMNS: dict[str, type] = {
     "kind": str,
@@ -181,6 +195,25 @@ def m005_sent_alerts(db: Database) -> None:
     )
 
 
+@migrations()
+def m006_run_owner(db: Database) -> None:
+    """The process that owns a run, so a run whose process died can be marked failed; and the
+    sighting key enforced by a UNIQUE index wherever a database lost it (duplicates dropped
+    first, the earliest row kept)."""
+    db["runs"].add_column("pid", int)
+    db["runs"].add_column("host", str)
+    db["runs"].add_column("pid_token", str)  # boot id + process start time: pids get reused
+    db.execute("CREATE INDEX IF NOT EXISTS runs_unfinished ON runs (id) WHERE finished_at IS NULL")
+    key = list(SIGHTING_KEY)
+    if not any(ix.unique and ix.columns == key for ix in db["observations"].indexes):
+        cols = ", ".join(key)
+        db.execute(
+            "DELETE FROM observations WHERE id NOT IN "
+            f"(SELECT min(id) FROM observations GROUP BY {cols})"
+        )
+        db["observations"].create_index(key, unique=True, index_name="observations_sighting")
+
+
 @dataclass(frozen=True, slots=True)
 class Saved:
     listings: int
@@ -207,12 +240,18 @@ class Store:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = Database(self.path)
-        self.db.execute("PRAGMA busy_timeout=15000")  # first: the others may wait for a lock
+        # first: the others may wait for a lock (after a crash, the first connection also
+        # recovers the WAL while holding one)
+        self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             self.db.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: fsync at checkpoints, not per commit
-        migrations.apply(self.db)
+        if migrations.pending(self.db):
+            # under the write lock: two processes starting at once (the daemon and a CLI
+            # command) must not both apply a migration; the second finds nothing left to do
+            with self._write():
+                migrations.apply(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -245,6 +284,8 @@ class Store:
 
     # -- runs -------------------------------------------------------------------------------
     def start_run(self, source: str, kind: str, started_at: datetime) -> int:
+        """A ``running`` run row owned by this process (see :meth:`recover_interrupted_runs`)."""
+        pid = os.getpid()
         with self._write():
             table = self.db["runs"].insert(
                 {
@@ -252,9 +293,65 @@ class Store:
                     "kind": kind,
                     "started_at": utc_iso(started_at),
                     "status": "running",
+                    "pid": pid,
+                    "host": hostname(),
+                    "pid_token": process_token(pid),
                 }
             )
         return int(table.last_pk)
+
+    def recover_interrupted_runs(self, now: datetime | None = None) -> list[dict[str, Any]]:
+        """Mark failed each unfinished run whose process died (``kill -9``, OOM, power cut).
+
+        Only runs started on this host are judged: one whose process is gone (or whose pid now
+        belongs to another process) becomes ``failed`` with the reason ``interrupted: process
+        <pid> died``, and the listings and observations it committed are counted into it. A
+        live process's run (a ``scrape`` beside the daemon) is never touched. A run that
+        recorded no owner (made before m006) is given up after ``LEGACY_RUN_STALE_S``. Reading
+        finds nothing in the usual case, so no write lock is taken then. Returns the runs
+        marked (id, source, pid, reason).
+        """
+        now = now or datetime.now(UTC)
+        me = hostname()
+        dead: list[dict[str, Any]] = []
+        for run in self.query(
+            "SELECT id, source, started_at, pid, host, pid_token FROM runs "
+            "WHERE finished_at IS NULL"
+        ):
+            if run["pid"] is None:
+                started = datetime.fromisoformat(run["started_at"].replace("Z", "+00:00"))
+                if (now - started).total_seconds() > LEGACY_RUN_STALE_S:
+                    reason = "interrupted: no owner recorded, unfinished for over a day"
+                    dead.append({**run, "reason": reason})
+            elif run["host"] == me and not is_alive(run["pid"], run["pid_token"]):
+                dead.append({**run, "reason": f"interrupted: process {run['pid']} died"})
+        if not dead:
+            return []
+        ids = [run["id"] for run in dead]
+        marks = ", ".join("?" * len(ids))
+        conn = self.db.conn
+        # a dead process adds nothing more: count what it committed before the write lock
+        observations = dict(conn.execute(
+            f"SELECT run_id, count(*) FROM observations WHERE run_id IN ({marks}) "
+            "GROUP BY run_id", ids
+        ).fetchall())  # fmt: skip
+        listings = dict(conn.execute(
+            f"SELECT last_run_id, count(*) FROM listings WHERE last_run_id IN ({marks}) "
+            "GROUP BY last_run_id", ids
+        ).fetchall())  # fmt: skip
+        marked = []
+        with self._write():
+            for run in dead:
+                cursor = conn.execute(
+                    "UPDATE runs SET status = 'failed', finished_at = ?, reason = ?, errors = 1, "
+                    "observations = ?, listings = max(listings, ?) "
+                    "WHERE id = ? AND finished_at IS NULL",
+                    [utc_iso(now), run["reason"], observations.get(run["id"], 0),
+                     listings.get(run["id"], 0), run["id"]],
+                )  # fmt: skip
+                if cursor.rowcount:
+                    marked.append({k: run[k] for k in ("id", "source", "pid", "reason")})
+        return marked
 
     def finish_run(self, run_id: int, finished_at: datetime, **fields: Any) -> None:
         with self._write():
@@ -422,6 +519,8 @@ class Store:
             conn = adbc.connect(str(self.path))
             try:
                 cursor = conn.cursor()
+                # a reader: never a write lock, but it may wait out a WAL recovery
+                cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
                 cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": "65536"})
                 cursor.execute(sql)
                 first = True

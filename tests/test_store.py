@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -43,6 +45,7 @@ ALL = [
     "m003_http_cache",
     "m004_usd_and_market",
     "m005_sent_alerts",
+    "m006_run_owner",
 ]
 
 
@@ -152,3 +155,76 @@ def test_replaying_older_page_does_not_overwrite_newer_facts(tmp_path: Path) -> 
         store.save_page(run, "shop", [(older, MINER, T0)], T0)
         row = store.query("SELECT title, first_seen FROM listings")[0]
         assert row == {"title": "new title", "first_seen": "2026-11-01T12:00:00Z"}
+
+
+def dead_pid() -> int:
+    """The pid of a process that has exited and been reaped."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_runs_of_dead_processes_are_marked_failed(tmp_path: Path) -> None:
+    with Store(tmp_path / "db.sqlite") as store:
+        mine = store.start_run("shop", "shopify", T0)  # this (live) process's run
+        gone = store.start_run("shop", "shopify", T0)
+        store.save_page(gone, "shop", [(listing(1), MINER, T0), (listing(2), MINER, T0)], T0)
+        elsewhere = store.start_run("shop", "shopify", T0)
+        reused = store.start_run("shop", "shopify", T0)
+        legacy_old = store.start_run("shop", "shopify", T0)
+        legacy_new = store.start_run("shop", "shopify", T0 + timedelta(hours=20))
+        pid = dead_pid()
+        runs = store.db["runs"]
+        runs.update(gone, {"pid": pid})
+        runs.update(elsewhere, {"pid": pid, "host": "another-host"})  # cannot be judged here
+        runs.update(reused, {"pid_token": "another-boot:1"})  # our pid, another process's
+        runs.update(legacy_old, {"pid": None, "host": None, "pid_token": None})
+        runs.update(legacy_new, {"pid": None, "host": None, "pid_token": None})
+        now = T0 + timedelta(days=1, hours=1)
+        marked = store.recover_interrupted_runs(now)
+        assert sorted(m["id"] for m in marked) == sorted([gone, reused, legacy_old])
+        row = runs.get(gone)
+        assert row["status"] == "failed"
+        assert row["reason"] == f"interrupted: process {pid} died"
+        assert (row["observations"], row["listings"], row["errors"]) == (2, 2, 1)
+        assert row["finished_at"] == utc_iso(now)
+        assert runs.get(legacy_old)["reason"].startswith("interrupted: no owner recorded")
+        for live in (mine, elsewhere, legacy_new):
+            assert runs.get(live)["status"] == "running"
+            assert runs.get(live)["finished_at"] is None
+        assert store.recover_interrupted_runs(now) == []  # nothing twice
+
+
+def test_m006_restores_a_lost_sighting_key(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m006_run_owner")
+    for index in old["observations"].indexes:
+        if index.unique:
+            old.execute(f"DROP INDEX [{index.name}]")
+    old["runs"].insert({"id": 1, "source": "s", "kind": "shopify", "started_at": "x",
+                        "status": "ok"})  # fmt: skip
+    old["listings"].insert({"key": "s:1", "source": "s", "listing_id": "1", "title": "S19",
+                            "first_seen": "x", "last_seen": "x", "kind": "miner"})  # fmt: skip
+    row = {"listing_key": "s:1", "run_id": 1, "observed_at": "2026-10-01T00:00:00Z",
+           "observed_date": "2026-10-01", "price_minor": 100, "currency": "USD"}  # fmt: skip
+    old["observations"].insert_all([row, row, {**row, "price_minor": 200}])
+    old.close()
+    with Store(path) as store:
+        prices = store.query("SELECT id, price_minor FROM observations ORDER BY id")
+        assert prices == [{"id": 1, "price_minor": 100}, {"id": 3, "price_minor": 200}]
+        with pytest.raises(sqlite3.IntegrityError):
+            store.db["observations"].insert(row)
+
+
+def test_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path: Path) -> None:
+    path = tmp_path / "fresh.db"
+    code = "import sys; from monitor.store import Store; Store(sys.argv[1]).close()"
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(path)], stderr=subprocess.PIPE,
+                              text=True) for _ in range(4)]  # fmt: skip
+    for proc in procs:
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+    with Store(path) as store:
+        assert store.applied_migrations() == ALL
+        assert store.count("_sqlite_migrations") == len(ALL)
