@@ -30,7 +30,7 @@ class State:
             try:
                 self._config = load_config(self.config_path)
             except ConfigError as exc:
-                click.echo(f"error: {exc}", err=True)
+                click.echo(exc.report(), err=True)
                 sys.exit(EXIT_INVALID_CONFIG)
         return self._config
 
@@ -65,9 +65,7 @@ def check_config(state: State) -> None:
     try:
         cfg = load_config(state.config_path)
     except ConfigError as exc:
-        click.echo(f"{exc.path}: {len(exc.errors)} error(s)", err=True)
-        for where, msg in exc.errors:
-            click.echo(f"  {where}: {msg}" if where else f"  {msg}", err=True)
+        click.echo(exc.report(), err=True)
         sys.exit(EXIT_INVALID_CONFIG)
     enabled = sum(s.enabled for s in cfg.sources)
     click.echo(

@@ -1,79 +1,106 @@
-"""The ``sources`` entries of ``config.yaml``: common keys plus each kind's own keys."""
+"""The ``sources`` entries of ``config.yaml``: common keys plus each kind's own keys.
+
+Error messages written here never repeat the offending value: a value in the wrong place may
+be a secret (a password pasted into a URL, a token into a name), and errors end up in logs.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
-    NonNegativeFloat,
-    NonNegativeInt,
-    PositiveInt,
-    field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 _INTERVAL_RE = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
+_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]{0,15}$")
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def key_error(key: str, message: str) -> PydanticCustomError:
+    """An error a model validator raises about one of its keys: shown as ``<model>.<key>``."""
+    return PydanticCustomError("config_key", "{message}", {"key": key, "message": message})
 
 
 def parse_schedule(value: str) -> str:
     """Accept an interval ("30m", "6h", "10s", "1d") or a five-field crontab string (UTC)."""
-    if _INTERVAL_RE.match(value):
+    if m := _INTERVAL_RE.match(value):
+        if int(m.group(1)) == 0:
+            raise ValueError("an interval must be longer than 0")
         return value.strip()
+    fields = value.split()
+    if len(fields) != 5:
+        raise ValueError(
+            f"neither an interval like '30m', '6h', '1d' nor a crontab: a crontab has 5 fields "
+            f"(minute hour day month weekday, UTC), this has {len(fields)}"
+        )
     from apscheduler.triggers.cron import CronTrigger
 
     try:
         CronTrigger.from_crontab(value, timezone="UTC")
-    except ValueError as exc:
+    except ValueError:
         raise ValueError(
-            f"{value!r} is neither an interval like '30m'/'6h' nor a crontab: {exc}"
+            "not a valid crontab: a field is out of range or not understood (minute 0-59, "
+            "hour 0-23, day 1-31, month 1-12 or jan-dec, weekday 0-6 or mon-sun)"
         ) from None
     return value
 
 
-def _http_url(value: str) -> str:
-    if not re.match(r"^https?://[^/\s]+", value):
-        raise ValueError("must be an http(s) URL such as https://shop.example.com")
+def http_url(value: str) -> str:
+    """An absolute http(s) URL with a host and no credentials in it."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        raise ValueError("not a valid URL") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        got = f" (this one is {scheme}:)" if _SCHEME_RE.match(scheme) else ""
+        raise ValueError(f"must be an http(s) URL such as https://shop.example.com{got}")
+    if "@" in parts.netloc:
+        raise ValueError(
+            "must not hold a user name or password (user:pass@host): credentials never go "
+            "in the config file"
+        )
+    if not parts.hostname:
+        raise ValueError("has no host name; write it like https://shop.example.com")
+    if any(c.isspace() for c in value):
+        raise ValueError("contains white space; encode spaces as %20")
     return value
 
 
-class SourceBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+HttpUrl = Annotated[str, AfterValidator(http_url)]
+Schedule = Annotated[str, AfterValidator(parse_schedule)]
+NAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 
-    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]
-    url: str | None = None
-    urls: list[str] = []
+
+class SourceBase(BaseModel):
+    model_config = STRICT
+
+    name: Annotated[str, Field(pattern=NAME_PATTERN, max_length=64)]
+    url: HttpUrl | None = None
+    urls: list[HttpUrl] = []
     enabled: bool = True
-    schedule: str = "6h"
-    max_pages: PositiveInt = 20
-    min_listings: NonNegativeInt = 1
-    delay_s: NonNegativeFloat | None = Field(
+    schedule: Schedule = "6h"
+    max_pages: Annotated[int, Field(ge=1, le=10_000)] = 20
+    min_listings: Annotated[int, Field(ge=0, le=1_000_000)] = 1
+    delay_s: Annotated[float, Field(ge=0, le=3600)] | None = Field(
         None, description="Overrides http.delay_s for this source"
     )
 
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        return None if value is None else _http_url(value)
-
-    @field_validator("urls")
-    @classmethod
-    def _urls(cls, value: list[str]) -> list[str]:
-        return [_http_url(v) for v in value]
-
-    @field_validator("schedule")
-    @classmethod
-    def _schedule(cls, value: str) -> str:
-        return parse_schedule(value)
-
     @model_validator(mode="after")
     def _one_of_url_urls(self) -> SourceBase:
-        if (self.url is None) == (not self.urls):
-            raise ValueError("give either url or urls (a list), not both and not neither")
+        if self.url is None and not self.urls:
+            raise key_error("url", "missing: give url (one start page) or urls (a list)")
+        if self.url is not None and self.urls:
+            raise key_error("urls", "give either url or urls (a list), not both")
         return self
 
     def start_urls(self) -> list[str]:
@@ -112,20 +139,23 @@ class JsonLdSource(SourceBase):
     follow_next: bool = True
 
 
+Selector = Annotated[str, Field(min_length=1, max_length=500)]
+
+
 class CssSelectors(BaseModel):
     """Where a simple shop keeps its listings. A selector may end in ``@attr`` to read an
     attribute (``span.price@content``, ``a.card@href``) instead of the element's text."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
 
-    item: str = Field(description="each listing element")
-    title: str = Field(description="inside item")
-    price: str = Field(description="inside item")
-    url: str | None = Field(None, description="inside item; default: its first link")
-    next: str | None = Field(None, description="the next-page link, on the page")
-    id: str | None = Field(None, description="an attribute of item holding the listing id")
-    condition: str | None = None
-    location: str | None = None
+    item: Selector = Field(description="each listing element")
+    title: Selector = Field(description="inside item")
+    price: Selector = Field(description="inside item")
+    url: Selector | None = Field(None, description="inside item; default: its first link")
+    next: Selector | None = Field(None, description="the next-page link, on the page")
+    id: Selector | None = Field(None, description="an attribute of item holding the listing id")
+    condition: Selector | None = None
+    location: Selector | None = None
 
 
 class CssSource(SourceBase):

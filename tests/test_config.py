@@ -61,7 +61,10 @@ def test_valid_config_and_relative_paths(tmp_path: Path) -> None:
 def test_unknown_top_level_key_is_named(tmp_path: Path) -> None:
     errs = errors_of(write(tmp_path, GOOD + "colour: blue\n"))
     assert errs == [
-        ("colour", "unknown key (not allowed here; check the spelling against the README)")
+        (
+            "colour",
+            "unknown key (not allowed here; check the spelling against the README) (line 16)",
+        )
     ]
 
 
@@ -76,21 +79,25 @@ def test_errors_carry_key_paths(tmp_path: Path) -> None:
 """
     )
     where = [w for w, _ in errors_of(write(tmp_path, text))]
-    assert where == ["sources.2.url", "sources.2.max_pages", "sources.2.colour"]
+    assert where == [
+        "sources[2] (name 'shop-c').url",
+        "sources[2] (name 'shop-c').max_pages",
+        "sources[2] (name 'shop-c').colour",
+    ]
 
 
 def test_wrong_type_and_bad_schedule(tmp_path: Path) -> None:
     text = GOOD.replace("delay_s: 3", "delay_s: soon").replace("schedule: 6h", "schedule: often")
     errs = dict(errors_of(write(tmp_path, text)))
     assert "http.delay_s" in errs
-    assert "neither an interval" in errs["sources.1.schedule"]
+    assert "neither an interval" in errs["sources[1] (name 'shop-b').schedule"]
 
 
 def test_unknown_kind_duplicate_name_and_yaml_syntax(tmp_path: Path) -> None:
     errs = dict(errors_of(write(tmp_path, GOOD.replace("kind: shopify", "kind: amazon", 1))))
-    assert "unknown source kind 'amazon'" in errs["sources.0.kind"]
+    assert "unknown source kind" in errs["sources[0] (name 'shop-a').kind"]
     errs = dict(errors_of(write(tmp_path, GOOD.replace("shop-b", "shop-a"))))
-    assert any("used twice" in m for m in errs.values())
+    assert "already used by sources[0]" in errs["sources[1] (name 'shop-a').name"]
     errs = dict(errors_of(write(tmp_path, "sources: [\n")))
     assert any("not valid YAML" in m for m in errs.values())
     assert errors_of(tmp_path / "missing.yaml")[0][1].startswith("file not found")
