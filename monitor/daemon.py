@@ -26,6 +26,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.config import Config
 from monitor.jobs import run_cycle
+from monitor.redact import redact_text
 from monitor.source_config import AnySource
 from monitor.store import Store
 
@@ -42,10 +43,10 @@ class JsonLogFormatter(logging.Formatter):
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "msg": record.getMessage(),
+            "msg": redact_text(record.getMessage()),  # URLs with user:pass@, token=...
         }
         if record.exc_info:
-            entry["error"] = self.formatException(record.exc_info)
+            entry["error"] = redact_text(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)
 
 

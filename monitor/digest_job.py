@@ -31,6 +31,7 @@ from monitor.digest import (
     send,
     send_apprise,
 )
+from monitor.redact import redact_text
 from monitor.store import Store
 
 log = logging.getLogger("asicmon.digest")
@@ -132,20 +133,24 @@ def run_digest(
         out.write_bytes(bytes(message))
     if not deliver:
         return DigestOutcome(message, data, False, keys)
-    send(
-        message,
-        host=digest.smtp_host,
-        port=digest.smtp_port,
-        security=digest.security,
-        username=_env(digest.username_env),
-        password=_env(digest.password_env),
-        timeout_s=digest.timeout_s,
-    )
+    password = _env(digest.password_env)
+    try:
+        send(
+            message,
+            host=digest.smtp_host,
+            port=digest.smtp_port,
+            security=digest.security,
+            username=_env(digest.username_env),
+            password=password,
+            timeout_s=digest.timeout_s,
+        )
+    except DigestError as exc:  # a server may quote what it was sent: never pass that on
+        raise DigestError(redact_text(str(exc), secrets=[password])) from None
     if digest.apprise_urls_env and (urls := _env(digest.apprise_urls_env)):
         try:
             send_apprise(data.alerts, urls.split())
         except DigestError as exc:  # email went out: report, do not fail the digest
-            log.warning("apprise: %s", exc)
+            log.warning("apprise: %s", redact_text(str(exc), secrets=urls.split()))
     with Store(cfg.database) as store:
         store.mark_sent(keys, now)
     return DigestOutcome(message, data, True, keys)
