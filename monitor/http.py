@@ -8,31 +8,48 @@ and refuses responses larger than the configured maximum.
 
 from __future__ import annotations
 
+import codecs
 import random
+import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from typing import Protocol
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 from protego import Protego
 
 from monitor.config import HttpConfig
+from monitor.redact import redact_url
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 MAX_RETRY_AFTER_S = 300.0
+MAX_REDIRECTS = 5
+_LOGIN_PATH = re.compile(
+    r"/(?:log-?in|sign-?in|sign_in|signin|auth|sso|session/new|password|challenge)(?:[/?.#_-]|$)",
+    re.I,
+)
+_BINARY_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip",
+                 "application/octet-stream", "application/gzip", "application/x-")  # fmt: skip
+_HINTS = {
+    401: "login required",
+    403: "access denied",
+    404: "not found, check the URL",
+    410: "gone",
+    429: "rate limited",
+}
 
 
 class FetchError(Exception):
     """A page could not be fetched; the message says which URL and why."""
 
     def __init__(self, url: str, reason: str) -> None:
-        self.url = url
+        self.url = redact_url(url)
         self.reason = reason
-        super().__init__(f"{url}: {reason}")
+        super().__init__(f"{self.url}: {reason}")
 
 
 class Stopped(FetchError):
@@ -49,6 +66,10 @@ class Fetched:
     etag: str | None = None
     last_modified: str | None = None
     not_modified: bool = False  # a 304 answered from the validator cache
+    content_type: str = ""  # the media type, lower-cased, without parameters
+    bad_bytes: int = 0  # byte sequences that were not valid in the page's encoding (replaced)
+    location: str | None = None  # of a redirect
+    phrase: str = ""  # the status line's reason phrase
 
 
 class ValidatorCache(Protocol):
@@ -62,6 +83,47 @@ class ValidatorCache(Protocol):
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def site_of(url: str) -> str:
+    """The host a source lives on, for same-site checks: lower-cased, without ``www.``."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def describe_status(status: int, phrase: str = "") -> str:
+    """``HTTP 403 Forbidden (access denied)``: the code, its phrase and what it means here."""
+    text = f"HTTP {status}" + (f" {phrase}" if phrase else "")
+    hint = _HINTS.get(status) or ("server error" if status >= 500 else None)
+    return f"{text} ({hint})" if hint else text
+
+
+def wall_marker(text: str) -> str | None:
+    """What shows a bot-wall or challenge page, or None (cheap: looks at the head only)."""
+    from scrapers._html import check_blocked
+    from scrapers.base import BlockedError
+
+    try:
+        check_blocked(text[:200_000], "")
+    except BlockedError as exc:
+        return str(exc).split(" (", 1)[1].rstrip(")") if " (" in str(exc) else "challenge page"
+    return None
+
+
+def decode(body: bytes, charset: str | None) -> tuple[str, int]:
+    """The body as text and how many invalid byte sequences were replaced (U+FFFD)."""
+    encoding = "utf-8"
+    if charset:
+        try:
+            encoding = codecs.lookup(charset).name
+        except LookupError:
+            encoding = "utf-8"  # an unknown charset name: UTF-8 is the web's default
+    try:
+        return body.decode(encoding), 0
+    except UnicodeDecodeError:
+        text = body.decode(encoding, errors="replace")
+        already = body.count(b"\xef\xbf\xbd") if encoding == "utf-8" else 0
+        return text, max(1, text.count("\ufffd") - already)
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -102,7 +164,7 @@ class Fetcher:
         self.client = httpx.Client(
             headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(cfg.timeout_s),
-            follow_redirects=True,
+            follow_redirects=False,
             transport=transport,
         )
 
@@ -140,8 +202,16 @@ class Fetcher:
 
     def _load_robots(self, origin: str, delay_s: float) -> Protego | None:
         """``None`` means no robots.txt (allow all). An unreachable one means: disallow all."""
+        url = f"{origin}/robots.txt"
         try:
-            resp = self._request(f"{origin}/robots.txt", delay_s, retries=1)
+            resp = self._request(url, delay_s, retries=1)
+            for _hop in range(MAX_REDIRECTS):  # e.g. http -> https, or to www.
+                if resp.status not in (301, 302, 303, 307, 308) or not resp.location:
+                    break
+                url = urljoin(url, resp.location)
+                if site_of(url) != site_of(origin):
+                    return None  # robots.txt elsewhere: treat as absent
+                resp = self._request(url, delay_s, retries=1)
         except FetchError:
             return Protego.parse("User-agent: *\nDisallow: /")
         if resp.status >= 500:
@@ -152,27 +222,61 @@ class Fetcher:
 
     # -- fetching ---------------------------------------------------------------------------
     def get(self, url: str, *, delay_s: float | None = None) -> Fetched:
-        """Fetch ``url`` politely; raise :class:`FetchError` unless the answer is a 2xx page."""
+        """Fetch ``url`` politely; raise :class:`FetchError` unless the answer is a 2xx page.
+
+        Redirects are followed by hand, at most :data:`MAX_REDIRECTS`, only on the same site
+        (``www.`` aside) and only where robots.txt allows: a redirect to another host or to a
+        login page is an error, not content.
+        """
         if self.stop is not None and self.stop.is_set():
             raise Stopped(url, "stopped by shutdown")
         delay = self.cfg.delay_s if delay_s is None else delay_s
-        if not self.allowed(url, delay):
-            raise FetchError(url, "disallowed by robots.txt")
-        cached = self.cache.get(url) if self.cache else None
-        headers = {}
-        if cached:
-            if cached[0]:
-                headers["If-None-Match"] = cached[0]
-            if cached[1]:
-                headers["If-Modified-Since"] = cached[1]
-        resp = self._request(url, delay, retries=self.cfg.max_retries, headers=headers)
+        first = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            if not self.allowed(url, delay):
+                raise FetchError(url, "disallowed by robots.txt")
+            cached = self.cache.get(url) if self.cache else None
+            headers = {}
+            if cached:
+                if cached[0]:
+                    headers["If-None-Match"] = cached[0]
+                if cached[1]:
+                    headers["If-Modified-Since"] = cached[1]
+            resp = self._request(url, delay, retries=self.cfg.max_retries, headers=headers)
+            if resp.status in (301, 302, 303, 307, 308) and resp.location:
+                url = self._redirect_target(first, url, resp.location)
+                continue
+            break
+        else:
+            raise FetchError(first, f"more than {MAX_REDIRECTS} redirects (a redirect loop?)")
         if resp.status == 304 and cached:
             return replace(resp, status=200, text=cached[2], not_modified=True)
-        if resp.status >= 400:
-            raise FetchError(url, f"HTTP {resp.status}")
+        if resp.status >= 300:
+            reason = describe_status(resp.status, resp.phrase)
+            marker = wall_marker(resp.text) if resp.status in (403, 429, 503) else None
+            if marker:
+                reason += f"; a bot wall answered ({marker})"
+            elif resp.status in RETRY_STATUSES and self.cfg.max_retries:
+                reason += f", still after {self.cfg.max_retries + 1} attempts"
+            raise FetchError(url, reason)
         if self.cache and (resp.etag or resp.last_modified):
             self.cache.put(url, resp.etag, resp.last_modified, resp.text)
         return resp
+
+    def _redirect_target(self, first: str, current: str, location: str) -> str:
+        target = urljoin(current, location)
+        scheme = urlsplit(target).scheme
+        if scheme not in ("http", "https"):
+            raise FetchError(first, f"redirected to a non-web address ({redact_url(target)})")
+        if site_of(target) != site_of(first):
+            raise FetchError(
+                first,
+                f"redirected to another host ({urlsplit(target).hostname}), not followed: "
+                "only the source's own site is fetched; if the shop moved, update its url",
+            )
+        if _LOGIN_PATH.search(urlsplit(target).path):
+            raise FetchError(first, f"login required: redirected to {urlsplit(target).path}")
+        return target
 
     def _request(
         self, url: str, delay_s: float, *, retries: int, headers: dict[str, str] | None = None
@@ -185,21 +289,23 @@ class Fetcher:
             try:
                 resp = self._send(url, headers or {})
             except httpx.TimeoutException:
-                self._last_request[host] = self._clock()
                 reason = f"timed out after {self.cfg.timeout_s:g} s"
-                if attempt >= retries:
-                    raise FetchError(url, reason) from None
+            except httpx.RemoteProtocolError as exc:
+                reason = f"truncated or malformed response ({exc})"
+            except Truncated as exc:
+                reason = exc.reason
             except httpx.TransportError as exc:
-                self._last_request[host] = self._clock()
-                reason = f"connection failed: {exc}"
-                if attempt >= retries:
-                    raise FetchError(url, reason) from None
+                reason = _transport_reason(exc)
             else:
                 self._last_request[host] = self._clock()
                 if resp.status not in RETRY_STATUSES or attempt >= retries:
                     return resp
-                reason = f"HTTP {resp.status}"
+                reason = describe_status(resp.status, resp.phrase)
                 retry_after = resp.retry_after
+            self._last_request[host] = self._clock()
+            if retry_after is None and attempt >= retries:
+                raise FetchError(url, reason + (f", still after {attempt + 1} attempts"
+                                                if attempt else ""))  # fmt: skip
             attempt += 1
             backoff = min(60.0, max(delay_s, 1.0) * 2 ** (attempt - 1))
             hinted = retry_after_seconds(retry_after)
@@ -215,22 +321,36 @@ class Fetcher:
                 raise Stopped(url, "stopped by shutdown")
 
     def _send(self, url: str, headers: dict[str, str]) -> Fetched:
+        """One GET, read within the limits: ``max_response_mb`` bytes and ``timeout_s`` seconds
+        for the whole answer (httpx's own timeout is per read, so a slow drip would pass it)."""
         limit = int(self.cfg.max_response_mb * 1024 * 1024)
+        deadline = self._clock() + self.cfg.timeout_s
         with self.client.stream("GET", url, headers=headers) as resp:
             declared = resp.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > limit:
                 raise FetchError(
-                    url, f"response of {int(declared)} bytes exceeds the {limit} limit"
+                    url, f"response of {int(declared):,} bytes exceeds the {limit:,}-byte limit"
+                    " (max_response_mb)"
                 )
             chunks, size = [], 0
             for chunk in resp.iter_bytes():
                 size += len(chunk)
                 if size > limit:
-                    raise FetchError(url, f"response exceeds the {limit}-byte limit")
+                    raise FetchError(
+                        url, f"response exceeds the {limit:,}-byte limit (max_response_mb)"
+                    )
+                if self._clock() > deadline:
+                    raise Truncated(
+                        f"too slow: the response was not complete after {self.cfg.timeout_s:g} s"
+                        f" ({size:,} bytes so far)"
+                    )
                 chunks.append(chunk)
             body = b"".join(chunks)
-            encoding = resp.charset_encoding or "utf-8"
-            text = body.decode(encoding, errors="replace")
+            media = resp.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+            text, bad = decode(body, resp.charset_encoding)
+            if resp.status_code < 300 and "html" in media and _cut_html(text):
+                raise Truncated(f"truncated response: the HTML stops after {size:,} bytes"
+                                " without </html>")  # fmt: skip
             return Fetched(
                 url=str(resp.url),
                 status=resp.status_code,
@@ -239,4 +359,41 @@ class Fetcher:
                 retry_after=resp.headers.get("Retry-After"),
                 etag=resp.headers.get("ETag"),
                 last_modified=resp.headers.get("Last-Modified"),
+                content_type=media,
+                bad_bytes=bad,
+                location=resp.headers.get("Location"),
+                phrase=resp.reason_phrase,
             )
+
+
+class Truncated(Exception):
+    """The body did not arrive whole; worth another try."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+def _cut_html(text: str) -> bool:
+    """An HTML document that opens ``<html`` but never closes it was cut off in transit."""
+    head = text[:4096].lower()
+    return "<html" in head and "</html" not in text[-65536:].lower()
+
+
+def _transport_reason(exc: httpx.TransportError) -> str:
+    text = str(exc) or type(exc).__name__
+    low = text.lower()
+    if "reset" in low or "errno 104" in low:
+        return "connection reset by the server"
+    if "refused" in low or "errno 111" in low:
+        return "connection refused (is the site down or the URL wrong?)"
+    if "name or service not known" in low or "nodename nor servname" in low or "getaddrinfo" in low:
+        return "host name not found (DNS)"
+    if "ssl" in low or "certificate" in low:
+        return f"TLS/SSL error: {text}"
+    return f"connection failed: {text}"
+
+
+def is_binary(media: str) -> bool:
+    """A media type no scraper can read (images, archives, PDFs...)."""
+    return media.startswith(_BINARY_TYPES)

@@ -8,6 +8,7 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 import scrapers
 from monitor.catalog import Catalog, load_catalog
 from monitor.config import Config
-from monitor.crawl import Parse, crawl, parse_here
+from monitor.crawl import PaginationLoop, Parse, crawl, parse_here
 from monitor.http import Fetcher, FetchError
 from monitor.normalise import Normalised, normalise
 from monitor.offers import parse_offers
@@ -122,7 +123,7 @@ def run_source(
     catalog = load_catalog(cfg.catalog) if cfg.catalog is not None else None
     kind = scrapers.get(src.kind)
     run_id = store.start_run(src.name, src.kind, clock())
-    pages = listings = new = observations = 0
+    pages = listings = new = observations = bad_bytes = 0
     status, reason = "ok", None
     try:
         for start in src.start_urls():
@@ -144,19 +145,25 @@ def run_source(
                 listings += saved.listings
                 new += saved.new_listings
                 observations += saved.observations
+                bad_bytes += crawled.bad_bytes
                 if not crawled.page.listings and crawled.bytes > LARGE_PAGE_BYTES:
                     status = "suspect"
                     reason = f"{crawled.url}: a {crawled.bytes:,}-byte page parsed to no listings"
+    except PaginationLoop as exc:  # the pages before the loop are good and saved
+        status, reason = "suspect", str(exc)
     except (FetchError, ParseError) as exc:
         status, reason = "failed", str(exc)
     except Exception as exc:  # a scraper bug must not stop other sources; record it
-        log.exception("source %s crashed", src.name)
-        status, reason = "failed", f"{type(exc).__name__}: {exc}"
+        log.exception("source %s crashed (its other pages are kept)", src.name)
+        status, reason = "failed", f"crashed: {type(exc).__name__}: {exc} (traceback in the log)"
     except BaseException:  # Ctrl-C or shutdown: committed pages stay, the run says so
         store.finish_run(run_id, clock(), status="failed", reason="interrupted", pages=pages,
                          listings=listings, new_listings=new, observations=observations,
                          errors=1)  # fmt: skip
         raise
+    if bad_bytes and reason is None:
+        reason = f"{bad_bytes} invalid byte sequence(s) in the pages' encoding were replaced"
+        log.warning("source %s: %s", src.name, reason)
     if status == "ok" and listings < src.min_listings:
         status = "suspect"
         reason = f"{listings} listings, fewer than min_listings={src.min_listings}"
@@ -189,13 +196,29 @@ class ParsePool:
     parallel. Workers are spawned (not forked: the crawler has threads) and warmed up first."""
 
     def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.lock = threading.Lock()
+        self.pool: Executor = self._start()
+
+    def _start(self) -> Executor:
         ctx = multiprocessing.get_context(os.environ.get("ASICMON_MP_START", "spawn"))
-        self.pool: Executor = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_warm)
-        for future in [self.pool.submit(_warm) for _ in range(workers)]:
+        pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_warm)
+        for future in [pool.submit(_warm) for _ in range(self.workers)]:
             future.result()
+        return pool
 
     def __call__(self, source: scrapers.Source, text: str, url: str) -> scrapers.Page:
-        return self.pool.submit(parse_here, source, text, url).result()
+        pool = self.pool
+        try:
+            return pool.submit(parse_here, source, text, url).result()
+        except BrokenProcessPool:
+            # a worker died (killed, out of memory, a crash in C code): the page is lost, the
+            # pool is replaced (once, by the first thread to notice) so other sources still parse
+            with self.lock:
+                if self.pool is pool:
+                    pool.shutdown(wait=False)
+                    self.pool = self._start()
+            raise ParseError(f"{url}: the parser process died while reading this page") from None
 
     def close(self) -> None:
         self.pool.shutdown()
@@ -229,10 +252,15 @@ def run_cycle(
     def work(group: list[AnySource]) -> None:
         with Store(cfg.database) as store, Fetcher(cfg.http, cache=store, stop=stop) as fetcher:
             for src in group:
-                result = run_source(
-                    cfg, src, store, fetcher, clock=clock, options=options, max_pages=max_pages,
-                    parse=parse,
-                )  # fmt: skip
+                try:
+                    result = run_source(
+                        cfg, src, store, fetcher, clock=clock, options=options,
+                        max_pages=max_pages, parse=parse,
+                    )  # fmt: skip
+                except Exception as exc:  # e.g. the database: the other sources still run
+                    log.exception("source %s could not run", src.name)
+                    why = f"could not run: {type(exc).__name__}: {exc}"
+                    result = RunResult(0, src.name, "failed", 0, 0, 0, 0, why)
                 with lock:
                     results[src.name] = result
                     if on_result:

@@ -66,6 +66,7 @@ class Source:
     """
 
     kind: ClassVar[str]
+    accepts: ClassVar[str] = "html"  # what its pages are: "html" or "json"
     registry: ClassVar[dict[str, type[Source]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

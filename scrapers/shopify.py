@@ -21,6 +21,7 @@ _CONDITIONS = ("new", "used", "refurbished", "refurb", "pre-owned", "for parts")
 
 class Shopify(Source):
     kind = "shopify"
+    accepts = "json"
 
     @property
     def page_size(self) -> int:

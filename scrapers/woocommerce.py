@@ -45,6 +45,7 @@ _PATH = "/wp-json/wc/store/v1/products"
 
 class WooCommerce(Source):
     kind = "woocommerce"
+    accepts = "json"
 
     @property
     def page_size(self) -> int:
