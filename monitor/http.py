@@ -161,6 +161,7 @@ class Fetcher:
         self._clock = clock
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, Protego | None] = {}
+        self._robots_trouble: dict[str, str] = {}  # origin: why its robots.txt was unreadable
         self.client = httpx.Client(
             headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(cfg.timeout_s),
@@ -212,9 +213,11 @@ class Fetcher:
                 if site_of(url) != site_of(origin):
                     return None  # robots.txt elsewhere: treat as absent
                 resp = self._request(url, delay_s, retries=1)
-        except FetchError:
+        except FetchError as exc:
+            self._robots_trouble[origin] = exc.reason
             return Protego.parse("User-agent: *\nDisallow: /")
         if resp.status >= 500:
+            self._robots_trouble[origin] = describe_status(resp.status, resp.phrase)
             return Protego.parse("User-agent: *\nDisallow: /")
         if resp.status >= 400:
             return None
@@ -234,6 +237,10 @@ class Fetcher:
         first = url
         for _hop in range(MAX_REDIRECTS + 1):
             if not self.allowed(url, delay):
+                trouble = self._robots_trouble.get(_origin(url))
+                if trouble:
+                    raise FetchError(url, f"robots.txt could not be read ({trouble}): nothing is"
+                                     " fetched from this host until it can")  # fmt: skip
                 raise FetchError(url, "disallowed by robots.txt")
             cached = self.cache.get(url) if self.cache else None
             headers = {}
@@ -296,6 +303,10 @@ class Fetcher:
                 reason = exc.reason
             except httpx.TransportError as exc:
                 reason = _transport_reason(exc)
+            except httpx.DecodingError as exc:
+                reason = f"the body could not be decoded as its Content-Encoding says ({exc})"
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                raise FetchError(url, f"request failed: {type(exc).__name__}: {exc}") from None
             else:
                 self._last_request[host] = self._clock()
                 if resp.status not in RETRY_STATUSES or attempt >= retries:

@@ -28,7 +28,7 @@ FAULTS = (
     "ok", "429-retry-after", "429-bare", "500", "502", "503", "reset", "drip",
     "truncated-length", "truncated-chunked", "truncated-close", "huge", "huge-declared",
     "wrong-type", "bad-utf8", "botwall", "botwall-200", "needs-login", "loop", "loop-content",
-    "offsite", "redirect-loop", "needs-signin",
+    "offsite", "redirect-loop", "needs-signin", "bad-gzip",
 )  # fmt: skip
 
 
@@ -146,6 +146,8 @@ class _Handler(socketserver.StreamRequestHandler):
                 if self.server.closing.is_set():
                     return
                 self.wfile.write(block)
+        elif fault == "bad-gzip":  # says gzip, is not
+            self.send(200, b"this is not gzip at all" * 20, headers={"Content-Encoding": "gzip"})
         elif fault == "wrong-type":
             self.send(200, b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "image/png")
         elif fault == "bad-utf8":

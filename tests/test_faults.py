@@ -38,6 +38,7 @@ EXPECTED = {
     "truncated-close": ("failed", "truncated response: the HTML stops after"),
     "huge": ("failed", "response exceeds the 2,097,152-byte limit (max_response_mb)"),
     "huge-declared": ("failed", "response of 52,428,800 bytes exceeds the 2,097,152-byte limit"),
+    "bad-gzip": ("failed", "the body could not be decoded as its Content-Encoding says"),
     "wrong-type": ("failed", "expected HTML, got image/png"),
     "botwall": ("failed", "HTTP 403 Forbidden (access denied); a bot wall answered"),
     "botwall-200": ("failed", "bot wall instead of content"),
