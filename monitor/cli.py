@@ -16,6 +16,7 @@ from monitor.config import Config, ConfigError, load_config
 
 if TYPE_CHECKING:
     from monitor.jobs import RunResult
+    from monitor.store import Store
 
 EXIT_INVALID_CONFIG = 2
 
@@ -130,6 +131,12 @@ def backfill(state: State, name: str, until: datetime, max_pages: int) -> None:
         sys.exit(1)
 
 
+def _recover_runs(store: Store) -> None:
+    """Runs whose process died (kill -9) are marked failed before they are shown."""
+    for run in store.recover_interrupted_runs():
+        click.echo(f"run {run['id']} ({run['source']}) marked failed: {run['reason']}", err=True)
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_state
@@ -139,6 +146,7 @@ def sources(state: State, as_json: bool) -> None:
 
     cfg = state.config()
     with Store(cfg.database) as store:
+        _recover_runs(store)
         rows = []
         for src in cfg.sources:
             last = store.runs(src.name, limit=1)
@@ -216,6 +224,7 @@ def status(state: State, as_json: bool) -> None:
 
     cfg = state.config()
     with Store(cfg.database) as store:
+        _recover_runs(store)
         data = store.summary()
         data["sources"] = {}
         for src in cfg.sources:

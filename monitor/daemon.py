@@ -4,7 +4,10 @@ Each enabled source is one APScheduler job on its own schedule (an interval with
 crontab string in UTC): coalesced, at most one instance, with a misfire grace time. A restart
 carries on from the runs table: an interval source whose last run is younger than its interval
 waits for the rest of it, so a slot is never run twice. SIGTERM or SIGINT stops new work, cuts
-pauses short, lets the running page commit, records the interrupted run, and exits 0.
+pauses short, lets the running page commit, records the interrupted run, and exits 0. After a
+``kill -9`` nothing can be recorded: the next start (and each scrape job) marks the runs of dead
+processes failed (``Store.recover_interrupted_runs``); committed pages are kept, a page cut mid-way
+is rolled back by SQLite, and the next run's pages never duplicate a sighting.
 """
 
 from __future__ import annotations
@@ -155,12 +158,23 @@ class Daemon:
         except Exception:
             log.exception("digest job failed")
 
+    def recover(self) -> None:
+        """Mark failed the runs whose process died (a killed daemon or ``scrape``)."""
+        try:
+            with Store(self.cfg.database) as store:
+                for run in store.recover_interrupted_runs():
+                    log.warning("run %d (%s) marked failed: %s", run["id"], run["source"],
+                                run["reason"])  # fmt: skip
+        except Exception:
+            log.exception("could not check for interrupted runs")
+
     def scrape(self, name: str) -> None:
         if self.stop.is_set():
             return
         with self.idle:
             self.active += 1
         try:
+            self.recover()
             for result in run_cycle(self.cfg, names=[name], stop=self.stop):
                 log.info("run %s %s: %d pages, %d listings, %d new observations%s", result.source,
                          result.status, result.pages, result.listings, result.observations,
@@ -177,6 +191,7 @@ class Daemon:
         self.stop.set()
 
     def run(self) -> int:
+        self.recover()  # before anything else: a previous daemon may have been killed mid-run
         ids = self.build()
         if not ids:
             log.warning("no enabled sources: nothing to schedule")

@@ -3,21 +3,35 @@
 ``listings``, ``observations`` and ``runs`` stream from SQL views; ``index`` and ``drops`` come
 from the analysis (small). A Parquet export can also be a dataset partitioned by month
 (hive-style ``month=YYYY-MM/`` folders) that duckdb, pyarrow and Spark read as one table.
-Files are written under a temporary name and renamed, so readers never see half a file.
+
+Crash safety: an export is written beside its target under a hidden temporary name
+(``.<name>.tmp-<pid>-<n>``), fsynced, then renamed over the target (``os.replace``), so a reader or
+a ``kill -9`` never leaves half a file where the last good export was. A dataset folder cannot
+be replaced in one rename: the old one is moved aside (``.<name>.old-<pid>``), the new one
+renamed in, the old one removed. The next export first puts an aside folder back if a crash
+came between those two renames, and removes temporary files and folders of dead processes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import itertools
+import logging
+import os
+import re
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from monitor.liveness import is_alive
 from monitor.store import EXPORT_VIEWS, Store
+
+log = logging.getLogger("asicmon.export")
 
 WHAT = ("listings", "observations", "index", "drops", "runs")
 FORMATS = ("csv", "parquet")
@@ -76,16 +90,13 @@ def write(columns: list[str], batches: Batches, fmt: str, path: Path,
         if partition_by is None:
             return _write_arrow(arrow, schema, path)
         return _write_arrow_partitioned(arrow, schema, path, MONTH_OF[what or "observations"])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".partial")
     rows = 0
-    with tmp.open("w", newline="", encoding="utf-8") as fh:
+    with replacing(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(columns)
         for batch in batches:
             writer.writerows(batch)
             rows += len(batch)
-    tmp.replace(path)
     return rows
 
 
@@ -119,42 +130,137 @@ def _write_arrow_partitioned(
     """Hive-style ``month=YYYY-MM/part-0.parquet`` from Arrow batches (replaced as a whole)."""
     import pyarrow.compute as pc
 
-    tmp = path.with_name(path.name + ".partial")
-    shutil.rmtree(tmp, ignore_errors=True)
     writers: dict[str, pq.ParquetWriter] = {}
     rows = 0
-    try:
-        for batch in batches:
-            if not batch.num_rows:
-                continue
-            months = pc.fill_null(pc.utf8_slice_codeunits(batch[month_col], 0, 7), "unknown")
-            for month in pc.unique(months).to_pylist():
-                part = batch.filter(pc.equal(months, month))
-                if month not in writers:
-                    folder = tmp / f"month={month}"
-                    folder.mkdir(parents=True)
-                    writers[month] = pq.ParquetWriter(folder / "part-0.parquet", schema,
-                                                      compression="zstd")  # fmt: skip
-                writers[month].write_batch(part)
-                rows += part.num_rows
-    finally:
-        for writer in writers.values():
-            writer.close()
-    tmp.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        shutil.rmtree(path) if path.is_dir() else path.unlink()
-    tmp.replace(path)
+    with replacing(path) as tmp:
+        tmp.mkdir()
+        try:
+            for batch in batches:
+                if not batch.num_rows:
+                    continue
+                months = pc.fill_null(pc.utf8_slice_codeunits(batch[month_col], 0, 7), "unknown")
+                for month in pc.unique(months).to_pylist():
+                    part = batch.filter(pc.equal(months, month))
+                    if month not in writers:
+                        folder = tmp / f"month={month}"
+                        folder.mkdir()
+                        writers[month] = pq.ParquetWriter(folder / "part-0.parquet", schema,
+                                                          compression="zstd")  # fmt: skip
+                    writers[month].write_batch(part)
+                    rows += part.num_rows
+        finally:
+            for writer in writers.values():
+                writer.close()
     return rows
 
 
 def _write_arrow(batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Path) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".partial")
     rows = 0
-    with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+    with replacing(path) as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
         for batch in batches:
             if batch.num_rows:
                 writer.write_batch(batch)
                 rows += batch.num_rows
-    tmp.replace(path)
     return rows
+
+
+# -- replacing an export atomically ---------------------------------------------------------
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<tag>tmp|old)-(?P<pid>\d+)(?:-\d+)?$")
+_SEQ = itertools.count(1)  # two exports to one path from one process never share a name
+
+
+def _beside(path: Path, tag: str) -> Path:
+    """``.<name>.<tag>-<pid>-<n>``: hidden, so globs such as ``*.parquet`` never match it."""
+    return path.with_name(f".{path.name}.{tag}-{os.getpid()}-{next(_SEQ)}")
+
+
+@contextlib.contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write a file or a folder to; when the block ends
+    without an error it is fsynced and replaces ``path``, otherwise it is removed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    recover_leftovers(path)
+    tmp = _beside(path, "tmp")
+    try:
+        yield tmp
+        _fsync_tree(tmp)
+        _swap(tmp, path)
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def recover_leftovers(path: Path) -> list[Path]:
+    """Undo what a crashed export to ``path`` left: put back an aside copy when ``path`` is
+    missing (a crash between the two renames of a folder swap), and remove temporary and
+    aside files and folders whose process is dead. Returns what was removed or restored."""
+    found = []
+    with contextlib.suppress(FileNotFoundError):
+        for entry in path.parent.iterdir():
+            m = _LEFTOVER.match(entry.name)
+            if m and m["name"] == path.name and not is_alive(int(m["pid"])):
+                found.append((m["tag"], entry))
+    done = []
+    # the newest aside copy first: it is the last export that was complete
+    for tag, entry in sorted(found, key=lambda f: (f[0] != "old", -_mtime(f[1]))):
+        if tag == "old" and not path.exists() and not path.is_symlink():
+            entry.rename(path)
+            log.warning("export %s: restored the previous export left aside by a crash", path)
+        else:
+            _remove(entry)
+        done.append(entry)
+    return done
+
+
+def _swap(new: Path, path: Path) -> None:
+    if not new.is_dir() and not path.is_dir():
+        new.replace(path)  # atomic: readers see the old file or the new one
+        _fsync_dir(path.parent)
+        return
+    aside = _beside(path, "old")
+    had_old = path.exists() or path.is_symlink()
+    if had_old:
+        path.rename(aside)
+    new.rename(path)  # a crash between these two renames is undone by recover_leftovers
+    _fsync_dir(path.parent)
+    if had_old:
+        _remove(aside)
+
+
+def _fsync_tree(path: Path) -> None:
+    """Flush a written file, or every file and folder under a written folder, to disk."""
+    if not path.is_dir():
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return
+    for folder, _dirs, files in os.walk(path):
+        for name in files:
+            _fsync_tree(Path(folder) / name)
+        _fsync_dir(Path(folder))
+
+
+def _fsync_dir(path: Path) -> None:
+    # a rename is durable once its folder is flushed; some platforms cannot open a folder
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.lstat().st_mtime
+    except OSError:
+        return 0.0

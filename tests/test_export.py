@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
+from monitor.export import recover_leftovers, write
 from monitor.normalise import normalise
 from monitor.store import Store
 from scrapers.base import RawListing
@@ -94,3 +99,52 @@ def test_partition_needs_parquet(db: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 1
     assert "needs --format parquet" in result.output
+
+
+def dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_failed_export_leaves_the_previous_one_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "x.csv"
+    assert write(["id"], [[(1,), (2,)]], "csv", out) == 2
+    before = out.read_bytes()
+
+    def broken(value: object = 3) -> Iterator[list[tuple[object]]]:
+        yield [(value,)]
+        raise RuntimeError("disk on fire")
+
+    for fmt, target in (("csv", out), ("parquet", tmp_path / "x.parquet")):
+        with pytest.raises(RuntimeError, match="disk on fire"):
+            write(["id"], broken(), fmt, target)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        write(["observed_date"], broken("2026-10-01"), "parquet", tmp_path / "ds", "month")
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv"]  # no temp file left
+
+
+def test_leftovers_of_a_killed_export_are_cleaned_or_restored(tmp_path: Path) -> None:
+    pid = dead_pid()
+    ds_path = tmp_path / "ds"
+    write(["observed_date"], [[("2026-10-01",)]], "parquet", ds_path, "month")
+    good = ds.dataset(ds_path, format="parquet", partitioning="hive").to_table()
+    # killed between the two renames of a folder swap: only the aside copy is there
+    ds_path.rename(tmp_path / f".ds.old-{pid}-1")
+    half = tmp_path / f".ds.tmp-{pid}-2" / "month=2026-11"
+    half.mkdir(parents=True)
+    (half / "part-0.parquet").write_bytes(b"PAR1 half written")
+    (tmp_path / f".x.parquet.tmp-{pid}").write_bytes(b"PAR1 half")
+    mine = tmp_path / f".x.parquet.tmp-{os.getpid()}-999"  # a live process's: kept
+    mine.write_bytes(b"in progress")
+    assert len(recover_leftovers(ds_path)) == 2
+    assert ds.dataset(ds_path, format="parquet", partitioning="hive").to_table() == good
+    assert write(["id"], [[(1,)]], "parquet", tmp_path / "x.parquet") == 1
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == [mine.name, "ds", "x.parquet"]
+    # a dataset can replace a file and a file a dataset
+    write(["observed_date"], [[("2026-12-01",)]], "parquet", tmp_path / "x.parquet", "month")
+    assert (tmp_path / "x.parquet" / "month=2026-12").is_dir()
+    write(["id"], [[(1,)]], "csv", ds_path)
+    assert ds_path.read_text(encoding="utf-8") == "id\n1\n"
