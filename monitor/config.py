@@ -335,7 +335,25 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     return data, root
 
 
+def _missing_files(cfg: Config, root: yaml.Node | None) -> list[tuple[str, str]]:
+    """Files the config names that must already exist (the database is created if missing)."""
+    named: list[tuple[tuple[int | str, ...], Path]] = [(("events", i), p) for i, p in
+                                                       enumerate(cfg.events)]  # fmt: skip
+    if cfg.catalog is not None:
+        named.insert(0, (("catalog",), cfg.catalog))
+    out = []
+    for loc, file in named:
+        if not file.is_file():
+            line = line_of(loc, root)
+            msg = f"no such file: {file}" + (f" (line {line})" if line else "")
+            out.append((key_path(loc, None), msg))
+    return out
+
+
 def load_config(path: Path) -> Config:
     """Read, validate and resolve ``path``; raise :class:`ConfigError` with every problem."""
     data, root = read_yaml(path)
-    return parse_config(data, path, root).resolve(path.parent)
+    cfg = parse_config(data, path, root).resolve(path.parent)
+    if missing := _missing_files(cfg, root):
+        raise ConfigError(path, missing)
+    return cfg

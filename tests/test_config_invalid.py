@@ -96,6 +96,10 @@ CASES: dict[str, Case] = {
     "timeout-infinite": Case(
         BASE.replace("http:\n", "http:\n  timeout_s: .inf\n"), "http.timeout_s", "finite number"
     ),
+    "missing-event-file": Case(
+        BASE + "events: [events/mine.yaml]\n", "events[0]", "no such file: "
+    ),
+    "missing-catalog": Case(BASE + "catalog: my-catalog.yaml\n", "catalog", "no such file: "),
     # --- sources
     "typo-in-source": Case(
         source(delay="3"), "sources[0] (name 'shop').delay", "unknown key (not allowed here"
