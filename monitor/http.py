@@ -9,14 +9,16 @@ and refuses responses larger than the configured maximum.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import random
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -162,6 +164,7 @@ class Fetcher:
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, Protego | None] = {}
         self._robots_trouble: dict[str, str] = {}  # origin: why its robots.txt was unreadable
+        self._sockets: list[socket.socket] = []  # of this fetcher's connections (watchdog)
         self.client = httpx.Client(
             headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(cfg.timeout_s),
@@ -331,12 +334,48 @@ class Fetcher:
             if self.stop is not None and self.stop.is_set():
                 raise Stopped(url, "stopped by shutdown")
 
+    def _trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpcore's trace hook: note each new connection's socket, for the watchdog."""
+        if event == "connection.connect_tcp.complete":
+            stream = info.get("return_value")
+            sock = stream.get_extra_info("socket") if stream is not None else None
+            if sock is not None:
+                self._sockets = [s for s in self._sockets if s.fileno() != -1] + [sock]
+
+    def _expire(self, expired: threading.Event) -> None:
+        """The watchdog: the answer is late, so cut this fetcher's connections (a blocked read
+        wakes up with an error). Only this thread uses them; idle ones just reconnect."""
+        expired.set()
+        for sock in self._sockets:
+            with contextlib.suppress(OSError):  # already closed
+                sock.shutdown(socket.SHUT_RDWR)
+
     def _send(self, url: str, headers: dict[str, str]) -> Fetched:
-        """One GET, read within the limits: ``max_response_mb`` bytes and ``timeout_s`` seconds
-        for the whole answer (httpx's own timeout is per read, so a slow drip would pass it)."""
+        """One GET, read within the limits: ``max_response_mb`` bytes, no silence longer than
+        ``timeout_s`` and at most twice that for the whole answer. httpx's timeout is per read,
+        so a server dripping its headers or body a byte at a time would pass it: a watchdog
+        timer cuts the connection."""
+        expired = threading.Event()
+        watchdog = threading.Timer(2 * self.cfg.timeout_s, self._expire, [expired])
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            return self._read(url, headers)
+        except (httpx.HTTPError, Truncated):
+            if expired.is_set():
+                raise Truncated(
+                    f"too slow: the response was not complete after {2 * self.cfg.timeout_s:g} s"
+                ) from None
+            raise
+        finally:
+            watchdog.cancel()
+
+    def _read(self, url: str, headers: dict[str, str]) -> Fetched:
         limit = int(self.cfg.max_response_mb * 1024 * 1024)
-        deadline = self._clock() + self.cfg.timeout_s
-        with self.client.stream("GET", url, headers=headers) as resp:
+        deadline = self._clock() + 2 * self.cfg.timeout_s
+        with self.client.stream(
+            "GET", url, headers=headers, extensions={"trace": self._trace}
+        ) as resp:
             declared = resp.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > limit:
                 raise FetchError(
@@ -352,8 +391,8 @@ class Fetcher:
                     )
                 if self._clock() > deadline:
                     raise Truncated(
-                        f"too slow: the response was not complete after {self.cfg.timeout_s:g} s"
-                        f" ({size:,} bytes so far)"
+                        "too slow: the response was not complete after"
+                        f" {2 * self.cfg.timeout_s:g} s ({size:,} bytes so far)"
                     )
                 chunks.append(chunk)
             body = b"".join(chunks)

@@ -28,7 +28,7 @@ FAULTS = (
     "ok", "429-retry-after", "429-bare", "500", "502", "503", "reset", "drip",
     "truncated-length", "truncated-chunked", "truncated-close", "huge", "huge-declared",
     "wrong-type", "bad-utf8", "botwall", "botwall-200", "needs-login", "loop", "loop-content",
-    "offsite", "redirect-loop", "needs-signin", "bad-gzip",
+    "offsite", "redirect-loop", "needs-signin", "bad-gzip", "drip-headers",
 )  # fmt: skip
 
 
@@ -120,6 +120,13 @@ class _Handler(socketserver.StreamRequestHandler):
                 if self.server.closing.wait(0.2):
                     return
                 self.wfile.write(b" ")
+                self.wfile.flush()
+        elif fault == "drip-headers":  # the status line and headers, a byte at a time
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Pad: " + b"x" * 100_000
+            for byte in head:
+                if self.server.closing.wait(0.2):
+                    return
+                self.wfile.write(bytes([byte]))
                 self.wfile.flush()
         elif fault == "truncated-length":
             data = good.encode()
