@@ -71,19 +71,22 @@ def _contact_url(value: str) -> str:
 class HttpConfig(_Strict):
     """How asicmon fetches: identify, be slow, obey robots.txt."""
 
-    contact_url: Annotated[str, AfterValidator(_contact_url)] = Field(
-        DEFAULT_CONTACT, description="URL (or mailto:) in the User-Agent for site owners"
-    )
-    user_agent: Annotated[str, Field(min_length=1, max_length=500)] | None = Field(
-        None, description="Full User-Agent; default names asicmon"
-    )
+    contact_url: Annotated[
+        str,
+        AfterValidator(_contact_url),
+        Field(description="URL (or mailto:) in the User-Agent for site owners"),
+    ] = DEFAULT_CONTACT
+    user_agent: Annotated[
+        str | None,
+        Field(min_length=1, max_length=500, description="Full User-Agent; default names asicmon"),
+    ] = None
     timeout_s: Annotated[float, Field(gt=0, le=600)] = 30.0
-    delay_s: Annotated[float, Field(ge=0, le=3600)] = Field(
-        2.0, description="Minimum pause between requests per host"
-    )
-    jitter_s: Annotated[float, Field(ge=0, le=3600)] = Field(
-        1.0, description="Random extra pause, 0..jitter_s"
-    )
+    delay_s: Annotated[
+        float, Field(ge=0, le=3600, description="Minimum pause between requests per host")
+    ] = 2.0
+    jitter_s: Annotated[
+        float, Field(ge=0, le=3600, description="Random extra pause, 0..jitter_s")
+    ] = 1.0
     obey_robots: bool = True
     max_retries: Annotated[int, Field(ge=0, le=20)] = 3
     max_response_mb: Annotated[float, Field(gt=0, le=1024)] = 20.0
