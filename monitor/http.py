@@ -31,9 +31,9 @@ RETRY_STATUSES = {429, 500, 502, 503, 504}
 MAX_RETRY_AFTER_S = 300.0
 MAX_REDIRECTS = 5
 _LOGIN_PATH = re.compile(
-    r"/(?:log-?in|sign-?in|sign_in|signin|auth|sso|session/new|password|challenge)(?:[/?.#_-]|$)",
-    re.I,
+    r"/(?:log-?in|sign-?in|sign_in|signin|auth|sso|session/new|password)(?:[/?.#_-]|$)", re.I
 )
+_CHALLENGE_PATH = re.compile(r"/(?:[\w-]*challenge|[\w-]*captcha|splashui)(?:[/?.#_-]|$)", re.I)
 _BINARY_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip",
                  "application/octet-stream", "application/gzip", "application/x-")  # fmt: skip
 _HINTS = {
@@ -284,8 +284,11 @@ class Fetcher:
                 f"redirected to another host ({urlsplit(target).hostname}), not followed: "
                 "only the source's own site is fetched; if the shop moved, update its url",
             )
-        if _LOGIN_PATH.search(urlsplit(target).path):
-            raise FetchError(first, f"login required: redirected to {urlsplit(target).path}")
+        path = urlsplit(target).path
+        if _CHALLENGE_PATH.search(path):
+            raise FetchError(first, f"bot wall: redirected to a challenge page ({path})")
+        if _LOGIN_PATH.search(path):
+            raise FetchError(first, f"login required: redirected to {path}")
         return target
 
     def _request(

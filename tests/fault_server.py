@@ -29,6 +29,7 @@ FAULTS = (
     "truncated-length", "truncated-chunked", "truncated-close", "huge", "huge-declared",
     "wrong-type", "bad-utf8", "botwall", "botwall-200", "needs-login", "loop", "loop-content",
     "offsite", "redirect-loop", "needs-signin", "bad-gzip", "drip-headers",
+    "to-captcha",
 )  # fmt: skip
 
 
@@ -174,6 +175,8 @@ class _Handler(socketserver.StreamRequestHandler):
         elif fault == "loop-content":  # ever new URLs, always the same listings
             body = shop_page(fault, 1, next_to=page + 1)
             self.send(200, body.replace(f"/{fault}/2", f"/{fault}/{page + 1}"))
+        elif fault == "to-captcha":  # as eBay does when it suspects a bot
+            self.send(302, "", headers={"Location": "/splashui/captcha?ap=1&appName=orch"})
         elif fault == "offsite":
             self.send(302, "", headers={"Location": "http://evil.example/steal?page=1"})
         elif fault == "redirect-loop":

@@ -45,6 +45,7 @@ EXPECTED = {
     "botwall-200": ("failed", "bot wall instead of content"),
     "needs-login": ("failed", "login required: redirected to /account/login"),
     "needs-signin": ("failed", "login required: the site answered with a login form"),
+    "to-captcha": ("failed", "bot wall: redirected to a challenge page (/splashui/captcha)"),
     "offsite": ("failed", "redirected to another host (evil.example), not followed"),
     "redirect-loop": ("failed", "more than 5 redirects (a redirect loop?)"),
     "loop": ("suspect", "pagination loop: the next-page link points back to"),
