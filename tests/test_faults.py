@@ -190,3 +190,21 @@ def test_a_dying_parser_process_fails_one_page_and_the_pool_recovers() -> None:
         assert pool(src, "fine", "http://127.0.0.1/x") == Page([])
     finally:
         pool.close()
+
+
+class RaisesWhileParsing(Source):
+    def parse(self, text: str, url: str) -> Page:
+        return {"not": "a page"}["listings"]  # type: ignore[return-value]
+
+
+def test_a_parser_bug_in_a_worker_process_comes_back_with_its_traceback() -> None:
+    """With several hosts, pages parse in worker processes: the bug's traceback (from the
+    worker) reaches the log that ``run_source`` writes, and the pool keeps working."""
+    pool = ParsePool(1)
+    try:
+        with pytest.raises(KeyError) as caught:
+            pool(RaisesWhileParsing("http://127.0.0.1/x"), "x", "http://127.0.0.1/x")
+        assert "in parse" in str(caught.value.__cause__)  # the worker's traceback
+        assert pool(DiesWhileParsing("http://127.0.0.1/x"), "ok", "http://127.0.0.1/y") == Page([])
+    finally:
+        pool.close()
