@@ -133,7 +133,12 @@ def backfill(state: State, name: str, until: datetime, max_pages: int) -> None:
 
 def _recover_runs(store: Store) -> None:
     """Runs whose process died (kill -9) are marked failed before they are shown."""
-    for run in store.recover_interrupted_runs():
+    try:
+        marked = store.recover_interrupted_runs()
+    except Exception as exc:  # e.g. a read-only copy of the database: still show it
+        click.echo(f"warning: interrupted runs not checked: {exc}", err=True)
+        return
+    for run in marked:
         click.echo(f"run {run['id']} ({run['source']}) marked failed: {run['reason']}", err=True)
 
 
