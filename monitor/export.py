@@ -7,7 +7,7 @@ from the analysis (small). A Parquet export can also be a dataset partitioned by
 Crash safety: an export is written beside its target under a hidden temporary name
 (``.<name>.tmp-<pid>-<n>``), fsynced, then renamed over the target (``os.replace``), so a reader or
 a ``kill -9`` never leaves half a file where the last good export was. A dataset folder cannot
-be replaced in one rename: the old one is moved aside (``.<name>.old-<pid>``), the new one
+be replaced in one rename: the old one is moved aside (``.<name>.old-<pid>-<n>``), the new one
 renamed in, the old one removed. The next export first puts an aside folder back if a crash
 came between those two renames, and removes temporary files and folders of dead processes.
 """
