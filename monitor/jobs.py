@@ -6,6 +6,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -187,8 +188,17 @@ def host_of(src: AnySource) -> str:
     return urlsplit(src.start_urls()[0]).netloc.lower()
 
 
-def _warm() -> None:
+def _warm(parent: int | None = None) -> None:
     scrapers.discover()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    """A parse worker outlives a parent killed with -9 (nothing tells it): poll, then go."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 class ParsePool:
@@ -202,7 +212,9 @@ class ParsePool:
 
     def _start(self) -> Executor:
         ctx = multiprocessing.get_context(os.environ.get("ASICMON_MP_START", "spawn"))
-        pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_warm)
+        pool = ProcessPoolExecutor(
+            self.workers, mp_context=ctx, initializer=_warm, initargs=(os.getpid(),)
+        )
         for future in [pool.submit(_warm) for _ in range(self.workers)]:
             future.result()
         return pool
@@ -266,7 +278,9 @@ def run_cycle(
                     if on_result:
                         on_result(result)
 
-    Store(cfg.database).close()  # apply migrations once, before the workers connect
+    with Store(cfg.database) as store:  # migrations once; runs of dead processes marked failed
+        for run in store.recover_interrupted_runs():
+            log.warning("run %d (%s) marked failed: %s", run["id"], run["source"], run["reason"])
     # load the shared tables once, here: threads that miss an lru_cache at the same moment
     # would each parse the YAML files and the ECB rates file
     load_catalog(cfg.catalog) if cfg.catalog is not None else load_catalog()

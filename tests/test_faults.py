@@ -208,3 +208,35 @@ def test_a_parser_bug_in_a_worker_process_comes_back_with_its_traceback() -> Non
         assert pool(DiesWhileParsing("http://127.0.0.1/x"), "ok", "http://127.0.0.1/y") == Page([])
     finally:
         pool.close()
+
+
+@pytest.mark.slow
+def test_parse_workers_exit_when_their_parent_is_killed() -> None:
+    """kill -9 of the daemon must not leave its parse worker processes behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    code = ("from monitor.jobs import ParsePool; import time; p = ParsePool(2); "
+            "print('ready', flush=True); time.sleep(60)")  # fmt: skip
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    kids = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    assert len(kids) >= 2
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+
+    def running(pid: str) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 10
+    while any(running(k) for k in kids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(running(k) for k in kids), "parse workers outlived their killed parent"
