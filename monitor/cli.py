@@ -39,7 +39,28 @@ class State:
 pass_state = click.make_pass_decorator(State)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """Every command: a database that cannot be used is a one-line error (exit 1), not a
+    traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        import sqlite3
+
+        from monitor.store import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except sqlite3.DatabaseError as exc:
+            cfg = ctx.obj.config() if isinstance(ctx.obj, State) else None
+            where = f" {cfg.database}" if cfg else ""
+            click.echo(f"error: database{where}: {exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
     "config_path",

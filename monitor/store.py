@@ -235,9 +235,34 @@ Item = (
 )
 
 
+class StoreError(Exception):
+    """The database file cannot be used: the message names the file and says why."""
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc)
+    if "file is not a database" in text:
+        return "it is not an SQLite database (damaged, or another file at that path)"
+    if "database is locked" in text:
+        return f"another process held its write lock for over {BUSY_TIMEOUT_MS // 1000} s"
+    if "disk is full" in text or "No space left" in text:
+        return "the disk is full"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror} ({exc.filename or 'database folder'})"
+    return text
+
+
 class Store:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        try:
+            self._open()
+        except (OSError, sqlite3.DatabaseError) as exc:
+            if getattr(self, "db", None) is not None:
+                self.db.close()
+            raise StoreError(f"cannot use the database {self.path}: {_why(exc)}") from exc
+
+    def _open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = Database(self.path)
         # first: the others may wait for a lock (after a crash, the first connection also

@@ -228,3 +228,23 @@ def test_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path: Path
     with Store(path) as store:
         assert store.applied_migrations() == ALL
         assert store.count("_sqlite_migrations") == len(ALL)
+
+
+def test_an_unusable_database_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from monitor.cli import cli
+
+    (tmp_path / "damaged.db").write_bytes(b"not sqlite at all " * 300)
+    (tmp_path / "a.yaml").write_text("database: damaged.db\n", encoding="utf-8")
+    (tmp_path / "blocker").write_text("a file where a folder should be", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("database: blocker/x.db\n", encoding="utf-8")
+    for config, why in (("a.yaml", "it is not an SQLite database"), ("b.yaml", "blocker")):
+        export = ["export", "--what", "observations", "--format", "csv", "-o", str(tmp_path / "o")]
+        for command in (["status"], ["sources"], export):
+            result = CliRunner().invoke(cli, ["--config", str(tmp_path / config), *command])
+            assert result.exit_code == 1, result.output
+            assert "error: cannot use the database" in result.output
+            assert why in result.output
+            assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert (tmp_path / "damaged.db").read_bytes() == b"not sqlite at all " * 300  # untouched
