@@ -44,16 +44,14 @@ class Commands(click.Group):
     traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
-        import sqlite3
-
-        from monitor.store import StoreError
+        from monitor.store import DatabaseError, StoreError
 
         try:
             return super().invoke(ctx)
         except StoreError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
-        except sqlite3.DatabaseError as exc:
+        except DatabaseError as exc:
             cfg = ctx.obj.config() if isinstance(ctx.obj, State) else None
             where = f" {cfg.database}" if cfg else ""
             click.echo(f"error: database{where}: {exc}", err=True)

@@ -239,6 +239,9 @@ class StoreError(Exception):
     """The database file cannot be used: the message names the file and says why."""
 
 
+DatabaseError = sqlite3.DatabaseError  # for callers that report one without talking SQL
+
+
 def _why(exc: BaseException) -> str:
     text = str(exc)
     if "file is not a database" in text:
