@@ -119,6 +119,10 @@ def plot_series(result: dict[str, Any], events: pd.DataFrame, series: str, out: 
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left", fontsize=8)
     fig.autofmt_xdate()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, bbox_inches="tight")
-    plt.close(fig)
+    from monitor.export import replacing
+
+    try:
+        with replacing(out) as tmp:  # a crash never leaves half a picture at ``out``
+            fig.savefig(tmp, bbox_inches="tight", format=out.suffix.lstrip(".") or "png")
+    finally:
+        plt.close(fig)

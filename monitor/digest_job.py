@@ -129,8 +129,10 @@ def run_digest(
     message = build_message(data, sender=digest.sender, recipients=list(digest.recipients),
                             subject_prefix=digest.subject_prefix)  # fmt: skip
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(bytes(message))
+        from monitor.export import replacing
+
+        with replacing(out) as tmp:  # a crash never leaves half a message at ``out``
+            tmp.write_bytes(bytes(message))
     if not deliver:
         return DigestOutcome(message, data, False, keys)
     password = _env(digest.password_env)
