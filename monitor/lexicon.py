@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from monitor import data_path
 
@@ -37,6 +37,15 @@ class LexiconFile(BaseModel):
     defect_before: str
     after: str
     miner_signals: list[str]
+    homoglyphs: dict[str, str] = {}
+
+    @field_validator("homoglyphs")
+    @classmethod
+    def _one_letter_each(cls, value: dict[str, str]) -> dict[str, str]:
+        for char, latin in value.items():
+            if len(char) != 1 or char.isascii() or not (latin.isascii() and latin.isalpha()):
+                raise ValueError(f"{char!r}: {latin!r} is not one non-ASCII letter to ASCII")
+        return value
 
 
 def _alternation(fragments: list[str]) -> str:
@@ -59,6 +68,8 @@ class Lexicon:
     defect_before: re.Pattern[str]
     after: re.Pattern[str]
     miner_signal: re.Pattern[str]
+    homoglyphs: dict[int, str]  # a str.translate table: lookalike letter -> Latin letter
+    homoglyph_beside_latin: re.Pattern[str] | None  # a lookalike next to a Latin letter or digit
 
 
 def compile_lexicon(data: LexiconFile) -> Lexicon:
@@ -93,7 +104,18 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
         miner_signal=re.compile(
             rf"(?<![a-z0-9])(?:{_alternation(data.miner_signals)})(?![a-z0-9])"
         ),
+        homoglyphs=str.maketrans(data.homoglyphs) if data.homoglyphs else {},
+        homoglyph_beside_latin=_beside_latin("".join(data.homoglyphs)),
     )
+
+
+def _beside_latin(letters: str) -> re.Pattern[str] | None:
+    """Two characters: a lookalike and a Latin letter or digit, either way round. Every word the
+    normaliser folds has such a pair, so one search decides whether a title needs folding."""
+    if not letters:
+        return None
+    look = "[" + re.escape(letters) + "]"
+    return re.compile(f"[A-Za-z0-9]{look}|{look}[A-Za-z0-9]")
 
 
 @lru_cache(maxsize=4)

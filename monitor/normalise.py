@@ -79,6 +79,14 @@ _WORD_QUANTITY = re.compile(
     r"|\b(two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\s+(?:\w+\s+)?"
     r"(?:miners|machines|units)\b|\b(pair)\s+of\b"
 )
+# Invisible characters that split a word without showing: soft hyphen, zero-width space,
+# non-joiner and joiner, LRM/RLM, bidi embeddings, overrides and isolates, word joiner, BOM.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]+")
+_WORD = re.compile(r"[^\W_]+")
+_LATIN = re.compile("[A-Za-z]")
+# Characters of a title that are read. Listing titles are capped at 500 when scraped (eBay
+# allows 80); the cap bounds the work for a title from anywhere else.
+MAX_CHARS = 500
 _WORD_GATE = re.compile("two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|dozen|pair")
 
 
@@ -105,10 +113,20 @@ class Normalised(NamedTuple):
 
 
 def clean(title: str, lex: Lexicon) -> str:
-    """Case-folded, width-folded text with the lexicon's translations applied."""
-    text = title.casefold()
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text).casefold()
+    """Case-folded, width-folded text with the lexicon's translations applied.
+
+    Hostile spellings read as the plain one: fullwidth and other compatibility forms by NFKC,
+    invisible characters inside a word ("S1\u200b9") are removed, and Cyrillic or Greek
+    lookalike letters in a Latin word ("Аntminer", "Ѕ19") become Latin (the lexicon's
+    ``homoglyphs``)."""
+    if title.isascii():
+        text = title.casefold()
+    else:
+        text = _INVISIBLE.sub("", title) if _INVISIBLE.search(title) else title
+        mixed = lex.homoglyph_beside_latin
+        if mixed is not None and mixed.search(text):
+            text = _fold_homoglyphs(text, lex.homoglyphs)
+        text = unicodedata.normalize("NFKC", text.casefold()).casefold()
         rules = lex.translate
         if CJK_TEXT.search(text):
             rules = rules + lex.translate_cjk
@@ -119,6 +137,25 @@ def clean(title: str, lex: Lexicon) -> str:
     if lex.words_gate.search(text):
         text = lex.words.sub(lambda m: lex.word_map[m.group(1)], text)
     return text
+
+
+def _fold_homoglyphs(text: str, table: dict[int, str]) -> str:
+    """Lookalike letters read as Latin in a word that has Latin letters, or digits and Greek
+    lookalikes, or digits after a Cyrillic lookalike ("Ѕ19"; but "100р" is 100 roubles). A word
+    wholly in another script is left as written."""
+
+    def fold(m: re.Match[str]) -> str:
+        word = m.group(0)
+        folded = word.translate(table)
+        if folded == word or not folded.isascii():
+            return word  # no lookalike, or a letter only that script has: a word of it
+        if _LATIN.search(word):
+            return folded
+        if not word.isalpha() and (not word[0].isascii() or not CYRILLIC_TEXT.search(word)):
+            return folded
+        return word
+
+    return _WORD.sub(fold, text)
 
 
 def _unglue(text: str) -> str:
@@ -277,8 +314,11 @@ def condition_of(text: str, lex: Lexicon) -> str:
 
 
 def normalise(title: str, catalog: Catalog | None = None) -> Normalised:
-    """Normalise one listing title against the bundled (or given) catalog."""
-    return _normalise(title, catalog or load_catalog(), load_lexicon())
+    """Normalise one listing title against the bundled (or given) catalog.
+
+    Only the first :data:`MAX_CHARS` characters are read, which bounds the work (and the
+    cache's memory) for any input."""
+    return _normalise(title[:MAX_CHARS], catalog or load_catalog(), load_lexicon())
 
 
 @lru_cache(maxsize=65536)

@@ -37,7 +37,7 @@ _MOQ = [re.compile(p, re.IGNORECASE) for p in (
     r"\bmoq\s*[:：=]?\s*(\d+)\s*(?:pcs|units?|pieces)?",
     r"\bmin(?:imum)?\b\.?\s*(?:order|qty|quantity|purchase)?\s*(?:is|of)?\s*[:=]?\s*(\d+)"
     r"\s*(?:pcs|units?|pieces)?",
-    r"起订量?\s*[:：]?\s*(\d+)\s*台?", r"(\d+)\s*台起订?",
+    r"起订量?\s*[:：]?\s*(\d+)\s*台?", r"(?<!\d)(\d+)\s*台起订?",
     r"\bмин(?:имум|\.|имальн\w*)?\s*(?:партия|заказ|лот)?\s*[:\-]?\s*(\d+)\s*(?:шт\w*\.?)?",
     r"\bот\s*(\d+)\s*(?:шт\w*\.?|единиц\w*)",
 )]  # fmt: skip
@@ -50,7 +50,7 @@ _FLAGS = [(name, re.compile(p, re.IGNORECASE)) for name, p in (  # in order; a m
 )]  # fmt: skip
 _STATUS = re.compile(
     r"\bstock|on\s+the\s+way|in\s+transit|warehouse|\bspot\b|futures?|pre-?order|"
-    r"\d+\s*-?\s*(?:working\s+|business\s+)?days?\b|\bdays\b|现货|期货|在途|仓|\d+\s*天|"
+    r"(?<!\d)\d+\s*-?\s*(?:working\s+|business\s+)?days?\b|\bdays\b|现货|期货|在途|仓|(?<!\d)\d+\s*天|"
     r"в\s+наличии|наличи|в\s+пути|склад|предзаказ|под\s+заказ|дн(?:ей|я)\b",
     re.IGNORECASE,
 )
@@ -73,6 +73,11 @@ _BULLET = re.compile(r"^(?:[\s•·∙●○◦▪▫►▶➤→*>|\-–—]+|\
 _NOISE = re.compile(r"\b(?:for|price|only)\b|цена|价格|[—–|=@:：]|\(\s*\)|\[\s*\]", re.I)
 _EDGES = re.compile(r"^[\s=*_~\-–—.:：,;]+|[\s=*_~\-–—.:：,;]+$")
 _WRAP = {"()", "[]", "【】", "「」", "<>", "**"}
+_MAX_DIGITS = 12  # digits before the decimal point: no offer costs a trillion
+# What a message is read for: a Telegram post is at most 4,096 characters, so these only bound
+# the work a hostile or garbled text can cause; nothing a broker writes comes near them.
+MESSAGE_MAX = 20_000
+LINE_MAX = 1_000
 
 
 class _Header(NamedTuple):
@@ -160,10 +165,14 @@ def _take_moq(text: str) -> tuple[int | None, str]:
     return None, text
 
 
-def _amount(number: str, currency_text: str, kilo: str | None) -> Decimal:
+def _amount(number: str, currency_text: str, kilo: str | None) -> Decimal | None:
+    """The price as written; ``None`` when no price can be that large ("$" and 40 digits)."""
     if re.fullmatch(r"\d+,\d{1,2}", number):  # decimal comma: "24,5"
         number = number.replace(",", ".")
-    value = Decimal(re.sub(r"[ ,\u00a0\u202f]", "", number))
+    digits = re.sub(r"[ ,\u00a0\u202f]", "", number)
+    if len(digits.partition(".")[0]) > _MAX_DIGITS:
+        return None
+    value = Decimal(digits)
     if kilo or currency_text.lower().startswith("т"):  # "$3.2k", "185 т.р.", "185 тыс. руб"
         value *= 1000
     return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
@@ -187,7 +196,8 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
     header_used = True
     message_moq: int | None = None
     drafts: list[_Draft] = []
-    for number, raw in enumerate(message.splitlines(), start=1):
+    for number, line in enumerate(message[:MESSAGE_MAX].splitlines(), start=1):
+        raw = line[:LINE_MAX]
         text = _strip_emoji(raw)
         norm = unicodedata.normalize("NFKC", text)
         if not norm and not _FLAG_EMOJI.search(raw):

@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from bs4 import BeautifulSoup, Tag
+from bs4.filter import ElementFilter
 
+from scrapers._text import page_text
 from scrapers.base import BlockedError, absolute
 
 # Lower-cased page-title prefixes that only challenge and block pages use.
@@ -45,9 +47,11 @@ _WRAPPER = re.compile(
 _LD_JSON = re.compile(r"^\s*application/ld\+json", re.I)
 
 
-def make_soup(text: str) -> BeautifulSoup:
-    """Parse a page with lxml."""
-    return BeautifulSoup(text, "lxml")
+def make_soup(text: str, parse_only: ElementFilter | None = None) -> BeautifulSoup:
+    """Parse a page with lxml. Text without a single tag parses as an empty page (bs4 would warn
+    that a short one looks like a URL or a file name)."""
+    text = page_text(text)
+    return BeautifulSoup(text if "<" in text else "", "lxml", parse_only=parse_only)
 
 
 def clean(text: str | None) -> str:
@@ -77,16 +81,19 @@ def check_blocked(soup_or_html: BeautifulSoup | str, url: str) -> None:
                 raise BlockedError(f"bot wall instead of content on {url} ({marker})")
 
 
+_HTTP = re.compile(r"https?://", re.I)
 _JS_HREF = re.compile(r"^\s*(?:javascript:|#\s*$)", re.I)
 
 
 def link(base: str, href: object) -> str | None:
-    """``href`` made absolute against ``base``; ``None`` for empty, ``#`` or ``javascript:``."""
+    """``href`` made absolute against ``base``; ``None`` for empty, ``#``, ``javascript:`` and
+    anything else that is not an http(s) URL once joined (``data:``, ``mailto:``...)."""
     if isinstance(href, list):  # bs4 returns multi-valued attributes as lists
-        href = " ".join(str(h) for h in href)
+        href = " ".join(h for h in href if isinstance(h, str))
     if not isinstance(href, str) or not href.strip() or _JS_HREF.match(href):
         return None
-    return absolute(base, href.strip())
+    url = absolute(base, href.strip())
+    return url if _HTTP.match(url) else None
 
 
 def json_ld(soup: BeautifulSoup) -> Iterator[Any]:
@@ -97,5 +104,5 @@ def json_ld(soup: BeautifulSoup) -> Iterator[Any]:
             continue
         try:
             yield json.loads(text, strict=False)  # strict=False: raw newlines inside strings
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # invalid, nested too deep, a 5,000-digit number
             continue

@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
+from scrapers._text import URL_MAX, clean_line, clean_message, clean_title, clean_url
+
 
 class ParseError(ValueError):
     """The page is not what the scraper expects (wrong format, broken markup, layout change)."""
@@ -51,11 +53,19 @@ class RawListing:
     message: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        _clean_listing(self)  # scraped text is hostile: cleaned here, whoever built the listing
+
 
 @dataclass(frozen=True, slots=True)
 class Page:
     listings: list[RawListing]
     next_url: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.next_url is not None:  # only an http(s) URL is a page the crawler can fetch
+            url = clean_url(self.next_url)
+            object.__setattr__(self, "next_url", url if _HTTP.match(url) else None)
 
 
 class Source:
@@ -88,18 +98,47 @@ class Source:
         raise NotImplementedError
 
 
+def _clean_listing(listing: RawListing) -> None:
+    """Every text field through :mod:`scrapers._text`; prices that are not a plausible amount
+    (negative, NaN, infinite, a trillion or more) become ``None``."""
+    put = object.__setattr__  # the dataclass is frozen
+    put(listing, "listing_id", clean_line(listing.listing_id, URL_MAX))
+    put(listing, "url", clean_url(listing.url))
+    put(listing, "title", (clean_message if listing.message else clean_title)(listing.title))
+    for name in ("currency", "condition", "location", "seller", "sold_at", "posted_at"):
+        value = getattr(listing, name)
+        if value is not None:
+            put(listing, name, clean_line(value) or None)
+    for name in ("price", "price_max", "shipping"):
+        value = getattr(listing, name)
+        if value is not None and not _plausible(value):
+            put(listing, name, None)
+    if listing.extra:
+        put(listing, "extra", {clean_line(k): clean_line(v) for k, v in listing.extra.items()})
+
+
+_HTTP = re.compile(r"https?://[^/\s]", re.I)
+_PRICE_LIMIT = Decimal(10) ** 12  # no listing costs a trillion in any currency we read
+
+
+def _plausible(amount: Decimal) -> bool:
+    return amount.is_finite() and 0 <= amount < _PRICE_LIMIT
+
+
 _MONEY_RE = re.compile(r"(?P<num>\d[\d,. ]*)")
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "₽": "RUB", "C$": "CAD", "A$": "AUD"}
 
 
 def parse_decimal(text: str | int | float | None) -> Decimal | None:
-    """``"1,299.00"`` -> ``Decimal("1299.00")``; ``None`` for empty or non-numeric text."""
-    if text is None:
+    """``"1,299.00"`` -> ``Decimal("1299.00")``; ``None`` for empty or non-numeric text, and
+    for amounts no price can be (negative, NaN, infinite, a trillion or more)."""
+    if text is None or isinstance(text, bool):
         return None
-    if isinstance(text, int):
-        return Decimal(text)
-    if isinstance(text, float):
-        return Decimal(str(text))
+    if isinstance(text, int | float):
+        number = Decimal(text) if isinstance(text, int) else Decimal(str(text))
+        return number if _plausible(number) else None
+    if not isinstance(text, str):  # hostile JSON: a list or an object where a price should be
+        return None
     match = _MONEY_RE.search(text)
     if not match:
         return None
@@ -114,9 +153,10 @@ def parse_decimal(text: str | int | float | None) -> Decimal | None:
         head, _, tail = num.rpartition(",")
         num = num.replace(",", "") if len(tail) == 3 else f"{head.replace(',', '')}.{tail}"
     try:
-        return Decimal(num)
+        number = Decimal(num)
     except InvalidOperation:
         return None
+    return number if _plausible(number) else None
 
 
 def parse_money(
@@ -149,4 +189,8 @@ def next_page_url(url: str, count: int, size_param: str, default_size: int) -> s
 
 
 def absolute(base: str, href: str) -> str:
-    return urljoin(base, href)
+    """``href`` resolved against ``base``; ``""`` when it is malformed (``http://[x``)."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return ""

@@ -30,6 +30,8 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 from bs4 import BeautifulSoup, SoupStrainer, Tag
 from bs4.filter import ElementFilter
 
+from scrapers._html import make_soup
+from scrapers._text import page_text
 from scrapers.base import (
     BlockedError,
     Page,
@@ -158,6 +160,14 @@ def _text(node: Tag | None) -> str:
     return " ".join(node.get_text(" ").split()) if node is not None else ""
 
 
+def _item_href(url: str, link: Tag | None) -> str:
+    """The card link made absolute; the page's URL when there is none or it is not http(s)
+    (``javascript:/itm/...``, a malformed host): the id must then come from the card."""
+    href = absolute(url, str(link.get("href") or "")) if link is not None else ""
+    parts = urlsplit(href)
+    return href if parts.scheme in ("http", "https") and parts.netloc else url
+
+
 def _currency(text: str) -> str | None:
     for pattern, code in _CURRENCIES:
         match = pattern.search(text)
@@ -188,6 +198,7 @@ class Ebay(Source):
         return parse_qs(urlsplit(self.url).query).get("LH_Sold", [""])[-1] == "1"
 
     def parse(self, text: str, url: str) -> Page:
+        text = page_text(text)
         title_match = _TITLE.search(text)
         title = " ".join(title_match.group(1).split()) if title_match else ""
         if title.lower().startswith(("pardon our interruption", "security measure")):
@@ -197,7 +208,7 @@ class Ebay(Source):
         fast = self._parse_fast(text, url)
         if fast is not None:
             return fast
-        soup = BeautifulSoup(text, "lxml", parse_only=SoupStrainer(class_=_KEEP))
+        soup = make_soup(text, parse_only=SoupStrainer(class_=_KEEP))
         listings: list[RawListing] = []
         cut = found = False
         scope = soup.find(class_="srp-results") or soup  # not carousels elsewhere on the page
@@ -281,7 +292,7 @@ class Ebay(Source):
                     prices.append(el)
                 if _ROW.search(" ".join(cls)):
                     rows.append(el)
-        href = absolute(url, str(link["href"])) if link is not None else url
+        href = _item_href(url, link)
         match = _ITEM_ID.search(urlsplit(href).path + "/")
         item_id = str(attrs.get("data-listingid") or "") or (match.group(1) if match else "")
         title_node = first.get(f"{prefix}__title")
@@ -348,7 +359,7 @@ class Ebay(Source):
         legacy = "s-item" in (node.get("class") or [])
         prefix = "s-item" if legacy else "s-card"
         link = node.find("a", href=re.compile(r"/itm/"))
-        href = absolute(url, str(link["href"])) if link is not None else url
+        href = _item_href(url, link)
         match = _ITEM_ID.search(urlsplit(href).path + "/")
         item_id = str(node.get("data-listingid") or "") or (match.group(1) if match else "")
         title_node = node.find(class_=f"{prefix}__title")

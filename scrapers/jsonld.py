@@ -20,6 +20,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 
 from scrapers._html import check_blocked, clean, json_ld, link, make_soup
+from scrapers._text import as_text
 from scrapers.base import Page, ParseError, RawListing, Source, absolute, parse_decimal
 
 _PRODUCT_TYPES = {"product", "individualproduct", "productmodel", "productgroup"}
@@ -36,7 +37,7 @@ _OUT_OF_STOCK = {"outofstock", "soldout", "discontinued"}
 
 def _term(value: Any) -> str:
     """``"https://schema.org/InStock"`` or ``"schema:InStock"`` -> ``"instock"``."""
-    return re.split(r"[/:#]", str(value).strip())[-1].lower() if value is not None else ""
+    return re.split(r"[/:#]", as_text(value).strip())[-1].lower()
 
 
 def _listify(value: Any) -> list[Any]:
@@ -53,26 +54,25 @@ def _text(value: Any) -> str:
         value = value[0] if value else None
     if isinstance(value, dict):
         value = value.get("@value") or value.get("name")
-    if value is None or isinstance(value, dict | list):
-        return ""
-    return clean(html.unescape(str(value)))
+    return clean(html.unescape(as_text(value)))
 
 
 def products(node: Any) -> Iterator[dict[str, Any]]:
-    """Every Product node in a JSON-LD document, in document order."""
-    if isinstance(node, list):
-        for item in node:
-            yield from products(item)
-        return
-    if not isinstance(node, dict):
-        return
-    types = _types(node)
-    if types & _PRODUCT_TYPES and not ("productgroup" in types and node.get("hasVariant")):
-        yield node
-        return
-    for key in _NESTED:
-        if key in node:
-            yield from products(node[key])
+    """Every Product node in a JSON-LD document, in document order (walked with a stack, not
+    recursion: a hostile page can nest ``@graph`` as deep as the JSON parser allows)."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(reversed(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        types = _types(node)
+        if types & _PRODUCT_TYPES and not ("productgroup" in types and node.get("hasVariant")):
+            yield node
+            continue
+        stack.extend(node[key] for key in reversed(_NESTED) if key in node)
 
 
 def _offers(node: dict[str, Any]) -> list[dict[str, Any]]:

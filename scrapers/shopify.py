@@ -12,8 +12,9 @@ import json
 import re
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
+from scrapers._text import as_text
 from scrapers.base import Page, ParseError, RawListing, Source, next_page_url, parse_decimal
 
 _CONDITIONS = ("new", "used", "refurbished", "refurb", "pre-owned", "for parts")
@@ -41,7 +42,7 @@ class Shopify(Source):
     def parse(self, text: str, url: str) -> Page:
         try:
             doc = json.loads(text)
-        except json.JSONDecodeError as exc:
+        except (ValueError, RecursionError) as exc:  # also: too deep, a 5,000-digit number
             if text.lstrip()[:1] == "<":
                 title = re.search(r"<title[^>]*>(.*?)</title>", text, re.I | re.S)
                 name = " ".join(title.group(1).split())[:80] if title else "no title"
@@ -49,7 +50,10 @@ class Shopify(Source):
                     f"expected Shopify products.json, got an HTML page ({name!r}): the shop may "
                     "be password-protected, behind a bot wall, or not a Shopify shop"
                 ) from None
-            raise ParseError(f"not a Shopify products.json (invalid JSON: {exc.msg})") from None
+            why = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+            if isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError):
+                why = "a number too long"
+            raise ParseError(f"not a Shopify products.json (invalid JSON: {why})") from None
         if not isinstance(doc, dict) or not isinstance(doc.get("products"), list):
             raise ParseError("not a Shopify products.json (no 'products' list)")
         shop = self.url.rstrip("/")
@@ -62,31 +66,34 @@ class Shopify(Source):
         return Page(listings, self._next_url(url, len(doc["products"])))
 
     def _listings(self, product: dict[str, Any], shop: str) -> list[RawListing]:
-        title = " ".join(str(product.get("title") or "").split())
-        handle = product.get("handle") or ""
+        title = " ".join(as_text(product.get("title")).split())
+        handle = as_text(product.get("handle"))
         tags = product.get("tags") or []
         if isinstance(tags, str):  # older shops send "a, b, c"
             tags = [t.strip() for t in tags.split(",")]
-        condition = next((t for t in tags if str(t).strip().lower() in _CONDITIONS), None)
+        if not isinstance(tags, list):
+            tags = []
+        condition = next((t for t in map(as_text, tags) if t.strip().lower() in _CONDITIONS), None)
         out = []
-        for variant in product.get("variants") or []:
-            if not isinstance(variant, dict) or variant.get("id") is None:
+        variants = product.get("variants")
+        for variant in variants if isinstance(variants, list) else []:
+            if not isinstance(variant, dict) or not (variant_id := as_text(variant.get("id"))):
                 continue
-            vtitle = " ".join(str(variant.get("title") or "").split())
+            vtitle = " ".join(as_text(variant.get("title")).split())
             full = title if vtitle in ("", "Default Title") else f"{title} - {vtitle}"
             price = parse_decimal(variant.get("price"))
             if price is not None and price <= Decimal(0):  # 0.00 means "call for price"
                 price = None
-            extra = {k: str(product[k]) for k in ("vendor", "product_type") if product.get(k)}
+            extra = {k: v for k in ("vendor", "product_type") if (v := as_text(product.get(k)))}
             out.append(
                 RawListing(
-                    listing_id=str(variant["id"]),
-                    url=f"{shop}/products/{handle}?variant={variant['id']}",
+                    listing_id=variant_id,
+                    url=f"{shop}/products/{quote(handle)}?{urlencode({'variant': variant_id})}",
                     title=full,
                     price=price,
                     currency=self.currency if price is not None else None,
-                    available=variant.get("available"),
-                    condition=str(condition) if condition else None,
+                    available=_flag(variant.get("available")),
+                    condition=condition,
                     extra=extra,
                 )
             )
@@ -95,3 +102,7 @@ class Shopify(Source):
     def _next_url(self, url: str, count: int) -> str | None:
         """Shopify pages by ``page=``; a short page is the last one."""
         return next_page_url(url, count, "limit", self.page_size)
+
+
+def _flag(value: object) -> bool | None:
+    return value if isinstance(value, bool) else None

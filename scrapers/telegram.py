@@ -30,16 +30,20 @@ on the page is older than it (the page's own posts are still returned).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from scrapers._html import make_soup
 from scrapers.base import Page, ParseError, RawListing, Source
 
 _STRUCK = ("s", "del", "strike")
 _BR = "\x1e"  # stands for <br> while the text is flattened
+_CHANNEL = re.compile(r"[A-Za-z0-9_]{1,64}")  # Telegram usernames: 5-32 of these
+_POST_ID = re.compile(r"[0-9]{1,15}")
 
 
 class Telegram(Source):
@@ -50,7 +54,7 @@ class Telegram(Source):
         self.until = _moment(self.options.get("until"))
 
     def parse(self, text: str, url: str) -> Page:
-        soup = BeautifulSoup(text, "lxml")
+        soup = make_soup(text)
         messages = soup.select("div.tgme_widget_message[data-post]")
         if not messages and not soup.select_one(".tgme_channel_history, .tgme_channel_info"):
             title = soup.title.get_text(" ", strip=True)[:80] if soup.title else "no title"
@@ -63,8 +67,8 @@ class Telegram(Source):
         times: list[datetime] = []
         for message in messages:
             channel, _, post_id = str(message["data-post"]).rpartition("/")
-            if not channel or not post_id.isdigit():
-                continue
+            if not _CHANNEL.fullmatch(channel) or not _POST_ID.fullmatch(post_id):
+                continue  # not a post reference Telegram writes (str.isdigit() also takes "²")
             ids.append(int(post_id))
             moment = _posted(message)
             if moment is not None:
@@ -143,9 +147,9 @@ def _posted(message: Tag) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(str(node["datetime"]).strip())
-    except ValueError:
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):  # "9999-12-31T23:00:00-05:00" is past datetime.max
         return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _text(block: Tag) -> str:

@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from scrapers._text import as_text
 from scrapers.base import BlockedError, Page, ParseError, RawListing, Source, next_page_url
 
 _CONDITION = re.compile(
@@ -41,6 +42,9 @@ _NOT_CONDITION = re.compile(
 )
 _CHALLENGE = ("just a moment", "attention required", "cf-chl", "challenge-platform", "cf_chl_opt")
 _PATH = "/wp-json/wc/store/v1/products"
+_DIGITS = re.compile(r"[0-9]{1,15}")  # ASCII digits, and no more than a price can have
+_PLACES = re.compile(r"[0-9]")
+_HTTP = re.compile(r"https?://[^/\s]", re.I)
 
 
 class WooCommerce(Source):
@@ -58,7 +62,8 @@ class WooCommerce(Source):
     def parse(self, text: str, url: str) -> Page:
         doc = _load(text)
         if isinstance(doc, dict) and "code" in doc:
-            code, message = doc.get("code"), " ".join(str(doc.get("message") or "").split())
+            code, message = as_text(doc.get("code")), " ".join(as_text(doc.get("message")).split())
+            message = message[:200]
             hint = (
                 ": the shop has no WooCommerce Store API at this URL (not WooCommerce, too old, "
                 "or the REST API is disabled)"
@@ -71,43 +76,46 @@ class WooCommerce(Source):
                 f"expected WooCommerce Store API JSON (a list of products), got a JSON "
                 f"{type(doc).__name__}"
             )
-        listings = [
-            self._listing(p) for p in doc if isinstance(p, dict) and p.get("id") is not None
-        ]
+        listings = [self._listing(p) for p in doc if isinstance(p, dict) and as_text(p.get("id"))]
         return Page(listings, self._next_url(url, len(doc)))
 
     def _listing(self, product: dict[str, Any]) -> RawListing:
-        prices = product.get("prices") if isinstance(product.get("prices"), dict) else {}
+        prices = product.get("prices")
+        prices = prices if isinstance(prices, dict) else {}
         unit = prices.get("currency_minor_unit", 2)
         span = prices.get("price_range") if isinstance(prices.get("price_range"), dict) else {}
         price = _minor(span.get("min_amount") if span else prices.get("price"), unit)
         top = _minor(span.get("max_amount"), unit) if span else None
         names = [
-            html.unescape(str(term.get("name") or ""))
+            html.unescape(as_text(term.get("name")))
             for key in ("categories", "tags")
-            for term in product.get(key) or []
+            for term in _list(product.get(key))
             if isinstance(term, dict)
         ]
         condition = next(
             (n for n in names if _CONDITION.search(n) and not _NOT_CONDITION.search(n)), None
         )
-        extra = {k: str(product[k]) for k in ("type", "sku") if product.get(k)}
+        extra = {k: v for k in ("type", "sku") if (v := as_text(product.get(k)))}
         categories = [
-            html.unescape(str(c.get("name")))
-            for c in product.get("categories") or []
-            if isinstance(c, dict) and c.get("name")
+            html.unescape(name)
+            for c in _list(product.get("categories"))
+            if isinstance(c, dict) and (name := as_text(c.get("name")))
         ]
         if categories:
             extra["categories"] = ", ".join(categories)
         base = self.url.rstrip("/")
-        currency = str(prices.get("currency_code") or "").upper() or None
+        currency = as_text(prices.get("currency_code")).upper() or None
+        listing_id = as_text(product["id"])
+        permalink = as_text(product.get("permalink")).strip()
+        if not _HTTP.match(permalink):  # missing, or a javascript: / data: link
+            permalink = f"{base}/?{urlencode({'p': listing_id})}"
         return RawListing(
-            listing_id=str(product["id"]),
-            url=str(product.get("permalink") or f"{base}/?p={product['id']}"),
-            title=" ".join(html.unescape(str(product.get("name") or "")).split()),
+            listing_id=listing_id,
+            url=permalink,
+            title=" ".join(html.unescape(as_text(product.get("name"))).split()),
             price=price,
             currency=currency if price is not None else None,
-            available=product.get("is_in_stock"),
+            available=_flag(product.get("is_in_stock")),
             condition=" ".join(condition.split()) if condition else None,
             price_max=top if top is not None and price is not None and top > price else None,
             extra=extra,
@@ -123,10 +131,13 @@ def _load(text: str) -> Any:
     body = text.lstrip("\ufeff \t\r\n")
     try:
         return json.loads(body)
-    except json.JSONDecodeError as exc:
+    except (ValueError, RecursionError) as exc:  # also: too deep, a 5,000-digit number
         if body[:1] != "<":
+            why = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+            if isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError):
+                why = "a number too long"
             raise ParseError(
-                f"expected WooCommerce Store API JSON, got invalid JSON ({exc.msg})"
+                f"expected WooCommerce Store API JSON, got invalid JSON ({why})"
             ) from None
         title = re.search(r"<title[^>]*>(.*?)</title>", body, re.I | re.S)
         name = " ".join(html.unescape(title.group(1)).split())[:80] if title else "no title"
@@ -144,8 +155,16 @@ def _load(text: str) -> Any:
 
 def _minor(amount: object, unit: object) -> Decimal | None:
     """``"449900"`` with minor unit 2 -> ``Decimal("4499.00")``; empty or zero -> ``None``."""
-    digits = str(amount).strip() if amount is not None else ""
-    if not digits.isdigit() or int(digits) == 0:
+    digits = as_text(amount).strip()
+    if not _DIGITS.fullmatch(digits) or int(digits) == 0:  # str.isdigit() also takes "²"
         return None
-    places = int(unit) if isinstance(unit, int | str) and str(unit).isdigit() else 2
+    places = int(unit) if _PLACES.fullmatch(as_text(unit)) else 2
     return Decimal(int(digits)).scaleb(-places)
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _flag(value: object) -> bool | None:
+    return value if isinstance(value, bool) else None
