@@ -65,18 +65,25 @@ def title_of(soup: BeautifulSoup) -> str:
     return clean(tag.get_text()) if isinstance(tag, Tag) else ""
 
 
-def check_blocked(soup_or_html: BeautifulSoup | str, url: str) -> None:
-    """Raise :class:`BlockedError` when the page is a bot wall or challenge page."""
-    soup = make_soup(soup_or_html) if isinstance(soup_or_html, str) else soup_or_html
+def check_blocked(soup_or_html: BeautifulSoup | str, url: str, source: str | None = None) -> None:
+    """Raise :class:`BlockedError` when the page is a bot wall or challenge page.
+
+    ``source`` is the page's text when the caller has it: a marker that is not in it is not
+    looked for in the tree, which saves a walk over every element of a large page."""
+    if isinstance(soup_or_html, str):
+        source, soup = soup_or_html, make_soup(soup_or_html)
+    else:
+        soup = soup_or_html
     title = title_of(soup)
     if title.lower().startswith(_WALL_TITLES):
         raise BlockedError(f"bot wall instead of content on {url} (page title {title!r})")
     for wall_id in _WALL_IDS:
-        if soup.find(id=wall_id) is not None:
+        if (source is None or wall_id in source) and soup.find(id=wall_id) is not None:
             raise BlockedError(f"bot wall instead of content on {url} (element #{wall_id})")
-    for tag in soup.find_all(["script", "iframe"]):
+    markers = [m for m in _WALL_SCRIPTS if source is None or m in source]
+    for tag in soup.find_all(["script", "iframe"]) if markers else ():
         text = f"{tag.get('src') or ''} {tag.string or ''}"
-        for marker in _WALL_SCRIPTS:
+        for marker in markers:
             if marker in text:
                 raise BlockedError(f"bot wall instead of content on {url} ({marker})")
 

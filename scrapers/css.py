@@ -84,7 +84,7 @@ class Css(Source):
 
     def parse(self, text: str, url: str) -> Page:
         soup = make_soup(text)
-        check_blocked(soup, url)
+        check_blocked(soup, url, text)
         items = soup.select(self.item)
         if not items:
             return Page([])  # the caller marks a large page without listings as suspect

@@ -145,7 +145,7 @@ class JsonLd(Source):
 
     def parse(self, text: str, url: str) -> Page:
         soup = make_soup(text)
-        check_blocked(soup, url)
+        check_blocked(soup, url, text)
         found = [p for doc in json_ld(soup) for p in products(doc)]
         if not found:
             raise ParseError(f"no schema.org Product in JSON-LD on {url}")

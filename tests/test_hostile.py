@@ -49,6 +49,9 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 WORST = settings(deadline=DEADLINE, max_examples=1, database=None)
+# A 5 MB page: bs4 alone takes ~1.7 s to build the tree of one on the 2-core CI machine, so this
+# deadline bounds it to linear work (a quadratic step would take minutes), not to a speed.
+BIG_PAGE_DEADLINE = timedelta(seconds=15)
 
 TITLE_MAX, MESSAGE_MAX, URL_MAX, FIELD_MAX = 500, 20_000, 2_048, 300
 # written out here, not imported, so the test states the contract on its own
@@ -520,3 +523,113 @@ def worst_text(text: str) -> None:
     parse_offers(text.replace(" ", "\n"))
     check_listing(RawListing("1", "https://s.example/" + text, text, None, None, condition=text))
     check_listing(RawListing("1", "https://s.example/1", text, None, None, message=True))
+
+
+# --- worst-case pages ---------------------------------------------------------------------------
+def titled(kind: str) -> tuple[Case, str]:
+    """A golden page and a listing title written literally in it (HTML text or a JSON string)."""
+    for case in CASES[kind]:
+        want = json.loads(
+            (SOURCES / kind / f"{case.name}.expected.json").read_text(encoding="utf-8")
+        )
+        for listing in want.get("listings", []):
+            for title in (listing["title"].split("\n")[0], listing["title"].split(" - ")[0]):
+                literal = json.dumps(title) if kind in (*JSON_KINDS, "jsonld") else title
+                if len(title) > 8 and literal in case.text:
+                    return case, literal
+    raise AssertionError(f"no literal title in the {kind} fixtures")
+
+
+BIG_FILLERS = {
+    "letters": "x" * K100,
+    "digits": "9" * K100,
+    "TH": "TH" * (K100 // 2),
+    "markup": "<i>x</i>" * (K100 // 8),
+    "entities": "&amp;" * (K100 // 5),
+    "invisible": "\u202e\u200b\u00ad" * (K100 // 3),
+}
+
+
+@pytest.mark.parametrize("filler", sorted(BIG_FILLERS))
+@pytest.mark.parametrize("kind", KINDS)
+def test_100_kb_title(kind: str, filler: str) -> None:
+    case, title = titled(kind)
+    big = "Antminer S19 " + BIG_FILLERS[filler]
+    text = case.text.replace(title, json.dumps(big) if title.startswith('"') else big)
+
+    def check() -> None:
+        page = parse(case, text)
+        assert page is not None
+        assert any(x.title.startswith("Antminer S19") for x in page.listings)
+
+    within_deadline(check)
+
+
+@pytest.mark.parametrize("kind", sorted(set(KINDS) - set(JSON_KINDS)))
+def test_10k_deep_tags(kind: str) -> None:
+    case, title = titled(kind)
+    deep = "<div>" * 10_000 + case.text + "</div>" * 10_000
+    in_title = case.text.replace(title, "<b>" * 10_000 + title + "</b>" * 10_000)
+    unclosed = case.text.replace(title, title + "<span>" * 10_000)
+    for text in (deep, in_title, unclosed):
+        within_deadline(lambda text=text: parse(case, text))
+
+
+MB5 = 5_000_000
+# where each kind's golden page repeats: from the first card up to (not including) the end mark
+CARDS = {
+    "ebay": ("2026-11-25-legacy-active", '<li data-viewport="', "</ul>"),
+    "telegram": (
+        "2026-11-25-kaboomracks-page",
+        '<div class="tgme_widget_message_wrap',
+        "</section>",
+    ),
+    "css": ("2026-11-25-shop-page-1", '<article class="card"', "</main>"),
+}
+
+
+def five_mb_page(kind: str) -> tuple[Case, str]:
+    """At least 5 MB: a golden page with its cards repeated, or that many products as JSON."""
+    if kind in CARDS:
+        name, start, stop = CARDS[kind]
+        case = next(c for c in CASES[kind] if c.name == name)
+        a = case.text.index(start.rstrip('"'))
+        b = case.text.index(stop, a)
+        cards = case.text[a:b]
+        return case, case.text[:a] + cards * (MB5 // len(cards) + 1) + case.text[b:]
+    case = next(c for c in CASES[kind] if c.name.endswith("full-page"))
+    doc = json.loads(case.text)
+    products = doc["products"] if kind == "shopify" else doc
+    many = products * (MB5 // len(json.dumps(products)) + 1)
+    return case, json.dumps({"products": many} if kind == "shopify" else many)
+
+
+def five_mb_jsonld() -> tuple[Case, str]:
+    case = next(c for c in CASES["jsonld"] if c.name.endswith("category-itemlist"))
+    product = {
+        "@type": "Product",
+        "name": "Antminer S19j Pro 104T used",
+        "offers": {"@type": "Offer", "price": "1,180.50", "priceCurrency": "USD"},
+    }
+    items = [
+        {"@type": "ListItem", "item": {**product, "sku": f"s19-{i}", "url": f"/p/{i}"}}
+        for i in range(MB5 // 180)
+    ]
+    block = json.dumps({"@type": "ItemList", "itemListElement": items})
+    return case, f'<html><head><script type="application/ld+json">{block}</script></head></html>'
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", KINDS)
+def test_5_mb_page_of_cards(kind: str) -> None:
+    case, text = five_mb_jsonld() if kind == "jsonld" else five_mb_page(kind)
+    assert len(text) >= MB5
+
+    @settings(deadline=BIG_PAGE_DEADLINE, max_examples=1, database=None)
+    @given(st.just(text))
+    def once(page_text: str) -> None:
+        page = parse(case, page_text)
+        assert page is not None
+        assert len(page.listings) > 1000
+
+    once()
