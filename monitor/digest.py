@@ -49,6 +49,12 @@ log = logging.getLogger("asicmon.digest")
 
 Security = Literal["starttls", "ssl", "none"]
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+# invisible characters that hide or reorder what a reader sees: soft hyphen, zero-width
+# space/joiners, LRM/RLM, bidi embeddings, overrides and isolates (U+202E shows "exe.gpj" for
+# "jpg.exe"), word joiner, BOM; and lone surrogates, which no email encoding can carry
+_INVISIBLE = re.compile(
+    "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ud800-\udfff]+"
+)
 
 
 class DigestError(Exception):
@@ -78,10 +84,14 @@ def has_news(data: DigestData) -> bool:
 
 
 def _clean(value: Any) -> str:
-    """One line of display text: control characters and runs of whitespace become one space."""
+    """One line of display text: control characters and runs of whitespace become one space,
+    invisible and bidi-control characters are dropped."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return " ".join(_CONTROL.sub(" ", str(value)).split())
+    text = str(value)
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def _esc(value: Any) -> str:
@@ -89,11 +99,14 @@ def _esc(value: Any) -> str:
 
 
 def safe_url(value: Any) -> str | None:
-    """``value`` when it is an absolute http(s) URL with a host and no spaces, else None."""
+    """``value`` when it is an absolute http(s) URL with a host and no spaces, control or
+    invisible characters, else None."""
     if not isinstance(value, str):
         return None
     url = value.strip()
-    if not url or _CONTROL.search(url) or any(c.isspace() for c in url):
+    if not url or _CONTROL.search(url) or _INVISIBLE.search(url):
+        return None
+    if any(c.isspace() for c in url):
         return None
     try:
         parts = urlsplit(url)
@@ -189,7 +202,7 @@ def _subject(data: DigestData, prefix: str) -> str:
     counts += [(len(data.new_events), "new event"), (len(data.source_health), "source problem")]
     parts = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts if n]
     when = _utc(data.generated_at).strftime("%Y-%m-%d")
-    return f"{prefix} {when}: {', '.join(parts) or 'no news'}".strip()
+    return f"{_clean(prefix)} {when}: {', '.join(parts) or 'no news'}".strip()
 
 
 def _text_body(data: DigestData, when: str) -> str:

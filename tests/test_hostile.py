@@ -20,13 +20,17 @@ A deeper fuzzing run: ``ASICMON_FUZZ_EXAMPLES=2000 python -m pytest tests/test_h
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from email.message import EmailMessage
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +39,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import scrapers
+from monitor.alerts import Alert
+from monitor.digest import DigestData, build_message
 from monitor.normalise import Normalised, normalise
 from monitor.offers import parse_offers
 from monitor.schema import NormalisedRecord
@@ -633,3 +639,136 @@ def test_5_mb_page_of_cards(kind: str) -> None:
         assert len(page.listings) > 1000
 
     once()
+
+
+# --- the digest: scraped text never reaches it unescaped ----------------------------------------
+HOSTILE_TITLES = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "'><svg onload=alert(1)>",
+    "</ul></body><a href=javascript:alert(1)>click</a>",
+    "x\r\nBcc: evil@example.com",
+    "x\nSubject: pwned\n\n<b>body</b>",
+    "gpj.exe\u202e S19 Pro",
+    "S1\u200b9 \x00\x1b[31m\x7f\x85",
+    "&lt;script&gt; &amp; &#60;b&#62;",
+    "{{7*7}} ${7*7} %s %(x)s",
+]
+HOSTILE_URLS = [
+    "javascript:alert(1)",
+    " JaVaScRiPt:alert(1)",
+    "java\tscript:alert(1)",
+    "data:text/html;base64,PHNjcmlwdD4=",
+    "vbscript:msgbox(1)",
+    '"><script>alert(1)</script>',
+    "https://shop.example/\u202egpj.exe",
+    "https://shop.example/a\r\nBcc: evil@example.com",
+    "//evil.example/x",
+]
+TEMPLATE_TAGS = {"html", "head", "meta", "title", "body", "h1", "h2", "p", "img", "ul", "li", "a",
+                 "b", "br", "small"}  # fmt: skip
+TEMPLATE_ATTRS = {"charset", "src", "alt", "style", "href"}
+INVISIBLE_OUT = re.compile(f"[{INVISIBLE}]")
+
+
+class Markup(HTMLParser):
+    """Every tag and attribute of an HTML document, as a browser's tokenizer sees them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def hostile_digest(titles: list[str], urls: list[str]) -> DigestData:
+    urls = urls or ["https://shop.example/1"]
+    pairs = list(zip(titles, (urls * len(titles))[: len(titles)], strict=True))
+    return DigestData(
+        generated_at=datetime(2026, 7, 6, 7, 0, tzinfo=UTC),
+        alerts=[
+            Alert("deal", "deal", f"s:{i}", "2026-07-05", t, t, url=u, value=9.0)
+            for i, (t, u) in enumerate(pairs)
+        ],  # fmt: skip
+        movers=[{"series": t, "from": 16.8, "to": 15.1, "change_pct": -10.1} for t in titles],
+        deals=[
+            {
+                "title": t,
+                "url": u,
+                "usd_per_th": 9.0,
+                "tier": t,
+                "under_median_pct": 40.0,
+                "source": t,
+            }
+            for t, u in pairs
+        ],  # fmt: skip
+        new_events=[{"id": t, "date": "2026-07-01", "jurisdiction": t, "title": t} for t in titles],
+        source_health=[
+            {"name": t, "status": "error", "reason": f"page title {t!r}", "started_at": t}
+            for t in titles
+        ],  # fmt: skip
+        unmatched=3,
+        chart_png=None,
+    )
+
+
+def rendered(data: DigestData) -> tuple[EmailMessage, str, str]:
+    built = build_message(data, sender="asicmon@example.org", recipients=["me@example.org"])
+    msg = email.message_from_bytes(built.as_bytes(), policy=email.policy.default)
+    assert isinstance(msg, EmailMessage)
+    bodies = {p.get_content_type(): p.get_content() for p in msg.walk() if not p.is_multipart()}
+    return msg, bodies["text/html"], bodies["text/plain"]
+
+
+def check_digest(data: DigestData) -> None:
+    msg, html_text, plain = rendered(data)
+    assert set(msg.keys()) == {"Subject", "From", "To", "Date", "Message-ID", "MIME-Version",
+                               "Content-Type"}  # fmt: skip
+    assert msg["To"] == "me@example.org"
+    assert not re.search(r"[\r\n]", str(msg["Subject"]).strip())
+    markup = Markup()
+    markup.feed(html_text)
+    markup.close()
+    for tag, attrs in markup.tags:
+        assert tag in TEMPLATE_TAGS, tag
+        for name, value in attrs:
+            assert name in TEMPLATE_ATTRS, (tag, name)
+            if name == "href":
+                assert re.match(r"https?://[^\s/]", value or ""), value
+                assert not INVISIBLE_OUT.search(value)
+    for part in (html_text, plain):
+        assert not INVISIBLE_OUT.search(part.replace("\n", "")), "invisible or control characters"
+    assert "<script" not in html_text.lower()
+
+
+def test_hostile_titles_and_urls_in_the_digest() -> None:
+    data = hostile_digest(HOSTILE_TITLES, HOSTILE_URLS)
+    check_digest(data)
+    _, html_text, plain = rendered(data)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html_text  # shown, as text
+    assert "onerror=alert(1)&gt;" in html_text
+    assert "<img src=x" not in html_text
+    assert "<svg" not in html_text
+    assert "&amp;lt;script&amp;gt;" in html_text  # entities in a title are not decoded
+    assert "Bcc: evil@example.com" in plain  # the words stay, on the title's own line
+    assert "gpj.exe S19 Pro" in plain  # the override is gone, the text is not reordered
+
+
+def test_bidi_and_zero_width_characters_are_dropped_from_the_digest() -> None:
+    _, html_text, plain = rendered(hostile_digest(["S1\u200b9 \u202eorP\u202c 110T"], []))
+    assert "S19 orP 110T" in plain
+    assert "S19 orP 110T" in html_text
+
+
+@settings(deadline=DEADLINE, max_examples=40, database=None)
+@given(
+    titles=st.lists(st.one_of(st.sampled_from(HOSTILE_TITLES), ANY_TEXT), min_size=1, max_size=3),
+    urls=st.lists(st.one_of(st.sampled_from(HOSTILE_URLS), ANY_TEXT), min_size=1, max_size=3),
+)
+def test_digest_of_random_scraped_text(titles: list[str], urls: list[str]) -> None:
+    check_digest(hostile_digest(titles, urls))
