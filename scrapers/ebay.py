@@ -213,6 +213,8 @@ class Ebay(Source):
         cut = found = False
         scope = soup.find(class_="srp-results") or soup  # not carousels elsewhere on the page
         for node in scope.find_all("li", class_=re.compile(r"s-item|s-card|srp-river-answer")):
+            if node.decomposed:  # it was inside a title's junk that an earlier card removed
+                continue
             classes = node.get("class") or []
             if "srp-river-answer--REWRITE_START" in classes:
                 cut = True

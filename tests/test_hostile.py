@@ -772,3 +772,11 @@ def test_bidi_and_zero_width_characters_are_dropped_from_the_digest() -> None:
 )
 def test_digest_of_random_scraped_text(titles: list[str], urls: list[str]) -> None:
     check_digest(hostile_digest(titles, urls))
+
+
+# --- regressions found by the fuzzing above -----------------------------------------------------
+def test_ebay_card_inside_a_title_junk_span() -> None:
+    # the full parse removes a title's "clipped" span, and with it a card the page nested there
+    page = '<ul class="srp-results"><li class="s-card"><div class="s-card__title">'
+    page += '<span class="clipped"><li class=s-card>'
+    parse(CASES["ebay"][0], page)
