@@ -66,6 +66,8 @@ class Telegram(Source):
         ids: list[int] = []
         times: list[datetime] = []
         for message in messages:
+            if message.decomposed:  # nested in struck text an earlier post's text dropped
+                continue
             channel, _, post_id = str(message["data-post"]).rpartition("/")
             if not _CHANNEL.fullmatch(channel) or not _POST_ID.fullmatch(post_id):
                 continue  # not a post reference Telegram writes (str.isdigit() also takes "²")

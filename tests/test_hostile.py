@@ -780,3 +780,10 @@ def test_ebay_card_inside_a_title_junk_span() -> None:
     page = '<ul class="srp-results"><li class="s-card"><div class="s-card__title">'
     page += '<span class="clipped"><li class=s-card>'
     parse(CASES["ebay"][0], page)
+
+
+def test_telegram_post_inside_struck_text() -> None:
+    # reading a post drops its struck-through text, and with it a post the page nested there
+    page = '<div class=tgme_widget_message data-post="r/8"><div class=tgme_widget_message_text>'
+    page += '<s><div class="tgme_widget_message" data-post="r/9">'
+    parse(CASES["telegram"][0], page)
