@@ -70,7 +70,7 @@ _STOCK_BEFORE = re.compile(  # order terms, stock counts and capacities are not 
     r"for|holds?|fits?|up\s+to|capacity)\W{0,3}$"
 )
 _STOCK_AFTER = re.compile(
-    r"\s*(?:units?|pcs|pieces|machines|miners)?\s*(?:available|avail|in\s+stock|left|"
+    r"\s*(?:(?:units?|pcs|pieces|machines|miners)\s*)?(?:available|avail|in\s+stock|left|"
     r"on\s+hand|ready|moq|min)"
 )
 _WORD_QUANTITY = re.compile(

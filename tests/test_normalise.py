@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -167,13 +168,13 @@ def test_dealer_model_strings() -> None:
 
 
 # -- properties ---------------------------------------------------------------------------------
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400, deadline=timedelta(seconds=2))
 @given(st.text(max_size=200))
 def test_no_string_crashes_and_output_fits_schema(title: str) -> None:
     NormalisedRecord.model_validate(normalise(title).to_dict())
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=timedelta(seconds=2))
 @given(
     st.lists(
         st.sampled_from(
