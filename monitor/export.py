@@ -91,13 +91,30 @@ def write(columns: list[str], batches: Batches, fmt: str, path: Path,
             return _write_arrow(arrow, schema, path)
         return _write_arrow_partitioned(arrow, schema, path, MONTH_OF[what or "observations"])
     rows = 0
+    text = [i for i, c in enumerate(columns) if arrow_type(c) == pa.string()]
     with replacing(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(columns)
         for batch in batches:
-            writer.writerows(batch)
+            writer.writerows(_inert(row, text) for row in batch)
             rows += len(batch)
     return rows
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(row: Sequence[Any], text: list[int]) -> Sequence[Any]:
+    """A scraped title such as ``=HYPERLINK(...)`` would run as a formula when the CSV is opened
+    in a spreadsheet: text cells that start like a formula get a leading ``'`` (OWASP's advice).
+    Parquet keeps the text as it is."""
+    if not any(isinstance(row[i], str) and row[i].startswith(_FORMULA_START) for i in text):
+        return row
+    out = list(row)
+    for i in text:
+        if isinstance(out[i], str) and out[i].startswith(_FORMULA_START):
+            out[i] = "'" + out[i]
+    return out
 
 
 def _table(batch: Sequence[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:

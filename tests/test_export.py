@@ -148,3 +148,21 @@ def test_leftovers_of_a_killed_export_are_cleaned_or_restored(tmp_path: Path) ->
     assert (tmp_path / "x.parquet" / "month=2026-12").is_dir()
     write(["id"], [[(1,)]], "csv", ds_path)
     assert ds_path.read_text(encoding="utf-8") == "id\n1\n"
+
+
+def test_csv_cells_that_look_like_formulas_are_made_inert(tmp_path: Path) -> None:
+    import csv as csvlib
+
+    evil = '=HYPERLINK("http://evil.example","click")'
+    rows = [(evil, 5, "-2 PSU"), ("Antminer S19", -7, "ok")]
+    out = tmp_path / "t.csv"
+    assert write(["title", "price_minor", "condition"], [rows], "csv", out) == 2
+    with out.open(encoding="utf-8", newline="") as fh:
+        got = list(csvlib.reader(fh))
+    assert got[1] == ["'" + evil, "5", "'-2 PSU"]
+    assert got[2] == ["Antminer S19", "-7", "ok"]  # numbers are numbers, plain text untouched
+    pq = tmp_path / "t.parquet"
+    write(["title", "price_minor", "condition"], [rows], "parquet", pq)
+    import pyarrow.parquet as pqlib
+
+    assert pqlib.read_table(pq).column("title")[0].as_py().startswith("=HYPERLINK")
