@@ -79,7 +79,12 @@ def crawl(
         seen.add(url)
         fetched = fetcher.get(url, delay_s=delay_s)
         check_content(source, fetched)
-        page = parse(source, fetched.text, fetched.url)
+        try:
+            page = parse(source, fetched.text, fetched.url)
+        except ParseError as exc:
+            if fetched.url in str(exc) or url in str(exc):
+                raise
+            raise type(exc)(f"{redact_url(fetched.url)}: {exc}") from exc  # say which page
         if not page.listings and _PASSWORD_FIELD.search(fetched.text):
             raise FetchError(url, "login required: the site answered with a login form")
         ids = frozenset(item.listing_id for item in page.listings)

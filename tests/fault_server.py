@@ -29,7 +29,7 @@ FAULTS = (
     "truncated-length", "truncated-chunked", "truncated-close", "huge", "huge-declared",
     "wrong-type", "bad-utf8", "botwall", "botwall-200", "needs-login", "loop", "loop-content",
     "offsite", "redirect-loop", "needs-signin", "bad-gzip", "drip-headers",
-    "to-captcha",
+    "to-captcha", "not-http", "bogus-charset",
 )  # fmt: skip
 
 
@@ -175,6 +175,10 @@ class _Handler(socketserver.StreamRequestHandler):
         elif fault == "loop-content":  # ever new URLs, always the same listings
             body = shop_page(fault, 1, next_to=page + 1)
             self.send(200, body.replace(f"/{fault}/2", f"/{fault}/{page + 1}"))
+        elif fault == "not-http":  # something else listens on the port
+            self.wfile.write(b"SSH-2.0-OpenSSH_9.6\r\n")
+        elif fault == "bogus-charset":
+            self.send(200, good, "text/html; charset=x-no-such-charset")
         elif fault == "to-captcha":  # as eBay does when it suspects a bot
             self.send(302, "", headers={"Location": "/splashui/captcha?ap=1&appName=orch"})
         elif fault == "offsite":

@@ -45,6 +45,7 @@ EXPECTED = {
     "botwall-200": ("failed", "bot wall instead of content"),
     "needs-login": ("failed", "login required: redirected to /account/login"),
     "needs-signin": ("failed", "login required: the site answered with a login form"),
+    "not-http": ("failed", "truncated or malformed response"),
     "to-captcha": ("failed", "bot wall: redirected to a challenge page (/splashui/captcha)"),
     "offsite": ("failed", "redirected to another host (evil.example), not followed"),
     "redirect-loop": ("failed", "more than 5 redirects (a redirect loop?)"),
@@ -52,7 +53,8 @@ EXPECTED = {
     "loop-content": ("suspect", "pagination loop: this page repeats"),
     "bad-utf8": ("ok", "invalid byte sequence(s) in the pages' encoding were replaced"),
 }
-GOOD = {"ok": 9, "shop-json": 2}  # source: observations (3 css pages x 3, one Shopify page x 2)
+# source: observations (3 css pages x 3 listings; one Shopify page x 2)
+GOOD = {"ok": 9, "shop-json": 2, "bogus-charset": 9}
 
 
 @pytest.fixture
@@ -111,6 +113,7 @@ def test_every_fault_ends_with_a_clear_reason_and_others_carry_on(
         if status == "failed":  # nothing of a failed page is stored
             assert saved.get(fault, 0) == 0, fault
     assert runs["json-wall"][0] == "failed"
+    assert runs["json-wall"][1].startswith(f"{faults.url}/botwall-200/products.json")
     assert "bot wall answered instead of JSON" in runs["json-wall"][1]
     for name, count in GOOD.items():
         assert runs[name][0] == "ok", runs[name]
