@@ -83,7 +83,7 @@ def write_config(tmp_path: Path, body: str, *, extra_http: str = "") -> Path:
 def test_every_fault_ends_with_a_clear_reason_and_others_carry_on(
     tmp_path: Path, faults: FaultServer
 ) -> None:
-    body = css("ok", f"{faults.url}/ok/1")
+    body = css("ok", f"{faults.url}/ok/1") + css("bogus-charset", f"{faults.url}/bogus-charset/1")
     body += f'  - {{name: shop-json, kind: shopify, url: "{faults.url}/ok", min_listings: 0}}\n'
     body += f'  - {{name: json-wall, kind: shopify, url: "{faults.url}/botwall-200"}}\n'
     for fault in EXPECTED:
