@@ -7,8 +7,10 @@ With nothing new, no email is sent (unless ``digest.send_when_empty``).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -120,6 +122,34 @@ def run_digest(
     """Build the digest; with ``deliver``, send it and remember what it said."""
     if cfg.digest is None:
         raise DigestError("no `digest:` section in the config (sender, recipients, SMTP server)")
+    if deliver:  # two senders at once (the daemon's job and a CLI --send) would both send
+        with _one_sender(cfg.database):
+            return _run_digest(cfg, deliver=deliver, out=out, now=now)
+    return _run_digest(cfg, deliver=deliver, out=out, now=now)
+
+
+@contextlib.contextmanager
+def _one_sender(database: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``<database>.digest.lock`` (released by the OS if the process
+    dies), so a second digest waits, then finds the alerts already sent."""
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: no lock, at worst an alert is mailed twice
+        yield
+        return
+    database.parent.mkdir(parents=True, exist_ok=True)
+    with database.with_name(database.name + ".digest.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _run_digest(
+    cfg: Config, *, deliver: bool, out: Path | None, now: datetime | None
+) -> DigestOutcome:
+    assert cfg.digest is not None
     digest = cfg.digest
     now = now or datetime.now(UTC)
     data, keys = gather(cfg, now)

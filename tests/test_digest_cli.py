@@ -104,3 +104,23 @@ def test_smtp_down_is_a_clear_error(tmp_path: Path, smtp_server: Server) -> None
     result = runner.invoke(cli, ["--config", str(cfg), "digest", "--send"])
     assert result.exit_code == 1
     assert "127.0.0.1:1" in result.output
+
+
+def test_two_digests_at_once_send_one_email(tmp_path: Path, smtp_server: Server) -> None:  # noqa: F811
+    """The daemon's digest job and a CLI `digest --send` at the same moment: one email."""
+    import subprocess
+    import sys
+
+    cfg = config(tmp_path, smtp_server)
+    imported = CliRunner().invoke(cli, ["--config", str(cfg), "import", str(write_data(tmp_path))])
+    assert imported.exit_code == 0, imported.output
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(cfg), "digest",
+                          "--send"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for _ in range(3)
+    ]  # fmt: skip
+    outputs = [p.communicate(timeout=120)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], outputs
+    assert len(smtp_server.sink.envelopes) == 1, outputs
+    assert sum("sent digest" in o for o in outputs) == 1
+    assert sum("nothing new" in o for o in outputs) == 2
