@@ -278,17 +278,19 @@ class Fetcher:
         scheme = urlsplit(target).scheme
         if scheme not in ("http", "https"):
             raise FetchError(first, f"redirected to a non-web address ({redact_url(target)})")
-        if site_of(target) != site_of(first):
+        path = urlsplit(target).path
+        elsewhere = site_of(target) != site_of(first)
+        where = f"{urlsplit(target).hostname}{path}" if elsewhere else path
+        if _CHALLENGE_PATH.search(path):
+            raise FetchError(first, f"bot wall: redirected to a challenge page ({where})")
+        if _LOGIN_PATH.search(path):
+            raise FetchError(first, f"login required: redirected to {where}")
+        if elsewhere:
             raise FetchError(
                 first,
                 f"redirected to another host ({urlsplit(target).hostname}), not followed: "
                 "only the source's own site is fetched; if the shop moved, update its url",
             )
-        path = urlsplit(target).path
-        if _CHALLENGE_PATH.search(path):
-            raise FetchError(first, f"bot wall: redirected to a challenge page ({path})")
-        if _LOGIN_PATH.search(path):
-            raise FetchError(first, f"login required: redirected to {path}")
         return target
 
     def _request(

@@ -29,7 +29,7 @@ FAULTS = (
     "truncated-length", "truncated-chunked", "truncated-close", "huge", "huge-declared",
     "wrong-type", "bad-utf8", "botwall", "botwall-200", "needs-login", "loop", "loop-content",
     "offsite", "redirect-loop", "needs-signin", "bad-gzip", "drip-headers",
-    "to-captcha", "not-http", "bogus-charset",
+    "to-captcha", "not-http", "bogus-charset", "sso-elsewhere",
 )  # fmt: skip
 
 
@@ -181,6 +181,8 @@ class _Handler(socketserver.StreamRequestHandler):
             self.send(200, good, "text/html; charset=x-no-such-charset")
         elif fault == "to-captcha":  # as eBay does when it suspects a bot
             self.send(302, "", headers={"Location": "/splashui/captcha?ap=1&appName=orch"})
+        elif fault == "sso-elsewhere":  # login on another host of the same company
+            self.send(302, "", headers={"Location": "https://accounts.example.com/signin?next=/"})
         elif fault == "offsite":
             self.send(302, "", headers={"Location": "http://evil.example/steal?page=1"})
         elif fault == "redirect-loop":

@@ -47,6 +47,7 @@ EXPECTED = {
     "needs-signin": ("failed", "login required: the site answered with a login form"),
     "not-http": ("failed", "truncated or malformed response"),
     "to-captcha": ("failed", "bot wall: redirected to a challenge page (/splashui/captcha)"),
+    "sso-elsewhere": ("failed", "login required: redirected to accounts.example.com/signin"),
     "offsite": ("failed", "redirected to another host (evil.example), not followed"),
     "redirect-loop": ("failed", "more than 5 redirects (a redirect loop?)"),
     "loop": ("suspect", "pagination loop: the next-page link points back to"),
