@@ -23,6 +23,7 @@ Page quirks handled here:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -297,7 +298,22 @@ class Ebay(Source):
         href = _item_href(url, link)
         match = _ITEM_ID.search(urlsplit(href).path + "/")
         item_id = str(attrs.get("data-listingid") or "") or (match.group(1) if match else "")
-        title_node = first.get(f"{prefix}__title")
+        def facts() -> dict[str, Any]:
+            holding_price = {id(p) for price in prices for p in price.parents}
+            kept = [r for r in rows if id(r) not in holding_price]
+            return self._facts_of(kept, prefix, skip_price_rows=False)
+
+        return self._card(
+            item_id, href, first.get(f"{prefix}__title"), _text(first.get(price_class)),
+            _text(first.get("SECONDARY_INFO" if legacy else "s-card__subtitle")), legacy, facts,
+        )  # fmt: skip
+
+    def _card(
+        self, item_id: str, href: str, title_node: Tag | None, price_text: str,
+        condition_text: str, legacy: bool, facts_of: Callable[[], dict[str, Any]],
+    ) -> RawListing | None:  # fmt: skip
+        """The listing of one result card, from what either parse path found in it; None for a
+        card that is not an item (an ad, "Shop on eBay"). ``facts_of`` runs only for items."""
         for junk in (
             title_node.find_all(class_=["clipped", "LIGHT_HIGHLIGHT"]) if title_node else ()
         ):
@@ -306,20 +322,16 @@ class Ebay(Source):
         if not re.fullmatch(r"\d{9,}", item_id) or title.lower().startswith("shop on ebay"):
             return None
         parts = urlsplit(href)
-        holding_price = {id(p) for price in prices for p in price.parents}
-        rows = [r for r in rows if id(r) not in holding_price]
-        facts = self._facts_of(rows, prefix, skip_price_rows=False)
-        price_text = _text(first.get(price_class))
+        facts = facts_of()
         low, _, high = price_text.partition(" to ")
         price = parse_decimal(low) if low else None
         currency = None
         if price is not None:
             currency = self.options.get("currency") or _currency(price_text)
         if legacy:
-            condition = _text(first.get("SECONDARY_INFO")) or None
+            condition = condition_text or None
         else:
-            subtitle = _text(first.get("s-card__subtitle"))
-            condition = subtitle.split("·")[0].strip() or None
+            condition = condition_text.split("·")[0].strip() or None
         sold_at = facts.pop("sold_at", None)
         return RawListing(
             listing_id=item_id,
@@ -364,43 +376,12 @@ class Ebay(Source):
         href = _item_href(url, link)
         match = _ITEM_ID.search(urlsplit(href).path + "/")
         item_id = str(node.get("data-listingid") or "") or (match.group(1) if match else "")
-        title_node = node.find(class_=f"{prefix}__title")
-        for junk in (
-            title_node.find_all(class_=["clipped", "LIGHT_HIGHLIGHT"]) if title_node else ()
-        ):
-            junk.decompose()
-        title = re.sub(r"^New Listing\s*", "", _text(title_node))
-        if not re.fullmatch(r"\d{9,}", item_id) or title.lower().startswith("shop on ebay"):
-            return None
-        parts = urlsplit(href)
-        facts = self._facts(node, prefix)
-        price_text = _text(node.find(class_=f"{prefix}__price"))
-        low, _, high = price_text.partition(" to ")
-        price = parse_decimal(low) if low else None
-        currency = None
-        if price is not None:
-            currency = self.options.get("currency") or _currency(price_text)
-        if legacy:
-            condition = _text(node.find(class_="SECONDARY_INFO")) or None
-        else:
-            subtitle = _text(node.find(class_="s-card__subtitle"))
-            condition = subtitle.split("·")[0].strip() or None
-        sold_at = facts.pop("sold_at", None)
-        return RawListing(
-            listing_id=item_id,
-            url=urlunsplit((parts.scheme, parts.netloc, f"/itm/{item_id}", "", "")),
-            title=title,
-            price=price,
-            currency=str(currency).upper() if currency else None,
-            condition=condition,
-            location=facts.pop("location", None),
-            price_max=parse_decimal(high) if high else None,
-            shipping=facts.pop("shipping", None),
-            best_offer=bool(facts.pop("best_offer", False)),
-            sold=self.sold_search or sold_at is not None,
-            sold_at=sold_at,
-            extra={k: str(v) for k, v in facts.items()},
-        )
+        cond = node.find(class_="SECONDARY_INFO" if legacy else "s-card__subtitle")
+        return self._card(
+            item_id, href, node.find(class_=f"{prefix}__title"),
+            _text(node.find(class_=f"{prefix}__price")), _text(cond), legacy,
+            lambda: self._facts(node, prefix),
+        )  # fmt: skip
 
     @staticmethod
     def _facts(node: Tag, prefix: str) -> dict[str, Any]:

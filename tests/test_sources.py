@@ -68,3 +68,23 @@ def test_json_without_products_is_an_error() -> None:
     shop = scrapers.get("shopify")("https://shop.example.com", {})
     with pytest.raises(ParseError, match="no 'products' list"):
         shop.parse('{"errors": "Not Found"}', "https://shop.example.com/products.json")
+
+
+def test_ebay_fast_and_full_parse_agree_on_every_fixture() -> None:
+    """The strained fast path and the full parse build listings with one helper; on every
+    saved eBay page where the fast path answers, both give the same listings."""
+    from scrapers.ebay import Ebay
+
+    compared = 0
+    for page in sorted((SOURCES / "ebay").glob("*.input.html")):
+        meta = json.loads(page.with_name(page.name.replace(".input.html", ".expected.json"))
+                             .read_text(encoding="utf-8"))  # fmt: skip
+        text = page.read_text(encoding="utf-8")
+        fast = Ebay(meta["source_url"], meta.get("options") or {})._parse_fast(text, meta["url"])
+        if fast is None:
+            continue
+        full = Ebay(meta["source_url"], meta.get("options") or {})
+        full._parse_fast = lambda text, url: None  # type: ignore[method-assign]
+        assert full.parse(text, meta["url"]) == fast, page.name
+        compared += 1
+    assert compared >= 4
