@@ -101,15 +101,10 @@ def describe_status(status: int, phrase: str = "") -> str:
 
 
 def wall_marker(text: str) -> str | None:
-    """What shows a bot-wall or challenge page, or None (cheap: looks at the head only)."""
-    from scrapers._html import check_blocked
-    from scrapers.base import BlockedError
+    """What shows a bot-wall or challenge page, or None (looks at the first 200 KB only)."""
+    from scrapers._html import wall_sign
 
-    try:
-        check_blocked(text[:200_000], "")
-    except BlockedError as exc:
-        return str(exc).split(" (", 1)[1].rstrip(")") if " (" in str(exc) else "challenge page"
-    return None
+    return wall_sign(text[:200_000])
 
 
 def decode(body: bytes, charset: str | None) -> tuple[str, int]:

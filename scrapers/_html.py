@@ -66,7 +66,14 @@ def title_of(soup: BeautifulSoup) -> str:
 
 
 def check_blocked(soup_or_html: BeautifulSoup | str, url: str, source: str | None = None) -> None:
-    """Raise :class:`BlockedError` when the page is a bot wall or challenge page.
+    """Raise :class:`BlockedError` when the page is a bot wall or challenge page."""
+    sign = wall_sign(soup_or_html, source)
+    if sign is not None:
+        raise BlockedError(f"bot wall instead of content on {url} ({sign})")
+
+
+def wall_sign(soup_or_html: BeautifulSoup | str, source: str | None = None) -> str | None:
+    """What shows that the page is a bot wall or challenge page, or None.
 
     ``source`` is the page's text when the caller has it: a marker that is not in it is not
     looked for in the tree, which saves a walk over every element of a large page."""
@@ -76,16 +83,17 @@ def check_blocked(soup_or_html: BeautifulSoup | str, url: str, source: str | Non
         soup = soup_or_html
     title = title_of(soup)
     if title.lower().startswith(_WALL_TITLES):
-        raise BlockedError(f"bot wall instead of content on {url} (page title {title!r})")
+        return f"page title {title!r}"
     for wall_id in _WALL_IDS:
         if (source is None or wall_id in source) and soup.find(id=wall_id) is not None:
-            raise BlockedError(f"bot wall instead of content on {url} (element #{wall_id})")
+            return f"element #{wall_id}"
     markers = [m for m in _WALL_SCRIPTS if source is None or m in source]
     for tag in soup.find_all(["script", "iframe"]) if markers else ():
         text = f"{tag.get('src') or ''} {tag.string or ''}"
         for marker in markers:
             if marker in text:
-                raise BlockedError(f"bot wall instead of content on {url} ({marker})")
+                return marker
+    return None
 
 
 _HTTP = re.compile(r"https?://", re.I)
