@@ -24,7 +24,7 @@ from monitor.store import Store
 CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from monitor.export import export
+from monitor.outputs.export import export
 from monitor.store import Store
 db, out, part = sys.argv[1], Path(sys.argv[2]), sys.argv[3] or None
 with Store(db) as store:

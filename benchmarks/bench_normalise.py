@@ -14,9 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from monitor.catalog import load_catalog
-from monitor.lexicon import load_lexicon
-from monitor.normalise import _normalise
+from monitor.normalise.catalog import load_catalog
+from monitor.normalise.lexicon import load_lexicon
+from monitor.normalise.titles import _normalise
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "titles"
 

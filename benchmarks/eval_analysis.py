@@ -51,7 +51,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from monitor.analysis import build_index, find_drops
+from monitor.analysis.indexes import build_index, find_drops
 
 START = pd.Timestamp("2022-01-03")
 DAYS = 730

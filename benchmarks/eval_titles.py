@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from monitor.normalise import normalise
+from monitor.normalise.titles import normalise
 
 
 def evaluate(path: Path, verbose: bool = False) -> dict[str, float | int]:

@@ -15,7 +15,7 @@ from monitor import __version__
 from monitor.config import Config, ConfigError, load_config
 
 if TYPE_CHECKING:
-    from monitor.jobs import RunResult
+    from monitor.jobs.collect import RunResult
     from monitor.store import Store
 
 EXIT_INVALID_CONFIG = 2
@@ -105,7 +105,7 @@ def _show(r: RunResult) -> None:
 @pass_state
 def scrape(state: State, names: tuple[str, ...]) -> None:
     """Run one collection cycle now over the enabled sources (exit 1 if any failed)."""
-    from monitor.jobs import run_cycle
+    from monitor.jobs.collect import run_cycle
 
     cfg = state.config()
     try:
@@ -132,7 +132,7 @@ def scrape(state: State, names: tuple[str, ...]) -> None:
 @pass_state
 def backfill(state: State, name: str, until: datetime, max_pages: int) -> None:
     """Page back through a channel's history (telegram sources) and store what it offered."""
-    from monitor.jobs import run_cycle
+    from monitor.jobs.collect import run_cycle
 
     cfg = state.config()
     try:
@@ -205,13 +205,13 @@ def sources(state: State, as_json: bool) -> None:
 @pass_state
 def export_cmd(state: State, what: str, fmt: str, output: Path, partition_by: str | None) -> None:
     """Export listings, observations, index, drops or runs to CSV or Parquet (streamed)."""
-    from monitor.export import export, records_rows, write
+    from monitor.outputs.export import export, records_rows, write
     from monitor.store import Store
 
     cfg = state.config()
     try:
         if what in ("index", "drops"):
-            from monitor.analyse_cmd import analyse_db
+            from monitor.jobs.analyse import analyse_db
 
             records = analyse_db(cfg)[what]
             columns = list(records[0]) if records else _ANALYSIS_COLUMNS[what]
@@ -290,15 +290,15 @@ def status(state: State, as_json: bool) -> None:
 @click.option("--schema", is_flag=True, help="Print the JSON schema of the output and exit.")
 def normalise_cmd(title: str | None, jsonl: bool, offers: bool, schema: bool) -> None:
     """Normalise a listing title to model, hashrate, power, quantity and condition (JSON)."""
-    from monitor.normalise import normalise
+    from monitor.normalise.titles import normalise
 
     if schema:
-        from monitor.schema import json_schema
+        from monitor.normalise.record import json_schema
 
         click.echo(json.dumps(json_schema(), indent=2))
         return
     if offers:
-        from monitor.offers import parse_offers
+        from monitor.normalise.offers import parse_offers
 
         for offer in parse_offers(sys.stdin.read()):
             click.echo(json.dumps(offer.to_dict(), ensure_ascii=False))
@@ -341,8 +341,8 @@ def unmatched(state: State, limit: int, as_json: bool) -> None:
 @pass_state
 def digest(state: State, deliver: bool, dry_run: bool, out: Path | None) -> None:
     """Email digest: new alerts, biggest movers, deals, new events, source health, chart."""
-    from monitor.digest import DigestError
-    from monitor.digest_job import run_digest, text_part
+    from monitor.jobs.digest import run_digest, text_part
+    from monitor.outputs.digest import DigestError
 
     if deliver and dry_run:
         raise click.UsageError("--send and --dry-run exclude each other")
@@ -380,7 +380,7 @@ def run(state: State) -> None:
 @pass_state
 def import_cmd(state: State, file: Path) -> None:
     """Import price sightings from a CSV (observed_at, title, price, currency, ...)."""
-    from monitor.importer import import_csv
+    from monitor.jobs.importer import import_csv
     from monitor.store import Store
 
     cfg = state.config()
@@ -419,7 +419,7 @@ def import_cmd(state: State, file: Path) -> None:
 def analyse(state: State, as_json: bool, since: str | None, until: str | None, by: str,
             freq: str) -> None:  # fmt: skip
     """$/TH indexes per model and tier, sustained drops, and the events that line up."""
-    from monitor.analyse_cmd import analyse_db
+    from monitor.jobs.analyse import analyse_db
 
     result = analyse_db(state.config(), since, until, by=by, freq=freq)
     if as_json:
@@ -448,7 +448,7 @@ def analyse(state: State, as_json: bool, since: str | None, until: str | None, b
 @pass_state
 def plot(state: State, series: str, output: Path, since: str | None, until: str | None) -> None:
     """Draw one index series with event markers and shaded drops (PNG)."""
-    from monitor.analyse_cmd import analyse_db, events_frame, plot_series
+    from monitor.jobs.analyse import analyse_db, events_frame, plot_series
 
     cfg = state.config()
     result = analyse_db(cfg, since, until)
@@ -464,7 +464,7 @@ def plot(state: State, series: str, output: Path, since: str | None, until: str 
 @pass_state
 def events(state: State, as_json: bool) -> None:
     """The policy and market events catalog (bundled, plus files named in config)."""
-    from monitor.analyse_cmd import events_frame
+    from monitor.jobs.analyse import events_frame
 
     frame = events_frame(state.config())
     if as_json:
@@ -484,8 +484,8 @@ def events(state: State, as_json: bool) -> None:
 @pass_state
 def market_cmd(state: State, days: int) -> None:
     """Fetch recent daily BTC/USD and hashprice from public APIs into the database (online)."""
-    from monitor.http import Fetcher, FetchError
-    from monitor.market import fetch_recent
+    from monitor.fetch.http import Fetcher, FetchError
+    from monitor.fetch.market import fetch_recent
     from monitor.store import Store
 
     cfg = state.config()
@@ -516,6 +516,6 @@ def _num(value: object) -> float | None:
 )
 def demo(workdir: Path) -> None:
     """Offline demo: serve bundled shop snapshots on 127.0.0.1 and run the whole pipeline."""
-    from monitor.demo import run_demo
+    from monitor.jobs.demo import run_demo
 
     run_demo(workdir, echo=click.echo)

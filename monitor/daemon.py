@@ -28,9 +28,9 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.config import Config
-from monitor.jobs import run_cycle
+from monitor.config.sources import AnySource
+from monitor.jobs.collect import run_cycle
 from monitor.redact import redact_text
-from monitor.source_config import AnySource
 from monitor.store import Store
 
 log = logging.getLogger("asicmon.daemon")
@@ -128,12 +128,12 @@ class Daemon:
             return
         from pathlib import Path
 
-        from monitor.export import export, records_rows, write
+        from monitor.outputs.export import export, records_rows, write
 
         job = self.cfg.exports[n]
         try:
             if job.what in ("index", "drops"):
-                from monitor.analyse_cmd import analyse_db
+                from monitor.jobs.analyse import analyse_db
 
                 records = analyse_db(self.cfg)[job.what]
                 columns = list(records[0]) if records else ["series"]
@@ -150,7 +150,7 @@ class Daemon:
         """The same job as `asicmon digest --send`."""
         if self.stop.is_set():
             return
-        from monitor.digest_job import run_digest
+        from monitor.jobs.digest import run_digest
 
         try:
             outcome = run_digest(self.cfg, deliver=True)

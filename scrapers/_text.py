@@ -15,7 +15,7 @@ here, so no scraper can forget it:
   :data:`URL_MAX`, other fields :data:`FIELD_MAX` characters.
 
 Markup is not removed here: a title that says ``<script>`` is a title that says ``<script>``.
-Escaping is the job of whatever renders it (``monitor.digest``).
+Escaping is the job of whatever renders it (``monitor.outputs.digest``).
 """
 
 from __future__ import annotations

@@ -86,19 +86,19 @@ class Breakdown:
 
     def install(self) -> None:
         """Wrap the stages that exist in the code being measured (it changes under us)."""
-        import monitor.jobs
+        import monitor.jobs.collect
         import monitor.store
         import scrapers
-        from monitor.http import Fetcher
+        from monitor.fetch.http import Fetcher
 
         targets = [
             ("fetch", Fetcher, "get"),
             ("parse", scrapers.get("ebay"), "parse"),
-            ("normalise", monitor.jobs, "expand"),
-            ("fx", monitor.jobs, "usd_value"),
+            ("normalise", monitor.jobs.collect, "expand"),
+            ("fx", monitor.jobs.collect, "usd_value"),
             ("store", monitor.store.Store, "save_page"),
             # a version that parses in worker processes: the wait for a worker
-            ("parse-wait", getattr(monitor.jobs, "ParsePool", None), "__call__"),
+            ("parse-wait", getattr(monitor.jobs.collect, "ParsePool", None), "__call__"),
         ]
         for name, owner, attr in targets:
             if owner is not None and hasattr(owner, attr):
@@ -127,7 +127,7 @@ def run(
 ) -> dict[str, Any]:
     import sqlite3
 
-    from monitor.jobs import run_cycle
+    from monitor.jobs.collect import run_cycle
 
     manifest = json.loads((mirror / "manifest.json").read_text("utf-8"))
     cfg = config_for(manifest, port, mode, db)

@@ -1,0 +1,549 @@
+"""Sustained drops in $/TH index series, their market-explained share and the events near them.
+
+Pure functions on pandas DataFrames (no I/O, no clock). Method of :func:`find_drops`, per
+``(series, basis)`` of a :func:`monitor.analysis.indexes.build_index` frame:
+
+1. **Grid and weights.** The log ``usd_per_th`` series is laid on a regular grid (days, or weeks
+   when every period is a Monday and they are 7k days apart). Missing periods get weight 0; a
+   period with ``n`` listings gets ``w = n / (n + 3)``: more listings make a period value more
+   precise, but never more than the common (market) noise allows.
+2. **Segmentation.** Exact penalised weighted least-squares segmentation into constant-mean
+   segments (:func:`segment`: optimal partitioning, the optimum that PELT (Killick et al. 2012)
+   finds, without pruning since series are at most a few thousand periods). Segments last at least
+   ``min_size_days`` (21) and hold at least 2 observed periods. Penalty per change:
+   ``penalty * sigma² * log(n_observed)``, ``sigma`` a robust noise scale (1.4826 x median
+   weighted first difference, floored at 0.02), ``penalty`` :data:`DEFAULT_PENALTY` by default
+   (``benchmarks/eval_analysis.py --sweep`` calibrates it: <= 0.05 false alarms per series-year).
+3. **Drops.** A downward change, merged with the following downward changes that come after
+   segments of at most ``merge_days`` (28), is one drop; leading or trailing steps smaller than
+   half the floor or a third of the largest step are left out (they would misdate it). Its size
+   compares the weighted mean log price over the last ``level_days`` (28) of the segment before
+   with the first ``level_days`` of the segment after: ``drop_pct = 100 * (1 - exp(post - pre))``,
+   reported when ``>= 100 * min_drop`` (or when its abnormal part alone is). ``start`` is the first
+   period from which the series stays a fifth of the way down the first step (the onset of a ramp;
+   with weekly asks it lags the true onset by a few days, asks being sticky); a start inside a gap
+   in the data is moved to the gap's middle. ``end`` is the first period four fifths of the way
+   down the whole fall (``start == end`` for a clean step).
+4. **Two detectors.** Step 2-3 run on the log price and, with market data, on the market-adjusted
+   log price ``log P - beta·log M_L`` (``beta``, ``L`` fitted on the whole series as in step 5).
+   The research note's simulation (ANALYSIS-METHODS §7) and the benchmark show the adjusted series
+   finds and dates abnormal drops far better while the market drifts; the price series is what
+   the user sees, and finds the drops the market explains. An adjusted-series drop is reported
+   (``detector: "abnormal"``) when the per-drop decomposition of step 5 confirms it is abnormal;
+   it then replaces any price-series drop whose span (from ``merge_days`` before its start to its
+   end) holds its start. Other price-series drops are reported with ``detector: "price"``.
+5. **Market model.** ``Δlog P = a·Δt + beta·Δlog M_L + e`` over ~4-week differences, ``M`` being
+   hashprice (when it covers 80 % of the series' observed periods) or else BTC/USD, and
+   ``log M_L`` its trailing mean over ``L`` days: prices follow the market with a lag, ``L`` in
+   1, 7, 14, 28, 42 being picked by the smallest robust residual scale (fixed at 28 with fewer than
+   8 independent 4-week differences). Estimated per drop by Huber IRLS on periods within 365 days
+   of it but outside ``[start - 28 d, end + 28 d]`` (the estimation window never overlaps the
+   event window), with a ridge prior ``beta ~ N(1, 0.5²)`` (the value-theoretic elasticity: a
+   short or flat sample gives about 1 rather than noise) and overlapping differences down-weighted
+   to the number of independent horizons. Then ``market_explained_pct = 100 * (1 - exp(beta *
+   (post_M - pre_M)))`` with ``pre_M``/``post_M`` the means of ``log M_L`` over the periods and
+   weights of ``pre``/``post``; ``abnormal_pct = drop_pct - market_explained_pct``; ``abnormal``
+   is true when ``abnormal_pct >= 100 * min_drop``. All None without market data over the drop.
+6. **Events.** Catalog events dated in ``[start + window[0], start + window[1]]`` days are listed
+   with ``days_from_start = event date - start``. ``chance_alignment_p`` is the share of the
+   series' days (from first to last period, within 28 days of an observed period) whose window
+   holds at least one catalog event: the chance that a drop dated at random would show an event
+   nearby. With the real catalog it is 0.3-0.6, so an event in the window is weak evidence alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "DEFAULT_PENALTY",
+    "align_events",
+    "chance_alignment",
+    "covered_days",
+    "find_drops",
+    "segment",
+    "utc_days",
+]
+
+DEFAULT_PENALTY = 3.0
+N0 = 3.0  # listings at which a period's weight is half its maximum
+SIGMA_FLOOR = 0.02
+RAMP_FRACTION = 0.2
+MARKET_LAGS_DAYS = (1, 7, 14, 28, 42)
+DEFAULT_LAG_DAYS = 28
+MIN_HORIZONS_FOR_LAG = 8  # independent 4-week differences needed to pick the lag
+MARKET_COVERAGE = 0.8
+BETA_PRIOR, BETA_PRIOR_SD = 1.0, 0.5
+ESTIMATION_DAYS, ESTIMATION_GAP_DAYS = 365, 28
+BETA_HORIZON_DAYS = 28
+RESIDUAL_FLOOR = 0.05  # per unit weight, of a 4-week log difference
+
+
+def utc_days(values: Any) -> pd.Series:
+    """Datetimes as tz-naive UTC midnights."""
+    out = pd.to_datetime(pd.Series(values), errors="coerce")
+    if getattr(out.dt, "tz", None) is not None:
+        out = out.dt.tz_convert("UTC").dt.tz_localize(None)
+    return out.dt.normalize()
+
+
+def segment(y: np.ndarray, w: np.ndarray, pen: float, min_size: int, min_obs: int = 2) -> list[int]:
+    """Exact penalised weighted-L2 segmentation; returns the positions where segments start.
+
+    ``y`` and ``w`` are on a regular grid (``w == 0`` where nothing was observed). Minimises
+    ``sum over segments of sum w*(y - weighted mean)**2 + pen * (number of changes)`` over
+    segmentations whose segments span ``>= min_size`` grid steps and hold ``>= min_obs`` observed
+    periods. The first position (0) is not returned.
+    """
+    n = len(y)
+    y = np.where(w > 0, y, 0.0)
+    cw = np.concatenate([[0.0], np.cumsum(w)])
+    cwy = np.concatenate([[0.0], np.cumsum(w * y)])
+    cwyy = np.concatenate([[0.0], np.cumsum(w * y * y)])
+    cobs = np.concatenate([[0], np.cumsum(w > 0)])
+    best = np.full(n + 1, np.inf)
+    best[0] = -pen
+    prev = np.zeros(n + 1, dtype=int)
+    for e in range(min_size, n + 1):
+        s = np.arange(0, e - min_size + 1)
+        ok = np.isfinite(best[s]) & (cobs[e] - cobs[s] >= min_obs)
+        if not ok.any():
+            continue
+        s = s[ok]
+        sw = cw[e] - cw[s]
+        swy = cwy[e] - cwy[s]
+        cost = cwyy[e] - cwyy[s] - np.where(sw > 0, swy * swy / np.where(sw > 0, sw, 1.0), 0.0)
+        total = best[s] + cost + pen
+        k = int(np.argmin(total))
+        best[e], prev[e] = total[k], s[k]
+    if not np.isfinite(best[n]):
+        return []
+    starts, e = [], n
+    while e > 0:
+        e = int(prev[e])
+        if e > 0:
+            starts.append(e)
+    return sorted(starts)
+
+
+def noise_scale(y: np.ndarray, w: np.ndarray) -> float:
+    """Robust per-unit-weight noise scale from weighted first differences of observed periods."""
+    obs = w > 0
+    yo, wo = y[obs], w[obs]
+    if len(yo) < 3:
+        return SIGMA_FLOOR
+    z = np.diff(yo) / np.sqrt(1 / wo[1:] + 1 / wo[:-1])
+    return max(1.4826 * float(np.median(np.abs(z))), SIGMA_FLOOR)
+
+
+def chance_alignment(
+    days: pd.DatetimeIndex, event_dates: pd.Series, window: tuple[int, int]
+) -> float:
+    """Share of ``days`` with at least one event dated in ``[d + window[0], d + window[1]]``."""
+    if len(days) == 0:
+        return 0.0
+    ev = np.sort(utc_days(event_dates).dropna().to_numpy().astype("datetime64[D]"))
+    d = pd.DatetimeIndex(days).to_numpy().astype("datetime64[D]")
+    lo = np.searchsorted(ev, d + np.timedelta64(window[0], "D"), side="left")
+    hi = np.searchsorted(ev, d + np.timedelta64(window[1], "D"), side="right")
+    return float(np.mean(hi > lo))
+
+
+def covered_days(periods: pd.Series, reach_days: int = 28) -> pd.DatetimeIndex:
+    """Days of the span from the first to the last period lying within ``reach_days`` of one."""
+    p = pd.DatetimeIndex(utc_days(periods).dropna().sort_values().unique())
+    if len(p) == 0:
+        return pd.DatetimeIndex([])
+    days = pd.date_range(p[0], p[-1], freq="D")
+    pn, dn = _day_numbers(p), _day_numbers(days)
+    pos = np.searchsorted(pn, dn)
+    nxt = pn[np.minimum(pos, len(p) - 1)]
+    prv = pn[np.maximum(pos - 1, 0)]
+    gap = np.minimum(np.abs(nxt - dn), np.abs(dn - prv))
+    return days[gap <= reach_days]
+
+
+def _day_numbers(index: pd.DatetimeIndex) -> np.ndarray:
+    """Whole days since the epoch, whatever the index's time unit."""
+    return index.to_numpy().astype("datetime64[D]").astype(np.int64)
+
+
+def align_events(
+    start: pd.Timestamp, events: pd.DataFrame | None, window: tuple[int, int]
+) -> list[dict[str, Any]]:
+    """Events dated within ``[start + window[0], start + window[1]]`` days, by date."""
+    if events is None or len(events) == 0:
+        return []
+    dates = utc_days(events["date"]).to_numpy()
+    lags = (pd.DatetimeIndex(dates) - start).days
+    hit = np.flatnonzero((lags >= window[0]) & (lags <= window[1]))
+    title = "title" if "title" in events else "description"
+    out = []
+    for i in sorted(hit, key=lambda i: (dates[i], str(events["id"].iloc[i]))):
+        row = events.iloc[i]
+        out.append(
+            {
+                "id": str(row["id"]),
+                "date": pd.Timestamp(dates[i]).strftime("%Y-%m-%d"),
+                "jurisdiction": None if pd.isna(row.get("jurisdiction")) else row["jurisdiction"],
+                "title": None if pd.isna(row.get(title)) else str(row[title]),
+                "days_from_start": int(lags[i]),
+            }
+        )
+    return out
+
+
+def _grid(periods: pd.Series) -> tuple[pd.DatetimeIndex, int]:
+    """A regular grid over the periods: weekly when all are Mondays 7k days apart, else daily."""
+    p = pd.DatetimeIndex(periods.sort_values().unique())
+    gaps = np.diff(_day_numbers(p)) if len(p) > 1 else np.array([7])
+    step = 7 if (p.day_of_week == 0).all() and (gaps % 7 == 0).all() else 1
+    return pd.date_range(p[0], p[-1], freq=f"{step}D"), step
+
+
+def _market_logs(market: pd.DataFrame | None) -> dict[str, pd.Series]:
+    """Daily log market series, interpolated over gaps of up to 10 days."""
+    if market is None or len(market) == 0:
+        return {}
+    days = utc_days(pd.Series(market.index)).to_numpy()
+    out = {}
+    for name, col in (("hashprice", "hashprice_usd_ph_day"), ("btc_usd", "btc_usd")):
+        if col not in market:
+            continue
+        s = pd.Series(pd.to_numeric(market[col], errors="coerce").to_numpy(), index=days)
+        s = s[(s > 0) & s.index.notna()]
+        if s.empty:
+            continue
+        s = np.log(s.groupby(level=0).mean())
+        full = s.reindex(pd.date_range(s.index[0], s.index[-1], freq="D"))
+        full = full.interpolate(limit=10, limit_area="inside")
+        out[name] = full
+    return out
+
+
+def _on_grid(daily: pd.Series, grid: pd.DatetimeIndex, step: int) -> np.ndarray:
+    if step == 1:
+        return daily.reindex(grid).to_numpy(dtype=float)
+    weeks = daily.groupby(daily.index - pd.to_timedelta(daily.index.day_of_week, unit="D")).mean()
+    return weeks.reindex(grid).to_numpy(dtype=float)
+
+
+def _fit(
+    y: np.ndarray, w: np.ndarray, x: np.ndarray, days: np.ndarray, use: np.ndarray
+) -> tuple[float, float, float] | None:
+    """Huber-IRLS ``Δy = a·Δt + beta·Δx`` over ~4-week differences with a N(1, 0.5²) prior on beta.
+
+    Each observed period is paired with the first observed period 28 to 42 days later (both in
+    ``use``): differences over the horizon of a drop's level windows, so that lagged reactions to
+    the market count, as the sum of lag coefficients does in ANALYSIS-METHODS §3. Returns beta and
+    the robust residual scale and the number of independent horizons, or None with fewer than 6
+    pairs.
+    """
+    idx = np.flatnonzero((w > 0) & np.isfinite(x) & use)
+    if len(idx) < 2:
+        return None
+    j_pos = np.searchsorted(days[idx], days[idx] + BETA_HORIZON_DAYS)
+    ok = j_pos < len(idx)
+    i, j = idx[ok], idx[j_pos[ok]]
+    keep = days[j] - days[i] <= BETA_HORIZON_DAYS + 14
+    i, j = i[keep], j[keep]
+    if len(i) < 6:
+        return None
+    dy, dx, dt = y[j] - y[i], x[j] - x[i], (days[j] - days[i]).astype(float)
+    # overlapping differences are not independent: weigh the pairs down to the number of
+    # non-overlapping horizons they span, so the prior keeps its strength on dense daily grids
+    overlap = min(1.0, float(np.mean(np.diff(days[idx]))) / BETA_HORIZON_DAYS)
+    omega = 1 / (1 / w[i] + 1 / w[j])
+    a, beta, scale = 0.0, BETA_PRIOR, 1.0
+    for _ in range(30):
+        r = dy - a * dt - beta * dx
+        scale = 1.4826 * float(np.median(np.abs(r) * np.sqrt(omega)))
+        # floored: a dealer repeating one price must not make the data look noiseless
+        floored = max(scale, RESIDUAL_FLOOR)
+        lam = floored**2 / BETA_PRIOR_SD**2
+        u = np.abs(r) * np.sqrt(omega) / max(scale, 1e-4)
+        k = overlap * omega * np.minimum(1.0, 1.345 / np.maximum(u, 1e-12))
+        m = np.array(
+            [
+                [np.sum(k * dt * dt), np.sum(k * dt * dx)],
+                [np.sum(k * dt * dx), np.sum(k * dx * dx) + lam],
+            ]
+        )
+        rhs = np.array([np.sum(k * dt * dy), np.sum(k * dx * dy) + lam * BETA_PRIOR])
+        try:
+            a_new, beta_new = np.linalg.solve(m, rhs)
+        except np.linalg.LinAlgError:
+            return None
+        done = abs(beta_new - beta) < 1e-6 and abs(a_new - a) < 1e-9
+        a, beta = float(a_new), float(beta_new)
+        if done:
+            break
+    return beta, scale, overlap * len(i)
+
+
+def _market_model(
+    y: np.ndarray, w: np.ndarray, xs: dict[int, np.ndarray], days: np.ndarray, use: np.ndarray
+) -> tuple[float, int]:
+    """Beta and lag (days of trailing mean of the log regressor) that fit the sample best.
+
+    The lag is only chosen from data with at least 8 independent 4-week differences; with fewer,
+    it is 28 days (the lag that fits the synthetic benchmark and ANALYSIS-METHODS' 0-4 weeks).
+    """
+    fits = {lag: _fit(y, w, x, days, use) for lag, x in xs.items()}
+    good = {lag: f for lag, f in fits.items() if f is not None}
+    if not good:
+        return BETA_PRIOR, DEFAULT_LAG_DAYS
+    if max(f[2] for f in good.values()) < MIN_HORIZONS_FOR_LAG:
+        fit = good.get(DEFAULT_LAG_DAYS)
+        return (fit[0] if fit else BETA_PRIOR), DEFAULT_LAG_DAYS
+    lag = min(good, key=lambda k: good[k][1])
+    return good[lag][0], lag
+
+
+def _wmean(v: np.ndarray, w: np.ndarray, sel: np.ndarray) -> float:
+    sel = sel & (w > 0) & np.isfinite(v)
+    return float(np.sum(v[sel] * w[sel]) / np.sum(w[sel])) if sel.any() else math.nan
+
+
+@dataclass
+class _Episode:
+    """A drop found on one level series: where it starts and ends, and its level windows."""
+
+    start: int  # grid position of the onset
+    end: int  # grid position where the new level is reached
+    pre: np.ndarray  # mask of the periods measuring the level before
+    post: np.ndarray  # mask of the periods measuring the level after
+
+
+def _episodes(
+    v: np.ndarray,
+    w: np.ndarray,
+    days: np.ndarray,
+    *,
+    penalty: float,
+    min_size: int,
+    merge_days: int,
+    level_days: int,
+    min_fall: float,
+) -> list[_Episode]:
+    """Drops of at least ``min_fall`` (log units) in the weighted level series ``v``."""
+    n, step = len(v), int(days[1] - days[0]) if len(days) > 1 else 1
+    sigma = noise_scale(v, w)
+    pen = penalty * sigma**2 * math.log(max(int((w > 0).sum()), 2))
+    bounds = [0, *segment(v, w, pen, min_size), n]
+    idx = np.arange(n)
+    means = [_wmean(v, w, (idx >= a) & (idx < b)) for a, b in itertools.pairwise(bounds)]
+    observed = np.flatnonzero(w > 0)
+    out: list[_Episode] = []
+    k = 1
+    while k < len(bounds) - 1:
+        if not means[k] < means[k - 1]:
+            k += 1
+            continue
+        last = k  # merge the following downward changes separated by short segments
+        while (
+            last + 1 < len(bounds) - 1
+            and means[last + 1] < means[last]
+            and days[bounds[last + 1] - 1] - days[bounds[last]] + step <= merge_days
+        ):
+            last += 1
+        after_run = last + 1
+        # small leading/trailing steps of a staircase (under half the floor or a third of its
+        # largest step) do not date it
+        small = max(min_fall / 2, max(means[i - 1] - means[i] for i in range(k, last + 1)) / 3)
+        while k < last and means[k - 1] - means[k] < small:
+            k += 1
+        while last > k and means[last - 1] - means[last] < small:
+            last -= 1
+        a0, b0 = bounds[k - 1], bounds[k]
+        a1, b1 = bounds[last], bounds[last + 1]
+        first_step, k = k, after_run
+        pre_sel = (idx >= a0) & (idx < b0) & (days >= days[b0] - level_days)
+        post_sel = (idx >= a1) & (idx < b1) & (days < days[a1] + level_days)
+        pre, post = _wmean(v, w, pre_sel), _wmean(v, w, post_sel)
+        fall = post - pre
+        if not fall <= -min_fall:
+            continue
+        # onset: the first period from which the series stays RAMP_FRACTION of the way down the
+        # first step (a ramp's start, or the first step of a staircase); end: the first period
+        # after it within RAMP_FRACTION of the whole fall from the new level (the level reached)
+        lo = pre + RAMP_FRACTION * (means[first_step] - pre)
+        hi = post - RAMP_FRACTION * fall
+        near = (days[observed] >= days[b0] - level_days) & (days[observed] < days[b0] + level_days)
+        span = observed[near & (observed < bounds[first_step + 1])]
+        above = np.flatnonzero(v[span] > lo)
+        first = above[-1] + 1 if len(above) else 0
+        if first >= len(span):
+            continue
+        start = int(span[first])
+        before = observed[observed < start]
+        if len(before) and before[-1] < start - 1:  # a change inside a gap: the gap's middle
+            start = max((before[-1] + start + 1) // 2, before[-1] + 1)
+        later = observed[(observed >= start) & (post_sel[observed] | (observed < a1))]
+        reached = later[v[later] <= hi]
+        end = max(int(reached[0]) if len(reached) else a1, start)
+        out.append(_Episode(int(start), min(end, n - 1), pre_sel, post_sel))
+    return out
+
+
+def _drops_in_series(
+    g: pd.DataFrame,
+    *,
+    market_logs: dict[str, pd.Series],
+    min_drop: float,
+    penalty: float,
+    min_size_days: int,
+    merge_days: int,
+    level_days: int,
+) -> list[dict[str, Any]]:
+    grid, step = _grid(g["period"])
+    pos = ((g["period"] - grid[0]).dt.days // step).to_numpy()
+    n = len(grid)
+    y, w = np.zeros(n), np.zeros(n)
+    y[pos] = np.log(g["usd_per_th"].to_numpy(dtype=float))
+    counts = g["n_listings"].to_numpy(dtype=float)
+    w[pos] = counts / (counts + N0)
+    days = (grid - grid[0]).days.to_numpy()
+    min_fall = -math.log(1 - min_drop) if min_drop < 1 else math.inf
+    opts = {
+        "penalty": penalty,
+        "min_size": max(1, math.ceil(min_size_days / step)),
+        "merge_days": merge_days,
+        "level_days": level_days,
+        "min_fall": min_fall,
+    }
+    # regressor: hashprice when it covers the series, else BTC/USD; trailing means of its log
+    xname, xs = None, {}
+    for name in ("hashprice", "btc_usd"):
+        if name in market_logs:
+            raw = _on_grid(market_logs[name], grid, step)
+            if np.isfinite(raw[w > 0]).mean() >= MARKET_COVERAGE:
+                xname, daily = name, market_logs[name]
+                xs = {
+                    lag: _on_grid(daily.rolling(lag, min_periods=1).mean(), grid, step)
+                    for lag in MARKET_LAGS_DAYS
+                }
+                break
+
+    def report(ep: _Episode, detector: str) -> dict[str, Any] | None:
+        pre, post = _wmean(y, w, ep.pre), _wmean(y, w, ep.post)
+        drop_pct = 100 * (1 - math.exp(post - pre))
+        explained = change = beta = lag = None
+        if xs:
+            near = np.abs(days - days[ep.start]) <= ESTIMATION_DAYS
+            away = (days < days[ep.start] - ESTIMATION_GAP_DAYS) | (
+                days > days[ep.end] + ESTIMATION_GAP_DAYS
+            )
+            beta, lag = _market_model(y, w, xs, days, near & away)
+            xpre, xpost = _wmean(xs[lag], w, ep.pre), _wmean(xs[lag], w, ep.post)
+            if math.isfinite(xpre) and math.isfinite(xpost):
+                change = 100 * (math.exp(xpost - xpre) - 1)
+                explained = 100 * (1 - math.exp(beta * (xpost - xpre)))
+            else:
+                beta = lag = None
+        abnormal = None if explained is None else drop_pct - explained
+        is_abnormal = None if abnormal is None else bool(abnormal >= 100 * min_drop)
+        if drop_pct <= 0 or (drop_pct < 100 * min_drop and not is_abnormal):
+            return None
+        return {
+            "series": g["series"].iloc[0],
+            "basis": g["basis"].iloc[0],
+            "start": grid[ep.start].strftime("%Y-%m-%d"),
+            "end": grid[ep.end].strftime("%Y-%m-%d"),
+            "drop_pct": round(drop_pct, 2),
+            "level_before": round(math.exp(pre), 4),
+            "level_after": round(math.exp(post), 4),
+            "market_explained_pct": None if explained is None else round(explained, 2),
+            "abnormal_pct": None if abnormal is None else round(abnormal, 2),
+            "abnormal": is_abnormal,
+            "detector": detector,
+            "market_regressor": xname if explained is not None else None,
+            "market_change_pct": None if change is None else round(change, 2),
+            "market_lag_days": lag,
+            "beta": None if beta is None else round(beta, 3),
+        }
+
+    # drops of the market-adjusted (abnormal) level that the per-drop decomposition confirms...
+    confirmed: list[tuple[_Episode, dict[str, Any]]] = []
+    if xs:
+        beta, lag = _market_model(y, w, xs, days, np.ones(n, dtype=bool))
+        z = y - beta * xs[lag]
+        wz = np.where(np.isfinite(z), w, 0.0)
+        for ep in _episodes(np.nan_to_num(z), wz, days, **opts):
+            rec = report(ep, "abnormal")
+            if rec is not None and rec["abnormal"]:
+                confirmed.append((ep, rec))
+    # ...then drops of the price itself, unless they hold a confirmed abnormal drop's onset
+    out = [rec for _, rec in confirmed]
+    for ep in _episodes(y, w, days, **opts):
+        if any(
+            days[ep.start] - merge_days <= days[ab.start] <= days[ep.end] for ab, _ in confirmed
+        ):
+            continue
+        rec = report(ep, "price")
+        if rec is not None:
+            out.append(rec)
+    return out
+
+
+def find_drops(
+    index: pd.DataFrame,
+    *,
+    market: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
+    min_drop: float = 0.15,
+    window: tuple[int, int] = (-7, 28),
+    penalty: float | None = None,
+    min_size_days: int = 21,
+    merge_days: int = 28,
+    level_days: int = 28,
+) -> list[dict[str, Any]]:
+    """Sustained drops of every ``(series, basis)`` of an index frame (method: module doc).
+
+    Each drop: ``series``, ``basis``, ``start``/``end`` (ISO dates), ``drop_pct`` (45.0 means
+    -45 %), ``level_before``/``level_after`` ($/TH), ``market_explained_pct``, ``abnormal_pct``,
+    ``abnormal``, ``market_regressor`` ("hashprice" or "btc_usd"), ``market_change_pct``, ``beta``
+    (None without market data), ``events`` and ``chance_alignment_p`` (None without events).
+    ``penalty`` multiplies ``sigma² log n`` (default :data:`DEFAULT_PENALTY`). Ordered by start.
+    """
+    if index is None or len(index) == 0:
+        return []
+    pen = DEFAULT_PENALTY if penalty is None else float(penalty)
+    market_logs = _market_logs(market)
+    ev = None
+    if events is not None and len(events):
+        ev = events[utc_days(events["date"]).notna().to_numpy()]
+    frame = index.copy()
+    frame["period"] = utc_days(frame["period"]).to_numpy()
+    if "basis" not in frame:
+        frame["basis"] = "ask"
+    frame = frame[
+        (pd.to_numeric(frame["usd_per_th"], errors="coerce") > 0) & frame["period"].notna()
+    ]
+    drops: list[dict[str, Any]] = []
+    for _, g in frame.groupby(["series", "basis"], sort=True):
+        g = g.sort_values("period").drop_duplicates("period", keep="last").reset_index(drop=True)
+        found = _drops_in_series(
+            g,
+            market_logs=market_logs,
+            min_drop=min_drop,
+            penalty=pen,
+            min_size_days=min_size_days,
+            merge_days=merge_days,
+            level_days=level_days,
+        )
+        p = None
+        if ev is not None:
+            p = round(chance_alignment(covered_days(g["period"]), ev["date"], window), 4)
+        for d in found:
+            d["events"] = align_events(pd.Timestamp(d["start"]), ev, window)
+            d["chance_alignment_p"] = p
+        drops.extend(found)
+    drops.sort(key=lambda d: (d["start"], d["series"], d["basis"]))
+    return drops

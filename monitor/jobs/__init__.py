@@ -1,0 +1,7 @@
+"""Stage 6, jobs: each thing asicmon does, wired from the stages. The CLI and the daemon call
+these and nothing else.
+
+Owns one module per job: ``collect`` (scrape sources), ``importer`` (CSV sightings),
+``analyse`` (indexes, drops, plot), ``export``, ``digest``, ``market``, ``demo``, ``status``.
+May import every stage: ``fetch``, ``normalise``, ``store``, ``analysis``, ``outputs``.
+"""

@@ -1,0 +1,308 @@
+"""Jobs shared by the CLI, the demo and the daemon: one source run, one collection cycle."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapers
+from monitor.config import Config
+from monitor.config.sources import AnySource
+from monitor.fetch.crawl import PaginationLoop, Parse, crawl, parse_here
+from monitor.fetch.http import Fetcher, FetchError
+from monitor.normalise.catalog import Catalog, load_catalog
+from monitor.normalise.offers import parse_offers
+from monitor.normalise.titles import Normalised, normalise
+from monitor.store import Store
+from scrapers.base import ParseError, RawListing
+
+log = logging.getLogger("asicmon.jobs")
+
+Clock = Callable[[], datetime]
+LARGE_PAGE_BYTES = 50_000
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    run_id: int
+    source: str
+    status: str  # ok | suspect | failed
+    pages: int
+    listings: int
+    new_listings: int
+    observations: int
+    reason: str | None
+
+
+def expand(raw: RawListing, catalog: Catalog | None) -> list[tuple[RawListing, Normalised]]:
+    """A listing and its normalised reading; a broker's multi-offer post becomes its offers."""
+    if not raw.message:
+        return [(raw, normalise(raw.title, catalog))]
+    out = []
+    for offer in parse_offers(raw.title, catalog):
+        if offer.price is None:
+            continue
+        extra = {**raw.extra, "price_basis": offer.price_basis, "post": raw.listing_id}
+        if offer.moq:
+            extra["moq"] = str(offer.moq)
+        derived = replace(
+            raw,
+            listing_id=f"{raw.listing_id}#{offer.line}",
+            title=offer.text,
+            price=offer.price,
+            currency=offer.currency,
+            location=offer.location or raw.location,
+            message=False,
+            extra=extra,
+        )
+        out.append((derived, offer.normalised))
+    if not out:  # kept, never dropped: a post without priced offers is stored as "other"
+        first = next((line for line in raw.title.splitlines() if line.strip()), raw.title)
+        reason = "message without priced offers"
+        out.append((replace(raw, title=first[:300]), Normalised(kind="other", reason=reason)))
+    return out
+
+
+def observed_at(raw: RawListing, fetched: datetime) -> datetime:
+    """When the price was true: the sale date of a sold item, a broker post's date, else now."""
+    for stamp in (raw.sold_at if raw.sold else None, raw.posted_at):
+        if stamp:
+            try:
+                when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            when = when if when.tzinfo else when.replace(tzinfo=UTC)
+            return min(when, fetched)
+    return fetched
+
+
+def usd_value(raw: RawListing, when: datetime) -> Any:
+    """The listing's price in USD at ``when``'s reference rate (None without a price, or for a
+    currency the rate table does not know: the original price is stored either way)."""
+    if raw.price is None or raw.currency is None:
+        return None
+    from monitor.normalise.fx import to_usd
+
+    try:
+        return to_usd(raw.price, raw.currency, when.date())
+    except ValueError as exc:
+        log.warning("no USD rate for %s %s: %s", raw.currency, when.date(), exc)
+        return None
+
+
+def run_source(
+    cfg: Config,
+    src: AnySource,
+    store: Store,
+    fetcher: Fetcher,
+    *,
+    clock: Clock = utcnow,
+    options: dict[str, Any] | None = None,
+    max_pages: int | None = None,
+    parse: Parse = parse_here,
+) -> RunResult:
+    """Collect one source now: crawl, normalise, store page by page, record the run.
+
+    Every page is committed as it arrives, so a failure on page 3 keeps pages 1-2. The run row
+    says what happened: ``failed`` with the reason on an error, ``suspect`` when fewer than
+    ``min_listings`` listings were found or a large page parsed to nothing, else ``ok``.
+    """
+    catalog = load_catalog(cfg.catalog) if cfg.catalog is not None else None
+    kind = scrapers.get(src.kind)
+    run_id = store.start_run(src.name, src.kind, clock())
+    pages = listings = new = observations = bad_bytes = 0
+    status, reason = "ok", None
+    try:
+        for start in src.start_urls():
+            scraper = kind(start, {**src.options(), **(options or {})})
+            left = (max_pages or src.max_pages) - pages
+            if left <= 0:
+                break
+            for crawled in crawl(
+                scraper, fetcher, max_pages=left, delay_s=src.delay_s, parse=parse
+            ):
+                now = clock()
+                items = []
+                for raw in crawled.page.listings:
+                    for item, norm in expand(raw, catalog):
+                        when = observed_at(item, now)
+                        items.append((item, norm, when, usd_value(item, when)))
+                saved = store.save_page(run_id, src.name, items, now)
+                pages += 1
+                listings += saved.listings
+                new += saved.new_listings
+                observations += saved.observations
+                bad_bytes += crawled.bad_bytes
+                if not crawled.page.listings and crawled.bytes > LARGE_PAGE_BYTES:
+                    status = "suspect"
+                    reason = f"{crawled.url}: a {crawled.bytes:,}-byte page parsed to no listings"
+    except PaginationLoop as exc:  # the pages before the loop are good and saved
+        status, reason = "suspect", str(exc)
+    except (FetchError, ParseError) as exc:
+        status, reason = "failed", str(exc)
+    except Exception as exc:  # a scraper bug must not stop other sources; record it
+        log.exception("source %s crashed (its other pages are kept)", src.name)
+        status, reason = "failed", f"crashed: {type(exc).__name__}: {exc} (traceback in the log)"
+    except BaseException:  # Ctrl-C or shutdown: committed pages stay, the run says so
+        store.finish_run(run_id, clock(), status="failed", reason="interrupted", pages=pages,
+                         listings=listings, new_listings=new, observations=observations,
+                         errors=1)  # fmt: skip
+        raise
+    if bad_bytes and reason is None:
+        reason = f"{bad_bytes} invalid byte sequence(s) in the pages' encoding were replaced"
+        log.warning("source %s: %s", src.name, reason)
+    if status == "ok" and listings < src.min_listings:
+        status = "suspect"
+        reason = f"{listings} listings, fewer than min_listings={src.min_listings}"
+    store.finish_run(
+        run_id,
+        clock(),
+        status=status,
+        reason=reason,
+        pages=pages,
+        listings=listings,
+        new_listings=new,
+        observations=observations,
+        errors=int(status == "failed"),
+    )
+    log.info("source %s: %s, %d pages, %d listings, %d new observations",
+             src.name, status, pages, listings, observations)  # fmt: skip
+    return RunResult(run_id, src.name, status, pages, listings, new, observations, reason)
+
+
+def host_of(src: AnySource) -> str:
+    return urlsplit(src.start_urls()[0]).netloc.lower()
+
+
+def _warm(parent: int | None = None) -> None:
+    scrapers.discover()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    """A parse worker outlives a parent killed with -9 (nothing tells it): poll, then go."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
+class ParsePool:
+    """Parsing in worker processes: bs4 holds the GIL, so crawl threads cannot parse in
+    parallel. Workers are spawned (not forked: the crawler has threads) and warmed up first."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.lock = threading.Lock()
+        self.pool: Executor = self._start()
+
+    def _start(self) -> Executor:
+        ctx = multiprocessing.get_context(os.environ.get("ASICMON_MP_START", "spawn"))
+        pool = ProcessPoolExecutor(
+            self.workers, mp_context=ctx, initializer=_warm, initargs=(os.getpid(),)
+        )
+        for future in [pool.submit(_warm) for _ in range(self.workers)]:
+            future.result()
+        return pool
+
+    def __call__(self, source: scrapers.Source, text: str, url: str) -> scrapers.Page:
+        pool = self.pool
+        try:
+            return pool.submit(parse_here, source, text, url).result()
+        except BrokenProcessPool:
+            # a worker died (killed, out of memory, a crash in C code): the page is lost, the
+            # pool is replaced (once, by the first thread to notice) so other sources still parse
+            with self.lock:
+                if self.pool is pool:
+                    pool.shutdown(wait=False)
+                    self.pool = self._start()
+            raise ParseError(f"{url}: the parser process died while reading this page") from None
+
+    def close(self) -> None:
+        self.pool.shutdown()
+
+
+def run_cycle(
+    cfg: Config,
+    *,
+    names: list[str] | None = None,
+    clock: Clock = utcnow,
+    on_result: Callable[[RunResult], None] | None = None,
+    options: dict[str, Any] | None = None,
+    max_pages: int | None = None,
+    max_workers: int = 8,
+    stop: threading.Event | None = None,
+    parse_workers: int | None = None,
+) -> list[RunResult]:
+    """Run each enabled source once (or only ``names``).
+
+    Sources on different hosts run concurrently; sources on one host run one after another, so
+    a host never has more than one request in flight. Each worker has its own fetcher and its
+    own database connection (SQLite in WAL mode takes one writer at a time).
+    """
+    selected = [cfg.source(n) for n in names] if names else [s for s in cfg.sources if s.enabled]
+    groups: dict[str, list[AnySource]] = {}
+    for src in selected:
+        groups.setdefault(host_of(src), []).append(src)
+    results: dict[str, RunResult] = {}
+    lock = threading.Lock()
+
+    def work(group: list[AnySource]) -> None:
+        with Store(cfg.database) as store, Fetcher(cfg.http, cache=store, stop=stop) as fetcher:
+            for src in group:
+                try:
+                    result = run_source(
+                        cfg, src, store, fetcher, clock=clock, options=options,
+                        max_pages=max_pages, parse=parse,
+                    )  # fmt: skip
+                except Exception as exc:  # e.g. the database: the other sources still run
+                    log.exception("source %s could not run", src.name)
+                    why = f"could not run: {type(exc).__name__}: {exc}"
+                    result = RunResult(0, src.name, "failed", 0, 0, 0, 0, why)
+                with lock:
+                    results[src.name] = result
+                    if on_result:
+                        on_result(result)
+
+    with Store(cfg.database) as store:  # migrations once; runs of dead processes marked failed
+        for run in store.recover_interrupted_runs():
+            log.warning("run %d (%s) marked failed: %s", run["id"], run["source"], run["reason"])
+    # load the shared tables once, here: threads that miss an lru_cache at the same moment
+    # would each parse the YAML files and the ECB rates file
+    load_catalog(cfg.catalog) if cfg.catalog is not None else load_catalog()
+    from monitor.normalise.fx import bundled_rates
+    from monitor.normalise.lexicon import load_lexicon
+
+    load_lexicon()
+    bundled_rates()
+    if parse_workers is None:
+        parse_workers = int(os.environ.get("ASICMON_PARSE_WORKERS", os.cpu_count() or 1))
+    # several hosts at once: parse in worker processes, or the threads queue on the GIL
+    pool = ParsePool(parse_workers) if parse_workers > 1 and len(groups) > 1 else None
+    parse: Parse = pool or parse_here
+    try:
+        if len(groups) <= 1:
+            for group in groups.values():
+                work(group)
+        else:
+            with ThreadPoolExecutor(max_workers=min(max_workers, len(groups))) as threads:
+                for future in [threads.submit(work, g) for g in groups.values()]:
+                    future.result()
+    finally:
+        if pool is not None:
+            pool.close()
+    return [results[s.name] for s in selected if s.name in results]

@@ -1,0 +1,202 @@
+"""``asicmon digest``: gather what is new, build the email, send it, remember what was said.
+
+An alert, an event, a deal or a source's failed run is reported once: its key (rule, subject,
+period) goes into ``sent_alerts`` after a successful send, so a later digest never repeats it.
+With nothing new, no email is sent (unless ``digest.send_when_empty``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from monitor.analysis.indexes import tier_of
+from monitor.config import Config
+from monitor.jobs.analyse import analyse_db, events_frame
+from monitor.outputs.alerts import AlertRule, evaluate, find_deals
+from monitor.outputs.digest import (
+    DigestData,
+    DigestError,
+    build_message,
+    compute_movers,
+    has_news,
+    render_chart,
+    send,
+    send_apprise,
+)
+from monitor.redact import redact_text
+from monitor.store import Store
+
+log = logging.getLogger("asicmon.digest")
+DEFAULT_DEAL_PCT = 25.0
+Key = tuple[str, str, str]
+
+
+@dataclass
+class DigestOutcome:
+    message: EmailMessage | None
+    data: DigestData
+    sent: bool
+    keys: list[tuple[str, str, str, str, str]]  # rule, subject, period, kind, title
+
+
+def deals_frame(store: Store) -> pd.DataFrame:
+    rows = store.current_prices()
+    frame = pd.DataFrame(rows, columns=["listing_key", "title", "url", "model", "efficiency_j_th",
+                                        "hashrate_ths", "quantity", "source", "last_seen",
+                                        "usd_minor"])  # fmt: skip
+    frame["usd_per_th"] = frame["usd_minor"] / 100.0 / frame["quantity"] / frame["hashrate_ths"]
+    frame["tier"] = frame["efficiency_j_th"].map(tier_of)
+    frame["last_seen"] = frame["last_seen"].str[:10]
+    return frame
+
+
+def gather(cfg: Config, now: datetime) -> tuple[DigestData, list[tuple[str, str, str, str, str]]]:
+    """Everything new since the last digest, and the keys to remember once it is sent."""
+    digest = cfg.digest
+    lookback = digest.lookback_days if digest else 30
+    since = (now - timedelta(days=lookback)).date()
+    result = analyse_db(cfg)
+    events = events_frame(cfg)
+    with Store(cfg.database) as store:
+        deals_df = deals_frame(store)
+        rules = [AlertRule(**r.model_dump()) for r in cfg.alerts]
+        alerts = evaluate(rules, result["index"], result["drops"], deals_df, since=since)
+        deal_pct = next((r.drop_pct for r in rules if r.kind == "deal" and r.drop_pct),
+                        DEFAULT_DEAL_PCT)  # fmt: skip
+        deals = find_deals(deals_df, min_under_pct=deal_pct)
+        recent = events[events["date"].dt.date >= since]
+        candidates: dict[Key, tuple[str, str]] = {a.key: (a.kind, a.title) for a in alerts}
+        for deal in deals:
+            candidates[("_deal", deal["listing_key"], deal["last_seen"])] = ("deal", deal["title"])
+        for _, ev in recent.iterrows():
+            candidates[("_event", ev["id"], f"{ev['date']:%Y-%m-%d}")] = ("event", ev["title"])
+        health = store.unhealthy_sources()
+        for h in health:
+            candidates[("_health", h["name"], h["started_at"])] = (h["status"], h["reason"] or "")
+        new = store.unsent(candidates)
+        unmatched = store.summary()["unmatched"]
+    data = DigestData(
+        generated_at=now,
+        alerts=[a for a in alerts if a.key in new],
+        movers=compute_movers(result["index"]),
+        deals=[d for d in deals if ("_deal", d["listing_key"], d["last_seen"]) in new][
+            : digest.max_deals if digest else 10
+        ],
+        new_events=[
+            {
+                "id": ev["id"],
+                "date": f"{ev['date']:%Y-%m-%d}",
+                "jurisdiction": ev["jurisdiction"],
+                "title": ev["title"],
+            }
+            for _, ev in recent.iterrows()
+            if ("_event", ev["id"], f"{ev['date']:%Y-%m-%d}") in new
+        ],  # fmt: skip
+        source_health=[h for h in health if ("_health", h["name"], h["started_at"]) in new],
+        unmatched=unmatched,
+        chart_png=(
+            render_chart(
+                result["index"], events, result["drops"], digest.chart_series if digest else None
+            )
+            if result["index"]
+            else None
+        ),  # fmt: skip
+    )
+    keys = [(*k, *candidates[k]) for k in sorted(new)]
+    return data, keys
+
+
+def run_digest(
+    cfg: Config, *, deliver: bool, out: Path | None = None, now: datetime | None = None
+) -> DigestOutcome:
+    """Build the digest; with ``deliver``, send it and remember what it said."""
+    if cfg.digest is None:
+        raise DigestError("no `digest:` section in the config (sender, recipients, SMTP server)")
+    if deliver:  # two senders at once (the daemon's job and a CLI --send) would both send
+        with _one_sender(cfg.database):
+            return _run_digest(cfg, deliver=deliver, out=out, now=now)
+    return _run_digest(cfg, deliver=deliver, out=out, now=now)
+
+
+@contextlib.contextmanager
+def _one_sender(database: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``<database>.digest.lock`` (released by the OS if the process
+    dies), so a second digest waits, then finds the alerts already sent."""
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: no lock, at worst an alert is mailed twice
+        yield
+        return
+    database.parent.mkdir(parents=True, exist_ok=True)
+    with database.with_name(database.name + ".digest.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _run_digest(
+    cfg: Config, *, deliver: bool, out: Path | None, now: datetime | None
+) -> DigestOutcome:
+    assert cfg.digest is not None
+    digest = cfg.digest
+    now = now or datetime.now(UTC)
+    data, keys = gather(cfg, now)
+    if not has_news(data) and not digest.send_when_empty:
+        log.info("digest: nothing new, no email")
+        return DigestOutcome(None, data, False, keys)
+    message = build_message(data, sender=digest.sender, recipients=list(digest.recipients),
+                            subject_prefix=digest.subject_prefix)  # fmt: skip
+    if out is not None:
+        from monitor.outputs.export import replacing
+
+        with replacing(out) as tmp:  # a crash never leaves half a message at ``out``
+            tmp.write_bytes(bytes(message))
+    if not deliver:
+        return DigestOutcome(message, data, False, keys)
+    password = _env(digest.password_env)
+    try:
+        send(
+            message,
+            host=digest.smtp_host,
+            port=digest.smtp_port,
+            security=digest.security,
+            username=_env(digest.username_env),
+            password=password,
+            timeout_s=digest.timeout_s,
+        )
+    except DigestError as exc:  # a server may quote what it was sent: never pass that on
+        raise DigestError(redact_text(str(exc), secrets=[password])) from None
+    if digest.apprise_urls_env and (urls := _env(digest.apprise_urls_env)):
+        try:
+            send_apprise(data.alerts, urls.split())
+        except DigestError as exc:  # email went out: report, do not fail the digest
+            log.warning("apprise: %s", redact_text(str(exc), secrets=urls.split()))
+    with Store(cfg.database) as store:
+        store.mark_sent(keys, now)
+    return DigestOutcome(message, data, True, keys)
+
+
+def _env(name: str | None) -> str | None:
+    if not name:
+        return None
+    value = os.environ.get(name)
+    if value is None:
+        raise DigestError(f"environment variable {name} (named in the config) is not set")
+    return value
+
+
+def text_part(message: EmailMessage) -> Any:
+    part = message.get_body(preferencelist=("plain",))
+    return part.get_content() if part is not None else ""

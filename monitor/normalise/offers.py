@@ -1,0 +1,261 @@
+"""Broker price lists (Telegram / WeChat / Kaboomracks style): one message, many offers.
+
+Each line with a price is one offer. A price-less line is a header when it names a place or a
+stock / shipping status (or carries a flag emoji); other price-less lines (promos, contacts) are
+ignored, except that a minimum order quantity on them applies to the whole message. The model
+part of an offer line (the line without its price, MOQ and flag text) goes to ``normalise()``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from monitor.normalise.catalog import Catalog
+from monitor.normalise.titles import Normalised, normalise
+
+_NUM = r"(\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d\w])|\d+(?:[.,]\d+)?)"
+_PRE = r"(US\$|HK\$|C\$|\$|€|¥|₽|(?<![a-z])(?:USDT|USD|HKD|EUR|RMB|CNY|RUB)(?![a-z]))"
+_SUF = (
+    r"(\s?\$(?!\s*\d)|USDT\b|USD\b|U\b|HKD\b|EUR\b|€|RMB\b|CNY\b|元|¥|RUB\b|₽"
+    r"|руб(?:\.|лей|ля|\b)|р\.(?!\w)|т\.?\s?р\.|тыс\.?\s?(?:руб\w*\.?|р\.|₽))"
+)
+_PRICE = re.compile(rf"{_PRE}\s?{_NUM}(k\b)?|(?<![\w.,]){_NUM}\s?{_SUF}", re.IGNORECASE)
+_CURRENCY = {
+    "$": "USD", "us$": "USD", "usd": "USD", "usdt": "USD", "u": "USD", "hk$": "HKD", "hkd": "HKD",
+    "c$": "CAD", "eur": "EUR", "€": "EUR", "rmb": "CNY", "cny": "CNY", "元": "CNY", "¥": "CNY",
+    "rub": "RUB",
+}  # fmt: skip
+_PER_TH = re.compile(r"\s*(?:/|per\s|за\s|每)\s*(?:th|t|т)(?:/s)?(?![a-zа-я])", re.IGNORECASE)
+_LOT = re.compile(r"\b(?:per\s+|/\s*|for\s+the\s+)?lot\b|за\s+(?:лот|партию)", re.IGNORECASE)
+_UNIT = re.compile(r"\beach\b|\bper\s+(?:unit|piece|pc|machine|miner)\b|/\s*(?:unit|pcs?|piece)\b"
+                   r"|/\s*台|за\s+шт\w*|/\s*шт\.?|单价", re.IGNORECASE)  # fmt: skip
+_MOQ = [re.compile(p, re.IGNORECASE) for p in (
+    r"\bmoq\s*[:：=]?\s*(\d+)\s*(?:pcs|units?|pieces)?",
+    r"\bmin(?:imum)?\b\.?\s*(?:order|qty|quantity|purchase)?\s*(?:is|of)?\s*[:=]?\s*(\d+)"
+    r"\s*(?:pcs|units?|pieces)?",
+    r"起订量?\s*[:：]?\s*(\d+)\s*台?", r"(?<!\d)(\d+)\s*台起订?",
+    r"\bмин(?:имум|\.|имальн\w*)?\s*(?:партия|заказ|лот)?\s*[:\-]?\s*(\d+)\s*(?:шт\w*\.?)?",
+    r"\bот\s*(\d+)\s*(?:шт\w*\.?|единиц\w*)",
+)]  # fmt: skip
+_FLAGS = [(name, re.compile(p, re.IGNORECASE)) for name, p in (  # in order; a match is blanked
+    ("no GTD", r"(?:без|no|non|without|w/o)[\s-]*(?:gtd|гтд)(?![a-zа-я])"),  # out so "без ГТД"
+    ("GTD", r"(?<![a-zа-я])(?:gtd|гтд)(?![a-zа-я])"),  # is not also "GTD"
+    ("on the way", r"on\s+the\s+way|in\s+transit|в\s+пути|在途"),
+    ("futures", r"\bfutures?\b|\bpre-?orders?\b|期货|预售|предзаказ|под\s+заказ"),
+    ("in stock", r"\bin\s+stock\b|\bstock\b|\bspot\b|现货|в\s+наличии|наличие"),
+)]  # fmt: skip
+_STATUS = re.compile(
+    r"\bstock|on\s+the\s+way|in\s+transit|warehouse|\bspot\b|futures?|pre-?order|"
+    r"(?<!\d)\d+\s*-?\s*(?:working\s+|business\s+)?days?\b|\bdays\b|现货|期货|在途|仓|(?<!\d)\d+\s*天|"
+    r"в\s+наличии|наличи|в\s+пути|склад|предзаказ|под\s+заказ|дн(?:ей|я)\b",
+    re.IGNORECASE,
+)
+_PLACES = [(name, re.compile(p, re.IGNORECASE)) for name, p in (
+    ("Hong Kong", r"hong\s*kong|\bhk\b|香港|гонконг"), ("Shenzhen", r"shen\s*zhen|深圳|шэньчжэн"),
+    ("China", r"\bchina\b|\bmainland\b|中国|国内|китай"), ("Moscow", r"\bmoscow\b|москв|\bмск\b"),
+    ("Irkutsk", r"irkutsk|иркутск"), ("Russia", r"\brussia\b|росси|\bрф\b"),
+    ("Texas", r"\btexas\b|(?-i:\bTX\b)"),
+    ("USA", r"\busa\b|(?-i:\bUS\b)(?!\$)|united\s+states|\bсша\b|美国"),
+    ("Canada", r"\bcanada\b|канад|加拿大"), ("Kazakhstan", r"kazakh|казах|алмат|almaty|哈萨克"),
+    ("Ethiopia", r"ethiopia|эфиоп|埃塞"), ("Paraguay", r"paraguay|парагва|巴拉圭"),
+    ("Malaysia", r"malaysia|马来"), ("UAE", r"\bdubai\b|\buae\b|дубай|оаэ|迪拜"),
+)]  # fmt: skip
+_FLAG_PLACE = {"HK": "Hong Kong", "CN": "China", "RU": "Russia", "US": "USA", "CA": "Canada",
+               "KZ": "Kazakhstan", "ET": "Ethiopia", "PY": "Paraguay", "MY": "Malaysia",
+               "AE": "UAE"}  # fmt: skip
+_FLAG_EMOJI = re.compile(r"[\U0001F1E6-\U0001F1FF]{2}")
+_KEYCAP = re.compile(r"[0-9#*]\ufe0f?\u20e3")
+_BULLET = re.compile(r"^(?:[\s•·∙●○◦▪▫►▶➤→*>|\-–—]+|\d{1,2}[.)]\s+)")
+_NOISE = re.compile(r"\b(?:for|price|only)\b|цена|价格|[—–|=@:：]|\(\s*\)|\[\s*\]", re.I)
+_EDGES = re.compile(r"^[\s=*_~\-–—.:：,;]+|[\s=*_~\-–—.:：,;]+$")
+_WRAP = {"()", "[]", "【】", "「」", "<>", "**"}
+_MAX_DIGITS = 12  # digits before the decimal point: no offer costs a trillion
+# What a message is read for: a Telegram post is at most 4,096 characters, so these only bound
+# the work a hostile or garbled text can cause; nothing a broker writes comes near them.
+MESSAGE_MAX = 20_000
+LINE_MAX = 1_000
+
+
+class _Header(NamedTuple):
+    text: str  # cleaned header line
+    place: str | None  # canonical place, if one is named
+    location: str | None  # the place, else the header text without its MOQ
+    flags: tuple[str, ...]
+    moq: int | None
+
+
+_Draft = tuple[int, str, str, list[re.Match[str]], _Header | None]  # line, text, NFKC text, ...
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """One priced line of a broker message; ``price_basis`` is unit, per_th ($/TH) or lot."""
+
+    line: int  # 1-based line number in the message
+    text: str  # the line as written, emoji and bullets stripped
+    normalised: Normalised  # normalise() of the line without its price, MOQ and flag text
+    price: Decimal | None
+    currency: str | None  # ISO 4217
+    price_basis: str
+    moq: int | None
+    location: str | None
+    header: str | None
+    flags: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The normalised fields flattened, then the offer's own fields (JSON-ready)."""
+        row = self.normalised.to_dict()
+        row.update(
+            price=None if self.price is None else str(self.price),
+            currency=self.currency,
+            price_basis=self.price_basis,
+            moq=self.moq,
+            location=self.location,
+            line=self.line,
+            text=self.text,
+            header=self.header,
+            flags=list(self.flags),
+        )
+        return row
+
+
+def _strip_emoji(line: str) -> str:
+    line = _KEYCAP.sub(" ", line)
+    kept = []
+    for ch in line:
+        cat = unicodedata.category(ch)
+        if cat in ("So", "Cf", "Me", "Cs", "Co") or (cat == "Sk" and ord(ch) > 0x2000):
+            kept.append(" ")
+        elif "\ufe00" <= ch <= "\ufe0f":
+            continue
+        else:
+            kept.append(ch)
+    text = " ".join("".join(kept).split())
+    return _BULLET.sub("", text).strip()
+
+
+def _place(text: str, raw: str) -> str | None:
+    """The canonical place named earliest in ``text``, else the first known flag emoji."""
+    hits = [(m.start(), name) for name, rx in _PLACES if (m := rx.search(text))]
+    if hits:
+        return min(hits)[1]
+    for m in _FLAG_EMOJI.finditer(raw):
+        code = "".join(chr(ord(c) - 0x1F1E6 + 65) for c in m.group(0))
+        return _FLAG_PLACE.get(code, code)
+    return None
+
+
+def _take_flags(text: str) -> tuple[tuple[str, ...], str]:
+    found = []
+    for name, rx in _FLAGS:
+        if rx.search(text):
+            found.append(name)
+            text = rx.sub(" ", text)
+    return tuple(found), text
+
+
+def _take_moq(text: str) -> tuple[int | None, str]:
+    for rx in _MOQ:
+        if (m := rx.search(text)) is not None:
+            return int(m.group(1)), text[: m.start()] + " " + text[m.end() :]
+    return None, text
+
+
+def _amount(number: str, currency_text: str, kilo: str | None) -> Decimal | None:
+    """The price as written; ``None`` when no price can be that large ("$" and 40 digits)."""
+    if re.fullmatch(r"\d+,\d{1,2}", number):  # decimal comma: "24,5"
+        number = number.replace(",", ".")
+    digits = re.sub(r"[ ,\u00a0\u202f]", "", number)
+    if len(digits.partition(".")[0]) > _MAX_DIGITS:
+        return None
+    value = Decimal(digits)
+    if kilo or currency_text.lower().startswith("т"):  # "$3.2k", "185 т.р.", "185 тыс. руб"
+        value *= 1000
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+
+
+def _clean_header(text: str) -> str:
+    text = _EDGES.sub("", text)
+    while len(text) > 1 and text[0] + text[-1] in _WRAP:
+        text = _EDGES.sub("", text[1:-1])
+    return text
+
+
+def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
+    """Every priced line of a broker message as an :class:`Offer`, in message order.
+
+    Location, header and flags come from the nearest header line above (a place or stock /
+    shipping status; stacked headers with no offers between them merge), a place named on the
+    offer line itself wins. MOQ comes from the line, else its header, else any other line.
+    """
+    header: _Header | None = None
+    header_used = True
+    message_moq: int | None = None
+    drafts: list[_Draft] = []
+    for number, line in enumerate(message[:MESSAGE_MAX].splitlines(), start=1):
+        raw = line[:LINE_MAX]
+        text = _strip_emoji(raw)
+        norm = unicodedata.normalize("NFKC", text)
+        if not norm and not _FLAG_EMOJI.search(raw):
+            continue
+        prices = list(_PRICE.finditer(norm))
+        if prices:
+            drafts.append((number, text, norm, prices, header))
+            header_used = True
+            continue
+        moq, no_moq = _take_moq(norm)
+        flags = _take_flags(no_moq)[0]
+        place = _place(norm, raw)
+        if place is None and not flags and not _STATUS.search(norm) and not _FLAG_EMOJI.search(raw):
+            message_moq = message_moq if moq is None else moq
+            continue
+        cleaned = _clean_header(norm)
+        if not header_used and header is not None:  # stacked headers merge
+            place = place or header.place
+            flags = tuple(dict.fromkeys(header.flags + flags))
+            moq = moq if moq is not None else header.moq
+        where = place or _clean_header(no_moq) or None
+        header, header_used = _Header(cleaned, place, where, flags, moq), False
+    if not header_used and header is not None and message_moq is None:
+        message_moq = header.moq  # a footer such as "Min. order 2 pcs, delivery across Russia"
+    return [_offer(d, message_moq, catalog) for d in drafts]
+
+
+def _offer(draft: _Draft, message_moq: int | None, catalog: Catalog | None) -> Offer:
+    number, text, norm, prices, header = draft
+    last = prices[-1]
+    number_text = last.group(2) or last.group(4)
+    currency_text = (last.group(1) or last.group(5) or "").strip()
+    key = currency_text.lower()
+    currency = "RUB" if key.startswith(("т", "р", "₽")) else _CURRENCY.get(key)
+    per_th = _PER_TH.match(norm, last.end())
+    rest = norm
+    for m in reversed(prices):
+        end = per_th.end() if m is last and per_th else m.end()
+        rest = rest[: m.start()] + " " + rest[end:]
+    line_flags, rest = _take_flags(rest)
+    moq, rest = _take_moq(rest)
+    basis = "per_th" if per_th else "unit"
+    if basis == "unit" and _LOT.search(rest) and not _UNIT.search(rest):
+        basis = "lot"
+    rest = _UNIT.sub(" ", re.sub(r"\b(?:per\s+|/\s*|for\s+the\s+)lot\b", " ", rest, flags=re.I))
+    model_part = " ".join(_NOISE.sub(" ", rest).split())
+    h = header or _Header("", None, None, (), None)
+    if moq is None:
+        moq = h.moq if h.moq is not None else message_moq
+    return Offer(
+        line=number,
+        text=text,
+        normalised=normalise(model_part, catalog),
+        price=_amount(number_text, currency_text, last.group(3)),
+        currency=currency,
+        price_basis=basis,
+        moq=moq,
+        location=_place(rest, "") or h.location,
+        header=h.text or None,
+        flags=tuple(dict.fromkeys(h.flags + line_flags)),
+    )

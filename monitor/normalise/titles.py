@@ -1,0 +1,395 @@
+"""Listing title -> model, hashrate, power, quantity, condition; or why it is not a miner.
+
+Steps: fold case and width, translate the lexicon's non-English words, decide whether the
+title's subject is a part or a non-hardware item (a part word that the title only mentions, as in
+"with PSU" or "dead hashboard", does not count), find the catalog model by the longest key made of
+adjacent tokens, read the number+unit tokens (hashrate, power, J/TH), pick the hashrate nearest a
+catalog bin, then quantity and condition. Every result has a ``confidence`` and, unless it is a
+clean match, a ``reason``, so unmatched titles are stored and reviewed rather than dropped.
+The words are data (``data/lexicon.yaml``); the models are data (``data/catalog.yaml``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from monitor.normalise.catalog import Catalog, Model, load_catalog
+from monitor.normalise.lexicon import (
+    CJK_TEXT,
+    CONDITION_VALUE,
+    CYRILLIC_TEXT,
+    Lexicon,
+    load_lexicon,
+)
+
+VERSION = 2
+
+# A number with a unit: hashrate (p/t/g/m/k [h][/s], sol), power (w, kw) or efficiency (j/t).
+_MEASURE = re.compile(
+    r"(?<![a-z0-9.,])(\d+(?:[.,]\d+)?)\s*"
+    r"(?:(?P<eff>[jw]\s*/\s*t(?:h)?(?:/s)?|j(?:/th)?)|"
+    r"(?P<kw>kw)|(?P<w>w|watts?)|"
+    r"(?P<sol>k?sol(?:/s)?)|"
+    r"(?P<hash>[ptgmk])(?:h(?:/s|s)?|/s)?)"
+    r"(?![a-z0-9])"
+)
+_MULTIPLIER = {"p": 1e15, "t": 1e12, "g": 1e9, "m": 1e6, "k": 1e3}
+_GLUED = re.compile(r"([a-z+])(\d+(?:\.\d+)?(?:th|t|gh|g|ph|mh)(?:/s)?)(?![a-z0-9])")
+_TOKEN = re.compile(r"[0-9a-z\u0400-\u04ff\u4e00-\u9fff]+\+*|\++")
+_NUMBER_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+    "twenty": 20,
+    "dozen": 12,
+}
+# Quantity cues. Patterns lead with literal words: Python's re scans for those quickly.
+_QUANTITY_CUE = re.compile(  # literal-led alternatives: Python's re finds these fast
+    r"(?P<per>per\s+(?:unit|piece|machine|miner|pc|board)|each|ea|a\s+piece|"
+    r"/\s*(?:unit|pc|piece|ea|board|each))(?![a-z])"
+    r"|(?:lot|bundle|pallet|set|batch|pack|qty|quantity)\s*(?:of|x|:|\()?\s*(?P<lot>\d{1,5})\b"
+    r"|x\s*(?P<x>\d{1,5})(?![\d.,a-z-])"
+    r"|(?P<word>pcs|pieces|units|unit|pack|miners|machines|sets|pc|x)(?![a-z0-9])"
+)
+# where a cue may start: plain literals, which Python's re scans for fast; each hit is then
+# checked with _QUANTITY_CUE anchored there
+_CUE_START = re.compile(
+    "per|each|ea|/|lot|bundle|pallet|set|batch|pack|qty|quantity|pcs|pieces|units|unit|miners|"
+    "machines|sets|pc|x"
+)
+_CODE = re.compile(r"\s*([a-z]+)\d")
+_DIGITS_BEFORE = re.compile(r"(?:^|[^a-z0-9.,])(\d{1,5})\s*-?\s*$")
+_LEADING = re.compile(r"^\W*\(\s*(\d{1,5})\s*\)")
+_STOCK_BEFORE = re.compile(  # order terms, stock counts and capacities are not lots
+    r"(?:moq|min(?:imum)?\.?\s*(?:order)?(?:\s*qty)?|stock|available|availability|"
+    r"for|holds?|fits?|up\s+to|capacity)\W{0,3}$"
+)
+_STOCK_AFTER = re.compile(
+    r"\s*(?:(?:units?|pcs|pieces|machines|miners)\s*)?(?:available|avail|in\s+stock|left|"
+    r"on\s+hand|ready|moq|min)"
+)
+_WORD_QUANTITY = re.compile(
+    r"\b(?:(?:lot|bundle|pallet|set|pack)\s+of\s+|^\W*)"
+    r"(two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|dozen)\b"
+    r"|\b(two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\s+(?:\w+\s+)?"
+    r"(?:miners|machines|units)\b|\b(pair)\s+of\b"
+)
+# Invisible characters that split a word without showing: soft hyphen, zero-width space,
+# non-joiner and joiner, LRM/RLM, bidi embeddings, overrides and isolates, word joiner, BOM.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]+")
+_WORD = re.compile(r"[^\W_]+")
+_LATIN = re.compile("[A-Za-z]")
+# Characters of a title that are read. Listing titles are capped at 500 when scraped (eBay
+# allows 80); the cap bounds the work for a title from anywhere else.
+MAX_CHARS = 500
+_WORD_GATE = re.compile("two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|dozen|pair")
+
+
+class Normalised(NamedTuple):
+    """The normaliser's answer for one title (immutable; a tuple, so cheap to make)."""
+
+    kind: str  # miner | part | other
+    maker: str | None = None
+    model: str | None = None
+    algorithm: str | None = None
+    hashrate_ths: float | None = None
+    hashrate: float | None = None
+    hashrate_unit: str | None = None
+    power_w: int | None = None
+    efficiency_j_th: float | None = None
+    quantity: int = 1
+    condition: str = "unknown"
+    cooling: str | None = None
+    confidence: float = 0.0
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._asdict()
+
+
+def clean(title: str, lex: Lexicon) -> str:
+    """Case-folded, width-folded text with the lexicon's translations applied.
+
+    Hostile spellings read as the plain one: fullwidth and other compatibility forms by NFKC,
+    invisible characters inside a word ("S1\u200b9") are removed, and Cyrillic or Greek
+    lookalike letters in a Latin word ("Аntminer", "Ѕ19") become Latin (the lexicon's
+    ``homoglyphs``)."""
+    if title.isascii():
+        text = title.casefold()
+    else:
+        text = _INVISIBLE.sub("", title) if _INVISIBLE.search(title) else title
+        mixed = lex.homoglyph_beside_latin
+        if mixed is not None and mixed.search(text):
+            text = _fold_homoglyphs(text, lex.homoglyphs)
+        text = unicodedata.normalize("NFKC", text.casefold()).casefold()
+        rules = lex.translate
+        if CJK_TEXT.search(text):
+            rules = rules + lex.translate_cjk
+        if CYRILLIC_TEXT.search(text):
+            rules = rules + lex.translate_cyrillic
+        for pattern, repl in rules:
+            text = pattern.sub(repl, text)
+    if lex.words_gate.search(text):
+        text = lex.words.sub(lambda m: lex.word_map[m.group(1)], text)
+    return text
+
+
+def _fold_homoglyphs(text: str, table: dict[int, str]) -> str:
+    """Lookalike letters read as Latin in a word that has Latin letters, or digits and Greek
+    lookalikes, or digits after a Cyrillic lookalike ("Ѕ19"; but "100р" is 100 roubles). A word
+    wholly in another script is left as written."""
+
+    def fold(m: re.Match[str]) -> str:
+        word = m.group(0)
+        folded = word.translate(table)
+        if folded == word or not folded.isascii():
+            return word  # no lookalike, or a letter only that script has: a word of it
+        if _LATIN.search(word):
+            return folded
+        if not word.isalpha() and (not word[0].isascii() or not CYRILLIC_TEXT.search(word)):
+            return folded
+        return word
+
+    return _WORD.sub(fold, text)
+
+
+def _unglue(text: str) -> str:
+    """ "s19jpro104t" -> "s19jpro 104t": only tried when the plain reading finds nothing."""
+    return _GLUED.sub(r"\1 \2", text)
+
+
+def _subject(text: str, lex: Lexicon) -> tuple[str, str] | None:
+    """("part"|"other", word) when the title sells a part or a non-miner; else None."""
+    first = lex.subject.search(text)
+    if first is None:
+        return None
+    for m in lex.subject.finditer(text, first.start()):
+        before, after = text[max(0, m.start() - 40) : m.start()], text[m.end() : m.end() + 30]
+        if lex.included_before.search(before) or lex.after.search(after):
+            continue  # "with PSU", "PSU included", "hashboard dead": the miner is the subject
+        if not m.group("other") and lex.defect_before.search(before):
+            continue  # "dead hashboard", "one fan missing"
+        if m.group("weak") and _measures(text)[0]:
+            continue  # a chip code beside a hashrate names the miner's chip
+        return ("other" if m.group("other") else "part"), m.group(0)
+    return None
+
+
+def _find_model(tokens: list[str], text: str, catalog: Catalog) -> Model | None:
+    """The longest catalog key made of adjacent tokens; ambiguous keys decided by maker word."""
+    best: tuple[int, tuple[Model, ...]] | None = None
+    best_len = 0
+    prefixes, by_key = catalog.prefixes, catalog.by_key
+    n = len(tokens)
+    for i, key in enumerate(tokens):
+        j = i
+        while key in prefixes:
+            if len(key) > best_len and (found := by_key.get(key)) is not None:
+                best, best_len = (len(key), found), len(key)
+            j += 1
+            if j >= n:
+                break
+            key += tokens[j]
+    if best is None:
+        return None
+    models = best[1]
+    if len(models) > 1:
+        named = [m for m in models if _maker_words(m) & set(tokens)]
+        models = tuple(named) or models
+    return models[0] if len(models) == 1 else _by_hashrate(models, text)
+
+
+def _maker_words(model: Model) -> set[str]:
+    return {model.maker.casefold(), model.name.split(" ", 1)[0].casefold()}
+
+
+def _by_hashrate(models: tuple[Model, ...], text: str) -> Model:
+    readings = _measures(text)[0]
+    if not readings:
+        return models[0]
+    return min(models, key=lambda m: _fit(m, readings)[0])
+
+
+def _measures(text: str) -> tuple[list[float], int | None, float | None]:
+    """Hashrates in H/s (or Sol/s), the power in W and the J/TH efficiency found in the text."""
+    hashrates: list[float] = []
+    power: int | None = None
+    efficiency: float | None = None
+    for m in _MEASURE.finditer(text):
+        raw = m.group(1)
+        if "," in raw:
+            head, _, tail = raw.partition(",")
+            raw = head + tail if len(tail) == 3 else f"{head}.{tail}"
+        value = float(raw)
+        if m.group("hash"):
+            hashrates.append(value * _MULTIPLIER[m.group("hash")])
+        elif m.group("sol"):
+            hashrates.append(value * (1e3 if m.group("sol").startswith("k") else 1.0))
+        elif m.group("kw"):
+            power = power or round(value * 1000)
+        elif m.group("w"):
+            if value >= 150:
+                power = power or round(value)
+            elif value >= 5:
+                efficiency = efficiency or value  # "34W" in a title means 34 J/TH
+        elif m.group("eff") and 5 <= value < 150:
+            efficiency = efficiency or value
+    return hashrates, power, efficiency
+
+
+def _fit(model: Model, readings: list[float]) -> tuple[float, float | None]:
+    """(relative distance, native hashrate) of the reading nearest one of the model's bins."""
+    bins, base = model.bins, model.base
+    best: tuple[float, float | None] = (float("inf"), None)
+    for reading in readings:
+        native = reading / base
+        i = bisect_left(bins, native)
+        for b in bins[max(0, i - 1) : i + 1]:
+            distance = abs(native - b) / b
+            if distance < best[0]:
+                best = (distance, native)
+    return best
+
+
+def quantity_of(text: str, catalog: Catalog | None = None) -> int:
+    """Units the listed price buys: "lot of 4" is 4; "x3 ... price per unit" is 1; "5 units
+    available" is stock, not a lot, so 1."""
+    candidates: list[tuple[int, int, int]] = []  # (position, end, n)
+    if "(" in text[:4] and (m := _LEADING.match(text)) is not None:
+        candidates.append((m.start(1), m.end(1), int(m.group(1))))
+    for hit in _CUE_START.finditer(text):
+        at = hit.start()
+        if at and text[at - 1].isalpha() or (m := _QUANTITY_CUE.match(text, at)) is None:
+            continue
+        if m.group("per"):
+            if m.start() == 0 or not text[m.start() - 1].isalpha():
+                return 1  # "$1,450 each", "price per unit": the price buys one
+            continue
+        if m.group("lot"):
+            candidates.append((m.start("lot"), m.end("lot"), int(m.group("lot"))))
+            continue
+        if m.group("x") and (m.start() == 0 or not text[m.start() - 1].isalnum()):
+            candidates.append((m.start("x"), m.end("x"), int(m.group("x"))))
+            continue
+        word = m.start("word")
+        if word >= 0 and (d := _DIGITS_BEFORE.search(text, max(0, word - 12), word)):
+            if m.group("word") == "x" and not _counts_things(text, m.end(), catalog):
+                continue  # "6x BM1366", "12x C13 outlets": a spec, not a lot
+            candidates.append((d.start(1), d.end(1), int(d.group(1))))
+    for start, end, n in sorted(candidates):
+        if _STOCK_BEFORE.search(text, max(0, start - 24), start) or _STOCK_AFTER.match(text, end):
+            continue  # "5 units available", "MOQ 20": stock and order terms, not a lot
+        if 1 <= n <= 10_000:
+            return n
+    if _WORD_GATE.search(text):
+        w = _WORD_QUANTITY.search(text)
+        if w is not None:
+            word = next(g for g in w.groups() if g)
+            return 2 if word == "pair" else _NUMBER_WORDS[word]
+    return 1
+
+
+def _counts_things(text: str, pos: int, catalog: Catalog | None) -> bool:
+    """After "Nx": a word ("4x fan") or a model ("2x S19") is counted; a part code is not."""
+    nxt = _CODE.match(text, pos)
+    if nxt is None:
+        return True
+    return catalog is not None and nxt.group(1) in catalog.prefixes
+
+
+def condition_of(text: str, lex: Lexicon) -> str:
+    """The strongest condition the title states: for_parts > refurbished > used > new."""
+    rank = lex.condition_rank
+    first = lex.condition.search(text)
+    if first is None:
+        return "unknown"
+    best = min(rank[m.lastgroup or ""] for m in lex.condition.finditer(text, first.start()))
+    name = lex.condition_names[best]
+    return CONDITION_VALUE.get(name, name)
+
+
+def normalise(title: str, catalog: Catalog | None = None) -> Normalised:
+    """Normalise one listing title against the bundled (or given) catalog.
+
+    Only the first :data:`MAX_CHARS` characters are read, which bounds the work (and the
+    cache's memory) for any input."""
+    return _normalise(title[:MAX_CHARS], catalog or load_catalog(), load_lexicon())
+
+
+@lru_cache(maxsize=65536)
+def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
+    text = clean(title, lex)
+    quantity, condition = quantity_of(text, catalog), condition_of(text, lex)
+    base = {"quantity": quantity, "condition": condition}
+    if not text.strip():
+        return Normalised(kind="other", reason="empty title", **base)
+    subject = _subject(text, lex)
+    if subject is not None:
+        kind, word = subject
+        what = "part or accessory" if kind == "part" else "not a miner"
+        return Normalised(kind=kind, confidence=0.8, reason=f"{what}: {word!r}", **base)
+    model = _find_model(_TOKEN.findall(text), text, catalog)
+    if model is None and (split := _unglue(text)) != text:
+        text = split
+        model = _find_model(_TOKEN.findall(text), text, catalog)
+    if model is None:
+        if lex.miner_signal.search(text) and _measures(text)[0]:
+            return Normalised(
+                kind="miner",
+                confidence=0.3,
+                reason="looks like a miner, but no catalog model matched",
+                **base,
+            )
+        return Normalised(kind="other", confidence=0.5, reason="no catalog model in title", **base)
+    return _miner(model, text, quantity, condition)
+
+
+def _miner(model: Model, text: str, quantity: int, condition: str) -> Normalised:
+    readings, title_power, title_eff = _measures(text)
+    if not readings and (split := _unglue(text)) != text:
+        readings, title_power, title_eff = _measures(split)
+    distance, hashrate = _fit(model, readings)
+    confidence, reason = 0.95, None
+    if hashrate is None or distance > 0.35:
+        if len(model.bins) == 1:
+            hashrate, confidence = model.bins[0], 0.8
+            reason = None if not readings else "hashrate in title far from the model's; used spec"
+        else:
+            hashrate, confidence, reason = None, 0.6, "no hashrate in title"
+    elif distance > 0.03:
+        confidence = 0.85
+    ths = hashrate * model.base / 1e12 if hashrate and model.algorithm == "SHA-256" else None
+    power = title_power
+    if power is None and hashrate:
+        if title_eff and ths:
+            power = round(title_eff * ths)
+        elif model.watts:
+            near = min(model.watts, key=lambda b: abs(b - hashrate))
+            power = round(model.watts[near] / near * hashrate)
+    return Normalised(
+        "miner",
+        model.maker,
+        model.name,
+        model.algorithm,
+        round(ths, 6) if ths else None,
+        round(hashrate, 6) if hashrate else None,
+        model.unit,
+        power,
+        round(power / ths, 2) if power and ths else None,
+        quantity,
+        condition,
+        model.cooling,
+        confidence,
+        reason,
+    )

@@ -1,0 +1,482 @@
+"""The email digest: build a message from a :class:`DigestData` value (pure), then send it.
+
+:func:`build_message` makes one ``multipart/alternative`` email: a plain-text part, and a
+``multipart/related`` part holding the HTML and the index chart as an inline PNG (``cid:``).
+Everything that came from a scraped page or a data file (titles, sources, reasons, series names)
+is cleaned of control characters and ``html.escape``'d in the HTML; links are kept only when they
+are ``http(s)`` URLs with a host, so a ``javascript:`` href never reaches a mail client.
+
+:func:`send` is a small :mod:`smtplib` wrapper (STARTTLS, implicit TLS or plain) that turns the
+usual failures into a :class:`DigestError` naming ``host:port``. :func:`send_apprise` forwards
+alerts to non-email channels when the optional ``apprise`` package is installed.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import logging
+import math
+import re
+import smtplib
+import ssl
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from monitor.outputs.alerts import Alert
+
+__all__ = [
+    "DigestData",
+    "DigestError",
+    "build_message",
+    "compute_movers",
+    "has_news",
+    "render_chart",
+    "safe_url",
+    "send",
+    "send_apprise",
+]
+
+log = logging.getLogger("asicmon.digest")
+
+Security = Literal["starttls", "ssl", "none"]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+# invisible characters that hide or reorder what a reader sees: soft hyphen, zero-width
+# space/joiners, LRM/RLM, bidi embeddings, overrides and isolates (U+202E shows "exe.gpj" for
+# "jpg.exe"), word joiner, BOM; and lone surrogates, which no email encoding can carry
+_INVISIBLE = re.compile(
+    "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ud800-\udfff]+"
+)
+
+
+class DigestError(Exception):
+    """The digest could not be sent; the message says where and why (never a password)."""
+
+
+@dataclass
+class DigestData:
+    """Everything one digest shows. Built by the caller from the store and the analysis."""
+
+    generated_at: datetime
+    alerts: list[Alert]  # only the NEW ones (already deduplicated)
+    movers: list[dict[str, Any]]  # {"series","from","to","change_pct"} over the last 7 days
+    deals: list[dict[str, Any]]  # {"title","url","usd_per_th","tier","under_median_pct","source"}
+    new_events: list[dict[str, Any]]  # {"id","date","jurisdiction","title"}
+    source_health: list[dict[str, Any]]  # {"name","status","reason","started_at"} not ok only
+    unmatched: int
+    chart_png: bytes | None  # inline image; None when there is no index yet
+
+
+def has_news(data: DigestData) -> bool:
+    """Whether the digest is worth sending: alerts, deals, new events or unhealthy sources."""
+    return bool(data.alerts or data.deals or data.new_events or data.source_health)
+
+
+# --- text helpers ---------------------------------------------------------------------------
+
+
+def _clean(value: Any) -> str:
+    """One line of display text: control characters and runs of whitespace become one space,
+    invisible and bidi-control characters are dropped."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = str(value)
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def _esc(value: Any) -> str:
+    return html.escape(_clean(value), quote=True)
+
+
+def safe_url(value: Any) -> str | None:
+    """``value`` when it is an absolute http(s) URL with a host and no spaces, control or
+    invisible characters, else None."""
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    if not url or _CONTROL.search(url) or _INVISIBLE.search(url):
+        return None
+    if any(c.isspace() for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def _num(value: Any, fmt: str = ".2f") -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "n/a"
+    return format(number, fmt) if math.isfinite(number) else "n/a"
+
+
+def _link(text: Any, url: Any) -> str:
+    """An escaped ``<a>`` when ``url`` is safe, else just the escaped text."""
+    href = safe_url(url)
+    label = _esc(text) or _esc(href) or "(untitled)"
+    if href is None:
+        return label
+    return f'<a href="{html.escape(href, quote=True)}">{label}</a>'
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# --- sections -------------------------------------------------------------------------------
+# Each section is rendered twice, as text lines and as an HTML fragment, from the same rows.
+
+
+def _rows(data: DigestData) -> list[tuple[str, list[str], list[str]]]:
+    """``(heading, text lines, html items)`` per section, in the order the digest shows them."""
+    sections: list[tuple[str, list[str], list[str]]] = []
+
+    text, items = [], []
+    for a in data.alerts:
+        url = safe_url(a.url)
+        text.append(f"- {_clean(a.title)}\n  {_clean(a.detail)}" + (f"\n  {url}" if url else ""))
+        items.append(f"<li><b>{_link(a.title, a.url)}</b><br>{_esc(a.detail)}</li>")
+    sections.append(("Alerts", text, items))
+
+    text, items = [], []
+    for m in data.movers:
+        change = _num(m.get("change_pct"), "+.1f")
+        line = f"{_clean(m.get('series'))}: {_num(m.get('from'))} -> {_num(m.get('to'))} USD/TH"
+        text.append(f"- {line} ({change} %)")
+        items.append(
+            f"<li>{_esc(m.get('series'))}: {_num(m.get('from'))} &rarr; {_num(m.get('to'))} "
+            f"USD/TH (<b>{change} %</b>)</li>"
+        )
+    sections.append(("Biggest movers (7 days)", text, items))
+
+    text, items = [], []
+    for d in data.deals:
+        url = safe_url(d.get("url"))
+        facts = (
+            f"{_num(d.get('usd_per_th'))} USD/TH, {_num(d.get('under_median_pct'), '.1f')} % "
+            f"under the tier {_clean(d.get('tier'))} median, {_clean(d.get('source'))}"
+        )
+        text.append(f"- {_clean(d.get('title'))}\n  {facts}" + (f"\n  {url}" if url else ""))
+        items.append(f"<li>{_link(d.get('title'), d.get('url'))}<br>{html.escape(facts)}</li>")
+    sections.append(("Best deals", text, items))
+
+    text, items = [], []
+    for e in data.new_events:
+        head = f"{_clean(e.get('date'))} {_clean(e.get('jurisdiction'))}".strip()
+        text.append(f"- {head}: {_clean(e.get('title'))} [{_clean(e.get('id'))}]")
+        items.append(
+            f"<li>{html.escape(head)}: {_esc(e.get('title'))} <small>[{_esc(e.get('id'))}]</small>"
+            "</li>"
+        )
+    sections.append(("New events", text, items))
+
+    text, items = [], []
+    for s in data.source_health:
+        since = _clean(s.get("started_at"))
+        line = f"{_clean(s.get('name'))}: {_clean(s.get('status'))}"
+        reason = _clean(s.get("reason"))
+        text.append(f"- {line}" + (f" ({reason})" if reason else "") + f", run {since}")
+        why = f" ({html.escape(reason)})" if reason else ""
+        items.append(f"<li><b>{html.escape(line)}</b>{why}, run {html.escape(since)}</li>")
+    sections.append(("Source health", text, items))
+    return sections
+
+
+def _subject(data: DigestData, prefix: str) -> str:
+    counts = [(len(data.alerts), "alert"), (len(data.deals), "deal")]
+    counts += [(len(data.new_events), "new event"), (len(data.source_health), "source problem")]
+    parts = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts if n]
+    when = _utc(data.generated_at).strftime("%Y-%m-%d")
+    return f"{_clean(prefix)} {when}: {', '.join(parts) or 'no news'}".strip()
+
+
+def _text_body(data: DigestData, when: str) -> str:
+    out = [f"asicmon digest, {when}", ""]
+    for heading, lines, _ in _rows(data):
+        out += [heading, "=" * len(heading), *(lines or ["None."]), ""]
+    out.append(f"Unmatched titles (not in the catalog): {data.unmatched}")
+    if data.chart_png:
+        out.append("The HTML version of this email has the price index chart.")
+    return "\n".join(out) + "\n"
+
+
+def _html_body(data: DigestData, when: str, cid: str | None) -> str:
+    body = [f"<h1>asicmon digest</h1><p>{html.escape(when)}</p>"]
+    if cid:
+        body.append(
+            f'<p><img src="cid:{html.escape(cid)}" alt="asicmon price index with event markers" '
+            'style="max-width:100%;height:auto"></p>'
+        )
+    for heading, _, items in _rows(data):
+        listing = f"<ul>{''.join(items)}</ul>" if items else "<p>None.</p>"
+        body.append(f"<h2>{html.escape(heading)}</h2>{listing}")
+    body.append(f"<p>Unmatched titles (not in the catalog): {int(data.unmatched)}</p>")
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>asicmon digest</title></head>'
+        '<body style="font-family:sans-serif;line-height:1.4">'
+        + "\n".join(body)
+        + "</body></html>\n"
+    )
+
+
+def build_message(
+    data: DigestData,
+    *,
+    sender: str,
+    recipients: Sequence[str],
+    subject_prefix: str = "[asicmon]",
+) -> EmailMessage:
+    """The digest email: text + (HTML + inline PNG chart). Pure: no clock, no network."""
+    if not recipients:
+        raise ValueError("the digest needs at least one recipient")
+    moment = _utc(data.generated_at)
+    when = moment.strftime("%Y-%m-%d %H:%M UTC")
+    domain = sender.rpartition("@")[2].strip("<> ") or "asicmon.invalid"
+    msg = EmailMessage()
+    msg["Subject"] = _subject(data, subject_prefix)
+    msg["From"] = sender
+    msg["To"] = ", ".join(recipients)
+    msg["Date"] = format_datetime(moment)
+    msg["Message-ID"] = make_msgid("digest", domain=domain)
+    msg.set_content(_text_body(data, when))
+    cid = make_msgid("chart", domain=domain) if data.chart_png else None
+    msg.add_alternative(_html_body(data, when, cid[1:-1] if cid else None), subtype="html")
+    if data.chart_png and cid:
+        html_part = msg.get_payload()[1]  # type: ignore[index]
+        assert isinstance(html_part, EmailMessage)
+        html_part.add_related(
+            data.chart_png,
+            "image",
+            "png",
+            cid=cid,
+            disposition="inline",
+            filename="asicmon-index.png",
+        )
+    return msg
+
+
+# --- numbers for the digest -----------------------------------------------------------------
+
+
+def compute_movers(
+    index: Iterable[dict[str, Any]], *, days: int = 7, limit: int = 5, basis: str = "ask"
+) -> list[dict[str, Any]]:
+    """The biggest moves: each series' latest value against its last value ``days`` or more
+    earlier (within ``4 * days``), by absolute change, largest first."""
+    frame = pd.DataFrame([r for r in index if (r.get("basis") or "ask") == basis])
+    if frame.empty:
+        return []
+    frame["period"] = pd.to_datetime(frame["period"], errors="coerce")
+    frame["usd_per_th"] = pd.to_numeric(frame["usd_per_th"], errors="coerce")
+    frame = frame[frame["period"].notna() & (frame["usd_per_th"] > 0)]
+    out = []
+    for series, g in frame.sort_values("period").groupby("series", sort=True):
+        last = g.iloc[-1]
+        ref = g[
+            (g["period"] <= last["period"] - timedelta(days=days))
+            & (g["period"] >= last["period"] - timedelta(days=4 * days))
+        ]
+        if ref.empty:
+            continue
+        before = float(ref["usd_per_th"].iloc[-1])
+        change = 100.0 * (float(last["usd_per_th"]) / before - 1.0)
+        out.append(
+            {
+                "series": str(series),
+                "from": round(before, 4),
+                "to": round(float(last["usd_per_th"]), 4),
+                "change_pct": round(change, 2),
+                "period": last["period"].strftime("%Y-%m-%d"),
+            }
+        )
+    out.sort(key=lambda m: (-abs(m["change_pct"]), m["series"]))
+    return out[:limit]
+
+
+def _mpl(text: Any) -> str:
+    """Text matplotlib shows literally (a ``$`` would start mathtext)."""
+    return _clean(text).replace("$", r"\$")
+
+
+def render_chart(
+    index: list[dict[str, Any]],
+    events: pd.DataFrame | None,
+    drops: list[dict[str, Any]],
+    series: str | None = None,
+) -> bytes:
+    """One index series as a PNG: its bases, shaded drops and dashed event markers.
+
+    ``series`` defaults to the one with the most index records. Uses the Agg canvas through a
+    :class:`~matplotlib.figure.Figure` (no pyplot state), so it is safe in the daemon.
+    """
+    from matplotlib.dates import DateFormatter
+    from matplotlib.figure import Figure
+
+    frame = pd.DataFrame(index)
+    if frame.empty:
+        raise ValueError("no index records to chart")
+    if series is None:
+        series = str(frame["series"].value_counts().sort_index().idxmax())
+    frame = frame[frame["series"] == series].copy()
+    if frame.empty:
+        raise ValueError(f"no index series {series!r}")
+    frame["period"] = pd.to_datetime(frame["period"])
+    frame["usd_per_th"] = pd.to_numeric(frame["usd_per_th"], errors="coerce")
+    frame = frame.sort_values("period")
+    fig = Figure(figsize=(9, 4.2), dpi=100)
+    ax = fig.subplots()
+    for basis, part in frame.groupby("basis"):
+        ax.plot(part["period"], part["usd_per_th"], marker=".", lw=1.4,
+                label=_mpl(f"{basis} USD/TH"))  # fmt: skip
+    lo, hi = frame["period"].min(), frame["period"].max()
+    labelled = False
+    for drop in drops:
+        if drop.get("series") != series:
+            continue
+        start, end = pd.Timestamp(drop["start"]), pd.Timestamp(drop["end"])
+        ax.axvspan(start, end, color="tab:red", alpha=0.15,  # type: ignore[arg-type]
+                   label=None if labelled else "sustained drop")  # fmt: skip
+        labelled = True
+    if events is not None and len(events):
+        dates = pd.to_datetime(events["date"], errors="coerce")
+        shown = events[(dates >= lo) & (dates <= hi)]
+        top = frame["usd_per_th"].max()
+        for date, ident in zip(dates[shown.index], shown["id"], strict=True):
+            ax.axvline(date, color="tab:gray", lw=0.8, ls="--")
+            ax.text(date, top, f" {_mpl(ident)}", rotation=90, va="top", fontsize=7,
+                    color="dimgray")  # fmt: skip
+    ax.set_ylabel("USD per TH/s")
+    ax.set_title(_mpl(f"asicmon price index: {series}"))
+    fmt = "%Y-%m-%d" if hi - lo < pd.Timedelta("120D") else "%Y-%m"
+    ax.xaxis.set_major_formatter(DateFormatter(fmt))  # type: ignore[no-untyped-call]
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best", fontsize=8)
+    fig.autofmt_xdate()
+    buf = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*[Gg]lyph.*missing")
+        fig.savefig(buf, format="png", bbox_inches="tight")
+    return buf.getvalue()
+
+
+# --- delivery -------------------------------------------------------------------------------
+
+
+def send(
+    message: EmailMessage,
+    *,
+    host: str,
+    port: int,
+    security: Security,
+    username: str | None,
+    password: str | None,
+    timeout_s: float = 30,
+    ssl_context: ssl.SSLContext | None = None,
+) -> None:
+    """Deliver ``message`` over SMTP; ``security`` is ``starttls``, ``ssl`` (implicit TLS) or
+    ``none``. Logs in when ``username`` is set. Raises :class:`DigestError` naming ``host:port``.
+
+    ``ssl_context`` defaults to :func:`ssl.create_default_context` (system CAs, host name
+    checked). Recipients refused while others accepted are logged, not raised, so the caller
+    still records the alerts as sent.
+    """
+    where = f"{host}:{port}"
+    if security not in ("starttls", "ssl", "none"):
+        raise ValueError(f"security must be starttls, ssl or none, not {security!r}")
+    if username and password is None:
+        raise DigestError(f"SMTP user {username!r} for {where} has no password (environment)")
+    context = ssl_context or ssl.create_default_context()
+    try:
+        client: smtplib.SMTP
+        if security == "ssl":
+            client = smtplib.SMTP_SSL(host, port, timeout=timeout_s, context=context)
+        else:
+            client = smtplib.SMTP(host, port, timeout=timeout_s)
+        with client:
+            client.ehlo()
+            if security == "starttls":
+                if not client.has_extn("starttls"):
+                    raise DigestError(f"{where} does not offer STARTTLS (try security: ssl)")
+                client.starttls(context=context)
+                client.ehlo()
+            if username:
+                client.login(username, password or "")
+            refused = client.send_message(message)
+    except DigestError:
+        raise
+    except smtplib.SMTPAuthenticationError as exc:
+        raise DigestError(
+            f"SMTP authentication failed at {where} for user {username!r}: {_smtp_reply(exc)}"
+        ) from None
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise DigestError(f"{where} refused every recipient: {', '.join(exc.recipients)}") from None
+    except smtplib.SMTPSenderRefused as exc:
+        raise DigestError(f"{where} refused sender {exc.sender!r}: {_smtp_reply(exc)}") from None
+    except smtplib.SMTPServerDisconnected as exc:
+        raise DigestError(f"{where} closed the connection: {exc or 'no reason given'}") from None
+    except smtplib.SMTPResponseException as exc:
+        raise DigestError(f"SMTP error from {where}: {_smtp_reply(exc)}") from None
+    except smtplib.SMTPException as exc:
+        raise DigestError(f"SMTP error from {where}: {exc}") from None
+    except ssl.SSLCertVerificationError as exc:
+        raise DigestError(
+            f"TLS certificate of {where} not trusted: {exc.verify_message or exc.reason}"
+        ) from None
+    except ssl.SSLError as exc:
+        hint = " (is this port for STARTTLS or implicit TLS?)" if security != "none" else ""
+        raise DigestError(f"TLS error with {where}: {exc.reason or exc}{hint}") from None
+    except ConnectionRefusedError:
+        raise DigestError(f"cannot connect to SMTP server {where}: connection refused") from None
+    except TimeoutError:
+        raise DigestError(f"SMTP server {where} timed out after {timeout_s:g} s") from None
+    except OSError as exc:
+        raise DigestError(f"cannot connect to SMTP server {where}: {exc.strerror or exc}") from None
+    if refused:
+        log.warning("%s refused some recipients: %s", where, ", ".join(sorted(refused)))
+
+
+def _smtp_reply(exc: smtplib.SMTPResponseException) -> str:
+    text = exc.smtp_error
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{exc.smtp_code} {_clean(text)}"
+
+
+def send_apprise(alerts: Iterable[Alert], urls: list[str]) -> int:
+    """Push each alert to the apprise ``urls`` (Telegram, Slack, ...); the number delivered.
+
+    Needs the optional ``apprise`` package (``pip install asicmon[apprise]``).
+    """
+    try:
+        import apprise  # type: ignore[import-not-found]
+    except ImportError:
+        raise DigestError("apprise is not installed: pip install asicmon[apprise]") from None
+    bus = apprise.Apprise()
+    for url in urls:
+        if not bus.add(url):
+            # the URL can hold a token: name only its scheme
+            raise DigestError(f"apprise does not understand the URL {url.split(':', 1)[0]}://...")
+    sent = 0
+    for alert in alerts:
+        body = _clean(alert.detail)
+        link = safe_url(alert.url)
+        if link:
+            body += f"\n{link}"
+        if bus.notify(title=_clean(alert.title), body=body):
+            sent += 1
+    return sent

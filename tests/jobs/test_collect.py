@@ -1,0 +1,221 @@
+"""fetch -> parse -> normalise -> store, through a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from monitor.cli import cli
+from monitor.config import load_config
+from monitor.jobs.collect import run_cycle
+from monitor.store import Store
+from tests.conftest import LocalSite, Reply
+
+NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+
+
+def product(pid: int, title: str, price: str) -> dict:
+    return {
+        "id": pid,
+        "title": title,
+        "handle": f"p{pid}",
+        "tags": [],
+        "variants": [{"id": pid * 10, "title": "Default Title", "price": price, "available": True}],
+    }
+
+
+PAGE1 = [
+    product(1, "Antminer S19j Pro 104T used", "450.00"),
+    product(2, "Whatsminer M30S++ 112T", "499.00"),
+]
+PAGE2 = [product(3, "APW12 Power Supply", "89.99")]
+
+
+def shop(site: LocalSite, prefix: str = "") -> None:
+    site.route(
+        f"{prefix}/products.json?limit=2&page=1", Reply(200, json.dumps({"products": PAGE1}))
+    )
+    site.route(
+        f"{prefix}/products.json?limit=2&page=2", Reply(200, json.dumps({"products": PAGE2}))
+    )
+
+
+def config(tmp_path: Path, site: LocalSite, extra: str = "") -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        f"""
+database: shop.db
+http: {{delay_s: 0, jitter_s: 0, timeout_s: 2, max_retries: 0}}
+sources:
+  - {{name: good, kind: shopify, url: "{site.url}/good", page_size: 2, min_listings: 1}}
+{extra}""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_scrape_pages_normalises_and_stores(tmp_path: Path, site: LocalSite) -> None:
+    shop(site, "/good")
+    cfg = load_config(config(tmp_path, site))
+    [result] = run_cycle(cfg, clock=lambda: NOW)
+    assert (result.status, result.pages, result.listings, result.observations) == ("ok", 2, 3, 3)
+    assert site.paths() == [
+        "/robots.txt",
+        "/good/products.json?limit=2&page=1",
+        "/good/products.json?limit=2&page=2",
+    ]
+    with Store(cfg.database) as store:
+        rows = {r["listing_id"]: r for r in store.query("SELECT * FROM listings")}
+        obs = store.query("SELECT price_minor, currency, observed_at FROM observations ORDER BY id")
+    assert rows["10"]["model"] == "Antminer S19j Pro"
+    assert rows["10"]["hashrate_ths"] == 104
+    assert rows["10"]["condition"] == "used"
+    assert rows["20"]["model"] == "Whatsminer M30S++"
+    assert rows["30"]["kind"] == "part"
+    assert rows["30"]["model"] is None
+    assert obs[0] == {
+        "price_minor": 45000,
+        "currency": "USD",
+        "observed_at": "2026-11-25T09:30:00Z",
+    }
+    # the same pages again, the same day: nothing new
+    [again] = run_cycle(cfg, clock=lambda: NOW)
+    assert (again.status, again.listings, again.new_listings, again.observations) == ("ok", 3, 0, 0)
+
+
+def test_failing_source_is_recorded_and_others_are_kept(tmp_path: Path, site: LocalSite) -> None:
+    shop(site, "/good")
+    site.route(
+        "/blocked/products.json",
+        Reply(200, "<html><title>Pardon Our Interruption...</title></html>"),
+    )
+    extra = f'  - {{name: blocked, kind: shopify, url: "{site.url}/blocked"}}\n'
+    path = config(tmp_path, site, extra)
+    result = CliRunner().invoke(cli, ["--config", str(path), "scrape"])
+    assert result.exit_code == 1, result.output
+    assert "good: ok, 2 pages, 3 listings" in result.output
+    assert "blocked: failed" in result.output
+    assert "Pardon Our Interruption" in result.output
+    with Store(load_config(path).database) as store:
+        runs = {r["source"]: r for r in store.runs()}
+        assert store.count("observations") == 3
+    assert runs["blocked"]["status"] == "failed"
+    assert runs["blocked"]["finished_at"]
+    assert runs["good"]["status"] == "ok"
+
+
+def test_failure_mid_crawl_keeps_earlier_pages(tmp_path: Path, site: LocalSite) -> None:
+    site.route("/good/products.json?limit=2&page=1", Reply(200, json.dumps({"products": PAGE1})))
+    site.route("/good/products.json?limit=2&page=2", Reply(500, "oops"))
+    cfg = load_config(config(tmp_path, site))
+    [result] = run_cycle(cfg, clock=lambda: NOW)
+    assert result.status == "failed"
+    assert "HTTP 500" in (result.reason or "")
+    assert result.pages == 1
+    assert result.observations == 2
+    with Store(cfg.database) as store:
+        assert store.count("observations") == 2
+
+
+def test_too_few_listings_is_suspect(tmp_path: Path, site: LocalSite) -> None:
+    site.route("/good/products.json", Reply(200, json.dumps({"products": []})))
+    cfg = load_config(config(tmp_path, site))
+    [result] = run_cycle(cfg, clock=lambda: NOW)
+    assert result.status == "suspect"
+    assert "min_listings=1" in (result.reason or "")
+
+
+def test_scrape_single_source_and_unknown_source(tmp_path: Path, site: LocalSite) -> None:
+    shop(site, "/good")
+    path = config(tmp_path, site)
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["--config", str(path), "scrape", "--source", "good"])
+    assert ok.exit_code == 0, ok.output
+    bad = runner.invoke(cli, ["--config", str(path), "scrape", "--source", "nope"])
+    assert bad.exit_code == 2
+    assert "no source named 'nope'" in bad.output
+
+
+def test_export_and_status_commands(tmp_path: Path, site: LocalSite) -> None:
+    shop(site, "/good")
+    path = config(tmp_path, site)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--config", str(path), "scrape"]).exit_code == 0
+    out = tmp_path / "obs.parquet"
+    result = runner.invoke(
+        cli,
+        [
+            "--config",
+            str(path),
+            "export",
+            "--what",
+            "observations",
+            "--format",
+            "parquet",
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "wrote 3 observations" in result.output
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(out).to_pylist()
+    s19 = next(r for r in table if r["model"] == "Antminer S19j Pro")
+    assert s19["price_minor"] == 45000
+    assert s19["price_per_th"] == round(450 / 104, 4)
+    csv_out = tmp_path / "listings.csv"
+    result = runner.invoke(
+        cli,
+        [
+            "--config",
+            str(path),
+            "export",
+            "--what",
+            "listings",
+            "--format",
+            "csv",
+            "-o",
+            str(csv_out),
+        ],
+    )
+    assert result.exit_code == 0
+    assert csv_out.read_text(encoding="utf-8").count("\n") == 4  # header + 3 listings
+    status = runner.invoke(cli, ["--config", str(path), "status", "--json"])
+    data = json.loads(status.output)
+    assert data["listings"] == 3
+    assert data["observations"] == 3
+    assert data["sources"]["good"]["status"] == "ok"
+
+
+def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--config", str(tmp_path / "nope.yaml"), "status"])
+    assert result.exit_code == 2
+    assert "file not found" in result.output
+
+
+def test_unmatched_titles_are_kept_counted_and_listed(tmp_path: Path, site: LocalSite) -> None:
+    odd = [
+        product(7, "Antminer S99 Ultra 900T prototype", "9999.00"),
+        product(8, "Vintage brass lamp", "20.00"),
+    ]
+    site.route(
+        "/good/products.json?limit=2&page=1",
+        Reply(200, json.dumps({"products": PAGE1[:1] + odd[:1]})),
+    )
+    site.route("/good/products.json?limit=2&page=2", Reply(200, json.dumps({"products": odd[1:]})))
+    path = config(tmp_path, site)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--config", str(path), "scrape"]).exit_code == 0
+    status = json.loads(runner.invoke(cli, ["--config", str(path), "status", "--json"]).output)
+    assert status["listings"] == 3
+    assert status["unmatched"] == 2
+    listed = json.loads(runner.invoke(cli, ["--config", str(path), "unmatched", "--json"]).output)
+    titles = {r["title"]: r for r in listed}
+    assert set(titles) == {"Antminer S99 Ultra 900T prototype", "Vintage brass lamp"}
+    assert titles["Antminer S99 Ultra 900T prototype"]["reason"].startswith("looks like a miner")
+    text = runner.invoke(cli, ["--config", str(path), "unmatched"]).output
+    assert "Vintage brass lamp" in text
