@@ -23,7 +23,7 @@ from monitor.fetch.http import Fetcher, FetchError
 from monitor.normalise.catalog import Catalog, load_catalog
 from monitor.normalise.offers import parse_offers
 from monitor.normalise.titles import Normalised, normalise
-from monitor.store import Store
+from monitor.store import Sighting, Store
 from scrapers.base import ParseError, RawListing
 
 log = logging.getLogger("asicmon.jobs")
@@ -140,7 +140,7 @@ def run_source(
                 for raw in crawled.page.listings:
                     for item, norm in expand(raw, catalog):
                         when = observed_at(item, now)
-                        items.append((item, norm, when, usd_value(item, when)))
+                        items.append(Sighting(item, norm, when, usd_value(item, when)))
                 saved = store.save_page(run_id, src.name, items, now)
                 pages += 1
                 listings += saved.listings

@@ -22,7 +22,7 @@ import pyarrow.dataset as ds
 import pytest
 
 from monitor.normalise.titles import normalise
-from monitor.store import Store
+from monitor.store import Sighting, Store
 from scrapers.base import RawListing
 from tests.conftest import LocalSite, Reply
 
@@ -150,7 +150,7 @@ def grow(db: Path, days: range) -> None:
         run = store.start_run("shop", "shopify", T0)
         raws = [RawListing(str(i), f"https://s/{i}", f"Antminer S19j Pro 104T #{i}",
                            Decimal(400 + i), "USD") for i in range(LISTINGS)]  # fmt: skip
-        items = [(raw, norm, T0) for raw in raws]
+        items = [Sighting(raw, norm, T0) for raw in raws]
         store.save_page(run, "shop", items, T0)
         store.finish_run(run, T0, status="ok")
     con = sqlite3.connect(db, timeout=30)

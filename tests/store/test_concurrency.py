@@ -31,7 +31,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from monitor.normalise.titles import normalise
-from monitor.store import Store
+from monitor.store import Sighting, Store
 from scrapers.base import RawListing
 
 
@@ -58,7 +58,7 @@ with Store(db) as store:
                 when = now - timedelta(days=n % 63)
                 raw = RawListing(str(n % 600), f"https://live.example/p/{n % 600}",
                                  "Antminer S19j Pro 104T used", price, "USD")
-                items.append((raw, norm, when, Usd(price, Decimal(1), when.date())))
+                items.append(Sighting(raw, norm, when, Usd(price, Decimal(1), when.date())))
             observations += store.save_page(run, "live", items, now).observations
             pages += 1
         store.finish_run(run, datetime.now(UTC), status="ok", pages=3, listings=300,

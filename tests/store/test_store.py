@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from monitor.normalise.titles import Normalised
-from monitor.store import Store, from_minor, migrations, minor_units, utc_iso
+from monitor.normalise.record import Normalised
+from monitor.store import Sighting, Store, from_minor, migrations, minor_units, utc_iso
 from scrapers.base import RawListing
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -96,7 +96,7 @@ def test_migrations_on_existing_db_keep_data(tmp_path: Path) -> None:
         row = store.query("SELECT price_minor, price_basis, sold FROM observations")[0]
         assert row == {"price_minor": 100000, "price_basis": "unit", "sold": 0}
         run = store.start_run("shop", "shopify", T0)
-        store.save_page(run, "shop", [(listing(1), MINER, T0)], T0)
+        store.save_page(run, "shop", [Sighting(listing(1), MINER, T0)], T0)
         assert store.count("observations") == 2
     with Store(path) as store:  # reopening applies nothing twice
         assert store.applied_migrations() == ALL
@@ -122,15 +122,19 @@ def test_timestamps_are_utc_only() -> None:
 def test_same_sighting_is_not_duplicated(tmp_path: Path) -> None:
     with Store(tmp_path / "db.sqlite") as store:
         run = store.start_run("shop", "shopify", T0)
-        first = store.save_page(run, "shop", [(listing(1), MINER, T0), (listing(2), MINER, T0)], T0)
+        first = store.save_page(
+            run, "shop", [Sighting(listing(1), MINER, T0), Sighting(listing(2), MINER, T0)], T0
+        )
         t3 = T0 + timedelta(hours=3)
-        again = store.save_page(run, "shop", [(listing(1), MINER, t3), (listing(2), MINER, t3)], t3)
+        again = store.save_page(
+            run, "shop", [Sighting(listing(1), MINER, t3), Sighting(listing(2), MINER, t3)], t3
+        )
         assert (first.new_listings, first.observations) == (2, 2)
         assert (again.new_listings, again.observations) == (0, 0)
         # a new price the same day, and the same price on a later day, are new sightings
-        changed = store.save_page(run, "shop", [(listing(1, "900.00"), MINER, T0)], T0)
+        changed = store.save_page(run, "shop", [Sighting(listing(1, "900.00"), MINER, T0)], T0)
         day2 = T0 + timedelta(days=1)
-        later = store.save_page(run, "shop", [(listing(2), MINER, day2)], day2)
+        later = store.save_page(run, "shop", [Sighting(listing(2), MINER, day2)], day2)
         assert changed.observations == 1
         assert later.observations == 1
         assert store.count("observations") == 4
@@ -141,7 +145,7 @@ def test_same_sighting_is_not_duplicated(tmp_path: Path) -> None:
 def test_listing_without_price_is_kept_without_observation(tmp_path: Path) -> None:
     with Store(tmp_path / "db.sqlite") as store:
         run = store.start_run("shop", "shopify", T0)
-        saved = store.save_page(run, "shop", [(listing(1, price=None), MINER, T0)], T0)
+        saved = store.save_page(run, "shop", [Sighting(listing(1, price=None), MINER, T0)], T0)
         assert (saved.listings, saved.observations) == (1, 0)
         assert store.count("listings") == 1
 
@@ -151,8 +155,8 @@ def test_replaying_older_page_does_not_overwrite_newer_facts(tmp_path: Path) -> 
         run = store.start_run("shop", "shopify", T0)
         newer = RawListing("1", "https://x/1", "new title", Decimal(1), "USD")
         older = RawListing("1", "https://x/1", "old title", Decimal(2), "USD")
-        store.save_page(run, "shop", [(newer, MINER, T0)], T0 + timedelta(days=7))
-        store.save_page(run, "shop", [(older, MINER, T0)], T0)
+        store.save_page(run, "shop", [Sighting(newer, MINER, T0)], T0 + timedelta(days=7))
+        store.save_page(run, "shop", [Sighting(older, MINER, T0)], T0)
         row = store.query("SELECT title, first_seen FROM listings")[0]
         assert row == {"title": "new title", "first_seen": "2026-11-01T12:00:00Z"}
 
@@ -168,7 +172,9 @@ def test_runs_of_dead_processes_are_marked_failed(tmp_path: Path) -> None:
     with Store(tmp_path / "db.sqlite") as store:
         mine = store.start_run("shop", "shopify", T0)  # this (live) process's run
         gone = store.start_run("shop", "shopify", T0)
-        store.save_page(gone, "shop", [(listing(1), MINER, T0), (listing(2), MINER, T0)], T0)
+        store.save_page(
+            gone, "shop", [Sighting(listing(1), MINER, T0), Sighting(listing(2), MINER, T0)], T0
+        )
         elsewhere = store.start_run("shop", "shopify", T0)
         reused = store.start_run("shop", "shopify", T0)
         legacy_old = store.start_run("shop", "shopify", T0)

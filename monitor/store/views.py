@@ -1,0 +1,293 @@
+"""Every read: named views the jobs ask for, each returning rows of a declared shape.
+
+The store knows no statistics: a view selects and joins rows (priced miner sightings, each
+listing's latest price, unhealthy sources...); unit prices, indexes and medians are computed by
+:mod:`monitor.analysis` from these rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, TypedDict, cast
+
+from monitor.store.db import BUSY_TIMEOUT_MS, Connection, _major_sql
+
+# a listing the normaliser could not fully place: no catalog model, or a miner with no hashrate
+UNMATCHED = (
+    "(model IS NULL AND (kind = 'miner' OR reason LIKE 'no catalog model%')) "
+    "OR (kind = 'miner' AND hashrate IS NULL)"
+)
+
+EXPORT_VIEWS: dict[str, str] = {
+    "runs": """
+        SELECT id, source, kind, started_at, finished_at, status, pages, listings, new_listings,
+               observations, errors, reason
+        FROM runs ORDER BY id""",
+    "listings": """
+        SELECT l.key, l.source, l.listing_id, l.url, l.title, l.available, l.first_seen,
+               l.last_seen, l.kind, l.maker, l.model, l.algorithm, l.hashrate_ths, l.hashrate,
+               l.hashrate_unit, l.power_w, l.efficiency_j_th, l.quantity, l.condition, l.cooling,
+               l.confidence, l.reason,
+               o.price_minor AS last_price_minor, o.currency AS last_currency,
+               o.observed_at AS last_observed_at
+        FROM listings l
+        LEFT JOIN observations o ON o.id = (
+            SELECT id FROM observations WHERE listing_key = l.key
+            ORDER BY observed_at DESC, id DESC LIMIT 1)
+        ORDER BY l.key""",
+    "observations": """
+        SELECT o.id, o.listing_key, l.source, o.run_id, o.observed_at, o.observed_date,
+               o.price_minor, o.currency, o.price_basis, o.sold, o.shipping_minor, o.available,
+               l.kind, l.model, l.hashrate_ths, l.quantity,
+               CASE WHEN o.price_basis = 'per_th' THEN round(MAJOR, 4)
+                    WHEN l.kind = 'miner' AND l.hashrate_ths > 0 THEN
+                        round(MAJOR / coalesce(l.quantity, 1) / l.hashrate_ths, 4)
+               END AS price_per_th
+        FROM observations o JOIN listings l ON l.key = o.listing_key
+        ORDER BY o.id""".replace("MAJOR", _major_sql("o.price_minor", "o.currency")),
+}
+
+
+class RunRow(TypedDict):
+    """A row of ``runs``: one source run (times UTC ISO-8601; status running, ok, suspect,
+    failed)."""
+
+    id: int
+    source: str
+    kind: str
+    started_at: str
+    finished_at: str | None
+    status: str
+    pages: int
+    listings: int
+    new_listings: int
+    observations: int
+    errors: int
+    reason: str | None
+    pid: int | None
+    host: str | None
+    pid_token: str | None
+
+
+class SightingRow(TypedDict):
+    """A priced miner sighting for the analysis: its USD value in cents, as listed (a lot's
+    price, or a $/TH rate when ``price_basis`` is ``per_th``)."""
+
+    observed_date: str
+    listing_key: str
+    source: str
+    model: str | None
+    efficiency_j_th: float | None
+    hashrate_ths: float
+    quantity: int
+    usd_minor: int
+    price_basis: str
+    sold: int
+    kind: str
+
+
+class PriceRow(TypedDict):
+    """A listing still offered, with its latest asking price in USD cents (for deals)."""
+
+    listing_key: str
+    title: str
+    url: str | None
+    model: str | None
+    efficiency_j_th: float | None
+    hashrate_ths: float
+    quantity: int
+    source: str
+    last_seen: str
+    usd_minor: int
+
+
+class HealthRow(TypedDict):
+    """A source whose latest run was not ok."""
+
+    name: str
+    status: str
+    reason: str | None
+    started_at: str
+
+
+class UnmatchedRow(TypedDict):
+    title: str
+    listings: int
+    sources: str
+    reason: str | None
+    last_seen: str
+
+
+class MarketRow(TypedDict):
+    date: str
+    btc_usd: float | None
+    hashprice_usd_ph_day: float | None
+
+
+class Summary(TypedDict):
+    listings: int
+    miners: int
+    miners_normalised: int
+    parts: int
+    other: int
+    unmatched: int
+    observations: int
+    runs: int
+
+
+class Views(Connection):
+    """The read half of :class:`monitor.store.Store`."""
+
+    def _rows(self, shape: type[Any], sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        """The rows of ``sql`` as dicts of the declared ``shape`` (a TypedDict)."""
+        return [shape(**row) for row in self.db.query(sql, list(params))]
+
+    def runs(self, source: str | None = None, limit: int = 50) -> list[RunRow]:
+        """The latest runs, newest first (of one source, when given)."""
+        where, args = ("source = ?", [source]) if source else (None, None)
+        rows = self.db.table("runs").rows_where(where, args, order_by="id desc", limit=limit)
+        return [cast(RunRow, row) for row in rows]
+
+    def last_runs(self, names: Iterable[str]) -> dict[str, RunRow | None]:
+        """Each named source's latest run, or None when it never ran."""
+        return {name: next(iter(self.runs(name, limit=1)), None) for name in names}
+
+    def get(self, url: str) -> tuple[str | None, str | None, str] | None:
+        row = self.db.execute(
+            "SELECT etag, last_modified, body FROM http_cache WHERE url = ?", [url]
+        ).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
+
+    def iter_rows(self, what: str, batch_size: int = 50_000) -> Iterator[list[dict[str, Any]]]:
+        """Rows of an export view in batches, streamed from SQLite."""
+        sql = EXPORT_VIEWS[what]
+        cursor = self.db.execute(sql)
+        columns = [d[0] for d in cursor.description]
+        while batch := cursor.fetchmany(batch_size):
+            yield [dict(zip(columns, row, strict=True)) for row in batch]
+
+    def iter_tuples(self, what: str, batch_size: int = 65_536) -> Iterator[list[tuple[Any, ...]]]:
+        """Rows of an export view as tuples, in batches (the fast path for exports)."""
+        cursor = self.db.execute(EXPORT_VIEWS[what])
+        while batch := cursor.fetchmany(batch_size):
+            yield batch
+
+    def arrow_batches(self, what: str, schema: Any) -> Iterator[Any] | None:
+        """The view as Arrow record batches read in C by the ADBC SQLite driver, or None when
+        the driver is not installed. ADBC infers each column's type from the first rows, so a
+        typed first row (a sentinel, dropped again) pins the schema: a column that starts with
+        NULLs cannot be mistaken for another type."""
+        try:
+            import adbc_driver_sqlite.dbapi as adbc
+        except ImportError:
+            return None
+        literal = {"int64": "0", "double": "0.0"}
+        empty = "''"
+        sentinel = ", ".join(f"{literal.get(str(f.type), empty)} AS [{f.name}]" for f in schema)
+        sql = f"SELECT {sentinel} UNION ALL SELECT * FROM ({EXPORT_VIEWS[what]})"
+
+        def batches() -> Iterator[Any]:
+            conn = adbc.connect(str(self.path))
+            try:
+                cursor = conn.cursor()
+                # a reader: never a write lock, but it may wait out a WAL recovery
+                cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": "65536"})
+                cursor.execute(sql)
+                first = True
+                for batch in cursor.fetch_record_batch():
+                    if first:
+                        batch, first = batch.slice(1), False
+                    yield batch.cast(schema) if batch.schema != schema else batch
+                cursor.close()
+            finally:
+                conn.close()
+
+        return batches()
+
+    def export_columns(self, what: str) -> list[str]:
+        cursor = self.db.execute(f"SELECT * FROM ({EXPORT_VIEWS[what]}) LIMIT 0")
+        return [d[0] for d in cursor.description]
+
+    def unmatched_titles(self, limit: int = 30) -> list[UnmatchedRow]:
+        """Titles that matched no model (or no hashrate), most frequent first."""
+        return self._rows(
+            UnmatchedRow,
+            f"SELECT title, count(*) AS listings, group_concat(DISTINCT source) AS sources, "
+            f"min(reason) AS reason, max(last_seen) AS last_seen FROM listings "
+            f"WHERE {UNMATCHED} GROUP BY title ORDER BY listings DESC, last_seen DESC LIMIT ?",
+            [limit],
+        )
+
+    def market_rows(self) -> list[MarketRow]:
+        return self._rows(
+            MarketRow, "SELECT date, btc_usd, hashprice_usd_ph_day FROM market_daily ORDER BY date"
+        )
+
+    def analysis_rows(
+        self, since: str | None = None, until: str | None = None
+    ) -> list[SightingRow]:
+        """Priced miner sightings for the analysis, with USD value; parts and others left out."""
+        where, args = ["l.kind = 'miner'", "o.usd_minor IS NOT NULL", "l.hashrate_ths > 0"], []
+        if since:
+            where.append("o.observed_date >= ?")
+            args.append(since)
+        if until:
+            where.append("o.observed_date <= ?")
+            args.append(until)
+        return self._rows(
+            SightingRow,
+            "SELECT o.observed_date, o.listing_key, l.source, l.model, l.efficiency_j_th, "
+            "l.hashrate_ths, coalesce(l.quantity, 1) AS quantity, o.usd_minor, o.price_basis, "
+            "o.sold, l.kind FROM observations o JOIN listings l ON l.key = o.listing_key "
+            f"WHERE {' AND '.join(where)} ORDER BY o.observed_date",
+            args,
+        )
+
+    def unsent(self, keys: Iterable[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        """The keys (rule, subject, period) not reported yet."""
+        keys = set(keys)
+        sent = {
+            (r["rule"], r["subject"], r["period"])
+            for r in self.query("SELECT rule, subject, period FROM sent_alerts")
+        }
+        return keys - sent
+
+    def current_prices(self) -> list[PriceRow]:
+        """Each priced miner listing's latest USD price, for deals."""
+        return self._rows(
+            PriceRow,
+            "SELECT l.key AS listing_key, l.title, l.url, l.model, l.efficiency_j_th, "
+            "l.hashrate_ths, coalesce(l.quantity, 1) AS quantity, l.source, l.last_seen, "
+            "o.usd_minor FROM listings l JOIN observations o ON o.id = ("
+            "SELECT id FROM observations WHERE listing_key = l.key AND usd_minor IS NOT NULL "
+            "AND sold = 0 AND price_basis = 'unit' ORDER BY observed_at DESC, id DESC LIMIT 1) "
+            "WHERE l.kind = 'miner' AND l.hashrate_ths > 0 AND coalesce(l.available, 1) = 1",
+        )
+
+    def unhealthy_sources(self) -> list[HealthRow]:
+        """Each source's latest run when it is not ok."""
+        return self._rows(
+            HealthRow,
+            "SELECT source AS name, status, reason, started_at FROM runs r WHERE id = ("
+            "SELECT max(id) FROM runs WHERE source = r.source) AND status != 'ok' "
+            "AND kind != 'import' ORDER BY source",
+        )
+
+    def summary(self) -> Summary:
+        """Counts for ``status`` and the demo: per source and overall."""
+        row = self.db.execute(
+            "SELECT count(*), sum(kind = 'miner'), sum(kind = 'miner' AND model IS NOT NULL "
+            f"AND hashrate IS NOT NULL), sum(kind = 'part'), sum(kind = 'other'), "
+            f"sum({UNMATCHED}) FROM listings"
+        ).fetchone()
+        return {
+            "listings": row[0],
+            "miners": row[1] or 0,
+            "miners_normalised": row[2] or 0,
+            "parts": row[3] or 0,
+            "other": row[4] or 0,
+            "unmatched": row[5] or 0,
+            "observations": self.count("observations"),
+            "runs": self.count("runs"),
+        }
