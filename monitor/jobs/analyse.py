@@ -20,15 +20,11 @@ def observations_frame(store: Store, since: str | None, until: str | None) -> pd
                  "hashrate_ths", "quantity", "usd_minor", "price_basis", "sold", "kind"],
     )  # fmt: skip
     frame["observed_date"] = pd.to_datetime(frame["observed_date"])
-    # an offer quoted in $/TH is a unit price of (rate x TH/s) for one machine
-    per_th = frame["price_basis"] == "per_th"
+    # as listed: a lot's price, or a $/TH rate (price_basis "per_th"); the analysis turns it
+    # into $/TH with monitor.analysis.unit_price, the one definition
     frame["price_usd"] = frame["usd_minor"] / 100.0
-    frame.loc[per_th, "price_usd"] = (
-        frame.loc[per_th, "price_usd"] * frame.loc[per_th, "hashrate_ths"]
-    )
-    frame.loc[per_th, "quantity"] = 1
     frame["sold"] = frame["sold"].astype(bool)
-    return frame.drop(columns=["usd_minor", "price_basis"])
+    return frame.drop(columns=["usd_minor"])
 
 
 def market_frame(store: Store) -> pd.DataFrame:

@@ -9,7 +9,6 @@ the snapshot's date. Then it exports CSV and Parquet and prints a summary.
 from __future__ import annotations
 
 import json
-import statistics
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,10 +21,12 @@ from urllib.parse import parse_qs, urlsplit
 import yaml
 
 from monitor import data_path
+from monitor.analysis.unit_price import usd_per_th
 from monitor.config import load_config
+from monitor.jobs.analyse import observations_frame
 from monitor.jobs.collect import run_cycle
 from monitor.outputs.export import export
-from monitor.store import Store, from_minor
+from monitor.store import Store
 
 ROBOTS = b"User-agent: *\nDisallow: /admin\nDisallow: /cart\n"
 
@@ -157,33 +158,21 @@ def run_demo(workdir: Path, echo: Callable[[str], None] = print) -> dict[str, An
 
 
 def _median_per_th(store: Store) -> dict[str, tuple[float, float, int]]:
-    """Per SHA-256 model: median USD/TH on the first and the last snapshot day, and listings."""
-    rows = store.query(
-        "SELECT l.model, l.key, l.hashrate_ths, l.quantity, o.observed_date, o.price_minor, "
-        "o.currency FROM observations o JOIN listings l ON l.key = o.listing_key "
-        "WHERE l.kind = 'miner' AND l.hashrate_ths > 0 AND o.currency = 'USD'"
-    )
-    if not rows:
+    """Per model: median USD/TH on the first and the last snapshot day, and listings."""
+    frame = observations_frame(store, None, None)
+    if frame.empty:
         return {}
-    first_day = min(r["observed_date"] for r in rows)
-    last_day = max(r["observed_date"] for r in rows)
-    per: dict[str, dict[str, list[float]]] = {}
-    keys: dict[str, set[str]] = {}
-    for r in rows:
-        if r["observed_date"] not in (first_day, last_day):
-            continue
-        price = from_minor(r["price_minor"], r["currency"]) / (r["quantity"] or 1)
-        per_th = float(price) / r["hashrate_ths"]
-        per.setdefault(r["model"], {}).setdefault(r["observed_date"], []).append(per_th)
-        keys.setdefault(r["model"], set()).add(r["key"])
+    frame["u"] = usd_per_th(frame["price_usd"], frame["quantity"], frame["hashrate_ths"],
+                            frame["price_basis"])  # fmt: skip
+    ends = frame[frame["observed_date"].isin([frame["observed_date"].min(),
+                                              frame["observed_date"].max()])]  # fmt: skip
+    first_day, last_day = ends["observed_date"].min(), ends["observed_date"].max()
     out = {}
-    for model, days in per.items():
-        if first_day in days and last_day in days:
-            out[model] = (
-                statistics.median(days[first_day]),
-                statistics.median(days[last_day]),
-                len(keys[model]),
-            )
+    for model, part in ends.dropna(subset=["u"]).groupby("model"):
+        days = part.groupby("observed_date")["u"].median()
+        if first_day in days.index and last_day in days.index:
+            out[str(model)] = (float(days[first_day]), float(days[last_day]),
+                               int(part["listing_key"].nunique()))  # fmt: skip
     return out
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from monitor.analysis.indexes import tier_of
+from monitor.analysis.unit_price import usd_per_th
 from monitor.config import Config
 from monitor.jobs.analyse import analyse_db, events_frame
 from monitor.outputs.alerts import AlertRule, evaluate, find_deals
@@ -54,7 +55,8 @@ def deals_frame(store: Store) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["listing_key", "title", "url", "model", "efficiency_j_th",
                                         "hashrate_ths", "quantity", "source", "last_seen",
                                         "usd_minor"])  # fmt: skip
-    frame["usd_per_th"] = frame["usd_minor"] / 100.0 / frame["quantity"] / frame["hashrate_ths"]
+    frame["usd_per_th"] = usd_per_th(frame["usd_minor"] / 100.0, frame["quantity"],
+                                     frame["hashrate_ths"])  # fmt: skip
     frame["tier"] = frame["efficiency_j_th"].map(tier_of)
     frame["last_seen"] = frame["last_seen"].str[:10]
     return frame
