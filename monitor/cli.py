@@ -1,4 +1,8 @@
-"""The ``asicmon`` command: a thin click layer over the jobs and the store."""
+"""The ``asicmon`` command: parse arguments, call a job (:mod:`monitor.jobs`), print.
+
+It opens nothing itself (no database, no network): every command is a job the daemon can run
+too. May import: ``monitor.config``, ``monitor.jobs``, and the pure parts of ``normalise``.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,6 @@ from monitor.config import Config, ConfigError, load_config
 
 if TYPE_CHECKING:
     from monitor.jobs.collect import RunResult
-    from monitor.store import Store
 
 EXIT_INVALID_CONFIG = 2
 
@@ -44,7 +47,7 @@ class Commands(click.Group):
     traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
-        from monitor.store import DatabaseError, StoreError
+        from monitor.jobs import DatabaseError, StoreError
 
         try:
             return super().invoke(ctx)
@@ -150,15 +153,9 @@ def backfill(state: State, name: str, until: datetime, max_pages: int) -> None:
         sys.exit(1)
 
 
-def _recover_runs(store: Store) -> None:
-    """Runs whose process died (kill -9) are marked failed before they are shown."""
-    try:
-        marked = store.recover_interrupted_runs()
-    except Exception as exc:  # e.g. a read-only copy of the database: still show it
-        click.echo(f"warning: interrupted runs not checked: {exc}", err=True)
-        return
-    for run in marked:
-        click.echo(f"run {run['id']} ({run['source']}) marked failed: {run['reason']}", err=True)
+def _notes(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(line, err=True)
 
 
 @cli.command()
@@ -166,17 +163,11 @@ def _recover_runs(store: Store) -> None:
 @pass_state
 def sources(state: State, as_json: bool) -> None:
     """The configured sources and each one's last run (health: ok, suspect, failed)."""
-    from monitor.store import Store
+    from monitor.jobs import status as jobs
 
-    cfg = state.config()
-    with Store(cfg.database) as store:
-        _recover_runs(store)
-        rows = []
-        for src in cfg.sources:
-            last = store.runs(src.name, limit=1)
-            rows.append({"name": src.name, "kind": src.kind, "urls": src.start_urls(),
-                         "enabled": src.enabled, "schedule": src.schedule,
-                         "last_run": last[0] if last else None})  # fmt: skip
+    report = jobs.sources(state.config())
+    _notes(report.notes)
+    rows = report.data
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
@@ -244,16 +235,12 @@ _ANALYSIS_COLUMNS = {
 @pass_state
 def status(state: State, as_json: bool) -> None:
     """Database counts and each source's last run."""
-    from monitor.store import Store
+    from monitor.jobs import status as jobs
 
     cfg = state.config()
-    with Store(cfg.database) as store:
-        _recover_runs(store)
-        data = store.summary()
-        data["sources"] = {}
-        for src in cfg.sources:
-            last = store.runs(src.name, limit=1)
-            data["sources"][src.name] = last[0] if last else None
+    report = jobs.status(cfg)
+    _notes(report.notes)
+    data = report.data.to_dict()
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
@@ -318,11 +305,9 @@ def normalise_cmd(title: str | None, jsonl: bool, offers: bool, schema: bool) ->
 @pass_state
 def unmatched(state: State, limit: int, as_json: bool) -> None:
     """The most frequent stored titles that matched no catalog model (to extend the catalog)."""
-    from monitor.store import Store
+    from monitor.jobs.status import unmatched as unmatched_titles
 
-    cfg = state.config()
-    with Store(cfg.database) as store:
-        rows = store.unmatched_titles(limit)
+    rows = unmatched_titles(state.config(), limit)
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -484,26 +469,14 @@ def events(state: State, as_json: bool) -> None:
 @pass_state
 def market_cmd(state: State, days: int) -> None:
     """Fetch recent daily BTC/USD and hashprice from public APIs into the database (online)."""
-    from monitor.fetch.http import Fetcher, FetchError
-    from monitor.fetch.market import fetch_recent
-    from monitor.store import Store
+    from monitor.jobs import FetchError
+    from monitor.jobs.market import refresh_market
 
-    cfg = state.config()
     try:
-        with Fetcher(cfg.http) as fetcher:
-            frame = fetch_recent(fetcher, days=days)
+        n = refresh_market(state.config(), days)
     except FetchError as exc:
         raise click.ClickException(f"market data not fetched: {exc}") from None
-    source = str(frame.attrs.get("source", "api"))
-    rows = [(d.strftime("%Y-%m-%d"), _num(r.get("btc_usd")), _num(r.get("hashprice_usd_ph_day")),
-             source) for d, r in frame.iterrows()]  # fmt: skip
-    with Store(cfg.database) as store:
-        n = store.save_market(rows)
     click.echo(f"stored {n} days of market data")
-
-
-def _num(value: object) -> float | None:
-    return None if value is None or value != value else float(value)  # type: ignore[arg-type]
 
 
 @cli.command()

@@ -1,4 +1,5 @@
-"""``asicmon run``: the scheduler that runs the jobs the CLI can run directly. Wiring only.
+"""``asicmon run``: the scheduler that runs the jobs the CLI can run directly. Wiring only: it
+opens no database and fetches nothing itself; every job is a :mod:`monitor.jobs` function.
 
 Each enabled source is one APScheduler job on its own schedule (an interval with jitter, or a
 crontab string in UTC): coalesced, at most one instance, with a misfire grace time. A restart
@@ -20,6 +21,7 @@ import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -30,8 +32,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from monitor.config import Config
 from monitor.config.sources import AnySource
 from monitor.jobs.collect import run_cycle
+from monitor.jobs.status import last_starts, recover
 from monitor.redact import redact_text
-from monitor.store import Store
 
 log = logging.getLogger("asicmon.daemon")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -77,16 +79,6 @@ def plain_trigger(schedule: str) -> Any:
     return IntervalTrigger(seconds=seconds, timezone="UTC")
 
 
-def last_starts(cfg: Config) -> dict[str, datetime]:
-    with Store(cfg.database) as store:
-        out = {}
-        for src in cfg.sources:
-            runs = store.runs(src.name, limit=1)
-            if runs:
-                out[src.name] = datetime.fromisoformat(runs[0]["started_at"].replace("Z", "+00:00"))
-        return out
-
-
 class Daemon:
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg
@@ -123,25 +115,14 @@ class Daemon:
         return ids
 
     def export(self, n: int) -> None:
-        """The same as `asicmon export` with the job's options."""
+        """The same job as `asicmon export` with the job's options."""
         if self.stop.is_set():
             return
-        from pathlib import Path
-
-        from monitor.outputs.export import export, records_rows, write
+        from monitor.jobs.export import run_export
 
         job = self.cfg.exports[n]
         try:
-            if job.what in ("index", "drops"):
-                from monitor.jobs.analyse import analyse_db
-
-                records = analyse_db(self.cfg)[job.what]
-                columns = list(records[0]) if records else ["series"]
-                rows = write(columns, records_rows(records, columns), job.format, Path(job.path),
-                             job.partition_by, job.what)  # fmt: skip
-            else:
-                with Store(self.cfg.database) as store:
-                    rows = export(store, job.what, job.format, Path(job.path), job.partition_by)
+            rows = run_export(self.cfg, job.what, job.format, Path(job.path), job.partition_by)
             log.info("export %s: %d rows to %s", job.what, rows, job.path)
         except Exception:
             log.exception("export job %s failed", job.what)
@@ -161,10 +142,8 @@ class Daemon:
     def recover(self) -> None:
         """Mark failed the runs whose process died (a killed daemon or ``scrape``)."""
         try:
-            with Store(self.cfg.database) as store:
-                for run in store.recover_interrupted_runs():
-                    log.warning("run %d (%s) marked failed: %s", run["id"], run["source"],
-                                run["reason"])  # fmt: skip
+            for line in recover(self.cfg):
+                log.warning("%s", line)
         except Exception:
             log.exception("could not check for interrupted runs")
 

@@ -5,3 +5,8 @@ Owns one module per job: ``collect`` (scrape sources), ``importer`` (CSV sightin
 ``analyse`` (indexes, drops, plot), ``export``, ``digest``, ``market``, ``demo``, ``status``.
 May import every stage: ``fetch``, ``normalise``, ``store``, ``analysis``, ``outputs``.
 """
+
+from monitor.fetch.http import FetchError
+from monitor.store import DatabaseError, StoreError
+
+__all__ = ["DatabaseError", "FetchError", "StoreError"]

@@ -46,6 +46,29 @@ def events_frame(cfg: Config) -> pd.DataFrame:
     return load_events(list(cfg.events))
 
 
+def analyse_frames(
+    obs: pd.DataFrame,
+    market: pd.DataFrame,
+    events: pd.DataFrame,
+    since: str | None = None,
+    until: str | None = None,
+    *,
+    by: str = "both",
+    freq: str = "W",
+) -> dict[str, Any]:
+    """Index and drops per tier and per model (``by``), weekly or daily (``freq``), from frames
+    already read (pure: the digest reads the store once and calls this)."""
+    from monitor.analysis.indexes import analyse
+
+    result: dict[str, Any] = {"index": [], "drops": []}
+    for kind in ("tier", "model") if by == "both" else (by,):
+        part = analyse(obs, market, events, since=since, until=until, by=kind, freq=freq)  # type: ignore[arg-type]
+        result["index"] += part["index"]
+        result["drops"] += part["drops"]
+    result["drops"].sort(key=lambda d: (d["start"], d["series"]))
+    return result
+
+
 def analyse_db(
     cfg: Config,
     since: str | None = None,
@@ -54,20 +77,11 @@ def analyse_db(
     by: str = "both",
     freq: str = "W",
 ) -> dict[str, Any]:
-    """Index and drops per tier and per model (``by``), weekly or daily (``freq``)."""
-    from monitor.analysis.indexes import analyse
-
+    """``asicmon analyse``: read the sightings and market days, then :func:`analyse_frames`."""
     with Store(cfg.database) as store:
         obs = observations_frame(store, since, until)
         market = market_frame(store)
-    events = events_frame(cfg)
-    result: dict[str, Any] = {"index": [], "drops": []}
-    for kind in ("tier", "model") if by == "both" else (by,):
-        part = analyse(obs, market, events, since=since, until=until, by=kind, freq=freq)  # type: ignore[arg-type]
-        result["index"] += part["index"]
-        result["drops"] += part["drops"]
-    result["drops"].sort(key=lambda d: (d["start"], d["series"]))
-    return result
+    return analyse_frames(obs, market, events_frame(cfg), since, until, by=by, freq=freq)
 
 
 def _break_gaps(part: pd.DataFrame, days: int = 35) -> pd.DataFrame:

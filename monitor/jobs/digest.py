@@ -22,8 +22,8 @@ import pandas as pd
 from monitor.analysis.indexes import tier_of
 from monitor.analysis.unit_price import usd_per_th
 from monitor.config import Config
-from monitor.jobs.analyse import analyse_db, events_frame
-from monitor.outputs.alerts import AlertRule, evaluate, find_deals
+from monitor.jobs.analyse import analyse_frames, events_frame, market_frame, observations_frame
+from monitor.outputs.alerts import AlertRule, evaluate, rank_deals, select_deals
 from monitor.outputs.digest import (
     DigestData,
     DigestError,
@@ -63,30 +63,41 @@ def deals_frame(store: Store) -> pd.DataFrame:
 
 
 def gather(cfg: Config, now: datetime) -> tuple[DigestData, list[tuple[str, str, str, str, str]]]:
-    """Everything new since the last digest, and the keys to remember once it is sent."""
+    """Everything new since the last digest, and the keys to remember once it is sent.
+
+    One pass: the store is read once (sightings, market days, current prices, source health,
+    what was already sent), the analysis runs once, deals are ranked once, and a listing that
+    a ``deal`` rule raised as an alert is not listed again under Best deals.
+    """
     digest = cfg.digest
     lookback = digest.lookback_days if digest else 30
     since = (now - timedelta(days=lookback)).date()
-    result = analyse_db(cfg)
     events = events_frame(cfg)
     with Store(cfg.database) as store:
+        obs = observations_frame(store, None, None)
+        market = market_frame(store)
         deals_df = deals_frame(store)
-        rules = [AlertRule(**r.model_dump()) for r in cfg.alerts]
-        alerts = evaluate(rules, result["index"], result["drops"], deals_df, since=since)
-        deal_pct = next((r.drop_pct for r in rules if r.kind == "deal" and r.drop_pct),
-                        DEFAULT_DEAL_PCT)  # fmt: skip
-        deals = find_deals(deals_df, min_under_pct=deal_pct)
-        recent = events[events["date"].dt.date >= since]
-        candidates: dict[Key, tuple[str, str]] = {a.key: (a.kind, a.title) for a in alerts}
-        for deal in deals:
-            candidates[("_deal", deal["listing_key"], deal["last_seen"])] = ("deal", deal["title"])
-        for _, ev in recent.iterrows():
-            candidates[("_event", ev["id"], f"{ev['date']:%Y-%m-%d}")] = ("event", ev["title"])
         health = store.unhealthy_sources()
-        for h in health:
-            candidates[("_health", h["name"], h["started_at"])] = (h["status"], h["reason"] or "")
-        new = store.unsent(candidates)
         unmatched = store.summary()["unmatched"]
+        sent = store.sent_keys()
+    result = analyse_frames(obs, market, events)
+    ranked = rank_deals(deals_df)
+    rules = [AlertRule(**r.model_dump()) for r in cfg.alerts]
+    alerts = evaluate(rules, result["index"], result["drops"], ranked, since=since)
+    deal_pct = next((r.drop_pct for r in rules if r.kind == "deal" and r.drop_pct),
+                    DEFAULT_DEAL_PCT)  # fmt: skip
+    alerted = {a.subject for a in alerts if a.kind == "deal"}
+    deals = [d for d in select_deals(ranked, min_under_pct=deal_pct)
+             if d["listing_key"] not in alerted]  # fmt: skip
+    recent = events[events["date"].dt.date >= since]
+    candidates: dict[Key, tuple[str, str]] = {a.key: (a.kind, a.title) for a in alerts}
+    for deal in deals:
+        candidates[("_deal", deal["listing_key"], deal["last_seen"])] = ("deal", deal["title"])
+    for _, ev in recent.iterrows():
+        candidates[("_event", ev["id"], f"{ev['date']:%Y-%m-%d}")] = ("event", ev["title"])
+    for h in health:
+        candidates[("_health", h["name"], h["started_at"])] = (h["status"], h["reason"] or "")
+    new = set(candidates) - sent
     data = DigestData(
         generated_at=now,
         alerts=[a for a in alerts if a.key in new],

@@ -236,24 +236,16 @@ def _event_drop_alerts(rule: AlertRule, drops: Iterable[dict[str, Any]]) -> list
     return out
 
 
-def find_deals(
-    listings: pd.DataFrame,
-    *,
-    min_under_pct: float,
-    min_listings: int = 3,
-    model: str | None = None,
-    tier: str | None = None,
-) -> list[dict[str, Any]]:
-    """Listings at least ``min_under_pct`` % under the median $/TH of their tier, best first.
+def rank_deals(listings: pd.DataFrame | None, *, min_listings: int = 3) -> pd.DataFrame:
+    """Every priced listing with its tier's median $/TH and how far under it it is, best first.
 
     ``listings`` has :data:`DEAL_COLUMNS`; rows without a tier or a positive ``usd_per_th`` are
-    ignored, and tiers with fewer than ``min_listings`` priced listings have no median. The
-    median is over every priced listing of the tier; ``model``/``tier`` only choose which
-    listings may be reported. Each deal has the digest's keys (``title, url, usd_per_th, tier,
-    under_median_pct, source``) plus ``listing_key, model, tier_median, last_seen`` (ISO day).
+    ignored, and tiers with fewer than ``min_listings`` priced listings have no median. Ranked
+    once per digest; :func:`select_deals` picks from it for each rule and for Best deals.
     """
+    columns = [*DEAL_COLUMNS, "tier_median", "under_median_pct"]
     if listings is None or len(listings) == 0:
-        return []
+        return pd.DataFrame(columns=columns)
     missing = [c for c in DEAL_COLUMNS if c not in listings.columns]
     if missing:
         raise ValueError(f"deals frame lacks columns: {', '.join(missing)}")
@@ -263,15 +255,29 @@ def find_deals(
     counts = df.groupby("tier")["usd_per_th"].transform("size")
     df = df[counts >= min_listings].copy()
     if df.empty:
-        return []
+        return pd.DataFrame(columns=columns)
     df["tier_median"] = df.groupby("tier")["usd_per_th"].transform("median")
     df["under_median_pct"] = 100.0 * (1.0 - df["usd_per_th"] / df["tier_median"])
-    df = df[df["under_median_pct"] >= min_under_pct]
+    df.attrs["min_listings"] = min_listings
+    return df.sort_values(["under_median_pct", "listing_key"], ascending=[False, True])
+
+
+def select_deals(
+    ranked: pd.DataFrame,
+    *,
+    min_under_pct: float,
+    model: str | None = None,
+    tier: str | None = None,
+) -> list[dict[str, Any]]:
+    """The listings of a :func:`rank_deals` frame at least ``min_under_pct`` % under their tier
+    median (of this ``model``/``tier`` when given), best first. Each deal has the digest's keys
+    (``title, url, usd_per_th, tier, under_median_pct, source``) plus ``listing_key, model,
+    tier_median, last_seen`` (ISO day)."""
+    df = ranked[ranked["under_median_pct"] >= min_under_pct]
     if model is not None:
         df = df[df["model"].astype("string").str.casefold() == model.casefold()]
     if tier is not None:
         df = df[df["tier"].astype("string").str.casefold() == tier.casefold()]
-    df = df.sort_values(["under_median_pct", "listing_key"], ascending=[False, True])
     out = []
     for row in df.to_dict(orient="records"):
         seen = _day(row["last_seen"])
@@ -292,15 +298,23 @@ def find_deals(
     return out
 
 
-def _deal_alerts(rule: AlertRule, listings: pd.DataFrame) -> list[Alert]:
+def find_deals(
+    listings: pd.DataFrame | None,
+    *,
+    min_under_pct: float,
+    min_listings: int = 3,
+    model: str | None = None,
+    tier: str | None = None,
+) -> list[dict[str, Any]]:
+    """Listings at least ``min_under_pct`` % under the median $/TH of their tier, best first:
+    :func:`rank_deals` then :func:`select_deals`."""
+    ranked = rank_deals(listings, min_listings=min_listings)
+    return select_deals(ranked, min_under_pct=min_under_pct, model=model, tier=tier)
+
+
+def _deal_alerts(rule: AlertRule, ranked: pd.DataFrame) -> list[Alert]:
     assert rule.drop_pct is not None
-    deals = find_deals(
-        listings,
-        min_under_pct=rule.drop_pct,
-        min_listings=rule.min_listings,
-        model=rule.model,
-        tier=rule.tier,
-    )
+    deals = select_deals(ranked, min_under_pct=rule.drop_pct, model=rule.model, tier=rule.tier)
     return [
         Alert(
             rule.name,
@@ -328,11 +342,12 @@ def evaluate(
 ) -> list[Alert]:
     """Every alert the rules raise on this data, sorted by (rule order, subject, period).
 
-    ``index`` and ``drops`` are ``indexes.analyse`` records; ``deals_frame`` holds
-    the current listings (:data:`DEAL_COLUMNS`). ``since`` (an ISO day) skips alerts whose period
-    is earlier, so a first run over years of history does not report every old drop. Rule names
-    must be unique, since they are part of the dedup key. The caller deduplicates on
-    :attr:`Alert.key`.
+    ``index`` and ``drops`` are ``indexes.analyse`` records; ``deals_frame`` holds the current
+    listings (:data:`DEAL_COLUMNS`), or the same already ranked by :func:`rank_deals` (then it
+    is not ranked again for rules with the same ``min_listings``). ``since`` (an ISO day) skips
+    alerts whose period is earlier, so a first run over years of history does not report every
+    old drop. Rule names must be unique, since they are part of the dedup key. The caller
+    deduplicates on :attr:`Alert.key`.
     """
     names = [r.name for r in rules]
     if len(set(names)) != len(names):
@@ -354,7 +369,12 @@ def evaluate(
         elif rule.kind == "event_drop":
             found = _event_drop_alerts(rule, drops or [])
         elif deals_frame is not None:
-            found = _deal_alerts(rule, deals_frame)
+            ranked = deals_frame
+            if "under_median_pct" not in ranked.columns or (
+                ranked.attrs.get("min_listings", rule.min_listings) != rule.min_listings
+            ):  # listings not ranked yet, or ranked with another minimum per tier
+                ranked = rank_deals(deals_frame, min_listings=rule.min_listings)
+            found = _deal_alerts(rule, ranked)
         if cutoff is not None:
             found = [a for a in found if a.period >= cutoff.isoformat()]
         out.extend(sorted(found, key=lambda a: (a.subject, a.period)))

@@ -244,14 +244,14 @@ class Views(Connection):
             args,
         )
 
+    def sent_keys(self) -> set[tuple[str, str, str]]:
+        """The keys (rule, subject, period) the digest already reported."""
+        rows = self.db.execute("SELECT rule, subject, period FROM sent_alerts").fetchall()
+        return {(str(r[0]), str(r[1]), str(r[2])) for r in rows}
+
     def unsent(self, keys: Iterable[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
         """The keys (rule, subject, period) not reported yet."""
-        keys = set(keys)
-        sent = {
-            (r["rule"], r["subject"], r["period"])
-            for r in self.query("SELECT rule, subject, period FROM sent_alerts")
-        }
-        return keys - sent
+        return set(keys) - self.sent_keys()
 
     def current_prices(self) -> list[PriceRow]:
         """Each priced miner listing's latest USD price, for deals."""

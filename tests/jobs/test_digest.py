@@ -124,3 +124,23 @@ def test_two_digests_at_once_send_one_email(tmp_path: Path, smtp_server: Server)
     assert len(smtp_server.sink.envelopes) == 1, outputs
     assert sum("sent digest" in o for o in outputs) == 1
     assert sum("nothing new" in o for o in outputs) == 2
+
+
+def test_a_listing_appears_once_per_email(tmp_path: Path, smtp_server: Server) -> None:  # noqa: F811
+    """The cheap listing trips the `deal` rule: it is an alert, and not listed again under
+    Best deals (the digest ranks deals once and shows each listing once)."""
+    runner = CliRunner()
+    cfg = config(tmp_path, smtp_server)
+    assert (
+        runner.invoke(cli, ["--config", str(cfg), "import", str(write_data(tmp_path))]).exit_code
+        == 0
+    )
+    sent = runner.invoke(cli, ["--config", str(cfg), "digest", "--send"])
+    assert sent.exit_code == 0, sent.output
+    assert "sent digest: 3 alerts, 0 deals" in sent.output
+    msg = email.message_from_bytes(smtp_server.sink.envelopes[0].content,
+                                   policy=email.policy.default)  # fmt: skip
+    text = msg.get_body(preferencelist=("plain",)).get_content()
+    html = msg.get_body(preferencelist=("html",)).get_content()
+    assert text.count("evil.example.com/p/2") == 1
+    assert html.count('href="https://evil.example.com/p/2"') == 1
