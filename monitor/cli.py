@@ -326,8 +326,8 @@ def unmatched(state: State, limit: int, as_json: bool) -> None:
 @pass_state
 def digest(state: State, deliver: bool, dry_run: bool, out: Path | None) -> None:
     """Email digest: new alerts, biggest movers, deals, new events, source health, chart."""
+    from monitor.jobs import DigestError
     from monitor.jobs.digest import run_digest, text_part
-    from monitor.outputs.digest import DigestError
 
     if deliver and dry_run:
         raise click.UsageError("--send and --dry-run exclude each other")

@@ -7,6 +7,7 @@ May import every stage: ``fetch``, ``normalise``, ``store``, ``analysis``, ``out
 """
 
 from monitor.fetch.http import FetchError
+from monitor.outputs.digest import DigestError
 from monitor.store import DatabaseError, StoreError
 
-__all__ = ["DatabaseError", "FetchError", "StoreError"]
+__all__ = ["DatabaseError", "DigestError", "FetchError", "StoreError"]
