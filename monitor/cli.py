@@ -433,12 +433,10 @@ def analyse(state: State, as_json: bool, since: str | None, until: str | None, b
 @pass_state
 def plot(state: State, series: str, output: Path, since: str | None, until: str | None) -> None:
     """Draw one index series with event markers and shaded drops (PNG)."""
-    from monitor.jobs.analyse import analyse_db, events_frame, plot_series
+    from monitor.jobs.analyse import plot as plot_job
 
-    cfg = state.config()
-    result = analyse_db(cfg, since, until)
     try:
-        plot_series(result, events_frame(cfg), series, output)
+        plot_job(state.config(), series, output, since, until)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"wrote {output}")

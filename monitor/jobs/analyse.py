@@ -84,55 +84,16 @@ def analyse_db(
     return analyse_frames(obs, market, events_frame(cfg), since, until, by=by, freq=freq)
 
 
-def _break_gaps(part: pd.DataFrame, days: int = 35) -> pd.DataFrame:
-    """A blank point in every gap of more than ``days``, so the line does not bridge it."""
-    gaps = part["period"].diff() > pd.Timedelta(days=days)
-    if not gaps.any():
-        return part
-    blanks = part.loc[gaps, ["period"]].assign(period=lambda f: f["period"] - pd.Timedelta(days=1))
-    return pd.concat([part, blanks]).sort_values("period")
-
-
-def plot_series(result: dict[str, Any], events: pd.DataFrame, series: str, out: Path) -> None:
-    """The index of one series with event markers and shaded drops, as a PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
-
-    points = [p for p in result["index"] if p["series"] == series]
-    if not points:
-        known = sorted({p["series"] for p in result["index"]})
-        raise ValueError(f"no index series {series!r}; known: {', '.join(known[:20]) or 'none'}")
-    frame = pd.DataFrame(points)
-    frame["period"] = pd.to_datetime(frame["period"])
-    fig, ax = plt.subplots(figsize=(10, 4.8), dpi=110)
-    for basis, part in frame.groupby("basis"):
-        part = _break_gaps(part.sort_values("period"))
-        ax.plot(part["period"], part["usd_per_th"], marker=".", lw=1.4,
-                label=f"{series} ({basis}, USD/TH)")  # fmt: skip
-    lo, hi = frame["period"].min(), frame["period"].max()
-    for drop in result["drops"]:
-        if drop["series"] != series:
-            continue
-        ax.axvspan(pd.Timestamp(drop["start"]), pd.Timestamp(drop["end"]), color="tab:red",
-                   alpha=0.15, label=f"drop -{drop['drop_pct']:.0f} %")  # fmt: skip
-    shown = events[(events["date"] >= lo) & (events["date"] <= hi)]
-    top = frame["usd_per_th"].max()
-    for _, ev in shown.iterrows():
-        ax.axvline(ev["date"], color="tab:gray", lw=0.8, ls="--")
-        ax.text(ev["date"], top, f" {ev['id']}", rotation=90, va="top", fontsize=7, color="dimgray")
-    ax.set_ylabel("USD per TH/s")
-    ax.set_title(f"asicmon price index: {series}")
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
-    ax.grid(alpha=0.3)
-    ax.legend(loc="lower left", fontsize=8)
-    fig.autofmt_xdate()
+def plot(
+    cfg: Config, series: str, out: Path, since: str | None = None, until: str | None = None
+) -> None:
+    """``asicmon plot``: one index series with event markers and shaded drops, written
+    atomically to ``out`` (PNG). ``ValueError`` names the known series when ``series`` is not
+    one of them."""
+    from monitor.outputs.charts import render_chart
     from monitor.outputs.export import replacing
 
-    try:
-        with replacing(out) as tmp:  # a crash never leaves half a picture at ``out``
-            fig.savefig(tmp, bbox_inches="tight", format=out.suffix.lstrip(".") or "png")
-    finally:
-        plt.close(fig)
+    result = analyse_db(cfg, since, until)
+    png = render_chart(result["index"], events_frame(cfg), result["drops"], series)
+    with replacing(out) as tmp:  # a crash never leaves half a picture at ``out``
+        tmp.write_bytes(png)

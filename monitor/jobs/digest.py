@@ -24,13 +24,13 @@ from monitor.analysis.unit_price import usd_per_th
 from monitor.config import Config
 from monitor.jobs.analyse import analyse_frames, events_frame, market_frame, observations_frame
 from monitor.outputs.alerts import AlertRule, evaluate, rank_deals, select_deals
+from monitor.outputs.charts import render_chart
 from monitor.outputs.digest import (
     DigestData,
     DigestError,
     build_message,
     compute_movers,
     has_news,
-    render_chart,
     send,
     send_apprise,
 )

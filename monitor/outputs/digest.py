@@ -14,13 +14,11 @@ alerts to non-email channels when the optional ``apprise`` package is installed.
 from __future__ import annotations
 
 import html
-import io
 import logging
 import math
 import re
 import smtplib
 import ssl
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -39,7 +37,6 @@ __all__ = [
     "build_message",
     "compute_movers",
     "has_news",
-    "render_chart",
     "safe_url",
     "send",
     "send_apprise",
@@ -306,72 +303,6 @@ def compute_movers(
         )
     out.sort(key=lambda m: (-abs(m["change_pct"]), m["series"]))
     return out[:limit]
-
-
-def _mpl(text: Any) -> str:
-    """Text matplotlib shows literally (a ``$`` would start mathtext)."""
-    return _clean(text).replace("$", r"\$")
-
-
-def render_chart(
-    index: list[dict[str, Any]],
-    events: pd.DataFrame | None,
-    drops: list[dict[str, Any]],
-    series: str | None = None,
-) -> bytes:
-    """One index series as a PNG: its bases, shaded drops and dashed event markers.
-
-    ``series`` defaults to the one with the most index records. Uses the Agg canvas through a
-    :class:`~matplotlib.figure.Figure` (no pyplot state), so it is safe in the daemon.
-    """
-    from matplotlib.dates import DateFormatter
-    from matplotlib.figure import Figure
-
-    frame = pd.DataFrame(index)
-    if frame.empty:
-        raise ValueError("no index records to chart")
-    if series is None:
-        series = str(frame["series"].value_counts().sort_index().idxmax())
-    frame = frame[frame["series"] == series].copy()
-    if frame.empty:
-        raise ValueError(f"no index series {series!r}")
-    frame["period"] = pd.to_datetime(frame["period"])
-    frame["usd_per_th"] = pd.to_numeric(frame["usd_per_th"], errors="coerce")
-    frame = frame.sort_values("period")
-    fig = Figure(figsize=(9, 4.2), dpi=100)
-    ax = fig.subplots()
-    for basis, part in frame.groupby("basis"):
-        ax.plot(part["period"], part["usd_per_th"], marker=".", lw=1.4,
-                label=_mpl(f"{basis} USD/TH"))  # fmt: skip
-    lo, hi = frame["period"].min(), frame["period"].max()
-    labelled = False
-    for drop in drops:
-        if drop.get("series") != series:
-            continue
-        start, end = pd.Timestamp(drop["start"]), pd.Timestamp(drop["end"])
-        ax.axvspan(start, end, color="tab:red", alpha=0.15,  # type: ignore[arg-type]
-                   label=None if labelled else "sustained drop")  # fmt: skip
-        labelled = True
-    if events is not None and len(events):
-        dates = pd.to_datetime(events["date"], errors="coerce")
-        shown = events[(dates >= lo) & (dates <= hi)]
-        top = frame["usd_per_th"].max()
-        for date, ident in zip(dates[shown.index], shown["id"], strict=True):
-            ax.axvline(date, color="tab:gray", lw=0.8, ls="--")
-            ax.text(date, top, f" {_mpl(ident)}", rotation=90, va="top", fontsize=7,
-                    color="dimgray")  # fmt: skip
-    ax.set_ylabel("USD per TH/s")
-    ax.set_title(_mpl(f"asicmon price index: {series}"))
-    fmt = "%Y-%m-%d" if hi - lo < pd.Timedelta("120D") else "%Y-%m"
-    ax.xaxis.set_major_formatter(DateFormatter(fmt))  # type: ignore[no-untyped-call]
-    ax.grid(alpha=0.3)
-    ax.legend(loc="best", fontsize=8)
-    fig.autofmt_xdate()
-    buf = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*[Gg]lyph.*missing")
-        fig.savefig(buf, format="png", bbox_inches="tight")
-    return buf.getvalue()
 
 
 # --- delivery -------------------------------------------------------------------------------

@@ -21,13 +21,13 @@ import pandas as pd
 import pytest
 
 from monitor.outputs.alerts import Alert
+from monitor.outputs.charts import render_chart
 from monitor.outputs.digest import (
     DigestData,
     DigestError,
     build_message,
     compute_movers,
     has_news,
-    render_chart,
     safe_url,
     send,
     send_apprise,
