@@ -56,9 +56,10 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 __all__ = [
@@ -166,10 +167,11 @@ def covered_days(periods: pd.Series, reach_days: int = 28) -> pd.DatetimeIndex:
     nxt = pn[np.minimum(pos, len(p) - 1)]
     prv = pn[np.maximum(pos - 1, 0)]
     gap = np.minimum(np.abs(nxt - dn), np.abs(dn - prv))
-    return days[gap <= reach_days]
+    near: npt.NDArray[np.bool_] = gap <= reach_days
+    return days[near]
 
 
-def _day_numbers(index: pd.DatetimeIndex) -> np.ndarray:
+def _day_numbers(index: pd.DatetimeIndex) -> npt.NDArray[np.int64]:
     """Whole days since the epoch, whatever the index's time unit."""
     return index.to_numpy().astype("datetime64[D]").astype(np.int64)
 
@@ -185,7 +187,7 @@ def align_events(
     hit = np.flatnonzero((lags >= window[0]) & (lags <= window[1]))
     title = "title" if "title" in events else "description"
     out = []
-    for i in sorted(hit, key=lambda i: (dates[i], str(events["id"].iloc[i]))):
+    for i in sorted(map(int, hit), key=lambda i: (dates[i], str(events["id"].iloc[i]))):
         row = events.iloc[i]
         out.append(
             {
@@ -217,10 +219,11 @@ def _market_logs(market: pd.DataFrame | None) -> dict[str, pd.Series]:
         if col not in market:
             continue
         s = pd.Series(pd.to_numeric(market[col], errors="coerce").to_numpy(), index=days)
-        s = s[(s > 0) & s.index.notna()]
+        s = s[(s > 0) & pd.notna(s.index)]
         if s.empty:
             continue
-        s = np.log(s.groupby(level=0).mean())
+        means = s.groupby(level=0).mean()
+        s = pd.Series(np.log(means.to_numpy()), index=means.index)
         full = s.reindex(pd.date_range(s.index[0], s.index[-1], freq="D"))
         full = full.interpolate(limit=10, limit_area="inside")
         out[name] = full
@@ -230,7 +233,8 @@ def _market_logs(market: pd.DataFrame | None) -> dict[str, pd.Series]:
 def _on_grid(daily: pd.Series, grid: pd.DatetimeIndex, step: int) -> np.ndarray:
     if step == 1:
         return daily.reindex(grid).to_numpy(dtype=float)
-    weeks = daily.groupby(daily.index - pd.to_timedelta(daily.index.day_of_week, unit="D")).mean()
+    index = pd.DatetimeIndex(daily.index)
+    weeks = daily.groupby(index - pd.to_timedelta(index.day_of_week, unit="D")).mean()
     return weeks.reindex(grid).to_numpy(dtype=float)
 
 
@@ -319,6 +323,16 @@ class _Episode:
     end: int  # grid position where the new level is reached
     pre: np.ndarray  # mask of the periods measuring the level before
     post: np.ndarray  # mask of the periods measuring the level after
+
+
+class _EpisodeOptions(TypedDict):
+    """The keyword arguments of :func:`_episodes` that one series' detectors share."""
+
+    penalty: float
+    min_size: int
+    merge_days: int
+    level_days: int
+    min_fall: float
 
 
 def _episodes(
@@ -411,13 +425,13 @@ def _drops_in_series(
     w[pos] = counts / (counts + N0)
     days = (grid - grid[0]).days.to_numpy()
     min_fall = -math.log(1 - min_drop) if min_drop < 1 else math.inf
-    opts = {
-        "penalty": penalty,
-        "min_size": max(1, math.ceil(min_size_days / step)),
-        "merge_days": merge_days,
-        "level_days": level_days,
-        "min_fall": min_fall,
-    }
+    opts = _EpisodeOptions(
+        penalty=penalty,
+        min_size=max(1, math.ceil(min_size_days / step)),
+        merge_days=merge_days,
+        level_days=level_days,
+        min_fall=min_fall,
+    )
     # regressor: hashprice when it covers the series, else BTC/USD; trailing means of its log
     xname, xs = None, {}
     for name in ("hashprice", "btc_usd"):

@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from monitor.analysis.drops import align_events, chance_alignment, find_drops, utc_days
+from monitor.analysis.unit_price import usd_per_th
 
 __all__ = [
     "INDEX_COLUMNS",
@@ -85,7 +86,7 @@ def tier_of(j_th: float | None) -> str | None:
     return None  # pragma: no cover - the tiers cover (0, inf)
 
 
-def period_of(days: pd.Series, freq: Literal["D", "W"]) -> pd.Series:
+def period_of(days: pd.Series[pd.Timestamp], freq: Literal["D", "W"]) -> pd.Series[pd.Timestamp]:
     """The period of each day: the day itself, or the Monday of its ISO week."""
     if freq == "D":
         return days
@@ -112,7 +113,8 @@ def _prepare(obs: pd.DataFrame, freq: Literal["D", "W"]) -> pd.DataFrame:
         & df["model"].notna()
     )
     df = df[ok].copy()
-    df["log_u"] = np.log(df["price_usd"] / df["quantity"] / df["hashrate_ths"])
+    basis = df["price_basis"] if "price_basis" in df.columns else None
+    df["log_u"] = np.log(usd_per_th(df["price_usd"], df["quantity"], df["hashrate_ths"], basis))
     df["period"] = period_of(df["day"], freq).to_numpy()
     sold = (
         df["sold"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "sold" in df else False
@@ -251,8 +253,8 @@ def build_index(
     parts = []
     for (series, basis), panel in df.groupby(["series", "basis"], sort=True):
         part = _series_index(panel.reset_index(drop=True))
-        part.insert(0, "series", series)
-        part.insert(2, "basis", basis)
+        part.insert(0, "series", str(series))  # "model:..." or "tier:..."
+        part.insert(2, "basis", str(basis))  # "sold" or "ask"
         parts.append(part)
     if not parts:
         return empty

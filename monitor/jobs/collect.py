@@ -22,7 +22,8 @@ from monitor.fetch.crawl import PaginationLoop, Parse, crawl, parse_here
 from monitor.fetch.http import Fetcher, FetchError
 from monitor.normalise.catalog import Catalog, load_catalog
 from monitor.normalise.offers import parse_offers
-from monitor.normalise.titles import Normalised, normalise
+from monitor.normalise.record import Normalised
+from monitor.normalise.titles import normalise
 from monitor.store import Sighting, Store
 from scrapers.base import ParseError, RawListing
 

@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError
 
 from monitor import data_path
+from monitor.normalise.record import Cooling
 
 UNITS: dict[str, float] = {  # native unit -> factor to the base unit (H/s or Sol/s)
     "PH/s": 1e15,
@@ -43,7 +44,7 @@ class Model(_Strict):
     maker: str
     algorithm: str
     unit: Literal["PH/s", "TH/s", "GH/s", "MH/s", "KH/s", "kSol/s", "Sol/s"]
-    cooling: Literal["air", "hydro", "immersion"] = "air"
+    cooling: Cooling = "air"
     released: Annotated[str, Field(pattern=r"^\d{4}-\d{2}$")] | None = None
     aliases: list[str] = []
     variants: Annotated[list[Variant], Field(min_length=1)]

@@ -6,19 +6,29 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from monitor import data_path
+from monitor.normalise.record import Condition
 
 CJK_TEXT = re.compile(r"[\u3000-\u9fff\uac00-\ud7af]")
 CYRILLIC_TEXT = re.compile(r"[\u0400-\u04ff]")
 _CJK, _CYRILLIC = CJK_TEXT, CYRILLIC_TEXT
-CONDITION_ORDER = ("for_parts", "refurbished", "used", "new", "weak_used", "weak_new")
+# the lexicon's condition groups, strongest first
+ConditionGroup = Literal["for_parts", "refurbished", "used", "new", "weak_used", "weak_new"]
+CONDITION_ORDER: tuple[ConditionGroup, ...] = get_args(ConditionGroup)
 # what each condition group reports: "weak" evidence maps onto the plain condition
-CONDITION_VALUE = {"weak_used": "used", "weak_new": "new"}
+CONDITION_VALUE: dict[ConditionGroup, Condition] = {
+    "for_parts": "for_parts",
+    "refurbished": "refurbished",
+    "used": "used",
+    "new": "new",
+    "weak_used": "used",
+    "weak_new": "new",
+}
 
 
 class LexiconFile(BaseModel):
@@ -27,9 +37,7 @@ class LexiconFile(BaseModel):
     version: Literal[1]
     translate: list[tuple[str, str]]
     words: dict[str, str]
-    conditions: dict[
-        Literal["for_parts", "refurbished", "used", "new", "weak_used", "weak_new"], list[str]
-    ]
+    conditions: dict[ConditionGroup, list[str]]
     parts: list[str]
     weak_parts: list[str]
     other: list[str]
@@ -61,7 +69,7 @@ class Lexicon:
     words_gate: re.Pattern[str]  # the same words as plain literals: a fast first check
     word_map: dict[str, str]
     condition: re.Pattern[str]
-    condition_names: tuple[str, ...]  # group names, strongest first
+    condition_names: tuple[ConditionGroup, ...]  # group names, strongest first
     condition_rank: dict[str, int]
     subject: re.Pattern[str]  # part, weak part or other words; the group tells which
     included_before: re.Pattern[str]
@@ -73,11 +81,11 @@ class Lexicon:
 
 
 def compile_lexicon(data: LexiconFile) -> Lexicon:
-    names = tuple(n for n in CONDITION_ORDER if data.conditions.get(n))  # type: ignore[call-overload]
+    names = tuple(n for n in CONDITION_ORDER if data.conditions.get(n))
     groups = "|".join(
-        f"(?P<{name}>{_alternation(data.conditions.get(name, []))})"  # type: ignore[call-overload]
+        f"(?P<{name}>{_alternation(data.conditions.get(name, []))})"
         for name in CONDITION_ORDER
-        if data.conditions.get(name)  # type: ignore[call-overload]
+        if data.conditions.get(name)
     )
     rules: dict[str, list[tuple[re.Pattern[str], str]]] = {"cjk": [], "cyr": [], "any": []}
     for pattern, repl in data.translate:

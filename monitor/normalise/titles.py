@@ -15,7 +15,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Literal, TypedDict
 
 from monitor.normalise.catalog import Catalog, Model, load_catalog
 from monitor.normalise.lexicon import (
@@ -25,6 +25,9 @@ from monitor.normalise.lexicon import (
     Lexicon,
     load_lexicon,
 )
+from monitor.normalise.record import Condition
+from monitor.normalise.record import Normalised as Normalised  # re-exported for older imports
+from scrapers import drop_invisible
 
 VERSION = 2
 
@@ -85,9 +88,6 @@ _WORD_QUANTITY = re.compile(
     r"|\b(two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\s+(?:\w+\s+)?"
     r"(?:miners|machines|units)\b|\b(pair)\s+of\b"
 )
-# Invisible characters that split a word without showing: soft hyphen, zero-width space,
-# non-joiner and joiner, LRM/RLM, bidi embeddings, overrides and isolates, word joiner, BOM.
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]+")
 _WORD = re.compile(r"[^\W_]+")
 _LATIN = re.compile("[A-Za-z]")
 # Characters of a title that are read. Listing titles are capped at 500 when scraped (eBay
@@ -96,39 +96,18 @@ MAX_CHARS = 500
 _WORD_GATE = re.compile("two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|dozen|pair")
 
 
-class Normalised(NamedTuple):
-    """The normaliser's answer for one title (immutable; a tuple, so cheap to make)."""
-
-    kind: str  # miner | part | other
-    maker: str | None = None
-    model: str | None = None
-    algorithm: str | None = None
-    hashrate_ths: float | None = None
-    hashrate: float | None = None
-    hashrate_unit: str | None = None
-    power_w: int | None = None
-    efficiency_j_th: float | None = None
-    quantity: int = 1
-    condition: str = "unknown"
-    cooling: str | None = None
-    confidence: float = 0.0
-    reason: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return self._asdict()
-
-
 def clean(title: str, lex: Lexicon) -> str:
     """Case-folded, width-folded text with the lexicon's translations applied.
 
     Hostile spellings read as the plain one: fullwidth and other compatibility forms by NFKC,
-    invisible characters inside a word ("S1\u200b9") are removed, and Cyrillic or Greek
+    invisible characters inside a word ("S1\u200b9") are removed (the scrapers' text cleaner,
+    :func:`scrapers.drop_invisible`), and Cyrillic or Greek
     lookalike letters in a Latin word ("Аntminer", "Ѕ19") become Latin (the lexicon's
     ``homoglyphs``)."""
     if title.isascii():
         text = title.casefold()
     else:
-        text = _INVISIBLE.sub("", title) if _INVISIBLE.search(title) else title
+        text = drop_invisible(title)
         mixed = lex.homoglyph_beside_latin
         if mixed is not None and mixed.search(text):
             text = _fold_homoglyphs(text, lex.homoglyphs)
@@ -169,7 +148,7 @@ def _unglue(text: str) -> str:
     return _GLUED.sub(r"\1 \2", text)
 
 
-def _subject(text: str, lex: Lexicon) -> tuple[str, str] | None:
+def _subject(text: str, lex: Lexicon) -> tuple[Literal["part", "other"], str] | None:
     """("part"|"other", word) when the title sells a part or a non-miner; else None."""
     first = lex.subject.search(text)
     if first is None:
@@ -295,8 +274,8 @@ def quantity_of(text: str, catalog: Catalog | None = None) -> int:
     if _WORD_GATE.search(text):
         w = _WORD_QUANTITY.search(text)
         if w is not None:
-            word = next(g for g in w.groups() if g)
-            return 2 if word == "pair" else _NUMBER_WORDS[word]
+            number = next(g for g in w.groups() if g)
+            return 2 if number == "pair" else _NUMBER_WORDS[number]
     return 1
 
 
@@ -308,15 +287,21 @@ def _counts_things(text: str, pos: int, catalog: Catalog | None) -> bool:
     return catalog is not None and nxt.group(1) in catalog.prefixes
 
 
-def condition_of(text: str, lex: Lexicon) -> str:
+def condition_of(text: str, lex: Lexicon) -> Condition:
     """The strongest condition the title states: for_parts > refurbished > used > new."""
     rank = lex.condition_rank
     first = lex.condition.search(text)
     if first is None:
         return "unknown"
     best = min(rank[m.lastgroup or ""] for m in lex.condition.finditer(text, first.start()))
-    name = lex.condition_names[best]
-    return CONDITION_VALUE.get(name, name)
+    return CONDITION_VALUE[lex.condition_names[best]]
+
+
+class _Base(TypedDict):
+    """The fields every answer has, whatever the title sells."""
+
+    quantity: int
+    condition: Condition
 
 
 def normalise(title: str, catalog: Catalog | None = None) -> Normalised:
@@ -331,7 +316,7 @@ def normalise(title: str, catalog: Catalog | None = None) -> Normalised:
 def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
     text = clean(title, lex)
     quantity, condition = quantity_of(text, catalog), condition_of(text, lex)
-    base = {"quantity": quantity, "condition": condition}
+    base = _Base(quantity=quantity, condition=condition)
     if not text.strip():
         return Normalised(kind="other", reason="empty title", **base)
     subject = _subject(text, lex)
@@ -355,7 +340,7 @@ def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
     return _miner(model, text, quantity, condition)
 
 
-def _miner(model: Model, text: str, quantity: int, condition: str) -> Normalised:
+def _miner(model: Model, text: str, quantity: int, condition: Condition) -> Normalised:
     readings, title_power, title_eff = _measures(text)
     if not readings and (split := _unglue(text)) != text:
         readings, title_power, title_eff = _measures(split)

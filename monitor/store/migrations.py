@@ -21,27 +21,12 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from monitor.normalise.record import STORE_COLUMNS
+
 migrations = Migrations("asicmon")
 
 # one sighting: the natural key of an observation (a UNIQUE index since m001)
 SIGHTING_KEY = ("listing_key", "observed_date", "price_minor", "currency")
-
-NORMALISED_COLUMNS: dict[str, type] = {
-    "kind": str,
-    "maker": str,
-    "model": str,
-    "algorithm": str,
-    "hashrate_ths": float,
-    "hashrate": float,
-    "hashrate_unit": str,
-    "power_w": int,
-    "efficiency_j_th": float,
-    "quantity": int,
-    "condition": str,
-    "cooling": str,
-    "confidence": float,
-    "reason": str,
-}
 
 
 @migrations()
@@ -80,7 +65,9 @@ def m001_initial(db: Database) -> None:
             "first_seen": str,
             "last_seen": str,
             "last_run_id": int,
-            **NORMALISED_COLUMNS,
+            # the record's columns (monitor.normalise.record): a field added to the record later
+            # needs a migration that adds its column where it is missing
+            **STORE_COLUMNS,
             "normaliser_version": int,
         },
         pk="key",

@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from monitor.liveness import hostname, is_alive, process_token
+from monitor.normalise.record import Normalised
 from monitor.normalise.titles import VERSION as NORMALISER_VERSION
-from monitor.normalise.titles import Normalised
 from monitor.store.db import Connection, minor_units, utc_iso
 from scrapers.base import RawListing
 
