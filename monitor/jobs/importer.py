@@ -3,31 +3,42 @@ as scraped data. Bad rows are reported with their line numbers; good rows are ke
 
 Columns: ``observed_at, title, price, currency`` (required) and ``source, url, listing_id,
 quantity, condition, location, sold`` (optional). ``observed_at`` is a date (YYYY-MM-DD) or an
-ISO datetime (UTC when it has no offset); ``price`` is a plain decimal ("3299", "3299.00");
-``sold`` is true/false/1/0/yes/no.
+ISO datetime (UTC when it has no offset); ``sold`` is true/false/1/0/yes/no.
+
+``price`` is one positive amount under a trillion, read by :func:`scrapers.money.read_money`:
+"3299", "3299.00", "3,299.00", "1.299,00", "1 299,00", optionally with one currency symbol or code
+("$900", "900 USD", "€1.299,00"); never an exponent ("1e3"), a sign or a second number. It must fit
+the currency's minor units (no "1.299" USD: that would be stored as 1.30). ``currency`` is an ISO
+code or a word from the currency table ("USDT" is stored as USD, "RMB" as CNY) that
+:mod:`monitor.normalise.fx` can convert to USD; it may be left blank when the price names its
+currency, and must agree with it when both are given.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from monitor.jobs.collect import usd_value
 from monitor.normalise.catalog import Catalog
+from monitor.normalise.fx import bundled_rates
 from monitor.normalise.titles import normalise
-from monitor.store import Item, Store
+from monitor.store import Sighting, Store, from_minor, minor_units
 from scrapers.base import RawListing
+from scrapers.money import currency_code, read_money
 
 REQUIRED = ("observed_at", "title", "price", "currency")
 OPTIONAL = ("source", "url", "listing_id", "quantity", "condition", "location", "sold")
 _TRUE = {"1", "true", "yes", "y", "sold"}
 _FALSE = {"", "0", "false", "no", "n"}
 BATCH = 500
+_ISO = re.compile(r"[A-Za-z]{3}")
 
 
 @dataclass
@@ -44,24 +55,47 @@ def _when(text: str) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def _names_currency(text: str) -> bool:
+    try:
+        return read_money(text)[1] is not None
+    except ValueError:
+        return False  # not a price at all: _price says why
+
+
+def _price(text: str, column: str) -> tuple[Decimal, str]:
+    """The amount and ISO currency of one row, from its price text and currency column."""
+    try:
+        price, written = read_money(text)
+    except ValueError as exc:
+        raise ValueError(f"price {exc}") from None
+    currency = written
+    if column:
+        currency = currency_code(column) or (column.upper() if _ISO.fullmatch(column) else None)
+        if currency is None:
+            raise ValueError(f"currency {column!r} is not an ISO code like USD")
+        if written is not None and written != currency:
+            raise ValueError(f"price {text!r} is in {written} but currency says {currency}")
+    if currency is None:
+        raise ValueError("missing currency")
+    if currency not in bundled_rates().currencies:
+        raise ValueError(f"currency {currency!r} cannot be converted to USD")
+    if from_minor(minor_units(price, currency), currency) != price:
+        raise ValueError(f"price {text!r} has more decimal places than {currency} has")
+    return price, currency
+
+
 def parse_row(row: dict[str, str], default_source: str) -> tuple[str, RawListing, datetime]:
     """One CSV row as (source, listing, when); ``ValueError`` says what is wrong."""
     missing = [c for c in REQUIRED if not (row.get(c) or "").strip()]
+    if "currency" in missing and "price" not in missing and _names_currency(row["price"]):
+        missing.remove("currency")  # a blank currency is fine when the price names one: "$900"
     if missing:
         raise ValueError(f"missing {', '.join(missing)}")
     try:
         when = _when(row["observed_at"])
     except ValueError:
         raise ValueError(f"observed_at {row['observed_at']!r} is not a date") from None
-    try:
-        price = Decimal(row["price"].strip().replace(",", ""))
-    except InvalidOperation:
-        raise ValueError(f"price {row['price']!r} is not a number") from None
-    if not price.is_finite() or price <= 0:
-        raise ValueError(f"price {row['price']!r} must be positive")
-    currency = row["currency"].strip().upper()
-    if len(currency) != 3 or not currency.isalpha():
-        raise ValueError(f"currency {row['currency']!r} is not an ISO code like USD")
+    price, currency = _price(row["price"], (row.get("currency") or "").strip())
     quantity = None
     if (row.get("quantity") or "").strip():
         try:
@@ -104,7 +138,7 @@ def import_csv(
     result = ImportResult()
     name = f"import:{path.stem}"
     run_id = store.start_run(name, "import", now)
-    batches: dict[str, list[Item]] = {}
+    batches: dict[str, list[Sighting]] = {}
 
     def flush() -> None:
         for source, items in batches.items():
@@ -127,7 +161,7 @@ def import_csv(
                 result.errors.append((reader.line_num, str(exc)))
                 continue
             norm = normalise(raw.title, catalog)
-            batches.setdefault(source, []).append((raw, norm, when, usd_value(raw, when)))
+            batches.setdefault(source, []).append(Sighting(raw, norm, when, usd_value(raw, when)))
             result.imported += 1
             if result.imported % BATCH == 0:
                 flush()

@@ -16,19 +16,23 @@ from typing import Any, NamedTuple
 
 from monitor.normalise.catalog import Catalog
 from monitor.normalise.titles import Normalised, normalise
+from scrapers.money import CODES, SYMBOLS, currency_code
 
 _NUM = r"(\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d\w])|\d+(?:[.,]\d+)?)"
-_PRE = r"(US\$|HK\$|C\$|\$|€|¥|₽|(?<![a-z])(?:USDT|USD|HKD|EUR|RMB|CNY|RUB)(?![a-z]))"
+# The currency alternatives come from the one table (scrapers.money): its symbols and Latin-script
+# codes, before or after the number; after it also the broker shorthand "U" ("3200U") and the
+# Russian forms (руб., р., т.р. = thousand roubles). A "$" after a number is its currency only when
+# no number follows ("3200 $", not "3200 $3100"). Every match is mapped back by currency_code().
+_SYMBOL_ALT = "|".join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
+_CODE_ALT = "|".join(sorted((c for c in CODES if c.isascii()), key=len, reverse=True))
+_PRE = rf"({_SYMBOL_ALT}|(?<![a-z])(?:{_CODE_ALT})(?![a-z]))"
 _SUF = (
-    r"(\s?\$(?!\s*\d)|USDT\b|USD\b|U\b|HKD\b|EUR\b|€|RMB\b|CNY\b|元|¥|RUB\b|₽"
+    rf"(\s?\$(?!\s*\d)|(?:{_CODE_ALT}|U)\b"
+    rf"|{'|'.join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True) if '$' not in s)}"
     r"|руб(?:\.|лей|ля|\b)|р\.(?!\w)|т\.?\s?р\.|тыс\.?\s?(?:руб\w*\.?|р\.|₽))"
 )
 _PRICE = re.compile(rf"{_PRE}\s?{_NUM}(k\b)?|(?<![\w.,]){_NUM}\s?{_SUF}", re.IGNORECASE)
-_CURRENCY = {
-    "$": "USD", "us$": "USD", "usd": "USD", "usdt": "USD", "u": "USD", "hk$": "HKD", "hkd": "HKD",
-    "c$": "CAD", "eur": "EUR", "€": "EUR", "rmb": "CNY", "cny": "CNY", "元": "CNY", "¥": "CNY",
-    "rub": "RUB",
-}  # fmt: skip
+_THOUSAND = re.compile(r"^т(?:ыс)?\.?\s?", re.IGNORECASE)  # "т.р.", "тыс. руб": x1000, roubles
 _PER_TH = re.compile(r"\s*(?:/|per\s|за\s|每)\s*(?:th|t|т)(?:/s)?(?![a-zа-я])", re.IGNORECASE)
 _LOT = re.compile(r"\b(?:per\s+|/\s*|for\s+the\s+)?lot\b|за\s+(?:лот|партию)", re.IGNORECASE)
 _UNIT = re.compile(r"\beach\b|\bper\s+(?:unit|piece|pc|machine|miner)\b|/\s*(?:unit|pcs?|piece)\b"
@@ -230,8 +234,7 @@ def _offer(draft: _Draft, message_moq: int | None, catalog: Catalog | None) -> O
     last = prices[-1]
     number_text = last.group(2) or last.group(4)
     currency_text = (last.group(1) or last.group(5) or "").strip()
-    key = currency_text.lower()
-    currency = "RUB" if key.startswith(("т", "р", "₽")) else _CURRENCY.get(key)
+    currency = currency_code(_THOUSAND.sub("", currency_text))
     per_th = _PER_TH.match(norm, last.end())
     rest = norm
     for m in reversed(prices):

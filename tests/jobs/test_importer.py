@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -87,3 +89,94 @@ def test_plot_and_events(project: Path) -> None:
     assert len(events) == 75
     assert {"id", "date", "jurisdiction", "kind", "title"} <= set(events[0])
     assert "CN-2021" in run(project, "events")
+
+
+# -- prices and currencies: scrapers.money's strict reader and the one currency table ----------
+MONEY_ROWS = [  # (title, price, currency, listing_id); line numbers start at 2 (1 is the header)
+    ("Antminer S19j Pro 100T", "1.299,00", "EUR", "eur"),  # 2: European decimals
+    ("Antminer S19 95T", "$900", "", "dollar-sign"),  # 3: blank currency, the "$" names it
+    ("Antminer S19 95T", "900 USD", "USD", "usd-word"),  # 4
+    ("Antminer S19 90T", "2500", "USDT", "usdt"),  # 5: stored as USD
+    ("Antminer S19 90T", "3,299.00", "usd", "grouped"),  # 6
+    ("Antminer S19 90T", "€1.299,00", "EUR", "eur-sign"),  # 7
+    ("Antminer S19 90T", "2500", "XYZ", "xyz"),  # 8: nothing converts XYZ
+    ("Antminer S19 90T", "-5", "USD", "neg"),  # 9
+    ("Antminer S19 90T", "1e309", "USD", "huge"),  # 10
+    ("Antminer S19 90T", "1e20", "USD", "e20"),  # 11
+    ("Antminer S19 90T", "1e3", "USD", "e3"),  # 12
+    ("Antminer S19 90T", "$1,2,3", "USD", "commas"),  # 13
+    ("Antminer S19 90T", "$900", "EUR", "disagree"),  # 14
+    ("Antminer S19 90T", "1.299", "USD", "three-decimals"),  # 15: would be stored as 1.30
+    ("Antminer S19 90T", "900", "", "no-currency"),  # 16
+    ("Antminer S19 90T", "900", "dollars", "bad-code"),  # 17
+    ("Antminer S19 90T", "100000000000000000000", "USD", "trillions"),  # 18
+]
+MONEY_ERRORS = [
+    (8, "currency 'XYZ' cannot be converted to USD"),
+    (9, "price '-5' must be positive"),
+    (10, "price '1e309' is not a number"),
+    (11, "price '1e20' is not a number"),
+    (12, "price '1e3' is not a number"),
+    (13, "price '$1,2,3' is not a number"),
+    (14, "price '$900' is in USD but currency says EUR"),
+    (15, "price '1.299' has more decimal places than USD has"),
+    (16, "missing currency"),
+    (17, "currency 'dollars' is not an ISO code like USD"),
+    (18, "price '100000000000000000000' is too large for a price"),
+]
+
+
+def money_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "prices.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["observed_at", "title", "price", "currency", "listing_id"])
+        w.writerows(["2022-03-01", *row] for row in MONEY_ROWS)
+    return path
+
+
+def test_import_reads_prices_strictly_and_stores_exactly_what_it_counts(tmp_path: Path) -> None:
+    from monitor.jobs.importer import import_csv
+    from monitor.normalise.fx import to_usd
+    from monitor.store import Store
+
+    path = money_csv(tmp_path)
+    assert path.read_text(encoding="utf-8").splitlines()[1] == (
+        '2022-03-01,Antminer S19j Pro 100T,"1.299,00",EUR,eur'
+    )
+    with Store(tmp_path / "a.db") as store:
+        result = import_csv(path, store)
+    assert result.errors == MONEY_ERRORS
+    assert result.rows == len(MONEY_ROWS)
+    assert result.imported == len(MONEY_ROWS) - len(MONEY_ERRORS) == 6
+    assert result.observations == result.new_listings == 6
+
+    db = sqlite3.connect(tmp_path / "a.db")
+    stored = {
+        key.rpartition(":")[2]: (minor, currency, usd)
+        for key, minor, currency, usd in db.execute(
+            "SELECT listing_key, price_minor, currency, usd_minor FROM observations"
+        )
+    }
+    db.close()
+    assert len(stored) == result.imported  # every row counted as imported is stored
+    assert stored["eur"][:2] == (129900, "EUR")  # 1299.00 EUR exactly, not 1.30 EUR
+    assert stored["eur-sign"][:2] == (129900, "EUR")
+    assert stored["dollar-sign"] == (90000, "USD", 90000)
+    assert stored["usd-word"] == (90000, "USD", 90000)
+    assert stored["usdt"] == (250000, "USD", 250000)  # USDT is dollars, with a USD value
+    assert stored["grouped"] == (329900, "USD", 329900)
+    # and 1299.00 EUR (not 1.30) converted at the ECB rate of the day
+    usd = to_usd(Decimal("1299.00"), "EUR", date(2022, 3, 1)).usd
+    assert stored["eur"][2] == stored["eur-sign"][2] == int(usd * 100) > 140000
+
+
+def test_import_cli_reports_money_errors_with_line_numbers(tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").write_text("database: a.db\n", encoding="utf-8")
+    path = money_csv(tmp_path)
+    result = CliRunner().invoke(cli, ["--config", str(tmp_path / "config.yaml"), "import",
+                                      str(path)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert f"imported 6 of {len(MONEY_ROWS)} rows ({len(MONEY_ERRORS)} bad)" in result.output
+    for line, reason in MONEY_ERRORS:
+        assert f"prices.csv:{line}: {reason}" in result.output

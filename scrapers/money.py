@@ -1,0 +1,252 @@
+"""Money in text: the one home of currency words, and the two readers of amounts.
+
+Every part of asicmon that meets a price written by a person or a web page asks this module what
+currency a symbol or word names: the scrapers (``parse_money``, eBay's price rows), the broker
+price-list parser (``monitor.normalise.offers``) and the CSV importer (``monitor.jobs.importer``).
+There is no second table; a new spelling ("NZ$", "kr") is added here and every reader knows it.
+
+The table is code, not YAML beside the other data files, because scrapers may import only the
+standard library and the HTML parsers (``tests/test_layout.py``): they must not read monitor's
+data files or configuration. ``monitor`` imports this module; this module imports nothing from
+``monitor``. Which currencies can be converted to USD is ``monitor.normalise.fx``'s business (the
+ECB rate file decides); ``tests/scrapers/test_money.py`` checks that every currency this table
+names is one fx converts.
+
+Two readers:
+
+- :func:`parse_decimal` / :func:`parse_money`: lenient, for scraped text. They find the first
+  number in any text ("Price: US $1,299.00 incl. VAT") and never raise; ``None`` when nothing
+  plausible is there.
+- :func:`read_money` / :func:`read_amount`: strict, for files a person wrote (``asicmon
+  import``). The text must be exactly one positive amount, optionally with one currency mark
+  before or after it; anything else raises ``ValueError`` with the reason.
+
+USDT (the dollar stablecoin brokers quote in) is read as USD: fx converts it at par, and storing
+it as USD keeps one currency per price in the database.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
+
+# -- the table ---------------------------------------------------------------------------------
+# Marks written right next to an amount ("$900", "900€", "3200元", "C $1,299"); no word boundary.
+# "¥" is read as CNY: used mining hardware is sold by Chinese dealers, not Japanese ones (a source
+# that prices in yen sets ``currency: JPY`` in its config).
+SYMBOLS: Mapping[str, str] = MappingProxyType(
+    {
+        "$": "USD",
+        "US$": "USD",
+        "€": "EUR",
+        "£": "GBP",
+        "¥": "CNY",
+        "元": "CNY",
+        "₽": "RUB",
+        "C$": "CAD",
+        "CA$": "CAD",
+        "A$": "AUD",
+        "AU$": "AUD",
+        "HK$": "HKD",
+    }
+)
+# ISO codes and currency words, matched as whole words and case-insensitively ("900 USD", "RMB
+# 23000", "5000 руб"). Keys are upper case.
+CODES: Mapping[str, str] = MappingProxyType(
+    {
+        "USD": "USD",
+        "USDT": "USD",
+        "EUR": "EUR",
+        "EURO": "EUR",
+        "GBP": "GBP",
+        "CNY": "CNY",
+        "RMB": "CNY",
+        "RUB": "RUB",
+        "РУБ": "RUB",
+        "РУБЛЬ": "RUB",
+        "РУБЛЯ": "RUB",
+        "РУБЛЕЙ": "RUB",
+        "CAD": "CAD",
+        "AUD": "AUD",
+        "HKD": "HKD",
+        "JPY": "JPY",
+        "SEK": "SEK",
+        "CHF": "CHF",
+        "PLN": "PLN",
+        "SGD": "SGD",
+        "NZD": "NZD",
+    }
+)
+# Broker shorthands, understood only right after a number in a price list ("3200U", "5000 р."):
+# one letter is too short to be searched for in any other text.
+SHORTHANDS: Mapping[str, str] = MappingProxyType({"U": "USD", "Р": "RUB"})
+# Every ISO 4217 code the table can name.
+CURRENCIES = (
+    frozenset(SYMBOLS.values()) | frozenset(CODES.values()) | frozenset(SHORTHANDS.values())
+)
+
+PRICE_LIMIT = Decimal(10) ** 12  # no listing costs a trillion in any currency we read
+
+
+def currency_code(mark: str) -> str | None:
+    """The ISO code a symbol, code or word names: ``"RMB"`` -> ``"CNY"``, ``"usdt"`` -> ``"USD"``,
+    ``"C $"`` -> ``"CAD"``, ``"руб."`` -> ``"RUB"``; ``None`` for anything not in the table."""
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", mark)).upper().rstrip(".")
+    return SYMBOLS.get(key) or CODES.get(key) or SHORTHANDS.get(key)
+
+
+def _alternatives(marks: Iterable[str]) -> str:
+    """A regex alternation of ``marks``, longest first; a letters-then-"$" symbol may have a space
+    before its "$" ("C $", "US $", as eBay writes them)."""
+    parts = []
+    for mark in sorted(marks, key=len, reverse=True):
+        if len(mark) > 1 and mark.endswith("$"):
+            parts.append(re.escape(mark[:-1]) + r"\s?\$")
+        else:
+            parts.append(re.escape(mark))
+    return "|".join(parts)
+
+
+_LETTER_BEFORE = r"(?<![^\W\d_])"  # not right after a letter (a digit is fine: "900USD")
+_LETTER_AFTER = r"(?![^\W\d_])"
+_CODE_RE = re.compile(rf"{_LETTER_BEFORE}(?:{_alternatives(CODES)}){_LETTER_AFTER}", re.I)
+# a letters-then-"$" symbol must start a word: "US $5" is USD, "BUS $5" is "$"
+_SYMBOL_RE = re.compile(
+    "|".join(
+        rf"{_LETTER_BEFORE}(?:{_alternatives([s])})" if s[0].isalpha() else _alternatives([s])
+        for s in sorted(SYMBOLS, key=len, reverse=True)
+    )
+)
+
+
+def find_currency(text: str) -> str | None:
+    """The currency named in scraped text: the first code or word ("USD", "RMB", "руб") if any,
+    else the first symbol ("US $", "C$", "€", "$"); ``None`` when it names none."""
+    if (match := _CODE_RE.search(text)) is None:
+        match = _SYMBOL_RE.search(text)
+    return None if match is None else currency_code(match.group(0))
+
+
+# -- the lenient reader, for scraped text ------------------------------------------------------
+def plausible(amount: Decimal) -> bool:
+    """Whether ``amount`` can be a price at all: finite, not negative, under a trillion."""
+    return amount.is_finite() and 0 <= amount < PRICE_LIMIT
+
+
+_MONEY_RE = re.compile(r"(?P<num>\d[\d,. ]*)")
+
+
+def parse_decimal(text: str | int | float | None) -> Decimal | None:
+    """The first number in scraped text: ``"1,299.00"`` -> ``Decimal("1299.00")``,
+    ``"1.299,00 €"`` -> ``Decimal("1299.00")``; ``None`` for empty or non-numeric text, and for
+    amounts no price can be (negative, NaN, infinite, a trillion or more). Never raises.
+
+    Lenient on purpose: it reads the first run of digits and separators and ignores the rest,
+    so ``"1e3"`` is 1 and ``"-5"`` is 5. Text a person typed goes through :func:`read_amount`.
+    """
+    if text is None or isinstance(text, bool):
+        return None
+    if isinstance(text, int | float):
+        number = Decimal(text) if isinstance(text, int) else Decimal(str(text))
+        return number if plausible(number) else None
+    if not isinstance(text, str):  # hostile JSON: a list or an object where a price should be
+        return None
+    match = _MONEY_RE.search(text)
+    if not match:
+        return None
+    num = match.group("num").replace(" ", "").rstrip(".,")
+    if "," in num and "." in num:
+        # the right-most separator is the decimal point: "1.299,00" or "1,299.00"
+        if num.rfind(",") > num.rfind("."):
+            num = num.replace(".", "").replace(",", ".")
+        else:
+            num = num.replace(",", "")
+    elif "," in num:
+        head, _, tail = num.rpartition(",")
+        num = num.replace(",", "") if len(tail) == 3 else f"{head.replace(',', '')}.{tail}"
+    try:
+        number = Decimal(num)
+    except InvalidOperation:
+        return None
+    return number if plausible(number) else None
+
+
+def parse_money(
+    text: str, default_currency: str | None = None
+) -> tuple[Decimal | None, str | None]:
+    """``"US $1,299.00"`` -> ``(Decimal("1299.00"), "USD")``: :func:`parse_decimal` and
+    :func:`find_currency` (``default_currency`` when the text names none). Never raises."""
+    return parse_decimal(text), find_currency(text) or default_currency
+
+
+# -- the strict reader, for files a person wrote -----------------------------------------------
+# One amount, its thousands grouped by "," "." " " or "'" (consistently) or not at all, and an
+# optional decimal part. A lone "," or "." followed by exactly three digits is read as
+# "," = thousands ("1,299" is 1299, as spreadsheets write it) and "." = decimal point ("1.299" is
+# 1.299): the importer then refuses 1.299 in a two-decimal currency rather than store 1.30.
+_AMOUNT = re.compile(
+    r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?"  # 1,299 / 1,299.00 / 12,345,678
+    r"|[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+"  # 1.299,00
+    r"|[0-9]{1,3}(?:\.[0-9]{3}){2,}"  # 1.299.000
+    r"|[0-9]{1,3}(?:[ '][0-9]{3})+(?:[.,][0-9]+)?"  # 1 299,00 / 1'299.00
+    r"|[0-9]+(?:[.,][0-9]+)?"  # 1299 / 1299.00 / 1299,00
+)
+_MARK = rf"{_LETTER_BEFORE}(?:{_alternatives(CODES)}){_LETTER_AFTER}|{_alternatives(SYMBOLS)}"
+_STRICT = re.compile(
+    rf"(?P<sign1>-?)\s*(?P<pre>{_MARK})?\s*(?P<sign2>-?)\s*(?P<num>[0-9][0-9.,' ]*?)"
+    rf"\s*(?P<post>{_MARK})?",
+    re.I,
+)
+_STRICT_MAX = 64  # characters: "999 999 999 999,99 USD" is 22; bounds the regex's work
+_MINUS = str.maketrans({"\u2212": "-", "\u2012": "-", "\u2013": "-"})
+
+
+def read_money(text: str) -> tuple[Decimal, str | None]:
+    """Exactly one plausible positive amount and the currency written with it, if any:
+    ``"3,299.00"`` -> ``(Decimal("3299.00"), None)``, ``"€1.299,00"`` -> ``(Decimal("1299.00"),
+    "EUR")``, ``"900 USDT"`` -> ``(Decimal("900"), "USD")``.
+
+    ``ValueError`` says why anything else is not a price: ``"{text!r} is not a number"`` (empty,
+    words, ``"1e3"``, ``"NaN"``, ``"$1,2,3"``, ``"12abc"``), ``"... must be positive"``
+    (``"-5"``, ``"0"``), ``"... is too large for a price"`` (a trillion or more), ``"... names two
+    currencies"`` (``"$900 EUR"``).
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a number")
+    clean = unicodedata.normalize("NFKC", text).translate(_MINUS).strip()
+    match = _STRICT.fullmatch(clean) if len(clean) <= _STRICT_MAX else None
+    if match is None or not _AMOUNT.fullmatch(match["num"]):
+        raise ValueError(f"{text!r} is not a number")
+    codes = {code for m in (match["pre"], match["post"]) if m and (code := currency_code(m))}
+    if len(codes) > 1:
+        raise ValueError(f"{text!r} names two currencies ({', '.join(sorted(codes))})")
+    amount = Decimal(_canonical(match["num"]))
+    if match["sign1"] or match["sign2"] or amount <= 0:
+        raise ValueError(f"{text!r} must be positive")
+    if amount >= PRICE_LIMIT:
+        raise ValueError(f"{text!r} is too large for a price")
+    return amount, codes.pop() if codes else None
+
+
+def _canonical(num: str) -> str:
+    """A number :data:`_AMOUNT` accepted, as Decimal reads it: ``"1.299,00"`` -> ``"1299.00"``."""
+    num = num.replace(" ", "").replace("'", "")
+    if "," in num and "." in num:  # the right-most separator is the decimal point
+        if num.rfind(",") > num.rfind("."):
+            return num.replace(".", "").replace(",", ".")
+        return num.replace(",", "")
+    if num.count(".") > 1:  # "1.299.000"
+        return num.replace(".", "")
+    if "," in num:  # "1,299" / "12,345,678" are thousands; "1299,00" / "1,5" a decimal comma
+        head, _, tail = num.rpartition(",")
+        grouped = len(tail) == 3 and (len(head) <= 3 or "," in head)
+        return num.replace(",", "") if grouped else f"{head}.{tail}"
+    return num
+
+
+def read_amount(text: str) -> Decimal:
+    """:func:`read_money` without the currency: exactly one plausible positive amount."""
+    return read_money(text)[0]
