@@ -365,16 +365,13 @@ def run(state: State) -> None:
 @pass_state
 def import_cmd(state: State, file: Path) -> None:
     """Import price sightings from a CSV (observed_at, title, price, currency, ...)."""
-    from monitor.jobs.importer import import_csv
-    from monitor.store import Store
+    from monitor.jobs.importer import run_import
 
-    cfg = state.config()
-    with Store(cfg.database) as store:
-        try:
-            result = import_csv(file, store, progress=lambda n: click.echo(f"  {n} rows...",
-                                                                       err=True))  # fmt: skip
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from None
+    try:
+        result = run_import(state.config(), file,
+                            progress=lambda n: click.echo(f"  {n} rows...", err=True))  # fmt: skip
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     for line, reason in result.errors[:50]:
         click.echo(f"{file}:{line}: {reason}", err=True)
     if len(result.errors) > 50:

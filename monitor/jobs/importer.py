@@ -25,8 +25,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from monitor.config import Config
 from monitor.jobs.collect import usd_value
-from monitor.normalise.catalog import Catalog
+from monitor.normalise.catalog import Catalog, load_catalog
 from monitor.normalise.fx import bundled_rates
 from monitor.normalise.titles import normalise
 from monitor.store import Sighting, Store, from_minor, minor_units
@@ -174,3 +175,12 @@ def import_csv(
                      listings=result.imported, new_listings=result.new_listings,
                      observations=result.observations, errors=len(result.errors))  # fmt: skip
     return result
+
+
+def run_import(
+    cfg: Config, path: Path, progress: Callable[[int], None] | None = None
+) -> ImportResult:
+    """``asicmon import FILE``: :func:`import_csv` into the configured database."""
+    catalog = load_catalog(cfg.catalog) if cfg.catalog is not None else None
+    with Store(cfg.database) as store:
+        return import_csv(path, store, catalog=catalog, progress=progress)
