@@ -196,38 +196,13 @@ def sources(state: State, as_json: bool) -> None:
 @pass_state
 def export_cmd(state: State, what: str, fmt: str, output: Path, partition_by: str | None) -> None:
     """Export listings, observations, index, drops or runs to CSV or Parquet (streamed)."""
-    from monitor.outputs.export import export, records_rows, write
-    from monitor.store import Store
+    from monitor.jobs.export import run_export
 
-    cfg = state.config()
     try:
-        if what in ("index", "drops"):
-            from monitor.jobs.analyse import analyse_db
-
-            records = analyse_db(cfg)[what]
-            columns = list(records[0]) if records else _ANALYSIS_COLUMNS[what]
-            rows = write(columns, records_rows(records, columns), fmt, output, partition_by, what)
-        else:
-            with Store(cfg.database) as store:
-                rows = export(store, what, fmt, output, partition_by)
+        rows = run_export(state.config(), what, fmt, output, partition_by)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"wrote {rows} {what} rows to {output}")
-
-
-_ANALYSIS_COLUMNS = {
-    "index": ["series", "period", "basis", "usd_per_th", "btc_per_th", "n_listings", "n_obs"],
-    "drops": [
-        "series",
-        "start",
-        "end",
-        "drop_pct",
-        "market_explained_pct",
-        "abnormal_pct",
-        "events",
-        "chance_alignment_p",
-    ],
-}
 
 
 @cli.command()

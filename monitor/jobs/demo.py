@@ -25,7 +25,7 @@ from monitor.analysis.unit_price import usd_per_th
 from monitor.config import load_config
 from monitor.jobs.analyse import observations_frame
 from monitor.jobs.collect import run_cycle
-from monitor.outputs.export import export
+from monitor.jobs.export import run_export
 from monitor.store import Store
 
 ROBOTS = b"User-agent: *\nDisallow: /admin\nDisallow: /cart\n"
@@ -126,13 +126,13 @@ def run_demo(workdir: Path, echo: Callable[[str], None] = print) -> dict[str, An
             new_obs = sum(r.observations for r in results)
             echo(f"  {day}: {done}; {new_obs} new observations")
     exports = workdir / "exports"
+    files = []
+    for what in ("listings", "observations"):
+        for fmt in ("csv", "parquet"):
+            path = exports / f"{what}.{fmt}"
+            run_export(cfg, what, fmt, path)
+            files.append(path)
     with Store(cfg.database) as store:
-        files = []
-        for what in ("listings", "observations"):
-            for fmt, ext in (("csv", "csv"), ("parquet", "parquet")):
-                path = exports / f"{what}.{ext}"
-                export(store, what, fmt, path)
-                files.append(path)
         summary = store.summary()
         medians = _median_per_th(store)
     share = summary["miners_normalised"] / summary["miners"] if summary["miners"] else 0.0

@@ -38,11 +38,9 @@ EXPORT_VIEWS: dict[str, str] = {
     "observations": """
         SELECT o.id, o.listing_key, l.source, o.run_id, o.observed_at, o.observed_date,
                o.price_minor, o.currency, o.price_basis, o.sold, o.shipping_minor, o.available,
-               l.kind, l.model, l.hashrate_ths, l.quantity,
-               CASE WHEN o.price_basis = 'per_th' THEN round(MAJOR, 4)
-                    WHEN l.kind = 'miner' AND l.hashrate_ths > 0 THEN
-                        round(MAJOR / coalesce(l.quantity, 1) / l.hashrate_ths, 4)
-               END AS price_per_th
+               o.usd_minor, o.usd_minor / 100.0 AS price_usd, CAST(o.fx_rate AS REAL) AS fx_rate,
+               o.fx_date, l.kind, l.model, l.hashrate_ths, l.quantity,
+               NULL AS price_per_th, MAJOR AS price_major
         FROM observations o JOIN listings l ON l.key = o.listing_key
         ORDER BY o.id""".replace("MAJOR", _major_sql("o.price_minor", "o.currency")),
 }

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from monitor.cli import cli
 from monitor.normalise.titles import normalise
-from monitor.outputs.export import recover_leftovers, write
+from monitor.outputs.export import export, recover_leftovers, write
 from monitor.store import Store
 from scrapers.base import RawListing
 
@@ -166,3 +166,133 @@ def test_csv_cells_that_look_like_formulas_are_made_inert(tmp_path: Path) -> Non
     import pyarrow.parquet as pqlib
 
     assert pqlib.read_table(pq).column("title")[0].as_py().startswith("=HYPERLINK")
+
+
+# -- declared schemas -----------------------------------------------------------------------
+@pytest.fixture
+def falling(tmp_path: Path) -> Path:
+    """Five S19j Pro asks a week for 16 weeks, 40 % cheaper from week 8 (`asicmon import`,
+    USD at rate 1): the analysis finds drops."""
+    import csv as csvlib
+
+    asks = tmp_path / "asks.csv"
+    with asks.open("w", newline="", encoding="utf-8") as fh:
+        w = csvlib.writer(fh)
+        w.writerow(["observed_at", "title", "price", "currency", "source"])
+        for week in range(16):
+            day = (T0 + timedelta(weeks=week)).date().isoformat()
+            for i in range(5):
+                w.writerow([day, f"Antminer S19j Pro 104T #{i}",
+                            (4000 if week < 8 else 2400) + 10 * i, "USD", "shop"])  # fmt: skip
+    (tmp_path / "config.yaml").write_text("database: f.db\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["--config", str(tmp_path / "config.yaml"), "import", str(asks)]
+    )
+    assert result.exit_code == 0, result.output
+    return tmp_path / "f.db"
+
+
+def test_drops_parquet_from_the_cli_has_real_types(falling: Path) -> None:
+    out = falling.parent / "drops.parquet"
+    result = CliRunner().invoke(
+        cli, ["--config", str(falling.parent / "config.yaml"), "export", "--what", "drops",
+              "--format", "parquet", "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect()
+    types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE '{out}')").fetchall())
+    drops = con.execute(f"SELECT count(*), min(drop_pct) FROM '{out}'").fetchone()
+    con.close()
+    assert types["start"] == types["end"] == "DATE"
+    assert types["drop_pct"] == types["level_before"] == types["beta"] == "DOUBLE"
+    assert types["abnormal"] == "BOOLEAN"
+    assert types["market_lag_days"] == "BIGINT"
+    assert drops[0] >= 1
+    assert drops[1] >= 30  # 40 % cheaper
+
+
+def test_declared_schemas_are_the_store_views(db: Path) -> None:
+    """The export views return exactly the declared columns (order aside: the schema decides)."""
+    from monitor.outputs.export import _INPUTS
+    from monitor.outputs.export_schema import VIEWS, columns
+
+    with Store(db) as store:
+        for what in VIEWS:
+            view = store.export_columns(what)
+            inputs = [f.name for f in _INPUTS.get(what, [])]  # read to derive a column
+            assert sorted(view) == sorted(columns(what) + inputs), (
+                f"{what}: the view lacks {sorted(set(columns(what)) - set(view))}, "
+                f"has undeclared {sorted(set(view) - set(columns(what)))}"
+            )
+
+
+def test_index_schema_is_the_analysis_columns() -> None:
+    from monitor.analysis.indexes import INDEX_COLUMNS
+    from monitor.outputs.export_schema import columns
+
+    assert columns("index") == INDEX_COLUMNS
+
+
+def test_observations_carry_usd_value_and_fx_rate(falling: Path) -> None:
+    out = falling.parent / "obs.parquet"
+    with Store(falling) as store:
+        assert export(store, "observations", "parquet", out) == count(falling, "observations")
+    table = pq.read_table(out).to_pylist()
+    assert all(r["usd_minor"] == r["price_minor"] for r in table)  # USD stays USD
+    assert all(r["price_usd"] == r["price_minor"] / 100 for r in table)
+    assert all(r["fx_rate"] == 1.0 and r["fx_date"] == r["observed_date"] for r in table)
+
+
+@pytest.mark.parametrize("arrow", [True, False], ids=["adbc", "tuples"])
+def test_view_exports_have_the_declared_types(db: Path, arrow: bool,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The same typed file whether the rows come as Arrow batches (ADBC) or as tuples."""
+    from monitor.outputs.export_schema import SCHEMAS
+
+    if not arrow:
+        monkeypatch.setattr(Store, "arrow_batches", lambda self, what, schema: None)
+    with Store(db) as store:
+        for what in ("listings", "observations", "runs"):
+            out = db.parent / f"{what}.parquet"
+            assert export(store, what, "parquet", out) == count(db, what)
+            got = pq.read_schema(out)
+            assert got.equals(SCHEMAS[what]), what
+    obs = pq.read_table(db.parent / "observations.parquet")
+    assert obs.column("observed_at")[0].as_py() == T0
+    assert obs.column("observed_date")[0].as_py() == T0.date()
+    assert obs.column("sold").to_pylist() == [False] * obs.num_rows
+
+
+def test_times_and_days_are_read_as_utc(tmp_path: Path) -> None:
+    """ISO-8601 text as SQLite may hold it: ``Z``, an offset, no offset (UTC), a bare day."""
+    texts = ["2026-09-28T12:00:00Z", "2026-09-28T14:00:00+02:00", "2026-09-28 12:00:00",
+             "2026-09-28T12:00:00.250Z", None, "2026-09-28"]  # fmt: skip
+    out = tmp_path / "runs.parquet"
+    write(["started_at"], [[(t,) for t in texts]], "parquet", out, what="runs")
+    got = pq.read_table(out).column("started_at").to_pylist()
+    assert got[:3] == [T0] * 3
+    assert got[3] == T0 + timedelta(milliseconds=250)
+    assert got[4] is None
+    assert got[5] == datetime(2026, 9, 28, tzinfo=UTC)
+    csv_out = tmp_path / "runs.csv"
+    write(["started_at", "id"], [[(t, 1) for t in texts]], "csv", csv_out, what="runs")
+    cells = [line.split(",")[0] for line in csv_out.read_text(encoding="utf-8").splitlines()]
+    assert cells == ["started_at", "2026-09-28T12:00:00Z", "2026-09-28T12:00:00Z",
+                     "2026-09-28T12:00:00Z", "2026-09-28T12:00:00.250000Z", "",
+                     "2026-09-28T00:00:00Z"]  # fmt: skip
+    with pytest.raises(ValueError, match="started_at: 'yesterday' is not an ISO-8601"):
+        write(["started_at"], [[("yesterday",)]], "parquet", out, what="runs")
+
+
+def test_csv_writes_days_flags_and_money_as_text(tmp_path: Path) -> None:
+    import csv as csvlib
+
+    out = tmp_path / "o.csv"
+    rows = [(1, "2026-09-28T12:00:00Z", "2026-09-28", 129999, "USD", 1, None, 4.5)]
+    names = ["id", "observed_at", "observed_date", "price_minor", "currency", "sold",
+             "available", "price_per_th"]  # fmt: skip
+    write(names, [rows], "csv", out, what="observations")
+    with out.open(encoding="utf-8", newline="") as fh:
+        got = list(csvlib.reader(fh))
+    assert got == [names, ["1", "2026-09-28T12:00:00Z", "2026-09-28", "129999", "USD", "true",
+                           "", "4.5"]]  # fmt: skip
