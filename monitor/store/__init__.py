@@ -41,9 +41,6 @@ __all__ = [
 ]
 
 
-Item = Sighting  # TRANSITIONAL: the importer's old name, removed once it builds Sightings
-
-
 class Store(Writes, Views):
     """The database: every write (:class:`~monitor.store.writes.Writes`) and every read view
     (:class:`~monitor.store.views.Views`). Use as a context manager."""

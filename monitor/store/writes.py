@@ -145,8 +145,6 @@ class Writes(Connection):
         rows: dict[str, dict[str, Any]] = {}  # a key seen twice on a page: its last reading
         sightings = []
         for item in items:
-            if not isinstance(item, Sighting):  # TRANSITIONAL: callers still on tuples
-                item = Sighting(*item)
             raw, norm, observed, usd = item.listing, item.normalised, item.observed_at, item.usd
             key = f"{source}:{raw.listing_id}"
             fields = {

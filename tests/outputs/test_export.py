@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from monitor.cli import cli
 from monitor.normalise.titles import normalise
 from monitor.outputs.export import export, recover_leftovers, write
-from monitor.store import Store
+from monitor.store import Sighting, Store
 from scrapers.base import RawListing
 
 T0 = datetime(2026, 9, 28, 12, tzinfo=UTC)
@@ -35,7 +35,7 @@ def db(tmp_path: Path) -> Path:
             when = T0 + timedelta(weeks=week)
             run = store.start_run("shop", "shopify", when)
             items = [
-                (RawListing(str(i), f"https://s/{i}", f"Antminer S19j Pro 104T <b>{i}</b>",
+                Sighting(RawListing(str(i), f"https://s/{i}", f"Antminer S19j Pro 104T <b>{i}</b>",
                             Decimal(400 + i + week), "USD"), normalise("Antminer S19j Pro 104T"),
                  when)
                 for i in range(5)
