@@ -110,9 +110,7 @@ class _Handler(socketserver.StreamRequestHandler):
         elif fault in ("500", "502", "503"):
             self.send(int(fault), f"<html><body>error {fault}</body></html>")
         elif fault == "reset":
-            self.connection.setsockopt(
-                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-            )
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()  # RST instead of an answer
         elif fault == "drip":
             self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"

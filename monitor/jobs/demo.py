@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -121,7 +122,7 @@ def run_demo(workdir: Path, echo: Callable[[str], None] = print) -> dict[str, An
         for day, folder in snaps:
             state["snapshot"] = folder
             moment = datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC)
-            results = run_cycle(cfg, clock=lambda m=moment: m)
+            results = run_cycle(cfg, clock=partial(_at, moment))
             done = ", ".join(f"{r.source} {r.listings} ({r.status})" for r in results)
             new_obs = sum(r.observations for r in results)
             echo(f"  {day}: {done}; {new_obs} new observations")
@@ -155,6 +156,10 @@ def run_demo(workdir: Path, echo: Callable[[str], None] = print) -> dict[str, An
         echo(f"export:   {path}")
     echo(f"next:     asicmon --config {cfg_path} analyse   (indexes and drops of the demo data)")
     return {**summary, "share_normalised": share, "files": [str(f) for f in files]}
+
+
+def _at(moment: datetime) -> datetime:
+    return moment
 
 
 def _median_per_th(store: Store) -> dict[str, tuple[float, float, int]]:

@@ -115,7 +115,7 @@ def gather(cfg: Config, now: datetime) -> tuple[DigestData, list[tuple[str, str,
             for _, ev in recent.iterrows()
             if ("_event", ev["id"], f"{ev['date']:%Y-%m-%d}") in new
         ],  # fmt: skip
-        source_health=[h for h in health if ("_health", h["name"], h["started_at"]) in new],
+        source_health=[dict(h) for h in health if ("_health", h["name"], h["started_at"]) in new],
         unmatched=unmatched,
         chart_png=(
             render_chart(

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from monitor.outputs.alerts import Alert
+from scrapers import tidy_text
 
 __all__ = [
     "DigestData",
@@ -82,13 +83,10 @@ def has_news(data: DigestData) -> bool:
 
 def _clean(value: Any) -> str:
     """One line of display text: control characters and runs of whitespace become one space,
-    invisible and bidi-control characters are dropped."""
+    invisible and bidi-control characters are dropped (the scrapers' cleaner, no length cap)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    text = str(value)
-    if not text.isascii():
-        text = _INVISIBLE.sub("", text)
-    return " ".join(_CONTROL.sub(" ", text).split())
+    return tidy_text(str(value))
 
 
 def _esc(value: Any) -> str:

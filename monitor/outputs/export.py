@@ -33,9 +33,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.compute as pc  # type: ignore[import-untyped]
-import pyarrow.parquet as pq  # type: ignore[import-untyped]
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from monitor.liveness import is_alive
 from monitor.outputs.export_schema import ANALYSIS, MONTH_OF, SCHEMAS, VIEWS, WHAT, schema_of

@@ -18,7 +18,7 @@ month names a row's partition in a ``--partition-by month`` dataset.
 
 from __future__ import annotations
 
-import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow as pa
 
 __all__ = ["ANALYSIS", "MONTH_OF", "SCHEMAS", "TIMESTAMP", "VIEWS", "WHAT", "columns", "schema_of"]
 
