@@ -1,8 +1,14 @@
 """Marketplace parsers: page text in, listings out. No I/O happens in this package.
 
 Each kind of source is one module that defines a :class:`scrapers.base.Source` subclass with a
-``kind`` name. :func:`discover` imports every public module of the package, so a new kind needs
-no registry edit; import errors propagate so a broken scraper never vanishes quietly.
+``kind`` name and, when the kind has keys of its own in ``config.yaml``, their model
+(``options_model``, see :mod:`scrapers._config`). :func:`discover` imports every public module
+of the package, and ``monitor.config`` takes the kinds and their keys from it, so a new kind is
+one module (plus its fixtures) and no edit elsewhere; import errors propagate so a broken
+scraper never vanishes quietly.
+
+Also here, for ``monitor``: the text cleaner (:func:`tidy_text`, :func:`drop_invisible`) and the
+bot-wall signs of redirects (:func:`path_sign`).
 """
 
 from __future__ import annotations
@@ -10,9 +16,26 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+from scrapers._config import STRICT, Currency, SourceOptions, key_error
+from scrapers._text import drop_invisible, tidy_text
+from scrapers._walls import path_sign
 from scrapers.base import Page, RawListing, Source
 
-__all__ = ["Page", "RawListing", "Source", "discover", "get", "kinds"]
+__all__ = [
+    "STRICT",
+    "Currency",
+    "Page",
+    "RawListing",
+    "Source",
+    "SourceOptions",
+    "discover",
+    "drop_invisible",
+    "get",
+    "key_error",
+    "kinds",
+    "path_sign",
+    "tidy_text",
+]
 
 _discovered = False
 

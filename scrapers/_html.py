@@ -3,7 +3,8 @@
 A bot wall (Cloudflare, Akamai, Imperva, PerimeterX, DataDome) answers with a small challenge page
 instead of content, often with status 200. Parsing it as a shop would report "no listings" and
 hide the real problem, so the scrapers call :func:`check_blocked` first and raise
-:class:`scrapers.base.BlockedError`.
+:class:`scrapers.base.BlockedError`. The signs it looks for are the site-less title, id and
+script signs of :mod:`scrapers._walls`.
 """
 
 from __future__ import annotations
@@ -11,34 +12,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from bs4 import BeautifulSoup, Tag
-from bs4.filter import ElementFilter
+from bs4.filter import ElementFilter, SoupStrainer
 
 from scrapers._text import page_text
+from scrapers._walls import signs, title_sign
 from scrapers.base import BlockedError, absolute
-
-# Lower-cased page-title prefixes that only challenge and block pages use.
-_WALL_TITLES = (
-    "just a moment",  # Cloudflare JS challenge
-    "attention required! | cloudflare",  # Cloudflare block / captcha
-    "please wait... | cloudflare",
-    "access denied",  # Akamai, also Cloudflare's "Access denied | site used Cloudflare..."
-    "pardon our interruption",  # Imperva / Distil
-    "ddos-guard",
-    "robot check",  # Amazon
-    "are you a robot",
-    "verify you are human",
-    "human verification",
-)
-
-# Element ids and script/iframe fragments that appear on challenge pages but not on normal ones.
-# (Cloudflare's "/cdn-cgi/challenge-platform/" script and Imperva's "_Incapsula_Resource" are
-# injected into ordinary pages too, so they are deliberately not markers.)
-_WALL_IDS = ("challenge-form", "cf-browser-verification", "px-captcha", "cf-chl-widget")
-_WALL_SCRIPTS = ("window._cf_chl_opt", "geo.captcha-delivery.com")
-
 
 # "<!-- ... -->" and "//<![CDATA[ ... //]]>" (or "/*<![CDATA[*/ ... /*]]>*/") around JSON-LD
 _WRAPPER = re.compile(
@@ -51,7 +32,9 @@ def make_soup(text: str, parse_only: ElementFilter | None = None) -> BeautifulSo
     """Parse a page with lxml. Text without a single tag parses as an empty page (bs4 would warn
     that a short one looks like a URL or a file name)."""
     text = page_text(text)
-    return BeautifulSoup(text if "<" in text else "", "lxml", parse_only=parse_only)
+    # bs4's hint says SoupStrainer, but it takes any ElementFilter (it only calls its methods)
+    strainer = cast("SoupStrainer | None", parse_only)
+    return BeautifulSoup(text if "<" in text else "", "lxml", parse_only=strainer)
 
 
 def clean(text: str | None) -> str:
@@ -82,12 +65,12 @@ def wall_sign(soup_or_html: BeautifulSoup | str, source: str | None = None) -> s
     else:
         soup = soup_or_html
     title = title_of(soup)
-    if title.lower().startswith(_WALL_TITLES):
+    if title_sign(title) is not None:
         return f"page title {title!r}"
-    for wall_id in _WALL_IDS:
+    for wall_id in (sign.text for sign in signs("id")):
         if (source is None or wall_id in source) and soup.find(id=wall_id) is not None:
             return f"element #{wall_id}"
-    markers = [m for m in _WALL_SCRIPTS if source is None or m in source]
+    markers = [s.text for s in signs("script") if source is None or s.text in source]
     for tag in soup.find_all(["script", "iframe"]) if markers else ():
         text = f"{tag.get('src') or ''} {tag.string or ''}"
         for marker in markers:

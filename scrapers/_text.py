@@ -16,6 +16,10 @@ here, so no scraper can forget it:
 
 Markup is not removed here: a title that says ``<script>`` is a title that says ``<script>``.
 Escaping is the job of whatever renders it (``monitor.outputs.digest``).
+
+This is the one text cleaner: ``monitor`` uses it too, by the public names ``scrapers.tidy_text``
+(a display line in the digest) and ``scrapers.drop_invisible`` (before the title normaliser
+folds case and width).
 """
 
 from __future__ import annotations
@@ -65,16 +69,22 @@ def as_text(value: object) -> str:
     return ""
 
 
-def _tidy(text: str) -> str:
-    """One line: invisible characters removed, controls and whitespace runs as one space."""
-    if not text.isascii():
-        text = _DROP.sub("", text)
-    return " ".join(_SPACE.sub(" ", text).split())
+def drop_invisible(text: str) -> str:
+    """``text`` without zero-width, bidi-control and other invisible format characters and lone
+    surrogates: "S1\u200b9" reads "S19"."""
+    return _DROP.sub("", text) if not text.isascii() else text
+
+
+def tidy_text(text: str) -> str:
+    """One line of any length: invisible characters removed, control characters and whitespace
+    runs as one space, no space at either end. What every text that reaches a reader goes
+    through (the listing fields here, ``monitor.outputs.digest`` for what it shows)."""
+    return " ".join(_SPACE.sub(" ", drop_invisible(text)).split())
 
 
 def clean_line(value: str, limit: int = FIELD_MAX) -> str:
     """A one-line field: tidied and cut to ``limit`` characters."""
-    text = _tidy(value[: limit * 4])  # a cheap first cut: tidying only ever shortens
+    text = tidy_text(value[: limit * 4])  # a cheap first cut: tidying only ever shortens
     return text[:limit].rstrip() if len(text) > limit else text
 
 
@@ -85,7 +95,7 @@ def clean_title(value: str) -> str:
 def clean_message(value: str) -> str:
     """A multi-line text: ``"\\n"`` line breaks, each line tidied, no blank lines at either end,
     at most :data:`MESSAGE_MAX` characters (cut at a line break when there is one)."""
-    lines = [_tidy(line) for line in _BREAKS.split(value[: MESSAGE_MAX * 4])]
+    lines = [tidy_text(line) for line in _BREAKS.split(value[: MESSAGE_MAX * 4])]
     text = "\n".join(lines).strip("\n")
     if len(text) > MESSAGE_MAX:
         text = text[:MESSAGE_MAX]
@@ -98,9 +108,7 @@ def clean_url(value: str) -> str:
     """A URL without controls or invisible characters, as a browser reads an ``href``: tabs and
     line breaks dropped, the ends stripped, inner spaces percent-encoded; cut to
     :data:`URL_MAX` characters."""
-    text = value[: URL_MAX * 4]
-    if not text.isascii():
-        text = _DROP.sub("", text)
+    text = drop_invisible(value[: URL_MAX * 4])
     text = _SPACE.sub("", text.replace("\t", "").replace("\n", "").replace("\r", "")).strip()
     if _INNER_SPACE.search(text):
         text = _INNER_SPACE.sub(lambda m: quote(m.group(0)), text)

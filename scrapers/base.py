@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
+from scrapers._config import SourceOptions
 from scrapers._text import URL_MAX, clean_line, clean_message, clean_title, clean_url
+from scrapers.money import plausible
 
 
 class ParseError(ValueError):
@@ -72,11 +74,13 @@ class Source:
     """Base class of every scraper kind.
 
     Subclasses set ``kind`` and implement :meth:`start_urls` and :meth:`parse`. ``options`` are the
-    kind-specific keys of the source's entry in ``config.yaml`` (already validated there).
+    kind-specific keys of the source's entry in ``config.yaml``, declared by ``options_model``
+    and validated there (:mod:`scrapers._config`).
     """
 
     kind: ClassVar[str]
     accepts: ClassVar[str] = "html"  # what its pages are: "html" or "json"
+    options_model: ClassVar[type[SourceOptions]] = SourceOptions  # its own keys in config.yaml
     registry: ClassVar[dict[str, type[Source]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -111,70 +115,13 @@ def _clean_listing(listing: RawListing) -> None:
             put(listing, name, clean_line(value) or None)
     for name in ("price", "price_max", "shipping"):
         value = getattr(listing, name)
-        if value is not None and not _plausible(value):
+        if value is not None and not plausible(value):
             put(listing, name, None)
     if listing.extra:
         put(listing, "extra", {clean_line(k): clean_line(v) for k, v in listing.extra.items()})
 
 
 _HTTP = re.compile(r"https?://[^/\s]", re.I)
-_PRICE_LIMIT = Decimal(10) ** 12  # no listing costs a trillion in any currency we read
-
-
-def _plausible(amount: Decimal) -> bool:
-    return amount.is_finite() and 0 <= amount < _PRICE_LIMIT
-
-
-_MONEY_RE = re.compile(r"(?P<num>\d[\d,. ]*)")
-_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "₽": "RUB", "C$": "CAD", "A$": "AUD"}
-
-
-def parse_decimal(text: str | int | float | None) -> Decimal | None:
-    """``"1,299.00"`` -> ``Decimal("1299.00")``; ``None`` for empty or non-numeric text, and
-    for amounts no price can be (negative, NaN, infinite, a trillion or more)."""
-    if text is None or isinstance(text, bool):
-        return None
-    if isinstance(text, int | float):
-        number = Decimal(text) if isinstance(text, int) else Decimal(str(text))
-        return number if _plausible(number) else None
-    if not isinstance(text, str):  # hostile JSON: a list or an object where a price should be
-        return None
-    match = _MONEY_RE.search(text)
-    if not match:
-        return None
-    num = match.group("num").replace(" ", "").rstrip(".,")
-    if "," in num and "." in num:
-        # the right-most separator is the decimal point: "1.299,00" or "1,299.00"
-        if num.rfind(",") > num.rfind("."):
-            num = num.replace(".", "").replace(",", ".")
-        else:
-            num = num.replace(",", "")
-    elif "," in num:
-        head, _, tail = num.rpartition(",")
-        num = num.replace(",", "") if len(tail) == 3 else f"{head.replace(',', '')}.{tail}"
-    try:
-        number = Decimal(num)
-    except InvalidOperation:
-        return None
-    return number if _plausible(number) else None
-
-
-def parse_money(
-    text: str, default_currency: str | None = None
-) -> tuple[Decimal | None, str | None]:
-    """``"US $1,299.00"`` -> ``(Decimal("1299.00"), "USD")``."""
-    currency = default_currency
-    upper = text.upper()
-    for code in ("USD", "EUR", "GBP", "CNY", "RUB", "CAD", "AUD", "SEK", "HKD", "JPY"):
-        if code in upper:
-            currency = code
-            break
-    else:
-        for symbol in sorted(_SYMBOLS, key=len, reverse=True):
-            if symbol in text:
-                currency = _SYMBOLS[symbol]
-                break
-    return parse_decimal(text), currency
 
 
 def next_page_url(url: str, count: int, size_param: str, default_size: int) -> str | None:

@@ -13,12 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from bs4 import BeautifulSoup, Tag
+from pydantic import BaseModel, Field
 
+from scrapers._config import STRICT, Currency, SourceOptions
 from scrapers._html import check_blocked, clean, link, make_soup
-from scrapers.base import Page, RawListing, Source, parse_money
+from scrapers.base import Page, RawListing, Source
+from scrapers.money import parse_money
 
 _ATTR = re.compile(r"^(?P<css>.*?)\s*@(?P<attr>[A-Za-z_][\w:.-]*)\s*$")
 _REQUIRED = ("item", "title", "price")
@@ -53,8 +56,37 @@ class Selector:
         return clean(" ".join(raw) if isinstance(raw, list) else raw) or None
 
 
+SelectorSpec = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class CssSelectors(BaseModel):
+    """Where a simple shop keeps its listings. A selector may end in ``@attr`` to read an
+    attribute (``span.price@content``, ``a.card@href``) instead of the element's text."""
+
+    model_config = STRICT
+
+    item: SelectorSpec = Field(description="each listing element")
+    title: SelectorSpec = Field(description="inside item")
+    price: SelectorSpec = Field(description="inside item")
+    url: SelectorSpec | None = Field(None, description="inside item; default: its first link")
+    next: SelectorSpec | None = Field(None, description="the next-page link, on the page")
+    id: SelectorSpec | None = Field(None, description="an attribute of item holding the listing id")
+    condition: SelectorSpec | None = None
+    location: SelectorSpec | None = None
+
+
+class CssOptions(SourceOptions):
+    selectors: CssSelectors
+    currency: Currency | None = None
+
+    def options(self) -> dict[str, Any]:
+        """What :class:`Css` takes: the selectors flat, beside ``currency``."""
+        return {**self.selectors.model_dump(), "currency": self.currency}
+
+
 class Css(Source):
     kind = "css"
+    options_model = CssOptions
 
     def __init__(self, url: str, options: dict[str, Any] | None = None) -> None:
         super().__init__(url, options)

@@ -16,7 +16,8 @@ Page quirks handled here:
   "Best offer accepted" is the asking price, not the sale price (``extra["best_offer_accepted"]``).
 - A bare "$" means USD (ebay.com); other eBay sites write "C $", "AU $", "US $", "£", "EUR".
 - The bot wall ("Pardon Our Interruption...", served by ``splashui``) is an HTTP 200 page with no
-  results: it raises :class:`BlockedError`, never "0 results". "No exact matches found" is empty.
+  results: it raises :class:`BlockedError`, never "0 results". Its signs are eBay's entries in
+  :mod:`scrapers._walls`. "No exact matches found" is empty.
 - Sellers are not read (``seller`` is always None): the cards mix shop names with feedback data.
 """
 
@@ -25,14 +26,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from bs4 import BeautifulSoup, SoupStrainer, Tag
-from bs4.filter import ElementFilter
+from bs4 import BeautifulSoup, Tag
+from bs4.filter import ElementFilter, SoupStrainer
+from pydantic import Field
 
+from scrapers._config import Currency, SourceOptions
 from scrapers._html import make_soup
 from scrapers._text import page_text
+from scrapers._walls import text_sign, title_sign
 from scrapers.base import (
     BlockedError,
     Page,
@@ -40,8 +44,8 @@ from scrapers.base import (
     RawListing,
     Source,
     absolute,
-    parse_decimal,
 )
+from scrapers.money import find_currency, parse_decimal
 
 _KEEP = re.compile(
     r"(?:^|\s)(?:s-item|s-card|srp-river-answer|srp-results|pagination__next"
@@ -50,7 +54,6 @@ _KEEP = re.compile(
 _ITEM = re.compile(r"(?:^|\s)s-(?:item|card)(?:\s|$)")
 _ITEM_ID = re.compile(r"/itm/(?:[^/?#]+/)?(\d{9,})(?:[/?#]|$)")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
-_WALL = re.compile(r"splashui|captcha_form|/captcha|Checking your browser before you access eBay")
 _NEXT_TAG = re.compile(
     r"<(?:link|a)\b[^>]*(?:\brel=[\"']?next\b|aria-label=[\"']Go to next search page)[^>]*>", re.I
 )
@@ -65,15 +68,6 @@ _SOLD_UK = re.compile(r"^Sold\s+(\d{1,2})\s+([A-Za-z]{3,9})\.?\s+(\d{4})")
 _SHIP = re.compile(r"\b(?:shipping|delivery|postage)\b", re.I)
 _PLACE = re.compile(r"^(?:from|Located in:?)\s+(.+)$", re.I)
 _BIDS = re.compile(r"^(\d+)\s+bids?\b", re.I)
-_CURRENCIES = (
-    (re.compile(r"\bUS\s?\$"), "USD"),
-    (re.compile(r"\b(?:C|CA)\s?\$"), "CAD"),
-    (re.compile(r"\b(?:AU|A)\s?\$"), "AUD"),
-    (re.compile(r"\b(USD|EUR|GBP|CAD|AUD|CHF|PLN|HKD|SGD|NZD)\b"), None),
-    (re.compile(r"£"), "GBP"),
-    (re.compile(r"€"), "EUR"),
-    (re.compile(r"\$"), "USD"),
-)
 
 
 # -- the fast path: only the result list, only the elements the fields come from ----------------
@@ -169,14 +163,6 @@ def _item_href(url: str, link: Tag | None) -> str:
     return href if parts.scheme in ("http", "https") and parts.netloc else url
 
 
-def _currency(text: str) -> str | None:
-    for pattern, code in _CURRENCIES:
-        match = pattern.search(text)
-        if match:
-            return code or match.group(1)
-    return None
-
-
 def _sold_date(text: str) -> str | None:
     if m := _SOLD_US.match(text):
         month, day, year = m.group(1), m.group(2), m.group(3)
@@ -188,8 +174,14 @@ def _sold_date(text: str) -> str | None:
     return f"{year}-{num:02d}-{int(day):02d}" if num else None
 
 
+class EbayOptions(SourceOptions):
+    sold: bool | None = Field(None, description="sold/completed search; default: from the URL")
+    currency: Currency | None = None
+
+
 class Ebay(Source):
     kind = "ebay"
+    options_model = EbayOptions
 
     @property
     def sold_search(self) -> bool:
@@ -202,7 +194,7 @@ class Ebay(Source):
         text = page_text(text)
         title_match = _TITLE.search(text)
         title = " ".join(title_match.group(1).split()) if title_match else ""
-        if title.lower().startswith(("pardon our interruption", "security measure")):
+        if title_sign(title, site="ebay") is not None:
             raise BlockedError(
                 f"eBay bot wall ({title[:60]!r}): the request was blocked, not 0 results"
             )
@@ -216,7 +208,7 @@ class Ebay(Source):
         for node in scope.find_all("li", class_=re.compile(r"s-item|s-card|srp-river-answer")):
             if node.decomposed:  # it was inside a title's junk that an earlier card removed
                 continue
-            classes = node.get("class") or []
+            classes: str | list[str] = node.get("class") or []
             if "srp-river-answer--REWRITE_START" in classes:
                 cut = True
                 break
@@ -230,7 +222,7 @@ class Ebay(Source):
             return Page([])
         if found:  # only placeholder cards
             return Page([], None if cut else self._next_url(soup, text, url))
-        if _WALL.search(text):
+        if text_sign(text, site="ebay") is not None:
             raise BlockedError(
                 f"eBay bot wall or captcha ({title[:60]!r}): the request was blocked, not 0 results"
             )
@@ -243,7 +235,8 @@ class Ebay(Source):
         if results is None:
             return None
         fields = _CardFields()
-        soup = BeautifulSoup(results, "lxml", parse_only=fields)
+        strainer = cast(SoupStrainer, fields)  # bs4's hint says SoupStrainer; any filter works
+        soup = BeautifulSoup(results, "lxml", parse_only=strainer)
         groups: list[list[Tag]] = [[] for _ in fields.cards]
         for tag in soup.contents:
             if isinstance(tag, Tag):
@@ -298,6 +291,7 @@ class Ebay(Source):
         href = _item_href(url, link)
         match = _ITEM_ID.search(urlsplit(href).path + "/")
         item_id = str(attrs.get("data-listingid") or "") or (match.group(1) if match else "")
+
         def facts() -> dict[str, Any]:
             holding_price = {id(p) for price in prices for p in price.parents}
             kept = [r for r in rows if id(r) not in holding_price]
@@ -327,7 +321,7 @@ class Ebay(Source):
         price = parse_decimal(low) if low else None
         currency = None
         if price is not None:
-            currency = self.options.get("currency") or _currency(price_text)
+            currency = self.options.get("currency") or find_currency(price_text)
         if legacy:
             condition = condition_text or None
         else:

@@ -19,9 +19,11 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
+from scrapers._config import Currency, SourceOptions
 from scrapers._html import check_blocked, clean, json_ld, link, make_soup
 from scrapers._text import as_text
-from scrapers.base import Page, ParseError, RawListing, Source, absolute, parse_decimal
+from scrapers.base import Page, ParseError, RawListing, Source, absolute
+from scrapers.money import parse_decimal
 
 _PRODUCT_TYPES = {"product", "individualproduct", "productmodel", "productgroup"}
 _NESTED = ("@graph", "mainEntity", "itemListElement", "item", "hasVariant")
@@ -131,8 +133,14 @@ def _available(terms: list[str]) -> bool | None:
     return False if terms and all(t in _OUT_OF_STOCK for t in terms) else None
 
 
+class JsonLdOptions(SourceOptions):
+    currency: Currency | None = None
+    follow_next: bool = True
+
+
 class JsonLd(Source):
     kind = "jsonld"
+    options_model = JsonLdOptions
 
     @property
     def currency(self) -> str | None:

@@ -11,18 +11,28 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
+from pydantic import Field
+
+from scrapers._config import Currency, SourceOptions
 from scrapers._text import as_text
-from scrapers.base import Page, ParseError, RawListing, Source, next_page_url, parse_decimal
+from scrapers.base import Page, ParseError, RawListing, Source, next_page_url
+from scrapers.money import parse_decimal
 
 _CONDITIONS = ("new", "used", "refurbished", "refurb", "pre-owned", "for parts")
+
+
+class ShopifyOptions(SourceOptions):
+    currency: Currency = "USD"  # the JSON does not say
+    page_size: Annotated[int, Field(ge=1, le=250)] = 250
 
 
 class Shopify(Source):
     kind = "shopify"
     accepts = "json"
+    options_model = ShopifyOptions
 
     @property
     def page_size(self) -> int:

@@ -26,10 +26,14 @@ import html
 import json
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
+from pydantic import Field
+
+from scrapers._config import SourceOptions
 from scrapers._text import as_text
+from scrapers._walls import text_sign
 from scrapers.base import BlockedError, Page, ParseError, RawListing, Source, next_page_url
 
 _CONDITION = re.compile(
@@ -40,16 +44,20 @@ _CONDITION = re.compile(
 _NOT_CONDITION = re.compile(
     r"new\s+(?:arrivals?|in|releases?|products?|models?)|what'?s\s+new", re.I
 )
-_CHALLENGE = ("just a moment", "attention required", "cf-chl", "challenge-platform", "cf_chl_opt")
 _PATH = "/wp-json/wc/store/v1/products"
 _DIGITS = re.compile(r"[0-9]{1,15}")  # ASCII digits, and no more than a price can have
 _PLACES = re.compile(r"[0-9]")
 _HTTP = re.compile(r"https?://[^/\s]", re.I)
 
 
+class WooCommerceOptions(SourceOptions):
+    page_size: Annotated[int, Field(ge=1, le=100)] = 100
+
+
 class WooCommerce(Source):
     kind = "woocommerce"
     accepts = "json"
+    options_model = WooCommerceOptions
 
     @property
     def page_size(self) -> int:
@@ -141,10 +149,9 @@ def _load(text: str) -> Any:
             ) from None
         title = re.search(r"<title[^>]*>(.*?)</title>", body, re.I | re.S)
         name = " ".join(html.unescape(title.group(1)).split())[:80] if title else "no title"
-        low = body.lower()
-        if any(marker in low for marker in _CHALLENGE):
+        if (sign := text_sign(body)) is not None:  # HTML is no JSON: a loose sign will do
             raise BlockedError(
-                f"Cloudflare challenge page ({name!r}) instead of WooCommerce Store API JSON: "
+                f"{sign.note} challenge page ({name!r}) instead of WooCommerce Store API JSON: "
                 "the shop blocks automated clients"
             ) from None
         raise ParseError(
@@ -158,7 +165,7 @@ def _minor(amount: object, unit: object) -> Decimal | None:
     digits = as_text(amount).strip()
     if not _DIGITS.fullmatch(digits) or int(digits) == 0:  # str.isdigit() also takes "²"
         return None
-    places = int(unit) if _PLACES.fullmatch(as_text(unit)) else 2
+    places = int(as_text(unit)) if _PLACES.fullmatch(as_text(unit)) else 2
     return Decimal(int(digits)).scaleb(-places)
 
 

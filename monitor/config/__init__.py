@@ -1,4 +1,9 @@
-"""The shape of ``config.yaml``, validated on load. The only module that knows it.
+"""The shape of ``config.yaml``, validated on load. The only package that reads it; each source
+kind's own keys are declared beside its scraper (``scrapers/<kind>.py``) and found from there.
+
+Owns: this module (the file, ``http``, error reports), ``sources`` (the ``sources:`` entries),
+``notify`` (``alerts``, ``digest``, ``exports``).
+May import: ``scrapers`` (the source kinds and their keys), ``monitor.redact``. No other stage.
 
 Relative paths in the file are relative to the file's own folder, so the daemon and the CLI agree
 wherever they are started from. Secrets never live in the file: where one is needed, the file
@@ -29,11 +34,11 @@ from monitor import __version__
 from monitor.config.notify import AlertRuleConfig, DigestConfig, ExportJobConfig
 from monitor.config.sources import (
     NAME_PATTERN,
-    SOURCE_KINDS,
     STRICT,
     AnySource,
     SourceConfig,
     http_url,
+    source_kinds,
 )
 from monitor.redact import is_secret_name
 
@@ -213,7 +218,7 @@ def line_of(loc: tuple[int | str, ...], root: yaml.Node | None) -> int | None:
 def _plain(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
     # a tagged union puts the tag in the path (sources.2.shopify.url); users wrote sources.2.url
     parts = list(loc)
-    if len(parts) > 2 and parts[0] == "sources" and parts[2] in SOURCE_KINDS:
+    if len(parts) > 2 and parts[0] == "sources" and parts[2] in source_kinds():
         del parts[2]
     return tuple(parts)
 
@@ -227,9 +232,9 @@ def _message(err: Any, loc: tuple[int | str, ...]) -> str:
     if kind == "missing":
         return "missing (required)"
     if kind == "union_tag_invalid":
-        return f"unknown source kind; one of: {', '.join(SOURCE_KINDS)}"
+        return f"unknown source kind; one of: {', '.join(source_kinds())}"
     if kind == "union_tag_not_found":
-        return f"missing; one of: {', '.join(SOURCE_KINDS)}"
+        return f"missing; one of: {', '.join(source_kinds())}"
     if kind == "string_pattern_mismatch" and last == "currency":
         return "must be a three-letter currency code in capitals, such as USD or EUR"
     if kind == "string_pattern_mismatch" and last == "name":

@@ -1,5 +1,10 @@
 """The ``sources`` entries of ``config.yaml``: common keys plus each kind's own keys.
 
+The common keys are :class:`SourceBase`. Each kind's own keys live beside its scraper (its
+``Source.options_model``, see :mod:`scrapers._config`); the kinds are the ones
+:func:`scrapers.discover` finds, looked up when a config is validated, so adding a kind needs
+no edit here.
+
 Error messages written here never repeat the offending value: a value in the wrong place may
 be a secret (a password pasted into a URL, a token into a name), and errors end up in logs.
 """
@@ -7,27 +12,42 @@ be a secret (a password pasted into a URL, a token into a name), and errors end 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from functools import cache
+from typing import Annotated, Any, Literal, Union, cast
 from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
     BaseModel,
-    ConfigDict,
     Field,
+    PlainValidator,
+    SerializeAsAny,
+    TypeAdapter,
+    create_model,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+
+import scrapers
+from scrapers import STRICT, Currency, key_error
+
+__all__ = [
+    "NAME_PATTERN",
+    "STRICT",
+    "AnySource",
+    "Currency",
+    "HttpUrl",
+    "Schedule",
+    "SourceBase",
+    "SourceConfig",
+    "entry_model",
+    "http_url",
+    "key_error",
+    "parse_schedule",
+    "source_kinds",
+]
 
 _INTERVAL_RE = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
 _SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]{0,15}$")
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-def key_error(key: str, message: str) -> PydanticCustomError:
-    """An error a model validator raises about one of its keys: shown as ``<model>.<key>``."""
-    return PydanticCustomError("config_key", "{message}", {"key": key, "message": message})
 
 
 def parse_schedule(value: str) -> str:
@@ -82,8 +102,11 @@ NAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 
 
 class SourceBase(BaseModel):
+    """The keys of every ``sources:`` entry, whatever its kind."""
+
     model_config = STRICT
 
+    kind: str  # each kind's entry narrows it to its own name
     name: Annotated[str, Field(pattern=NAME_PATTERN, max_length=64)]
     url: HttpUrl | None = None
     urls: list[HttpUrl] = []
@@ -107,68 +130,67 @@ class SourceBase(BaseModel):
         return [self.url] if self.url else list(self.urls)
 
     def options(self) -> dict[str, Any]:
-        """The kind-specific keys, as the scraper receives them."""
-        common = set(SourceBase.model_fields) | {"kind"}
+        """The kind-specific keys, as the scraper receives them (a kind's options model may
+        define its own ``options()``: it comes first in its entry's bases)."""
+        common = set(SourceBase.model_fields)
         return {k: v for k, v in self.model_dump().items() if k not in common}
 
 
-class ShopifySource(SourceBase):
-    kind: Literal["shopify"]
-    currency: Currency = "USD"
-    page_size: Annotated[int, Field(ge=1, le=250)] = 250
+# The order kinds are listed in (error messages, the README). A kind added later needs no
+# entry: it is listed after these, by name.
+_LISTED = ("ebay", "telegram", "shopify", "woocommerce", "jsonld", "css")
 
 
-class WooCommerceSource(SourceBase):
-    kind: Literal["woocommerce"]
-    page_size: Annotated[int, Field(ge=1, le=100)] = 100
+def _kinds() -> list[type[scrapers.Source]]:
+    """The scraper class of every kind, in listing order."""
+    known = scrapers.discover()
+    rank = {kind: i for i, kind in enumerate(_LISTED)}
+    return [known[k] for k in sorted(known, key=lambda k: (rank.get(k, len(rank)), k))]
 
 
-class EbaySource(SourceBase):
-    kind: Literal["ebay"]
-    sold: bool | None = Field(None, description="sold/completed search; default: from the URL")
-    currency: Currency | None = None
+def source_kinds() -> tuple[str, ...]:
+    """The names of the source kinds the scrapers define, in listing order."""
+    return tuple(source.kind for source in _kinds())
 
 
-class TelegramSource(SourceBase):
-    kind: Literal["telegram"]
+_ENTRIES: dict[type[scrapers.Source], type[SourceBase]] = {}
 
 
-class JsonLdSource(SourceBase):
-    kind: Literal["jsonld"]
-    currency: Currency | None = None
-    follow_next: bool = True
+def entry_model(source: type[scrapers.Source]) -> type[SourceBase]:
+    """The model of a ``sources:`` entry of ``source``'s kind: its options model's keys (first
+    in its bases, so that its ``options()`` wins), the common keys and ``kind``; named like
+    ``ShopifySource``, as pydantic's messages show it."""
+    if source not in _ENTRIES:
+        # the options model is no SourceBase, but the model made from both is one
+        bases = cast("tuple[type[SourceBase], ...]", (source.options_model, SourceBase))
+        kind: Any = Literal[source.kind]
+        _ENTRIES[source] = create_model(
+            f"{source.__name__}Source", __base__=bases, __module__=__name__, kind=(kind, ...)
+        )
+    return _ENTRIES[source]
 
 
-Selector = Annotated[str, Field(min_length=1, max_length=500)]
+@cache
+def _union(models: tuple[type[SourceBase], ...]) -> TypeAdapter[SourceBase]:
+    union: Any = Annotated[Union[models], Field(discriminator="kind")]  # noqa: UP007
+    return TypeAdapter(union)
 
 
-class CssSelectors(BaseModel):
-    """Where a simple shop keeps its listings. A selector may end in ``@attr`` to read an
-    attribute (``span.price@content``, ``a.card@href``) instead of the element's text."""
-
-    model_config = STRICT
-
-    item: Selector = Field(description="each listing element")
-    title: Selector = Field(description="inside item")
-    price: Selector = Field(description="inside item")
-    url: Selector | None = Field(None, description="inside item; default: its first link")
-    next: Selector | None = Field(None, description="the next-page link, on the page")
-    id: Selector | None = Field(None, description="an attribute of item holding the listing id")
-    condition: Selector | None = None
-    location: Selector | None = None
+def _validate_source(value: Any) -> SourceBase:
+    """One ``sources:`` entry, validated as its ``kind`` says (against the kinds known now)."""
+    return _union(tuple(entry_model(source) for source in _kinds())).validate_python(value)
 
 
-class CssSource(SourceBase):
-    kind: Literal["css"]
-    selectors: CssSelectors
-    currency: Currency | None = None
-
-    def options(self) -> dict[str, Any]:
-        return {**self.selectors.model_dump(), "currency": self.currency}
+AnySource = SourceBase  # an entry of any kind, for type checks
+SourceConfig = Annotated[SerializeAsAny[SourceBase], PlainValidator(_validate_source)]
 
 
-AnySource = (
-    ShopifySource | WooCommerceSource | EbaySource | TelegramSource | JsonLdSource | CssSource
-)
-SourceConfig = Annotated[AnySource, Field(discriminator="kind")]
-SOURCE_KINDS = ("ebay", "telegram", "shopify", "woocommerce", "jsonld", "css")
+def __getattr__(name: str) -> Any:
+    """``SOURCE_KINDS`` (for older imports: :func:`source_kinds` also sees kinds added since)
+    and the entry models by name, ``EbaySource`` (older imports, pickle)."""
+    if name == "SOURCE_KINDS":
+        return source_kinds()
+    for source in _kinds():
+        if f"{source.__name__}Source" == name:
+            return entry_model(source)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -26,6 +26,7 @@ from protego import Protego
 
 from monitor.config import HttpConfig
 from monitor.redact import redact_url
+from scrapers import path_sign
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 MAX_RETRY_AFTER_S = 300.0
@@ -33,7 +34,6 @@ MAX_REDIRECTS = 5
 _LOGIN_PATH = re.compile(
     r"/(?:log-?in|sign-?in|sign_in|signin|auth|sso|session/new|password)(?:[/?.#_-]|$)", re.I
 )
-_CHALLENGE_PATH = re.compile(r"/(?:[\w-]*challenge|[\w-]*captcha|splashui)(?:[/?.#_-]|$)", re.I)
 _BINARY_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip",
                  "application/octet-stream", "application/gzip", "application/x-")  # fmt: skip
 _HINTS = {
@@ -101,7 +101,8 @@ def describe_status(status: int, phrase: str = "") -> str:
 
 
 def wall_marker(text: str) -> str | None:
-    """What shows a bot-wall or challenge page, or None (looks at the first 200 KB only)."""
+    """What shows a bot-wall or challenge page, or None (looks at the first 200 KB only). The
+    signs are the ones the HTML scrapers look for (:mod:`scrapers._walls`)."""
     from scrapers._html import wall_sign
 
     return wall_sign(text[:200_000])
@@ -143,7 +144,7 @@ class Fetcher:
         cfg: HttpConfig,
         *,
         transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], object] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         cache: ValidatorCache | None = None,
         stop: threading.Event | None = None,
@@ -276,7 +277,7 @@ class Fetcher:
         path = urlsplit(target).path
         elsewhere = site_of(target) != site_of(first)
         where = f"{urlsplit(target).hostname}{path}" if elsewhere else path
-        if _CHALLENGE_PATH.search(path):
+        if path_sign(path) is not None:
             raise FetchError(first, f"bot wall: redirected to a challenge page ({where})")
         if _LOGIN_PATH.search(path):
             raise FetchError(first, f"login required: redirected to {where}")
@@ -379,8 +380,9 @@ class Fetcher:
             declared = resp.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > limit:
                 raise FetchError(
-                    url, f"response of {int(declared):,} bytes exceeds the {limit:,}-byte limit"
-                    " (max_response_mb)"
+                    url,
+                    f"response of {int(declared):,} bytes exceeds the {limit:,}-byte limit"
+                    " (max_response_mb)",
                 )
             chunks, size = [], 0
             for chunk in resp.iter_bytes():

@@ -120,3 +120,50 @@ def test_config_from_environment(tmp_path: Path) -> None:
     good = write(tmp_path, GOOD)
     result = CliRunner().invoke(cli, ["check-config"], env={"ASICMON_CONFIG": str(good)})
     assert result.exit_code == 0, result.output
+
+
+def test_a_new_kind_needs_only_its_scraper(tmp_path: Path) -> None:
+    """A kind declares its own keys beside its scraper; config.yaml takes it, checks its keys
+    with the same messages, and lists it among the kinds, with no edit in monitor.config."""
+    from typing import Annotated, Literal
+
+    from pydantic import Field
+
+    from scrapers import Page, Source, SourceOptions
+
+    class ToyOptions(SourceOptions):
+        colour: Literal["red", "blue"]
+        rows: Annotated[int, Field(ge=1, le=10)] = 3
+
+    class Toy(Source):
+        kind = "toy-market"
+        options_model = ToyOptions
+
+        def parse(self, text: str, url: str) -> Page:
+            return Page([])
+
+    entry = "  - {name: toy, kind: toy-market, url: https://toy.example.com, colour: red}\n"
+    try:
+        cfg = load_config(write(tmp_path, GOOD + entry))
+        toy = cfg.source("toy")
+        assert toy.kind == "toy-market"
+        assert toy.options() == {"colour": "red", "rows": 3}
+        assert toy.start_urls() == ["https://toy.example.com"]
+        bad = entry.replace("colour: red", "colour: green, rows: 11, size: 2")
+        assert errors_of(write(tmp_path, GOOD + bad)) == [
+            ("sources[2] (name 'toy').colour", "should be 'red' or 'blue' (line 16)"),
+            ("sources[2] (name 'toy').rows", "should be less than or equal to 10 (line 16)"),
+            (
+                "sources[2] (name 'toy').size",
+                "unknown key (not allowed here; check the spelling against the README) (line 16)",
+            ),
+        ]
+        unknown = dict(errors_of(write(tmp_path, GOOD.replace("kind: shopify", "kind: x", 1))))
+        assert unknown["sources[0] (name 'shop-a').kind"].startswith(
+            "unknown source kind; one of: ebay, telegram, shopify, woocommerce, jsonld, css, "
+            "toy-market (line"
+        )
+    finally:
+        del Source.registry["toy-market"]
+    errs = dict(errors_of(write(tmp_path, GOOD + entry)))
+    assert "unknown source kind" in errs["sources[2] (name 'toy').kind"]

@@ -45,8 +45,9 @@ def test_robots_disallow_is_obeyed(site: LocalSite) -> None:
 def test_robots_server_error_means_disallow(site: LocalSite) -> None:
     site.route("/robots.txt", Reply(500, "boom"))
     site.route("/p", Reply(200, "ok"))
-    with Fetcher(HttpConfig(delay_s=0, max_retries=0)) as f, pytest.raises(
-        FetchError, match=r"robots.txt could not be read \(HTTP 500"
+    with (
+        Fetcher(HttpConfig(delay_s=0, max_retries=0)) as f,
+        pytest.raises(FetchError, match=r"robots.txt could not be read \(HTTP 500"),
     ):
         f.get(f"{site.url}/p")
     assert "/p" not in site.paths()

@@ -40,11 +40,12 @@ from hypothesis import strategies as st
 
 import scrapers
 from monitor.normalise.offers import parse_offers
-from monitor.normalise.record import NormalisedRecord
-from monitor.normalise.titles import Normalised, normalise
+from monitor.normalise.record import Normalised, NormalisedRecord
+from monitor.normalise.titles import normalise
 from monitor.outputs.alerts import Alert
 from monitor.outputs.digest import DigestData, build_message
-from scrapers.base import Page, ParseError, RawListing, parse_decimal, parse_money
+from scrapers.base import Page, ParseError, RawListing
+from scrapers.money import parse_decimal, parse_money
 
 SOURCES = Path(__file__).parent.parent / "fixtures" / "sources"
 DEADLINE = timedelta(seconds=2)
