@@ -107,6 +107,10 @@ class Daemon:
             trigger = plain_trigger(self.cfg.digest.schedule)
             self.scheduler.add_job(self.send_digest, trigger, id="digest", name="digest")
             ids.append("digest")
+        if self.cfg.market is not None:
+            trigger = plain_trigger(self.cfg.market.schedule)
+            self.scheduler.add_job(self.refresh_market, trigger, id="market", name="market")
+            ids.append("market")
         for n, job in enumerate(self.cfg.exports):
             job_id = f"export:{n}:{job.what}"
             self.scheduler.add_job(self.export, plain_trigger(job.schedule), args=[n], id=job_id,
@@ -126,6 +130,18 @@ class Daemon:
             log.info("export %s: %d rows to %s", job.what, rows, job.path)
         except Exception:
             log.exception("export job %s failed", job.what)
+
+    def refresh_market(self) -> None:
+        """The same job as `asicmon market --days N`."""
+        if self.stop.is_set() or self.cfg.market is None:
+            return
+        from monitor.jobs.market import refresh_market
+
+        try:
+            days = refresh_market(self.cfg, self.cfg.market.days)
+            log.info("market: stored %d days", days)
+        except Exception as exc:  # offline, or the APIs changed: the next run tries again
+            log.warning("market job failed: %s", exc)
 
     def send_digest(self) -> None:
         """The same job as `asicmon digest --send`."""

@@ -31,7 +31,12 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from monitor import __version__
-from monitor.config.notify import AlertRuleConfig, DigestConfig, ExportJobConfig
+from monitor.config.notify import (
+    AlertRuleConfig,
+    DigestConfig,
+    ExportJobConfig,
+    MarketJobConfig,
+)
 from monitor.config.sources import (
     NAME_PATTERN,
     STRICT,
@@ -121,6 +126,7 @@ class Config(_Strict):
     alerts: list[AlertRuleConfig] = []
     digest: DigestConfig | None = None
     exports: list[ExportJobConfig] = []
+    market: MarketJobConfig | None = Field(None, description="daemon's market data refresh")
 
     @field_validator("alerts")
     @classmethod

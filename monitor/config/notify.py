@@ -106,6 +106,13 @@ class ExportJobConfig(_Strict):
         return self
 
 
+class MarketJobConfig(_Strict):
+    """``market:``: the daemon refreshes daily BTC/USD and hashprice (``asicmon market``)."""
+
+    schedule: Schedule = "0 2 * * *"
+    days: Annotated[int, Field(ge=1, le=365)] = 7
+
+
 class DigestConfig(_Strict):
     schedule: Schedule = "0 7 * * *"
     sender: Address = Field(description="From: address")

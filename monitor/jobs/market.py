@@ -18,11 +18,12 @@ def _num(value: object) -> float | None:
     return None if math.isnan(number) else number
 
 
-def refresh_market(cfg: Config, days: int = 90) -> int:
+def refresh_market(cfg: Config, days: int = 90, **apis: str) -> int:
     """Fetch the last ``days`` days (``FetchError`` when no API answers) and store them; returns
-    how many days were stored. Known values are kept where a new day has none."""
+    how many days were stored. Known values are kept where a new day has none. ``apis``
+    (``blockchain_base``, ``mempool_base``) point at other hosts, e.g. a local mirror."""
     with Fetcher(cfg.http) as fetcher:
-        frame = fetch_recent(fetcher, days=days)
+        frame = fetch_recent(fetcher, days=days, **apis)  # type: ignore[arg-type]
     source = str(frame.attrs.get("source", "api"))
     rows = [
         (f"{day:%Y-%m-%d}", _num(r.get("btc_usd")), _num(r.get("hashprice_usd_ph_day")), source)
