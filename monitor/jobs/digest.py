@@ -35,7 +35,7 @@ from monitor.outputs.digest import (
     send_apprise,
 )
 from monitor.redact import redact_text
-from monitor.store import Store
+from monitor.store import Reported, Store
 
 log = logging.getLogger("asicmon.digest")
 DEFAULT_DEAL_PCT = 25.0
@@ -47,7 +47,7 @@ class DigestOutcome:
     message: EmailMessage | None
     data: DigestData
     sent: bool
-    keys: list[tuple[str, str, str, str, str]]  # rule, subject, period, kind, title
+    keys: list[Reported]  # what it reports, remembered once sent
 
 
 def deals_frame(store: Store) -> pd.DataFrame:
@@ -62,7 +62,7 @@ def deals_frame(store: Store) -> pd.DataFrame:
     return frame
 
 
-def gather(cfg: Config, now: datetime) -> tuple[DigestData, list[tuple[str, str, str, str, str]]]:
+def gather(cfg: Config, now: datetime) -> tuple[DigestData, list[Reported]]:
     """Everything new since the last digest, and the keys to remember once it is sent.
 
     One pass: the store is read once (sightings, market days, current prices, source health,
@@ -125,7 +125,7 @@ def gather(cfg: Config, now: datetime) -> tuple[DigestData, list[tuple[str, str,
             else None
         ),  # fmt: skip
     )
-    keys = [(*k, *candidates[k]) for k in sorted(new)]
+    keys = [Reported(*k, *candidates[k]) for k in sorted(new)]
     return data, keys
 
 

@@ -8,7 +8,7 @@ import math
 from monitor.config import Config
 from monitor.fetch.http import Fetcher
 from monitor.fetch.market import fetch_recent
-from monitor.store import Store
+from monitor.store import MarketDay, Store
 
 
 def _num(value: object) -> float | None:
@@ -26,7 +26,9 @@ def refresh_market(cfg: Config, days: int = 90, **apis: str) -> int:
         frame = fetch_recent(fetcher, days=days, **apis)  # type: ignore[arg-type]
     source = str(frame.attrs.get("source", "api"))
     rows = [
-        (f"{day:%Y-%m-%d}", _num(r.get("btc_usd")), _num(r.get("hashprice_usd_ph_day")), source)
+        MarketDay(
+            f"{day:%Y-%m-%d}", _num(r.get("btc_usd")), _num(r.get("hashprice_usd_ph_day")), source
+        )
         for day, r in frame.iterrows()
     ]
     with Store(cfg.database) as store:

@@ -21,7 +21,7 @@ from monitor.store.db import (
 )
 from monitor.store.migrations import SIGHTING_KEY, migrations
 from monitor.store.views import EXPORT_VIEWS, UNMATCHED, Views
-from monitor.store.writes import Saved, Sighting, UsdValue, Writes
+from monitor.store.writes import MarketDay, Reported, Saved, Sighting, UsdValue, Writes
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -29,6 +29,8 @@ __all__ = [
     "SIGHTING_KEY",
     "UNMATCHED",
     "DatabaseError",
+    "MarketDay",
+    "Reported",
     "Saved",
     "Sighting",
     "Store",

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from monitor.liveness import hostname, is_alive, process_token
 from monitor.normalise.record import Normalised
@@ -46,6 +46,25 @@ class Sighting:
     normalised: Normalised
     observed_at: datetime
     usd: UsdValue | None = None
+
+
+class MarketDay(NamedTuple):
+    """One day of market data to store (``None``: not known from this source)."""
+
+    date: str  # YYYY-MM-DD, UTC
+    btc_usd: float | None
+    hashprice_usd_ph_day: float | None
+    source: str
+
+
+class Reported(NamedTuple):
+    """Something a digest reported: its key (rule, subject, period), kind and title."""
+
+    rule: str
+    subject: str
+    period: str
+    kind: str
+    title: str
 
 
 class Writes(Connection):
@@ -236,7 +255,7 @@ class Writes(Connection):
                 [url, etag, last_modified, text, utc_iso(datetime.now(UTC))],
             )
 
-    def save_market(self, rows: Iterable[tuple[str, float | None, float | None, str]]) -> int:
+    def save_market(self, rows: Iterable[MarketDay]) -> int:
         """Upsert daily (date, btc_usd, hashprice_usd_ph_day, source); known values are kept
         where the new row has none."""
         n = 0
@@ -253,7 +272,7 @@ class Writes(Connection):
                 n += 1
         return n
 
-    def mark_sent(self, rows: Iterable[tuple[str, str, str, str, str]], at: datetime) -> None:
+    def mark_sent(self, rows: Iterable[Reported], at: datetime) -> None:
         """Record (rule, subject, period, kind, title) as reported at ``at``."""
         with self._write():
             self.db.conn.executemany(
