@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 import pandas as pd
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -28,6 +27,7 @@ from pydantic import (
 )
 
 from monitor import data_path
+from monitor.normalise.facts import read_facts
 
 Kind = Literal[
     "ban",
@@ -181,19 +181,8 @@ def _read_csv(path: Path) -> list[dict[str, Any]]:
 
 
 def _read_yaml(path: Path) -> list[dict[str, Any]]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise EventError(f"{path}: not valid YAML: {exc}") from None
-    try:
-        parsed = _EventFile.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "top level"
-        raise EventError(
-            f"{path}: {where}: {first['msg']} (expected `version: 1` and an `events:` list)"
-        ) from None
-    return parsed.events
+    hint = "expected `version: 1` and an `events:` list"
+    return read_facts(path, _EventFile, error=EventError, hint=hint).events
 
 
 def read_event_file(path: Path) -> list[Event]:

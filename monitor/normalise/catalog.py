@@ -8,10 +8,10 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt
 
 from monitor import data_path
+from monitor.normalise.facts import read_facts
 from monitor.normalise.record import Cooling
 
 UNITS: dict[str, float] = {  # native unit -> factor to the base unit (H/s or Sol/s)
@@ -127,11 +127,5 @@ def bundled_catalog_path() -> Path:
 def load_catalog(path: Path | None = None) -> Catalog:
     """Load and validate the catalog; ``ValueError`` says which entry is wrong."""
     path = path or bundled_catalog_path()
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    try:
-        parsed = CatalogFile.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ValueError(f"{path}: {where}: {first['msg']} ({exc.error_count()} errors)") from None
+    parsed = read_facts(path, CatalogFile)
     return Catalog(parsed.models)

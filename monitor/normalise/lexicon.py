@@ -8,10 +8,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, get_args
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from monitor import data_path
+from monitor.normalise.facts import read_facts
 from monitor.normalise.record import Condition
 
 CJK_TEXT = re.compile(r"[\u3000-\u9fff\uac00-\ud7af]")
@@ -129,13 +129,7 @@ def _beside_latin(letters: str) -> re.Pattern[str] | None:
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path | None = None) -> Lexicon:
     path = path or data_path("lexicon.yaml")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    try:
-        data = LexiconFile.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ValueError(f"{path}: {where}: {first['msg']}") from None
+    data = read_facts(path, LexiconFile)
     try:
         return compile_lexicon(data)
     except re.error as exc:
