@@ -31,6 +31,14 @@ CONDITION_VALUE: dict[ConditionGroup, Condition] = {
 }
 
 
+class Place(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    pattern: str
+    flag: str | None = None  # ISO 3166 alpha-2 code of its flag emoji
+
+
 class LexiconFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -46,6 +54,7 @@ class LexiconFile(BaseModel):
     after: str
     miner_signals: list[str]
     homoglyphs: dict[str, str] = {}
+    places: list[Place] = []
 
     @field_validator("homoglyphs")
     @classmethod
@@ -78,6 +87,8 @@ class Lexicon:
     miner_signal: re.Pattern[str]
     homoglyphs: dict[int, str]  # a str.translate table: lookalike letter -> Latin letter
     homoglyph_beside_latin: re.Pattern[str] | None  # a lookalike next to a Latin letter or digit
+    places: tuple[tuple[str, re.Pattern[str]], ...]  # (name, pattern), in the file's order
+    flag_places: dict[str, str]  # flag code -> place name
 
 
 def compile_lexicon(data: LexiconFile) -> Lexicon:
@@ -114,6 +125,8 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
         ),
         homoglyphs=str.maketrans(data.homoglyphs) if data.homoglyphs else {},
         homoglyph_beside_latin=_beside_latin("".join(data.homoglyphs)),
+        places=tuple((p.name, re.compile(p.pattern, re.IGNORECASE)) for p in data.places),
+        flag_places={p.flag: p.name for p in data.places if p.flag},
     )
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from monitor.normalise.catalog import Catalog
+from monitor.normalise.lexicon import load_lexicon
 from monitor.normalise.titles import Normalised, normalise
 from scrapers.money import CODES, SYMBOLS, currency_code
 
@@ -58,19 +59,6 @@ _STATUS = re.compile(
     r"в\s+наличии|наличи|в\s+пути|склад|предзаказ|под\s+заказ|дн(?:ей|я)\b",
     re.IGNORECASE,
 )
-_PLACES = [(name, re.compile(p, re.IGNORECASE)) for name, p in (
-    ("Hong Kong", r"hong\s*kong|\bhk\b|香港|гонконг"), ("Shenzhen", r"shen\s*zhen|深圳|шэньчжэн"),
-    ("China", r"\bchina\b|\bmainland\b|中国|国内|китай"), ("Moscow", r"\bmoscow\b|москв|\bмск\b"),
-    ("Irkutsk", r"irkutsk|иркутск"), ("Russia", r"\brussia\b|росси|\bрф\b"),
-    ("Texas", r"\btexas\b|(?-i:\bTX\b)"),
-    ("USA", r"\busa\b|(?-i:\bUS\b)(?!\$)|united\s+states|\bсша\b|美国"),
-    ("Canada", r"\bcanada\b|канад|加拿大"), ("Kazakhstan", r"kazakh|казах|алмат|almaty|哈萨克"),
-    ("Ethiopia", r"ethiopia|эфиоп|埃塞"), ("Paraguay", r"paraguay|парагва|巴拉圭"),
-    ("Malaysia", r"malaysia|马来"), ("UAE", r"\bdubai\b|\buae\b|дубай|оаэ|迪拜"),
-)]  # fmt: skip
-_FLAG_PLACE = {"HK": "Hong Kong", "CN": "China", "RU": "Russia", "US": "USA", "CA": "Canada",
-               "KZ": "Kazakhstan", "ET": "Ethiopia", "PY": "Paraguay", "MY": "Malaysia",
-               "AE": "UAE"}  # fmt: skip
 _FLAG_EMOJI = re.compile(r"[\U0001F1E6-\U0001F1FF]{2}")
 _KEYCAP = re.compile(r"[0-9#*]\ufe0f?\u20e3")
 _BULLET = re.compile(r"^(?:[\s•·∙●○◦▪▫►▶➤→*>|\-–—]+|\d{1,2}[.)]\s+)")
@@ -144,12 +132,13 @@ def _strip_emoji(line: str) -> str:
 
 def _place(text: str, raw: str) -> str | None:
     """The canonical place named earliest in ``text``, else the first known flag emoji."""
-    hits = [(m.start(), name) for name, rx in _PLACES if (m := rx.search(text))]
+    lexicon = load_lexicon()
+    hits = [(m.start(), name) for name, rx in lexicon.places if (m := rx.search(text))]
     if hits:
         return min(hits)[1]
     for m in _FLAG_EMOJI.finditer(raw):
         code = "".join(chr(ord(c) - 0x1F1E6 + 65) for c in m.group(0))
-        return _FLAG_PLACE.get(code, code)
+        return lexicon.flag_places.get(code, code)
     return None
 
 
