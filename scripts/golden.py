@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import scrapers  # noqa: E402
 from scrapers.base import ParseError  # noqa: E402
-from tests.test_sources import as_json  # noqa: E402
+from tests.scrapers.test_sources import as_json  # noqa: E402
 
 
 def main() -> None:
