@@ -5,7 +5,10 @@ Pure functions on pandas DataFrames: no I/O, no clock, no database. The caller b
 Index method (:func:`build_index`), in order:
 
 1. **Rows kept.** Only ``kind == "miner"`` rows (parts, hosting, "other" are ignored even if passed)
-   with a positive price, hashrate and quantity and a date.
+   of working units (:func:`working`: a ``condition`` of :data:`NOT_WORKING`, such as
+   ``for_parts``, is left out; a frame without the column is taken as all working) with a
+   positive price, hashrate and quantity and a date. The same rule keeps non-working units out
+   of deals and alerts (``monitor.outputs.alerts``); they stay stored and exported.
 2. **Unit price.** ``$/TH = price_usd / quantity / hashrate_ths``: a lot of *q* machines is priced
    per machine, then per TH. Every index value is in USD per TH/s of nominal hashrate.
 3. **Basis.** Completed sales (``sold``) and asking prices are kept apart in every step below
@@ -49,9 +52,11 @@ import pandas as pd
 
 from monitor.analysis.drops import align_events, chance_alignment, find_drops, utc_days
 from monitor.analysis.unit_price import usd_per_th
+from monitor.normalise.record import Condition
 
 __all__ = [
     "INDEX_COLUMNS",
+    "NOT_WORKING",
     "TIERS",
     "align_events",
     "analyse",
@@ -59,6 +64,7 @@ __all__ = [
     "chance_alignment",
     "find_drops",
     "tier_of",
+    "working",
 ]
 
 TIERS: dict[str, tuple[float, float]] = {
@@ -74,6 +80,19 @@ INDEX_COLUMNS = ["series", "period", "basis", "usd_per_th", "btc_per_th", "n_lis
 MAD_FLOOR = 0.05  # log units (~5 %): lower bound of the outlier scale
 MIN_SCREEN = 5  # listing-periods needed in a rolling window before it screens outliers
 SUPPORT_SHARE = 0.25  # share of a window's other listings that makes a far value a new level
+
+
+NOT_WORKING: frozenset[Condition] = frozenset({"for_parts"})
+"""Listing conditions that are not a working unit as sold ("for parts", "not hashing", "dead",
+"as-is", "untested": ``data/lexicon.yaml`` says which words): never in an index, a deal or an
+alert."""
+
+
+def working(condition: pd.Series[Any]) -> np.ndarray:
+    """Which rows are working units: a condition not in :data:`NOT_WORKING` (``unknown`` and a
+    missing condition count as working: most sellers do not say)."""
+    text = condition.astype("string").str.strip().str.lower()
+    return ~text.isin(NOT_WORKING).fillna(False).to_numpy(dtype=bool)
 
 
 def tier_of(j_th: float | None) -> str | None:
@@ -101,6 +120,8 @@ def _prepare(obs: pd.DataFrame, freq: Literal["D", "W"]) -> pd.DataFrame:
     if "kind" in df:
         kind = df["kind"].astype("string").str.strip().str.lower()
         df = df[(kind == "miner").fillna(False).to_numpy(dtype=bool)]
+    if "condition" in df:
+        df = df[working(df["condition"])]
     for col in ("price_usd", "hashrate_ths", "quantity", "efficiency_j_th"):
         df[col] = pd.to_numeric(df[col], errors="coerce") if col in df else np.nan
     df["quantity"] = df["quantity"].fillna(1)

@@ -1,9 +1,23 @@
 """Broker price lists (Telegram / WeChat / Kaboomracks style): one message, many offers.
 
-Each line with a price is one offer. A price-less line is a header when it names a place or a
-stock / shipping status (or carries a flag emoji); other price-less lines (promos, contacts) are
-ignored, except that a minimum order quantity on them applies to the whole message. The model
-part of an offer line (the line without its price, MOQ and flag text) goes to ``normalise()``.
+Each line with a price is one offer. A price is an amount with a currency mark ("$3,300",
+"185 000 руб", "9.8U/T"), or a bare number followed by a per-TH mark ("14.2/T", "14,2 за Т",
+"14.2每T"): brokers often leave the currency out of $/TH quotes. Such a price is in the message's
+currency: the one currency of the message's other $/TH prices, else of all its prices, else the
+one a price-less line names ("Prices in USDT"), else USD; the offer's ``reason`` says which. On a
+line with both, the amount with a written currency is the price.
+
+A price-less line is a header when it names a place or a stock / shipping status (or carries a
+flag emoji); other price-less lines (promos, contacts) are ignored, except that a minimum order
+quantity on them applies to the whole message ("MOQ 5 for S21 orders" too), unless the line names
+a miner with its hashrate, an offer without a price ("M30S++ 106T price on request, MOQ 50"):
+that MOQ is the unpriced machine's own. A MOQ on an offer line is that
+offer's only. The model part of an offer line (the line without its price, MOQ and flag text)
+goes to ``normalise()``.
+
+``Offer.to_dict()`` gives the price as a JSON number, exactly the amount as written: an amount
+needing more than :data:`PRICE_DIGITS` significant digits (which a JSON number read as a double
+cannot carry exactly) is not read as a price.
 """
 
 from __future__ import annotations
@@ -17,9 +31,13 @@ from typing import Any, NamedTuple
 from monitor.normalise.catalog import Catalog
 from monitor.normalise.lexicon import load_lexicon
 from monitor.normalise.titles import Normalised, normalise
-from scrapers.money import CODES, SYMBOLS, currency_code
+from scrapers.money import CODES, SYMBOLS, currency_code, find_currency
 
-_NUM = r"(\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d\w])|\d+(?:[.,]\d+)?)"
+# an amount: grouped by "," (with cents: "3,299.99") or by spaces ("185 000", "1 580,50"), or not
+_NUM = (
+    r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)"
+    r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?(?![\d\w])|\d+(?:[.,]\d+)?)"
+)
 # The currency alternatives come from the one table (scrapers.money): its symbols and Latin-script
 # codes, before or after the number; after it also the broker shorthand "U" ("3200U") and the
 # Russian forms (руб., р., т.р. = thousand roubles). A "$" after a number is its currency only when
@@ -32,9 +50,15 @@ _SUF = (
     rf"|{'|'.join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True) if '$' not in s)}"
     r"|руб(?:\.|лей|ля|\b)|р\.(?!\w)|т\.?\s?р\.|тыс\.?\s?(?:руб\w*\.?|р\.|₽))"
 )
-_PRICE = re.compile(rf"{_PRE}\s?{_NUM}(k\b)?|(?<![\w.,]){_NUM}\s?{_SUF}", re.IGNORECASE)
+_PER_TH_MARK = r"\s*(?:/|per\s|за\s|每)\s*(?:th|t|т)(?:/s)?(?![a-zа-я])"  # "/T", "per TH", "за Т"
+_PER_TH = re.compile(_PER_TH_MARK, re.IGNORECASE)
+# groups: 1 currency before, 2 its number, 3 "k"; 4 number, 5 currency after; 6 a bare number
+# right before a per-TH mark ("14.2/T"): a price in the message's currency
+_PRICE = re.compile(
+    rf"{_PRE}\s?{_NUM}(k\b)?|(?<![\w.,]){_NUM}\s?{_SUF}|(?<![\w.,/]){_NUM}(?={_PER_TH_MARK})",
+    re.IGNORECASE,
+)
 _THOUSAND = re.compile(r"^т(?:ыс)?\.?\s?", re.IGNORECASE)  # "т.р.", "тыс. руб": x1000, roubles
-_PER_TH = re.compile(r"\s*(?:/|per\s|за\s|每)\s*(?:th|t|т)(?:/s)?(?![a-zа-я])", re.IGNORECASE)
 _LOT = re.compile(r"\b(?:per\s+|/\s*|for\s+the\s+)?lot\b|за\s+(?:лот|партию)", re.IGNORECASE)
 _UNIT = re.compile(r"\beach\b|\bper\s+(?:unit|piece|pc|machine|miner)\b|/\s*(?:unit|pcs?|piece)\b"
                    r"|/\s*台|за\s+шт\w*|/\s*шт\.?|单价", re.IGNORECASE)  # fmt: skip
@@ -66,6 +90,8 @@ _NOISE = re.compile(r"\b(?:for|price|only)\b|цена|价格|[—–|=@:：]|\(\
 _EDGES = re.compile(r"^[\s=*_~\-–—.:：,;]+|[\s=*_~\-–—.:：,;]+$")
 _WRAP = {"()", "[]", "【】", "「」", "<>", "**"}
 _MAX_DIGITS = 12  # digits before the decimal point: no offer costs a trillion
+PRICE_DIGITS = 15  # significant digits a JSON number (an IEEE double) carries exactly
+DEFAULT_CURRENCY = "USD"  # of a bare $/TH price when the message does not say: brokers quote USDT
 # What a message is read for: a Telegram post is at most 4,096 characters, so these only bound
 # the work a hostile or garbled text can cause; nothing a broker writes comes near them.
 MESSAGE_MAX = 20_000
@@ -81,6 +107,13 @@ class _Header(NamedTuple):
 
 
 _Draft = tuple[int, str, str, list[re.Match[str]], _Header | None]  # line, text, NFKC text, ...
+
+
+class _Currency(NamedTuple):
+    """The currency of a bare $/TH price, and why ("USD, as the message's prices")."""
+
+    code: str
+    why: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +135,7 @@ class Offer:
         """The normalised fields flattened, then the offer's own fields (JSON-ready)."""
         row = self.normalised.to_dict()
         row.update(
-            price=None if self.price is None else str(self.price),
+            price=_json_number(self.price),
             currency=self.currency,
             price_basis=self.price_basis,
             moq=self.moq,
@@ -113,6 +146,14 @@ class Offer:
             flags=list(self.flags),
         )
         return row
+
+
+def _json_number(price: Decimal | None) -> int | float | None:
+    """The price as a JSON number: an int when whole, else the float that prints as the Decimal
+    (exact: :func:`_amount` reads no price with more than :data:`PRICE_DIGITS` digits)."""
+    if price is None:
+        return None
+    return int(price) if price == price.to_integral_value() else float(price)
 
 
 def _strip_emoji(line: str) -> str:
@@ -159,8 +200,9 @@ def _take_moq(text: str) -> tuple[int | None, str]:
 
 
 def _amount(number: str, currency_text: str, kilo: str | None) -> Decimal | None:
-    """The price as written; ``None`` when no price can be that large ("$" and 40 digits)."""
-    if re.fullmatch(r"\d+,\d{1,2}", number):  # decimal comma: "24,5"
+    """The price as written; ``None`` when no price can be that large ("$" and 40 digits) or
+    be written that finely (more than :data:`PRICE_DIGITS` significant digits)."""
+    if re.fullmatch(r"[\d \u00a0\u202f]+,\d{1,2}", number):  # decimal comma: "24,5", "1 580,50"
         number = number.replace(",", ".")
     digits = re.sub(r"[ ,\u00a0\u202f]", "", number)
     if len(digits.partition(".")[0]) > _MAX_DIGITS:
@@ -168,6 +210,8 @@ def _amount(number: str, currency_text: str, kilo: str | None) -> Decimal | None
     value = Decimal(digits)
     if kilo or currency_text.lower().startswith("т"):  # "$3.2k", "185 т.р.", "185 тыс. руб"
         value *= 1000
+    if len(value.normalize().as_tuple().digits) > PRICE_DIGITS:
+        return None
     return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
 
 
@@ -183,11 +227,13 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
 
     Location, header and flags come from the nearest header line above (a place or stock /
     shipping status; stacked headers with no offers between them merge), a place named on the
-    offer line itself wins. MOQ comes from the line, else its header, else any other line.
+    offer line itself wins. MOQ comes from the line, else its header, else a price-less line that
+    is not an unpriced offer. A bare $/TH price is in the message's currency (module docstring).
     """
     header: _Header | None = None
     header_used = True
     message_moq: int | None = None
+    named: set[str] = set()  # currencies the price-less lines name ("Prices in USDT")
     drafts: list[_Draft] = []
     for number, line in enumerate(message[:MESSAGE_MAX].splitlines(), start=1):
         raw = line[:LINE_MAX]
@@ -200,11 +246,14 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             drafts.append((number, text, norm, prices, header))
             header_used = True
             continue
+        if (code := find_currency(norm)) is not None:
+            named.add(code)
         moq, no_moq = _take_moq(norm)
         flags = _take_flags(no_moq)[0]
         place = _place(norm, raw)
         if place is None and not flags and not _STATUS.search(norm) and not _FLAG_EMOJI.search(raw):
-            message_moq = message_moq if moq is None else moq
+            if moq is not None and not _unpriced_offer(no_moq, catalog):
+                message_moq = moq  # "MOQ 3 units, DM @broker"; not "M30S++ 106T ... MOQ 50"
             continue
         cleaned = _clean_header(norm)
         if not header_used and header is not None:  # stacked headers merge
@@ -215,20 +264,64 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         header, header_used = _Header(cleaned, place, where, flags, moq), False
     if not header_used and header is not None and message_moq is None:
         message_moq = header.moq  # a footer such as "Min. order 2 pcs, delivery across Russia"
-    return [_offer(d, message_moq, catalog) for d in drafts]
+    bare = _message_currency([d[3] for d in drafts], named)
+    return [_offer(d, message_moq, bare, catalog) for d in drafts]
 
 
-def _offer(draft: _Draft, message_moq: int | None, catalog: Catalog | None) -> Offer:
+def _unpriced_offer(text: str, catalog: Catalog | None) -> bool:
+    """Whether a price-less line reads as an offer line without its price: a miner model and its
+    hashrate ("M30S++ 106T price on request")."""
+    got = normalise(text, catalog)
+    return got.kind == "miner" and got.model is not None and got.hashrate is not None
+
+
+def _price_of(prices: list[re.Match[str]]) -> re.Match[str]:
+    """The line's price: its last amount with a written currency (the struck old price comes
+    first), else its last bare $/TH amount."""
+    written = [m for m in prices if m.group(6) is None]
+    return (written or prices)[-1]
+
+
+def _written_currency(match: re.Match[str]) -> str | None:
+    return currency_code(_THOUSAND.sub("", (match.group(1) or match.group(5) or "").strip()))
+
+
+def _message_currency(lines: list[list[re.Match[str]]], named: set[str]) -> _Currency:
+    """The currency of the message's bare $/TH prices (module docstring), and why."""
+    per_th: set[str] = set()
+    written: set[str] = set()
+    for prices in lines:
+        price = _price_of(prices)
+        if price.group(6) is None and (code := _written_currency(price)) is not None:
+            written.add(code)
+            if _PER_TH.match(price.string, price.end()):
+                per_th.add(code)
+    for found, why in (
+        (per_th, "as the message's other $/TH prices"),
+        (written, "as the message's prices"),
+        (named, "as named in the message"),
+    ):
+        if len(found) == 1:
+            code = next(iter(found))
+            return _Currency(code, f"{code}, {why}")
+    several = per_th or written or named
+    why = f"the message names {', '.join(sorted(several))}" if several else "the message names none"
+    return _Currency(DEFAULT_CURRENCY, f"{DEFAULT_CURRENCY} assumed ({why})")
+
+
+def _offer(
+    draft: _Draft, message_moq: int | None, bare: _Currency, catalog: Catalog | None
+) -> Offer:
     number, text, norm, prices, header = draft
-    last = prices[-1]
-    number_text = last.group(2) or last.group(4)
-    currency_text = (last.group(1) or last.group(5) or "").strip()
-    currency = currency_code(_THOUSAND.sub("", currency_text))
-    per_th = _PER_TH.match(norm, last.end())
+    price = _price_of(prices)
+    number_text = price.group(2) or price.group(4) or price.group(6)
+    currency_text = (price.group(1) or price.group(5) or "").strip()
+    currency = _written_currency(price)
+    per_th = _PER_TH.match(norm, price.end())
     rest = norm
-    for m in reversed(prices):
-        end = per_th.end() if m is last and per_th else m.end()
-        rest = rest[: m.start()] + " " + rest[end:]
+    for m in reversed(prices):  # every amount and its per-TH mark leave the model part
+        mark = _PER_TH.match(norm, m.end())
+        rest = rest[: m.start()] + " " + rest[mark.end() if mark else m.end() :]
     line_flags, rest = _take_flags(rest)
     moq, rest = _take_moq(rest)
     basis = "per_th" if per_th else "unit"
@@ -236,14 +329,20 @@ def _offer(draft: _Draft, message_moq: int | None, catalog: Catalog | None) -> O
         basis = "lot"
     rest = _UNIT.sub(" ", re.sub(r"\b(?:per\s+|/\s*|for\s+the\s+)lot\b", " ", rest, flags=re.I))
     model_part = " ".join(_NOISE.sub(" ", rest).split())
+    normalised = normalise(model_part, catalog)
+    if price.group(6) is not None:  # "14.2/T": the currency is the message's
+        currency = bare.code
+        note = f"currency not written: {bare.why}"
+        reason = f"{normalised.reason}; {note}" if normalised.reason else note
+        normalised = normalised._replace(reason=reason)
     h = header or _Header("", None, None, (), None)
     if moq is None:
         moq = h.moq if h.moq is not None else message_moq
     return Offer(
         line=number,
         text=text,
-        normalised=normalise(model_part, catalog),
-        price=_amount(number_text, currency_text, last.group(3)),
+        normalised=normalised,
+        price=_amount(number_text, currency_text, price.group(3)),
         currency=currency,
         price_basis=basis,
         moq=moq,

@@ -54,7 +54,14 @@ class _OfferFields:
     """The fields an offer of a broker message adds to its line's :class:`Normalised`
     (``asicmon normalise --offers``, ``Offer.to_dict()``); annotations only."""
 
-    price: Annotated[str | None, Field(description="decimal string, exact")]
+    price: Annotated[
+        float | None,
+        Field(
+            ge=0,
+            description="the amount as written, in currency units (exact: at most 15 significant "
+            "digits); per TH/s when price_basis is per_th, for the lot when lot",
+        ),
+    ]
     currency: Annotated[str | None, Field(pattern=r"^[A-Z]{3}$")]
     price_basis: Literal["unit", "per_th", "lot"]
     moq: Annotated[int | None, Field(ge=1)]

@@ -15,7 +15,9 @@ Five kinds of rule, each about a subject (a model, a tier, or every series when 
     catalog event near its start; ``drop_pct``, when set, is a minimum size.
 ``deal``
     a current listing at least ``drop_pct`` % under the median $/TH of its tier among the
-    listings passed in (a tier needs ``min_listings`` priced listings to have a median).
+    listings passed in (a tier needs ``min_listings`` priced listings to have a median). Only
+    working units count, for the median as for the deal: a listing whose ``condition`` is not a
+    working unit (``for_parts``: ``monitor.analysis.indexes.working``) is never a deal.
 
 Index rules look only at the series' **latest** period of one price ``basis`` (asks by default),
 so each :class:`Alert` is keyed by ``(rule, subject, period)``: the subject is the index series
@@ -36,11 +38,24 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from monitor.analysis.drops import drop_span
+from monitor.analysis.indexes import working
+
 __all__ = ["KINDS", "Alert", "AlertRule", "evaluate", "find_deals"]
 
 Kind = Literal["below", "drop", "new_low", "event_drop", "deal"]
 KINDS: tuple[str, ...] = ("below", "drop", "new_low", "event_drop", "deal")
-DEAL_COLUMNS = ["listing_key", "title", "url", "model", "tier", "usd_per_th", "source", "last_seen"]
+DEAL_COLUMNS = [
+    "listing_key",
+    "title",
+    "url",
+    "model",
+    "tier",
+    "usd_per_th",
+    "source",
+    "last_seen",
+    "condition",
+]
 
 
 @dataclass(frozen=True)
@@ -212,9 +227,8 @@ def _event_drop_alerts(rule: AlertRule, drops: Iterable[dict[str, Any]]) -> list
             f"({int(ev.get('days_from_start') or 0):+d} d)".replace("  ", " ")
             for ev in events
         )
-        parts = [f"{series} ({rule.basis}) fell {pct:.1f} % from {start.isoformat()}"]
-        if drop.get("end"):
-            parts[0] += f" to {drop['end']}"
+        span = drop_span(start.isoformat(), drop.get("end"))  # the digest's index is weekly
+        parts = [f"{series} ({rule.basis}) fell {pct:.1f} % {span}"]
         explained, abnormal = drop.get("market_explained_pct"), drop.get("abnormal_pct")
         if explained is not None and abnormal is not None:
             parts.append(f"market explains {explained:.1f} %, abnormal {abnormal:.1f} %")
@@ -240,7 +254,9 @@ def rank_deals(listings: pd.DataFrame | None, *, min_listings: int = 3) -> pd.Da
     """Every priced listing with its tier's median $/TH and how far under it it is, best first.
 
     ``listings`` has :data:`DEAL_COLUMNS`; rows without a tier or a positive ``usd_per_th`` are
-    ignored, and tiers with fewer than ``min_listings`` priced listings have no median. Ranked
+    ignored, and so are units that are not working (``condition`` ``for_parts``), which neither
+    count towards a tier's median nor are deals. Tiers with fewer than ``min_listings`` priced
+    working listings have no median. Ranked
     once per digest; :func:`select_deals` picks from it for each rule and for Best deals.
     """
     columns = [*DEAL_COLUMNS, "tier_median", "under_median_pct"]
@@ -252,6 +268,7 @@ def rank_deals(listings: pd.DataFrame | None, *, min_listings: int = 3) -> pd.Da
     df = listings[DEAL_COLUMNS].copy()
     df["usd_per_th"] = pd.to_numeric(df["usd_per_th"], errors="coerce")
     df = df[df["tier"].notna() & (df["usd_per_th"] > 0) & df["usd_per_th"].map(math.isfinite)]
+    df = df[working(df["condition"])]
     counts = df.groupby("tier")["usd_per_th"].transform("size")
     df = df[counts >= min_listings].copy()
     if df.empty:

@@ -11,7 +11,14 @@ import pandas as pd
 import pytest
 
 from monitor.analysis.drops import chance_alignment, covered_days, find_drops, segment
-from monitor.analysis.indexes import INDEX_COLUMNS, TIERS, analyse, build_index, tier_of
+from monitor.analysis.indexes import (
+    INDEX_COLUMNS,
+    TIERS,
+    analyse,
+    build_index,
+    tier_of,
+    working,
+)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "analysis"
 MONDAY = pd.Timestamp("2024-01-01")
@@ -169,6 +176,39 @@ def test_tier_index_is_matched_model_not_mix() -> None:
     assert index["usd_per_th"].max() / index["usd_per_th"].min() == pytest.approx(1.0, abs=1e-6)
     raw = pd.DataFrame(rows).assign(u=lambda f: f["price_usd"] / f["hashrate_ths"])
     assert raw.groupby(raw["observed_date"].dt.isocalendar().week)["u"].median().nunique() > 1
+
+
+def test_units_for_parts_do_not_move_the_index() -> None:
+    """Cheap for-parts S19s would pull the tier down; only working units count."""
+    rows = []
+    states = ("used", "unknown", "new")
+    for week in range(4):
+        rows += [sighting(7 * week + i, f"w{week}-{i}", 40.0 + i, model="Antminer S19",
+                          condition=states[i % 3]) for i in range(5)]  # fmt: skip
+    working = build_index(frame(rows), by="tier", freq="W")
+    dead = [
+        sighting(7 * week + i, f"p{week}-{i}", 4.0, model="Antminer S19", condition="for_parts")
+        for week in (2, 3)
+        for i in range(6)  # enough of them to be a level, not outliers the screen would drop
+    ]
+    with_dead = build_index(frame(rows + dead), by="tier", freq="W")
+    pd.testing.assert_frame_equal(with_dead, working)
+    assert list(working["usd_per_th"]) == pytest.approx([42.0] * 4)
+    assert list(working["n_listings"]) == [5] * 4
+    # the same sightings as working units would be a new, much lower level
+    as_working = [{**row, "condition": "used"} for row in dead]
+    moved = build_index(frame(rows + as_working), by="tier", freq="W")
+    assert moved["usd_per_th"].iloc[-1] < 20.0
+    # analyse() (the job's entry) keeps them out too, and so of the drops
+    result = analyse(frame(rows + dead), None, None, by="tier")
+    assert [r["usd_per_th"] for r in result["index"]] == pytest.approx([42.0] * 4)
+    assert result["drops"] == []
+
+
+@pytest.mark.parametrize("condition", ["for_parts", "FOR_PARTS "])
+def test_working_rule_reads_the_condition_column(condition: str) -> None:
+    conditions = pd.Series([condition, "used", None, "unknown", "new", "refurbished"])
+    assert list(working(conditions)) == [False, True, True, True, True, True]
 
 
 def test_tier_series_skip_unknown_efficiency_and_weeks_start_monday() -> None:
@@ -432,4 +472,41 @@ def test_real_2022_decline_of_the_efficient_tier_is_flagged() -> None:
     listed = {e["id"] for d in may_june for e in d["events"]}
     assert listed & {"GL-2022-01", "IR-2022-01", "KZ-2022-05", "GL-2022-02"}
     assert "KZ-2022-03" not in listed
-    assert all(0 < d["chance_alignment_p"] < 1 for d in may_june)
+    assert all(0 < d["chance_alignment_p"] < 1 for d in may_june if d["events"])
+    assert all(d["chance_alignment_p"] is None for d in may_june if not d["events"])
+
+
+# -- how a drop is told: its chance p and its dates --------------------------------------------
+def test_chance_alignment_p_is_null_when_no_event_lines_up() -> None:
+    index = step_index("2024-03-01")
+    (alone,) = find_drops(index, events=events_frame(("FAR", "2023-01-01")))
+    assert alone["events"] == []
+    assert alone["chance_alignment_p"] is None  # not 0.0: there is no alignment to weigh
+    (near,) = find_drops(index, events=events_frame(("FAR", "2023-01-01"), ("NEAR", "2024-03-05")))
+    assert [e["id"] for e in near["events"]] == ["NEAR"]
+    assert 0 < near["chance_alignment_p"] < 1
+
+
+def test_a_drop_within_one_period_is_told_as_that_period() -> None:
+    from monitor.analysis.drops import drop_span
+
+    assert drop_span("2026-09-21", "2026-09-21") == "in the week of 2026-09-21"
+    assert drop_span("2026-09-21", "2026-09-21", "W") == "in the week of 2026-09-21"
+    assert drop_span("2026-09-21", "2026-09-21", "D") == "on 2026-09-21"
+    assert drop_span("2026-09-21", "2026-10-05", "W") == "from 2026-09-21 to 2026-10-05"
+    assert drop_span("2026-09-21", None) == "from 2026-09-21"
+
+
+def test_event_drop_alert_tells_a_one_week_drop_as_that_week() -> None:
+    from monitor.outputs.alerts import AlertRule, evaluate
+
+    drop = {"series": "tier:25to38", "basis": "ask", "start": "2026-09-21", "end": "2026-09-21",
+            "drop_pct": 21.0, "chance_alignment_p": 0.4,
+            "events": [{"id": "E1", "date": "2026-09-25", "jurisdiction": "CN",
+                        "title": "an event", "days_from_start": 4}]}  # fmt: skip
+    [alert] = evaluate([AlertRule(name="policy", kind="event_drop")], [], [drop], None)
+    assert "fell 21.0 % in the week of 2026-09-21;" in alert.detail
+    assert "to 2026-09-21" not in alert.detail
+    longer = {**drop, "end": "2026-10-05"}
+    [alert] = evaluate([AlertRule(name="policy", kind="event_drop")], [], [longer], None)
+    assert "fell 21.0 % from 2026-09-21 to 2026-10-05;" in alert.detail

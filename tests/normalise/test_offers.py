@@ -21,7 +21,7 @@ from monitor.normalise.offers import Offer, parse_offers
 
 OFFERS = Path(__file__).parent.parent / "fixtures" / "offers"
 REAL = "dealer_pricelist_telegram_c2024-01.txt"
-GOLDEN = ["kaboomracks_style_usa", "wechat_style_cn", "russian_style_moscow"]
+GOLDEN = ["kaboomracks_style_usa", "wechat_style_cn", "russian_style_moscow", "microbt_bare_per_th"]
 # the priced lines of the real message, counted by hand (line 2 is a promo, others are headers)
 REAL_LINES = [
     *range(3, 17),  # HK Stock: 14
@@ -161,9 +161,40 @@ def test_to_dict_is_flat_and_json_ready(real: dict[int, Offer]) -> None:
         "header",
         "flags",
     ]
-    assert row["price"] == "8.1"
+    assert row["price"] == 8.1
     assert row["flags"] == ["in stock"]
     assert json.loads(json.dumps(row, ensure_ascii=False)) == row
+    assert '"price": 8.1,' in json.dumps(row)
+    assert real[48].to_dict()["price"] == 2260  # a whole amount is a JSON integer
+    assert '"price": 2260,' in json.dumps(real[48].to_dict())
+
+
+@pytest.mark.parametrize(
+    ("written", "amount"),
+    [
+        ("$14.2", "14.2"),
+        ("$0.1", "0.1"),
+        ("$24.45", "24.45"),
+        ("$3,299.99", "3299.99"),  # the cents of a grouped amount are part of it
+        ("1 580 $", "1580"),
+        ("1 580,50 руб", "1580.50"),
+        ("$123456789012.5", "123456789012.5"),
+        ("$99999999999.9999", "99999999999.9999"),
+    ],
+)
+def test_price_is_an_exact_json_number(written: str, amount: str) -> None:
+    """The JSON number reads back as exactly the Decimal price (no 14.199999...)."""
+    (offer,) = parse_offers(f"S21 200T {written}")
+    text = json.dumps(offer.to_dict())
+    number = re.search(r'"price": ([^,]+),', text)
+    assert number is not None
+    assert Decimal(number.group(1)) == offer.price == Decimal(amount)
+
+
+def test_a_price_written_too_finely_for_a_json_number_is_not_read() -> None:
+    (offer,) = parse_offers("S21 200T $24.50000000000001/T")
+    assert offer.price is None
+    assert offer.to_dict()["price"] is None
 
 
 @pytest.mark.parametrize(
@@ -202,7 +233,19 @@ def test_price_forms(line: str, price: str, currency: str, basis: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "line", ["KS3 8.2T", "L7 9050M", "Z15pro 820K", "S19 95T 3250W", "MOQ 20", "S21 200T 17.5J/T"]
+    "line",
+    [
+        "KS3 8.2T",
+        "L7 9050M",
+        "Z15pro 820K",
+        "S19 95T 3250W",
+        "MOQ 20",
+        "S21 200T 17.5J/T",
+        "S21 200T 17.5 J/T",
+        "S19 95T/3250W",
+        "S19 Pro 110/104T",
+        "M50S 126T 26W/T",
+    ],
 )
 def test_lines_without_a_currency_are_not_offers(line: str) -> None:
     assert parse_offers(line) == []
@@ -243,3 +286,82 @@ def test_flag_emoji_alone_is_a_header() -> None:
     (offer,) = parse_offers("🇰🇿\n⭐️ S21 200T $3,900")
     assert offer.location == "Kazakhstan"
     assert offer.text == "S21 200T $3,900"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "M50S++ 150T 22J - 14.2/T, MOQ 10",
+        "M50S++ 150T 22J 14.2/TH",
+        "M50S++ 150T 22J 14.2 /th/s",
+        "M50S++ 150T 22J 14,2 per TH",
+        "M50S++ 150T 22J 14,2 за Т",
+        "M50S++ 150T 22J 14.2每T",
+    ],
+)
+def test_a_number_per_th_is_a_price_without_a_currency_mark(line: str) -> None:
+    (offer,) = parse_offers(line)
+    assert (offer.price, offer.currency, offer.price_basis) == (Decimal("14.2"), "USD", "per_th")
+    assert (offer.normalised.model, offer.normalised.hashrate_ths) == ("Whatsminer M50S++", 150)
+    assert offer.normalised.reason is not None
+    assert "currency not written" in offer.normalised.reason
+    assert "USD assumed" in offer.normalised.reason
+
+
+@pytest.mark.parametrize(
+    ("message", "currency", "why"),
+    [
+        # the one currency the message's priced lines are written in
+        ("S19 XP 140T ¥12500\nS21 200T 80/T", "CNY", "the message's prices"),
+        # prices in two currencies: the other $/TH prices' currency decides
+        ("S19 XP 140T ¥12500\nM30S++ 108T 9.8U/T\nS21 200T 24.5/T", "USD", "$/TH prices"),
+        # no priced line names one: a line saying what the prices are in
+        ("Все цены в EUR\nS21 200T 24,5 за Т", "EUR", "named in the message"),
+        ("Prices in USDT, MOQ 2\nS21 200T 24.5/T", "USD", "named in the message"),
+        # two currencies and nothing to choose between them: the broker default
+        ("S19 XP 140T ¥12500\nS19 XP 140T $1,800\nS21 200T 24.5/T", "USD", "USD assumed"),
+    ],
+)
+def test_a_per_th_price_without_a_mark_is_in_the_messages_currency(
+    message: str, currency: str, why: str
+) -> None:
+    offer = parse_offers(message)[-1]
+    assert (offer.currency, offer.price_basis) == (currency, "per_th")
+    assert offer.normalised.reason is not None
+    assert why in offer.normalised.reason
+    for other in parse_offers(message)[:-1]:  # lines with a written currency are not annotated
+        assert "currency not written" not in (other.normalised.reason or "")
+
+
+def test_a_written_currency_wins_over_a_bare_per_th_number() -> None:
+    (offer,) = parse_offers("S21 200T $3,300 (16.5/T)")
+    assert (offer.price, offer.currency, offer.price_basis) == (Decimal("3300"), "USD", "unit")
+
+
+def test_moq_on_an_offer_line_is_that_offers_only() -> None:
+    message = "M50S++ 150T 22J - 14.2/T, MOQ 10\nS21 200T $3,900\nM50 118T $1,580 MOQ 5"
+    assert [(o.line, o.moq) for o in parse_offers(message)] == [(1, 10), (2, None), (3, 5)]
+
+
+def test_moq_of_a_priceless_model_line_is_not_the_messages() -> None:
+    """A miner line without a price ("price on request") is no offer; its MOQ is its own."""
+    message = "S21 200T $3,900\nM30S++ 106T (price on request) MOQ 50\nM50 118T $1,580"
+    assert [(o.line, o.moq) for o in parse_offers(message)] == [(1, None), (3, None)]
+    # a price-less line that is no offer still sets the whole message's MOQ
+    message = "S21 200T $3,900\nMOQ 3 units, DM @broker\nM50 118T $1,580"
+    assert [o.moq for o in parse_offers(message)] == [3, 3]
+    message = "S21 200T $3,900\nMin. order 5 pcs for S21\nS21 195T $3,800"
+    assert [o.moq for o in parse_offers(message)] == [5, 5]
+
+
+def test_bare_per_th_message_fixture() -> None:
+    """The Malaysian list: four lines priced as a bare number per TH, one line with its MOQ."""
+    offers = parse_offers(_read("microbt_bare_per_th.txt"))
+    got = [(o.line, str(o.price), o.currency, o.price_basis, o.moq) for o in offers]
+    assert got == [
+        (2, "14.2", "USD", "per_th", 10),
+        (3, "13.1", "USD", "per_th", None),
+        (4, "11.4", "USD", "per_th", 20),
+        (5, "17.8", "USD", "per_th", None),
+        (6, "3300", "USD", "unit", None),
+    ]

@@ -227,6 +227,71 @@ def test_schema_command_and_offers_command() -> None:
     out = runner.invoke(cli, ["normalise", "--offers"], input=message)
     rows = [OfferRecord.model_validate_json(line) for line in out.output.splitlines()]
     assert [(r.model, r.price, r.price_basis) for r in rows] == [
-        ("Antminer S19k Pro", "13.6", "per_th"),
-        ("Antminer S19k Pro", "1880", "unit"),
+        ("Antminer S19k Pro", 13.6, "per_th"),
+        ("Antminer S19k Pro", 1880, "unit"),
     ]
+    assert [json.loads(line)["price"] for line in out.output.splitlines()] == [13.6, 1880]
+    assert schema["offer"]["properties"]["price"]["anyOf"][0]["type"] == "number"
+
+
+# -- condition: a working unit or not ----------------------------------------------------------
+# for_parts is "not a working unit as sold" (data/lexicon.yaml explains the line): those
+# listings stay out of the indexes, deals and alerts, so every way sellers say it must be read.
+NOT_WORKING = [
+    "FOR PARTS Antminer S19 Pro 110TH not hashing one board dead",
+    "Antminer S19 95T not hashing",
+    "Antminer S19 95T dead",
+    "Antminer S19 95T sold as-is, untested",
+    "Antminer S19 95T untested",
+    "Antminer S19 95T not tested, no returns",
+    "Antminer S19 95T with dead hashboard",
+    "Antminer S19 95T hashboard dead",
+    "Antminer S19 95T missing hashboard",
+    "Antminer S19 95T no hashboards",
+    "Antminer S19 95T bad hash board",
+    "Antminer S19 95T PSU dead",
+    "Antminer S19 95T faulty PSU",
+    "Antminer S19 95T dead fan",
+    "Antminer S19 95T DOA",
+    "Antminer S19 95T на запчасти",
+    "Antminer S19 95T не хеширует",
+    "Антмайнер S19 95T не работает",
+    "Антмайнер S19 95T нерабочий",
+    "Антмайнер S19 95T сгорел блок питания",
+    "Антмайнер S19 95T битый",
+    "Антмайнер S19 95T на донора",
+    "Антмайнер S19 95T не включается",
+    "Антмайнер S19 95T продаю как есть, без проверки",
+    "蚂蚁S19 95T 坏机",
+    "蚂蚁S19 95T 故障机",
+    "蚂蚁S19 95T 不出算力",
+    "蚂蚁S19 95T 配件机",
+    "蚂蚁S19 95T 报废",
+    "蚂蚁S19 95T 不开机",
+    "蚂蚁S19 95T 未测试",
+]
+WORKING = [
+    ("Antminer S19 95T", "unknown"),
+    ("Antminer S19 95T fan noisy", "unknown"),  # wear: it hashes
+    ("Antminer S19 95T noisy fans, used", "used"),
+    ("Antminer S19 95T used, no dead boards, all hashing", "used"),
+    ("Antminer S19 95T tested working, not broken", "used"),
+    ("Antminer S19 95T 100% working", "unknown"),
+    ("Antminer S19 95T no hashboard errors, used", "used"),
+    ("Antminer S19 95T without PSU, used", "used"),  # a working machine; the PSU is the buyer's
+    ("Антмайнер S19 95T б/у, работает", "used"),
+    ("蚂蚁S19 95T 二手", "used"),
+]
+
+
+@pytest.mark.parametrize("title", NOT_WORKING)
+def test_not_working_units_are_for_parts(title: str) -> None:
+    got = normalise(title)
+    assert (got.kind, got.condition) == ("miner", "for_parts")
+    assert got.model in ("Antminer S19", "Antminer S19 Pro")
+
+
+@pytest.mark.parametrize(("title", "condition"), WORKING)
+def test_working_units_are_not_for_parts(title: str, condition: str) -> None:
+    got = normalise(title)
+    assert (got.kind, got.model, got.condition) == ("miner", "Antminer S19", condition)

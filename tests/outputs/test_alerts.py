@@ -52,7 +52,8 @@ BAN = {"id": "cn-ban", "date": "2026-05-21", "jurisdiction": "CN", "title": "Min
        "days_from_start": 3}  # fmt: skip
 
 
-def listings(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
+def listings(rows: list[tuple[str, str, float]], for_parts: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Current listings of the deal rules; the keys in ``for_parts`` are not working units."""
     return pd.DataFrame(
         [
             {
@@ -64,6 +65,7 @@ def listings(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
                 "usd_per_th": price,
                 "source": "shop",
                 "last_seen": "2026-07-06T09:30:00+00:00",
+                "condition": "for_parts" if key in for_parts else "used",
             }
             for key, tier, price in rows
         ]
@@ -176,7 +178,7 @@ def test_find_deals_skips_unpriced_and_untiered_rows() -> None:
         [("a", "19to25", 20.0), ("b", "19to25", 20.0), ("c", "19to25", float("nan")),
          ("d", "19to25", 10.0), ("e", "19to25", -1.0)]
     )  # fmt: skip
-    frame.loc[len(frame)] = ["x", "No tier", None, None, None, 1.0, "shop", "2026-07-06"]
+    frame.loc[len(frame)] = ["x", "No tier", None, None, None, 1.0, "shop", "2026-07-06", "used"]
     [deal] = find_deals(frame, min_under_pct=10)
     assert deal["listing_key"] == "d"
     assert deal["under_median_pct"] == 50.0
@@ -184,6 +186,32 @@ def test_find_deals_skips_unpriced_and_untiered_rows() -> None:
     assert set(deal) >= {"title", "url", "usd_per_th", "tier", "under_median_pct", "source"}
     with pytest.raises(ValueError, match="lacks columns: url"):
         find_deals(frame.drop(columns=["url"]), min_under_pct=10)
+
+
+def test_a_unit_for_parts_is_never_a_deal() -> None:
+    """A for-parts S19 90 % under the median is neither a deal nor a deal alert, and does not
+    pull the tier median down; the same listing as a working unit is both."""
+    rows = [("a", "19to25", 20.0), ("b", "19to25", 21.0), ("c", "19to25", 22.0),
+            ("dead", "19to25", 2.0)]  # fmt: skip
+    working = listings(rows)
+    assert [d["listing_key"] for d in find_deals(working, min_under_pct=25)] == ["dead"]
+    frame = listings(rows, for_parts=("dead",))
+    assert find_deals(frame, min_under_pct=25) == []
+    rule = AlertRule("deal", "deal", drop_pct=25)
+    assert evaluate([rule], [], [], frame) == []
+    # the median is that of the working units only: 21, with a fourth working listing at 15.75
+    frame.loc[len(frame)] = ["e", "Antminer e", None, "Antminer S19j Pro", "19to25", 15.75, "shop",
+                             "2026-07-06", "unknown"]  # fmt: skip
+    [deal] = find_deals(frame, min_under_pct=20, min_listings=4)
+    assert (deal["listing_key"], deal["tier_median"]) == ("e", 20.5)
+    # and a tier whose only cheap listings are for parts has too few working units for a median
+    assert find_deals(frame, min_under_pct=1, min_listings=5) == []
+
+
+def test_a_deals_frame_must_say_each_listings_condition() -> None:
+    frame = listings([("a", "19to25", 20.0), ("b", "19to25", 21.0), ("c", "19to25", 10.0)])
+    with pytest.raises(ValueError, match="lacks columns: condition"):
+        find_deals(frame.drop(columns=["condition"]), min_under_pct=10)
 
 
 def test_same_data_same_keys_so_the_caller_can_dedup() -> None:
