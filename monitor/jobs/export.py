@@ -13,9 +13,19 @@ from datetime import date
 from pathlib import Path
 
 from monitor.config import Config
-from monitor.outputs.export import check_options, export_batches, wire_schema, write_records
+from monitor.outputs.export import (
+    ExportError,
+    ExportRefused,
+    check_options,
+    check_target,
+    export_batches,
+    wire_schema,
+    write_records,
+)
 from monitor.outputs.export_schema import ANALYSIS
 from monitor.store import Store
+
+__all__ = ["ExportError", "ExportRefused", "run_export"]
 
 
 def run_export(
@@ -35,24 +45,29 @@ def run_export(
     ``since``/``until`` (inclusive UTC days, ``YYYY-MM-DD``) restrict the sightings the index
     and drops are computed from, or the observations exported; listings and runs refuse them.
     Raises ValueError for an unknown export, format or partitioning (before any work is done),
-    and for a value the declared schema cannot hold.
+    and for a value the declared schema cannot hold; :class:`ExportRefused` (before any work)
+    when ``path`` is not something an export may replace (the database or a file beside it, a
+    folder asicmon did not write, a link, a FIFO ...), :class:`ExportError` for an OS error
+    (full disk, no permission), each one line naming ``path``.
     """
     check_options(what, fmt, partition_by)
     out = Path(path)
+    protect = (cfg.database,)
+    check_target(out, protect, dataset=partition_by is not None)
     if what in ANALYSIS:
         from monitor.jobs.analyse import analyse_db
 
         first, last = _iso(since), _iso(until)
         records = analyse_db(cfg, first, last)[what]
-        return write_records(what, records, fmt, out, partition_by)
+        return write_records(what, records, fmt, out, partition_by, protect=protect)
     if (since is not None or until is not None) and what != "observations":
         raise ValueError(f"since/until select observations, index and drops, not {what}")
-    with Store(cfg.database) as store:
+    with Store(cfg.database, create=False) as store:
         names = store.export_columns(what)
         arrow = store.arrow_batches(what, wire_schema(what, names))  # read in C, when installed
         batches = arrow if arrow is not None else store.iter_tuples(what)
         return export_batches(
-            what, names, batches, fmt, out, partition_by, since=since, until=until
+            what, names, batches, fmt, out, partition_by, since=since, until=until, protect=protect
         )
 
 

@@ -11,27 +11,40 @@ minor units. Parquet keeps those types; CSV writes the same columns in the same 
 (small). A Parquet export can also be a dataset partitioned by month
 (hive-style ``month=YYYY-MM/`` folders) that duckdb, pyarrow and Spark read as one table.
 
-Crash safety: an export is written beside its target under a hidden temporary name
-(``.<name>.tmp-<pid>-<n>``), fsynced, then renamed over the target (``os.replace``), so a reader or
-a ``kill -9`` never leaves half a file where the last good export was. A dataset folder cannot
-be replaced in one rename: the old one is moved aside (``.<name>.old-<pid>-<n>``), the new one
-renamed in, the old one removed. The next export first puts an aside copy back if a crash
-came between those two renames, and removes temporary files and folders of dead processes.
+What an export may replace: nothing, a regular file, or a dataset folder asicmon wrote (it holds
+the hidden marker file ``.asicmon-dataset``). Never a folder without the marker, the database or
+a file named after it beside it (``-wal``, ``-shm``, ``.digest.lock`` ...: the job passes the
+database as ``protect``; checked by resolved path and by inode, so a link to it is refused too),
+any SQLite database, a symbolic link, a FIFO, socket or device (:class:`ExportRefused`). An OS
+error on the way (full disk, no permission, a file where a folder should be) is one
+:class:`ExportError` naming the target and the reason.
+
+Crash safety: an export is written beside its target under a new hidden name
+(``.<name>.tmp-<pid>-<64 random bits>``, created with ``O_EXCL | O_NOFOLLOW`` or ``mkdir``, so
+nothing planted there is ever written through), fsynced, then renamed over the target
+(``os.replace``), so a reader or a ``kill -9`` never leaves half a file where the last good export
+was. A dataset folder cannot be replaced in one rename: the old one is moved aside
+(``.<name>.old-<pid>-<random>``), the new one renamed in, the old one removed. The next export
+first puts an aside copy back if a crash came between those two renames, and removes temporary
+files and folders of dead processes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
-import itertools
+import errno
+import io
 import logging
 import os
 import re
+import secrets
 import shutil
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -44,9 +57,13 @@ log = logging.getLogger("asicmon.export")
 
 __all__ = [
     "FORMATS",
+    "MARKER",
     "MONTH_OF",
     "WHAT",
+    "ExportError",
+    "ExportRefused",
     "check_options",
+    "check_target",
     "conform",
     "export",
     "export_batches",
@@ -54,6 +71,7 @@ __all__ = [
     "records_rows",
     "recover_leftovers",
     "replacing",
+    "replacing_folder",
     "write",
     "write_batches",
     "write_records",
@@ -129,7 +147,7 @@ def wire_schema(what: str, names: Sequence[str]) -> pa.Schema:
 def export_batches(what: str, names: Sequence[str],
                    batches: Iterable[pa.RecordBatch | Sequence[tuple[Any, ...]]], fmt: str,
                    path: Path, partition_by: str | None = None, *, since: Day = None,
-                   until: Day = None) -> int:  # fmt: skip
+                   until: Day = None, protect: Protect = ()) -> int:  # fmt: skip
     """Write the rows of a database view (``listings``, ``observations``, ``runs``) whose
     columns are ``names`` to ``path`` in the view's declared schema; returns the row count.
 
@@ -150,7 +168,7 @@ def export_batches(what: str, names: Sequence[str],
     )  # fmt: skip
     if since is not None or until is not None:
         typed = _between(typed, DAY_OF[what], since, until)
-    return write_batches(typed, schema, fmt, path, partition_by, MONTH_OF[what])
+    return write_batches(typed, schema, fmt, path, partition_by, MONTH_OF[what], protect=protect)
 
 
 class ViewSource(Protocol):
@@ -164,7 +182,7 @@ class ViewSource(Protocol):
 
 
 def export(store: ViewSource, what: str, fmt: str, path: Path, partition_by: str | None = None,
-           *, since: Day = None, until: Day = None) -> int:  # fmt: skip
+           *, since: Day = None, until: Day = None, protect: Protect = ()) -> int:  # fmt: skip
     """Write a database view to ``path`` (see :func:`export_batches`): Arrow batches read in C
     when the ADBC driver is installed, tuples otherwise. Kept for the callers that hold a store
     (the demo, the benchmark); jobs call :func:`monitor.jobs.export.run_export`."""
@@ -172,11 +190,12 @@ def export(store: ViewSource, what: str, fmt: str, path: Path, partition_by: str
     names = store.export_columns(what)
     arrow = store.arrow_batches(what, wire_schema(what, names))
     batches = arrow if arrow is not None else store.iter_tuples(what)
-    return export_batches(what, names, batches, fmt, path, partition_by, since=since, until=until)
+    return export_batches(what, names, batches, fmt, path, partition_by, since=since, until=until,
+                          protect=protect)  # fmt: skip
 
 
 def write_records(what: str, records: list[dict[str, Any]], fmt: str, path: Path,
-                  partition_by: str | None = None) -> int:  # fmt: skip
+                  partition_by: str | None = None, *, protect: Protect = ()) -> int:  # fmt: skip
     """Write analysis records (``index`` or ``drops`` dicts) in their declared schema."""
     schema = check_options(what, fmt, partition_by)
     if what not in ANALYSIS:
@@ -186,7 +205,7 @@ def write_records(what: str, records: list[dict[str, Any]], fmt: str, path: Path
     batch = record_batch(
         [tuple(_cell(r.get(n)) for n in schema.names) for r in records], schema.names, schema
     )
-    return write_batches([batch], schema, fmt, path, partition_by, MONTH_OF[what])
+    return write_batches([batch], schema, fmt, path, partition_by, MONTH_OF[what], protect=protect)
 
 
 def records_rows(records: list[dict[str, Any]], columns: list[str]) -> Batches:
@@ -201,7 +220,8 @@ def _cell(value: Any) -> Any:
 
 
 def write(columns: Sequence[str] | pa.Schema, batches: Batches, fmt: str, path: Path,
-          partition_by: str | None = None, what: str | None = None) -> int:  # fmt: skip
+          partition_by: str | None = None, what: str | None = None, *,
+          protect: Protect = ()) -> int:  # fmt: skip
     """Write batches of tuples as CSV or Parquet (optionally a month-partitioned dataset).
 
     ``columns`` is a schema, or column names typed as the declared export ``what`` types them
@@ -212,21 +232,26 @@ def write(columns: Sequence[str] | pa.Schema, batches: Batches, fmt: str, path: 
     if partition_by is not None and month_of not in schema.names:
         raise ValueError(f"no {month_of} column to partition by month")
     arrow = (record_batch(batch, schema.names, schema) for batch in batches)
-    return write_batches(arrow, schema, fmt, path, partition_by, month_of)
+    return write_batches(arrow, schema, fmt, path, partition_by, month_of, protect=protect)
 
 
 def write_batches(batches: Iterable[pa.RecordBatch], schema: pa.Schema, fmt: str, path: Path,
-                  partition_by: str | None = None, month_of: str | None = None) -> int:  # fmt: skip
+                  partition_by: str | None = None, month_of: str | None = None, *,
+                  protect: Protect = ()) -> int:  # fmt: skip
     """Write record batches of ``schema`` as CSV, Parquet or a dataset partitioned by the month
-    of column ``month_of``; returns the row count."""
+    of column ``month_of``; returns the row count.
+
+    ``path`` is replaced only if :func:`check_target` allows it (never one of the ``protect``
+    files, such as the database): :class:`ExportRefused`; an OS error is an
+    :class:`ExportError` naming ``path``."""
     _check_format(fmt, partition_by)
     if fmt == "csv":
-        return _write_csv(batches, schema, path)
+        return _write_csv(batches, schema, path, protect)
     if partition_by is None:
-        return _write_arrow(batches, schema, path)
+        return _write_arrow(batches, schema, path, protect)
     if month_of is None:
         raise ValueError("a month-partitioned export needs the column that dates a row")
-    return _write_arrow_partitioned(batches, schema, path, month_of)
+    return _write_arrow_partitioned(batches, schema, path, month_of, protect)
 
 
 def _schema_for(names: list[str], what: str | None) -> pa.Schema:
@@ -352,9 +377,11 @@ def _as_day(value: Day) -> date | None:
 
 
 # -- CSV ------------------------------------------------------------------------------------
-def _write_csv(batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Path) -> int:
+def _write_csv(batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Path,
+               protect: Protect) -> int:  # fmt: skip
     rows = 0
-    with replacing(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
+    with (replacing(path, protect=protect) as raw,
+          io.TextIOWrapper(raw, encoding="utf-8", newline="") as fh):  # fmt: skip
         writer = csv.writer(fh)
         writer.writerow(schema.names)
         for batch in batches:
@@ -415,14 +442,13 @@ def _months(col: pa.Array) -> tuple[pa.Array, dict[Any, str]]:
     return keys, names
 
 
-def _write_arrow_partitioned(
-    batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Path, month_col: str
-) -> int:
-    """Hive-style ``month=YYYY-MM/part-0.parquet`` from Arrow batches (replaced as a whole)."""
+def _write_arrow_partitioned(batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Path,
+                             month_col: str, protect: Protect) -> int:  # fmt: skip
+    """Hive-style ``month=YYYY-MM/part-0.parquet`` from Arrow batches (replaced as a whole),
+    in a folder marked as asicmon's (:data:`MARKER`, hidden: readers skip it)."""
     writers: dict[str, pq.ParquetWriter] = {}
     rows = 0
-    with replacing(path) as tmp:
-        tmp.mkdir()
+    with replacing_folder(path, protect=protect) as tmp:
         try:
             for batch in batches:
                 if not batch.num_rows:
@@ -443,9 +469,11 @@ def _write_arrow_partitioned(
     return rows
 
 
-def _write_arrow(batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Path) -> int:
+def _write_arrow(batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Path,
+                 protect: Protect) -> int:  # fmt: skip
     rows = 0
-    with replacing(path) as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+    with (replacing(path, protect=protect) as raw,
+          pq.ParquetWriter(raw, schema, compression="zstd") as writer):  # fmt: skip
         for batch in batches:
             if batch.num_rows:
                 writer.write_batch(batch)
@@ -453,38 +481,259 @@ def _write_arrow(batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Pat
     return rows
 
 
-# -- replacing an export atomically ---------------------------------------------------------
-_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<tag>tmp|old)-(?P<pid>\d+)(?:-\d+)?$")
-_SEQ = itertools.count(1)  # two exports to one path from one process never share a name
+# -- replacing an export safely ---------------------------------------------------------------
+MARKER = ".asicmon-dataset"  # in every dataset folder asicmon writes: the folder may be replaced
+_MARKER_TEXT = (
+    "A dataset written by `asicmon export`. The next export to this folder replaces it as a\n"
+    "whole; a folder without this file is never replaced.\n"
+)
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<tag>tmp|old)-(?P<pid>\d+)(?:-[0-9a-f]+)?$")
+_SQLITE = (b"SQLite format 3\x00", b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")  # db, WAL
+_KINDS = {stat.S_IFIFO: "FIFO", stat.S_IFSOCK: "socket", stat.S_IFCHR: "device",
+          stat.S_IFBLK: "device", stat.S_IFLNK: "symbolic link"}  # fmt: skip
 
 
-def _beside(path: Path, tag: str) -> Path:
-    """``.<name>.<tag>-<pid>-<n>``: hidden, so globs such as ``*.parquet`` never match it."""
-    return path.with_name(f".{path.name}.{tag}-{os.getpid()}-{next(_SEQ)}")
+class ExportError(ValueError):
+    """An export that cannot be written: one line naming the target and the reason. Exit 1:
+    the system failed (a full disk, no permission, a file where a folder should be)."""
+
+    exit_code = 1
+
+
+class ExportRefused(ExportError):
+    """The target is something an export never replaces (exit 2: choose another path)."""
+
+    exit_code = 2
+
+
+Protect = Iterable[Path | str]
+
+
+def check_target(path: Path, protect: Protect = (), *, dataset: bool = False) -> None:
+    """Raise :class:`ExportRefused` unless an export may replace ``path``: nothing there, a
+    regular file, or a dataset folder asicmon wrote (it holds :data:`MARKER`, or is laid out
+    as asicmon laid datasets out before the mark: only ``month=*/part-0.parquet``), or, for a
+    ``dataset``, an empty folder. Never a protected file (see :func:`_protected`), an SQLite
+    database or WAL, a symbolic link, a FIFO, socket or device. :class:`ExportError` when a
+    folder on the way is a file."""
+    with _errors(path):
+        _check_target(path, tuple(protect), dataset=dataset)
+
+
+def _check_target(path: Path, protect: tuple[Path | str, ...], *, dataset: bool) -> None:
+    owner = _protected(path, protect)
+    if owner is not None:
+        raise ExportRefused(f"{path} is the database {owner} or a file asicmon keeps beside it; "
+                            "an export never replaces it: choose another path")  # fmt: skip
+    _check_parent(path)
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if owner := _same_file(path, st, protect):
+        raise ExportRefused(f"{path} is the database {owner} under another name; an export "
+                            "never replaces it: choose another path")  # fmt: skip
+    kind = stat.S_IFMT(st.st_mode)
+    if kind == stat.S_IFREG:
+        if _starts_with(path, _SQLITE):
+            raise ExportRefused(f"{path} is an SQLite database; an export never replaces it: "
+                                "choose another path")  # fmt: skip
+        return
+    if kind == stat.S_IFDIR:
+        if not (_is_marked(path) or _is_old_dataset(path) or (dataset and _is_empty(path))):
+            raise ExportRefused(f"{path} is a folder asicmon did not write (it has no {MARKER}); "
+                                "an export replaces only a file or a dataset folder it wrote: "
+                                "choose a new path")  # fmt: skip
+        return
+    raise ExportRefused(f"{path} is a {_KINDS.get(kind, 'special file')}, not a regular file; "
+                        "an export never replaces it: choose another path")  # fmt: skip
+
+
+def _protected(path: Path, protect: tuple[Path | str, ...]) -> Path | str | None:
+    """The protected path whose files ``path`` names, however spelled (relative, ``..``, through
+    a symbolic link): a protected file ``P`` covers ``P`` and every file named after it beside
+    it (a database's ``-wal``, ``-shm``, ``-journal``, ``.digest.lock``, ``.locks/`` ...)."""
+    spellings = {path.absolute(), _real(path)}
+    for owner in protect:
+        for base in {Path(owner).absolute(), _real(owner)}:
+            for spelling in spellings:
+                for where in (spelling, *spelling.parents):
+                    if where.parent == base.parent and _named_after(where.name, base.name):
+                        return owner
+    return None
+
+
+def _real(path: Path | str) -> Path:
+    """``path`` with every link resolved as far as they go (never an error: a loop or a missing
+    part is left as it is, for the write to report)."""
+    return Path(os.path.realpath(path))
+
+
+def _named_after(name: str, base: str) -> bool:
+    return name == base or name.startswith((base + "-", base + "."))
+
+
+def _same_file(path: Path, st: os.stat_result,
+               protect: tuple[Path | str, ...]) -> Path | str | None:  # fmt: skip
+    """The protected path whose files ``path`` (a hard link, or a link to one) is, or None."""
+    inodes = {(st.st_dev, st.st_ino)}
+    if stat.S_ISLNK(st.st_mode):
+        with contextlib.suppress(OSError):
+            target = path.stat()
+            inodes.add((target.st_dev, target.st_ino))
+    for owner in protect:
+        real = _real(owner)
+        with contextlib.suppress(OSError), os.scandir(real.parent) as entries:
+            for entry in entries:
+                if _named_after(entry.name, real.name):
+                    with contextlib.suppress(OSError):
+                        found = entry.stat()
+                        if (found.st_dev, found.st_ino) in inodes:
+                            return owner
+    return None
+
+
+def _check_parent(path: Path) -> None:
+    """The nearest existing folder on the way to ``path`` must be a folder."""
+    for parent in path.parents:
+        try:
+            st = parent.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            kind = "file" if stat.S_ISREG(st.st_mode) else _KINDS.get(stat.S_IFMT(st.st_mode))
+            raise ExportError(f"cannot write {path}: {parent} is a {kind or 'special file'}, "
+                              "not a folder")  # fmt: skip
+        return
+
+
+def _starts_with(path: Path, magics: tuple[bytes, ...]) -> bool:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        head = os.read(fd, 16)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return head.startswith(magics)
+
+
+def _lstat_mode(path: Path) -> int:
+    try:
+        return os.lstat(path).st_mode
+    except OSError:
+        return 0
 
 
 @contextlib.contextmanager
-def replacing(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` to write a file or a folder to; when the block ends
-    without an error it is fsynced and replaces ``path``, otherwise it is removed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    recover_leftovers(path)
-    tmp = _beside(path, "tmp")
+def _errors(path: Path, tmp: Path | None = None) -> Iterator[None]:
+    """An OS error (a full disk, no permission, a read-only file system) as one
+    :class:`ExportError` line naming ``path`` and the reason."""
     try:
-        yield tmp
-        _fsync_tree(tmp)
-        _swap(tmp, path)
+        yield
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else (exc.strerror or str(exc))
+        where = None if exc.filename is None else Path(os.fsdecode(exc.filename))
+        if where is not None and where != path and (tmp is None or not where.is_relative_to(tmp)):
+            reason += f" ({where})"
+        raise ExportError(f"cannot write {path}: {reason}") from exc
+
+
+@contextlib.contextmanager
+def replacing(path: Path, *, protect: Protect = ()) -> Iterator[BinaryIO]:
+    """A new file beside ``path`` to write an export to; when the block ends without an error
+    it is flushed to disk and replaces ``path`` in one rename, otherwise it is removed.
+
+    ``path`` must be a target :func:`check_target` allows (else :class:`ExportRefused`, before
+    anything is written); an OS error on the way is an :class:`ExportError`. The new file is
+    created exclusively, without following links, under an unpredictable name."""
+    protected = tuple(protect)
+    with _errors(path):
+        _prepare(path, protected, dataset=False)
+        fd, tmp = _create(path, "tmp")
+    try:
+        with _errors(path, tmp):
+            try:
+                with os.fdopen(os.dup(fd), "wb") as handle:
+                    yield handle
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            _check_target(path, protected, dataset=False)  # what is there now, before the swap
+            _swap(tmp, path)
     except BaseException:
         _remove(tmp)
         raise
 
 
+@contextlib.contextmanager
+def replacing_folder(path: Path, *, protect: Protect = ()) -> Iterator[Path]:
+    """A new folder beside ``path`` (made exclusively, under an unpredictable name, marked as
+    asicmon's with :data:`MARKER`) to write a dataset to; it replaces ``path`` when the block
+    ends without an error, otherwise it is removed. Errors as :func:`replacing`."""
+    protected = tuple(protect)
+    with _errors(path):
+        _prepare(path, protected, dataset=True)
+        tmp = _create_folder(path, "tmp")
+    try:
+        with _errors(path, tmp):
+            (tmp / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+            yield tmp
+            _fsync_tree(tmp)
+            _check_target(path, protected, dataset=True)
+            _swap(tmp, path)
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def _prepare(path: Path, protect: tuple[Path | str, ...], *, dataset: bool) -> None:
+    _check_target(path, protect, dataset=dataset)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    recover_leftovers(path)
+
+
+def _temp_name(path: Path, tag: str) -> Path:
+    """``.<name>.<tag>-<pid>-<64 random bits>``: hidden (``*.parquet`` never matches it), the
+    pid for :func:`recover_leftovers`, the random part so nobody can plant anything there."""
+    return path.with_name(f".{path.name}.{tag}-{os.getpid()}-{secrets.token_hex(8)}")
+
+
+_EXCLUSIVE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _create(path: Path, tag: str) -> tuple[int, Path]:
+    """A new empty file beside ``path``, open for writing (``O_EXCL``: never an existing file or
+    link); the mode as any new file's (0666 less the umask)."""
+    for _ in range(100):
+        tmp = _temp_name(path, tag)
+        with contextlib.suppress(FileExistsError):
+            return os.open(tmp, _EXCLUSIVE, 0o666), tmp
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(path))
+
+
+def _create_folder(path: Path, tag: str) -> Path:
+    """A new empty folder beside ``path`` (``mkdir`` never reuses an existing name or link)."""
+    for _ in range(100):
+        tmp = _temp_name(path, tag)
+        with contextlib.suppress(FileExistsError):
+            tmp.mkdir(0o777)
+            return tmp
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(path))
+
+
 def recover_leftovers(path: Path) -> list[Path]:
     """Undo what a crashed export to ``path`` left: put back an aside copy when ``path`` is
     missing (a crash between the two renames of a folder swap), and remove temporary and
-    aside files and folders whose process is dead. Returns what was removed or restored."""
+    aside files and folders whose process is dead. Returns what was removed or restored.
+
+    A leftover is named as :func:`_temp_name` names them; a folder among them is removed only
+    when asicmon marked it (or it is empty), a link is removed, never followed."""
     found = []
-    with contextlib.suppress(FileNotFoundError):
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
         for entry in path.parent.iterdir():
             m = _LEFTOVER.match(entry.name)
             if m and m["name"] == path.name and not is_alive(int(m["pid"])):
@@ -492,42 +741,98 @@ def recover_leftovers(path: Path) -> list[Path]:
     done = []
     # the newest aside copy first: it is the last export that was complete
     for tag, entry in sorted(found, key=lambda f: (f[0] != "old", -_mtime(f[1]))):
-        if tag == "old" and not path.exists() and not path.is_symlink():
-            entry.rename(path)
-            log.warning("export %s: restored the previous export left aside by a crash", path)
-        else:
-            _remove(entry)
+        mode = _lstat_mode(entry)
+        if stat.S_ISDIR(mode) and not (_is_marked(entry) or _is_empty(entry)):
+            log.warning("export %s: left %s alone (a folder asicmon did not mark)", path, entry)
+            continue
+        try:
+            if tag == "old" and not os.path.lexists(path) and not stat.S_ISLNK(mode):
+                entry.rename(path)
+                log.warning("export %s: restored the previous export left aside by a crash", path)
+            else:
+                _remove(entry)
+        except OSError as exc:
+            log.warning("export %s: could not clean %s up: %s", path, entry, exc)
+            continue
         done.append(entry)
     return done
 
 
+def _is_marked(folder: Path) -> bool:
+    return stat.S_ISREG(_lstat_mode(folder / MARKER))
+
+
+_PART = re.compile(r"^month=(\d{4}-\d{2}|unknown)$")
+
+
+def _is_old_dataset(folder: Path, limit: int = 10_000) -> bool:
+    """A dataset asicmon wrote before it marked them: ``month=*/part-0.parquet`` and nothing
+    else (so an upgrade can go on replacing its scheduled exports)."""
+    seen = 0
+    try:
+        with os.scandir(folder) as months:
+            for month in months:
+                seen += 1
+                if seen > limit or not _PART.match(month.name):
+                    return False
+                if not month.is_dir(follow_symlinks=False):
+                    return False
+                with os.scandir(month.path) as parts:
+                    for part in parts:
+                        if part.name != "part-0.parquet" or not part.is_file(follow_symlinks=False):
+                            return False
+    except OSError:
+        return False
+    return seen > 0
+
+
+def _is_empty(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return False
+
+
 def _swap(new: Path, path: Path) -> None:
-    if not new.is_dir() and not path.is_dir():
+    """``new`` replaces ``path``: one atomic rename for a file over a file (or nothing); a folder
+    (or a file over a folder) is two renames, the old one first moved aside."""
+    old_mode = _lstat_mode(path)
+    if not new.is_dir() and not stat.S_ISDIR(old_mode):
         new.replace(path)  # atomic: readers see the old file or the new one
         _fsync_dir(path.parent)
         return
-    aside = _beside(path, "old")
-    had_old = path.exists() or path.is_symlink()
-    if had_old:
+    aside = None
+    if old_mode:
+        # reserved exclusively first: a rename onto an empty folder or file of the same kind
+        # replaces it, so nothing planted at the aside name is ever written through
+        if stat.S_ISDIR(old_mode):
+            aside = _create_folder(path, "old")
+        else:
+            fd, aside = _create(path, "old")
+            os.close(fd)
         path.rename(aside)
-    new.rename(path)  # a crash between these two renames is undone by recover_leftovers
+    try:
+        new.rename(path)  # a crash between these two renames is undone by recover_leftovers
+    except OSError:
+        if aside is not None:
+            with contextlib.suppress(OSError):
+                aside.rename(path)
+        raise
     _fsync_dir(path.parent)
-    if had_old:
+    if aside is not None:
         _remove(aside)
 
 
 def _fsync_tree(path: Path) -> None:
-    """Flush a written file, or every file and folder under a written folder, to disk."""
-    if not path.is_dir():
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        return
+    """Flush every file and folder under a written folder to disk."""
     for folder, _dirs, files in os.walk(path):
         for name in files:
-            _fsync_tree(Path(folder) / name)
+            fd = os.open(Path(folder) / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
         _fsync_dir(Path(folder))
 
 
@@ -542,10 +847,11 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
+    if stat.S_ISDIR(_lstat_mode(path)):
         shutil.rmtree(path, ignore_errors=True)
     else:
-        path.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
 
 
 def _mtime(path: Path) -> float:

@@ -37,7 +37,7 @@ _RUNS = pa.schema(
         _f("kind", _TEXT, "source kind (shopify, import, ...)"),
         _f("started_at", TIMESTAMP, "when the run started (UTC)"),
         _f("finished_at", TIMESTAMP, "when the run finished (UTC); null while running"),
-        _f("status", _TEXT, "running, ok, suspect or failed"),
+        _f("status", _TEXT, "running, ok, suspect, failed or interrupted"),
         _f("pages", _INT, "pages fetched"),
         _f("listings", _INT, "listings seen"),
         _f("new_listings", _INT, "listings seen for the first time"),

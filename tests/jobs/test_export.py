@@ -4,6 +4,7 @@ read back with duckdb in its declared types and with the source's row counts."""
 from __future__ import annotations
 
 import csv
+import logging
 import sqlite3
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from monitor.cli import cli
 from monitor.config import Config, load_config
@@ -149,7 +150,8 @@ def test_every_export_reads_back_typed(data: Data, tmp_path: Path, what: str, fm
             f"SELECT DISTINCT strftime({month}, '%Y-%m') = month FROM {source}"
         ).fetchall()
         assert months == [(True,)]
-        assert all(p.name.startswith("month=") for p in out.iterdir())
+        assert all(p.name.startswith("month=") for p in out.iterdir() if p.name[0] != ".")
+        assert (out / ".asicmon-dataset").is_file()  # asicmon's mark: the next export replaces it
     con.close()
 
 
@@ -228,3 +230,120 @@ def test_bad_options_fail_before_any_work(dealer: Data, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown export"):
         run_export(dealer.cfg, "prices", "csv", tmp_path / "p.csv")
     assert list(tmp_path.iterdir()) == []
+
+
+# -- the database is never an output ----------------------------------------------------------
+def dealer_config(dealer: Data, tmp_path: Path, extra: str = "") -> Path:
+    """A config for the dealer database, with a digest that is written even with no news."""
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"database: {dealer.db}\n"
+        "digest: {sender: asicmon@example.com, recipients: [me@example.com], "
+        "smtp_host: localhost, send_when_empty: true}\n" + extra,
+        encoding="utf-8",
+    )
+    return config
+
+
+def fingerprint(db: Path) -> tuple[int, bytes]:
+    return db.stat().st_ino, db.read_bytes()
+
+
+def refused(result: Result, db: Path) -> None:
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == [
+        f"error: {db} is the database {db} or a file asicmon keeps beside it; an export never "
+        "replaces it: choose another path"
+    ]
+
+
+def test_export_plot_and_digest_never_write_over_the_database(dealer: Data,
+                                                               tmp_path: Path) -> None:  # fmt: skip
+    from monitor.jobs.analyse import plot
+    from monitor.jobs.digest import run_digest
+    from monitor.jobs.export import ExportRefused
+
+    config = dealer_config(dealer, tmp_path)
+    cfg = load_config(config)
+    db = Path(cfg.database)
+    before, beside = fingerprint(db), sorted(p.name for p in db.parent.iterdir())
+    series = dealer.records["index"][0]["series"]
+    runs = [
+        ["export", "--what", "index", "--format", "csv", "-o", str(db)],
+        ["export", "--what", "runs", "--format", "parquet", "-o", str(db)],
+        ["plot", "--series", series, "-o", str(db)],
+        ["digest", "--dry-run", "--out", str(db)],
+    ]
+    for args in runs:
+        refused(CliRunner().invoke(cli, ["--config", str(config), *args]), db)
+        assert fingerprint(db) == before, args
+    for job in (
+        lambda: run_export(cfg, "drops", "parquet", db.with_name(db.name + "-wal")),
+        lambda: plot(cfg, series, db.with_name(db.name + "-shm")),
+        lambda: run_digest(cfg, deliver=False, out=db.with_name(db.name + ".digest.lock")),
+    ):
+        with pytest.raises(ExportRefused, match="is the database"):
+            job()
+    assert fingerprint(db) == before
+    assert sorted(p.name for p in db.parent.iterdir()) == beside  # no temp file left
+    # the same outputs anywhere else are written
+    for args in [runs[0][:-1] + [str(tmp_path / "i.csv")], runs[2][:-1] + [str(tmp_path / "p.png")],
+                 runs[3][:-1] + [str(tmp_path / "d.eml")]]:  # fmt: skip
+        result = CliRunner().invoke(cli, ["--config", str(config), *args])
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "p.png").read_bytes().startswith(b"\x89PNG")
+    assert b"Subject:" in (tmp_path / "d.eml").read_bytes()
+
+
+def test_refused_before_any_work(dealer: Data, tmp_path: Path,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """An export or plot to a path it may not replace fails before reading the database."""
+    import monitor.jobs.analyse as analyse_job
+    from monitor.jobs.analyse import plot
+    from monitor.jobs.export import ExportRefused
+
+    def no_work(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the analysis ran before the output was checked")
+
+    monkeypatch.setattr(analyse_job, "analyse_db", no_work)
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "q3.xlsx").write_bytes(b"PK")
+    with pytest.raises(ExportRefused, match="folder asicmon did not write"):
+        run_export(dealer.cfg, "index", "csv", folder)
+    with pytest.raises(ExportRefused, match="folder asicmon did not write"):
+        plot(dealer.cfg, "tier:25to38", folder)
+    assert [p.name for p in folder.iterdir()] == ["q3.xlsx"]
+
+
+def test_the_daemons_export_job_logs_one_line(
+    dealer: Data, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A scheduled export to the database (a slip in `exports:`) or under a file is one error
+    line naming the path; the database is untouched and the daemon carries on."""
+    from monitor.daemon import Daemon
+
+    (tmp_path / "plain").write_text("a file", encoding="utf-8")
+    config = dealer_config(
+        dealer, tmp_path,
+        "exports:\n"
+        f"  - {{what: runs, format: csv, path: {dealer.db}}}\n"
+        "  - {what: index, format: csv, path: plain/index.csv}\n"
+        "  - {what: runs, format: csv, path: runs.csv}\n",
+    )  # fmt: skip
+    cfg = load_config(config)
+    before = fingerprint(dealer.db)
+    daemon = Daemon(cfg)
+    with caplog.at_level(logging.INFO, logger="asicmon"):
+        for n in range(3):
+            daemon.export(n)
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.exc_info for r in errors] == [None, None]  # no traceback
+    assert f"{dealer.db} is the database" in errors[0].getMessage()
+    plain = tmp_path / "plain"
+    assert f"cannot write {plain / 'index.csv'}: {plain} is a file, not a folder" in (
+        errors[1].getMessage()
+    )
+    assert fingerprint(dealer.db) == before
+    assert (tmp_path / "runs.csv").read_text(encoding="utf-8").startswith("id,")
