@@ -2,7 +2,8 @@
 these and nothing else.
 
 Owns one module per job: ``collect`` (scrape sources), ``importer`` (CSV sightings),
-``analyse`` (indexes, drops, plot), ``export``, ``digest``, ``market``, ``demo``, ``status``.
+``analyse`` (indexes, drops, plot), ``export``, ``digest``, ``market``, ``demo``, ``status``;
+and ``locks`` (one daemon per database, one run of a source at a time across processes).
 May import every stage: ``fetch``, ``normalise``, ``store``, ``analysis``, ``outputs``.
 """
 

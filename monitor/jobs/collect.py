@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -19,12 +20,13 @@ import scrapers
 from monitor.config import Config
 from monitor.config.sources import AnySource
 from monitor.fetch.crawl import PaginationLoop, Parse, crawl, parse_here
-from monitor.fetch.http import Fetcher, FetchError
+from monitor.fetch.http import Fetcher, FetchError, Stopped
+from monitor.jobs.locks import Busy, locks_dir, source_lock
 from monitor.normalise.catalog import Catalog, load_catalog
 from monitor.normalise.offers import parse_offers
 from monitor.normalise.record import Normalised
 from monitor.normalise.titles import normalise
-from monitor.store import Sighting, Store
+from monitor.store import Sighting, Store, StoreError
 from scrapers.base import ParseError, RawListing
 
 log = logging.getLogger("asicmon.jobs")
@@ -41,7 +43,7 @@ def utcnow() -> datetime:
 class RunResult:
     run_id: int
     source: str
-    status: str  # ok | suspect | failed
+    status: str  # ok | suspect | failed | interrupted | skipped (no run row: see run_source)
     pages: int
     listings: int
     new_listings: int
@@ -115,17 +117,51 @@ def run_source(
     options: dict[str, Any] | None = None,
     max_pages: int | None = None,
     parse: Parse = parse_here,
+    on_page: Callable[[str, int, int], None] | None = None,
 ) -> RunResult:
     """Collect one source now: crawl, normalise, store page by page, record the run.
+    ``on_page(source, pages, listings)`` is called after each page is stored (progress).
 
     Every page is committed as it arrives, so a failure on page 3 keeps pages 1-2. The run row
     says what happened: ``failed`` with the reason on an error, ``suspect`` when fewer than
-    ``min_listings`` listings were found or a large page parsed to nothing, else ``ok``.
+    ``min_listings`` listings were found or a large page parsed to nothing, ``interrupted`` when
+    the process was told to stop (SIGTERM, Ctrl-C: not a failure of the source), else ``ok``.
+
+    Runs of one source never overlap, in any process using the same database: each holds the
+    source's lock file (:mod:`monitor.jobs.locks`). A run that finds it taken does not wait: it
+    is ``skipped`` (``already running in pid N``), records no run row and is not a failure.
     """
+    try:
+        lock = source_lock(store.path, src.name)
+    except Busy as exc:
+        pid = exc.pid if exc.pid is not None else "?"
+        reason = f"already running in pid {pid}"
+        log.warning("source %s skipped: %s", src.name, reason)
+        return RunResult(0, src.name, "skipped", 0, 0, 0, 0, reason)
+    try:
+        return _run_source(cfg, src, store, fetcher, clock=clock, options=options,
+                           max_pages=max_pages, parse=parse, on_page=on_page)  # fmt: skip
+    finally:
+        lock.release()
+
+
+def _run_source(
+    cfg: Config,
+    src: AnySource,
+    store: Store,
+    fetcher: Fetcher,
+    *,
+    clock: Clock,
+    options: dict[str, Any] | None,
+    max_pages: int | None,
+    parse: Parse,
+    on_page: Callable[[str, int, int], None] | None = None,
+) -> RunResult:
     catalog = load_catalog(cfg.catalog) if cfg.catalog is not None else None
     kind = scrapers.get(src.kind)
     run_id = store.start_run(src.name, src.kind, clock())
     pages = listings = new = observations = bad_bytes = 0
+    unpriced: list[str] = []  # why a listing's price text was no price (scrapers.money)
     status, reason = "ok", None
     try:
         for start in src.start_urls():
@@ -148,24 +184,37 @@ def run_source(
                 new += saved.new_listings
                 observations += saved.observations
                 bad_bytes += crawled.bad_bytes
+                unpriced += [e for r in crawled.page.listings if (e := r.extra.get("price_error"))]
+                if on_page:
+                    on_page(src.name, pages, listings)
                 if not crawled.page.listings and crawled.bytes > LARGE_PAGE_BYTES:
                     status = "suspect"
                     reason = f"{crawled.url}: a {crawled.bytes:,}-byte page parsed to no listings"
     except PaginationLoop as exc:  # the pages before the loop are good and saved
         status, reason = "suspect", str(exc)
+    except Stopped:  # SIGTERM or Ctrl-C: the source did nothing wrong
+        status, reason = "interrupted", f"stopped by shutdown after {pages} page(s)"
     except (FetchError, ParseError) as exc:
         status, reason = "failed", str(exc)
+    except StoreError:  # the database, not the source: the caller reports it in one line
+        raise
     except Exception as exc:  # a scraper bug must not stop other sources; record it
         log.exception("source %s crashed (its other pages are kept)", src.name)
         status, reason = "failed", f"crashed: {type(exc).__name__}: {exc} (traceback in the log)"
-    except BaseException:  # Ctrl-C or shutdown: committed pages stay, the run says so
-        store.finish_run(run_id, clock(), status="failed", reason="interrupted", pages=pages,
+    except BaseException as exc:  # Ctrl-C or shutdown: committed pages stay, the run says so
+        why = "Ctrl-C" if isinstance(exc, KeyboardInterrupt) else type(exc).__name__
+        store.finish_run(run_id, clock(), status="interrupted",
+                         reason=f"interrupted ({why}) after {pages} page(s)", pages=pages,
                          listings=listings, new_listings=new, observations=observations,
-                         errors=1)  # fmt: skip
+                         errors=0)  # fmt: skip
         raise
     if bad_bytes and reason is None:
         reason = f"{bad_bytes} invalid byte sequence(s) in the pages' encoding were replaced"
         log.warning("source %s: %s", src.name, reason)
+    if unpriced:  # kept without a price, never read as a wrong one
+        note = f"{len(unpriced)} price(s) unreadable, kept without a price (first: {unpriced[0]})"
+        log.warning("source %s: %s", src.name, note)
+        reason = note if reason is None else reason
     if status == "ok" and listings < src.min_listings:
         status = "suspect"
         reason = f"{listings} listings, fewer than min_listings={src.min_listings}"
@@ -192,6 +241,11 @@ def host_of(src: AnySource) -> str:
 def _warm(parent: int | None = None) -> None:
     scrapers.discover()
     if parent is not None:
+        # Ctrl-C (SIGINT to the terminal's process group) and systemd's SIGTERM (to the whole
+        # unit) reach the workers too: they are the parent's to stop, or a page being parsed is
+        # lost and the run reads "the parser process died" when it was only interrupted
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
 
 
@@ -206,8 +260,9 @@ class ParsePool:
     """Parsing in worker processes: bs4 holds the GIL, so crawl threads cannot parse in
     parallel. Workers are spawned (not forked: the crawler has threads) and warmed up first."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, stop: threading.Event | None = None) -> None:
         self.workers = workers
+        self.stop = stop
         self.lock = threading.Lock()
         self.pool: Executor = self._start()
 
@@ -225,6 +280,8 @@ class ParsePool:
         try:
             return pool.submit(parse_here, source, text, url).result()
         except BrokenProcessPool:
+            if self.stop is not None and self.stop.is_set():  # killed by the same shutdown
+                raise Stopped(url, "stopped by shutdown") from None
             # a worker died (killed, out of memory, a crash in C code): the page is lost, the
             # pool is replaced (once, by the first thread to notice) so other sources still parse
             with self.lock:
@@ -248,13 +305,20 @@ def run_cycle(
     max_workers: int = 8,
     stop: threading.Event | None = None,
     parse_workers: int | None = None,
+    on_page: Callable[[str, int, int], None] | None = None,
 ) -> list[RunResult]:
     """Run each enabled source once (or only ``names``).
 
     Sources on different hosts run concurrently; sources on one host run one after another, so
     a host never has more than one request in flight. Each worker has its own fetcher and its
-    own database connection (SQLite in WAL mode takes one writer at a time).
+    own database connection (SQLite in WAL mode takes one writer at a time). The fetchers share
+    the per-host pacing files beside the database, so the per-host delay also holds against
+    other processes (``asicmon run`` beside ``asicmon scrape``).
+
+    ``stop`` (or Ctrl-C, which only the main thread sees) ends every run at its next request
+    as ``interrupted``; the pages committed so far are kept.
     """
+    stop = stop if stop is not None else threading.Event()
     selected = [cfg.source(n) for n in names] if names else [s for s in cfg.sources if s.enabled]
     groups: dict[str, list[AnySource]] = {}
     for src in selected:
@@ -263,13 +327,19 @@ def run_cycle(
     lock = threading.Lock()
 
     def work(group: list[AnySource]) -> None:
-        with Store(cfg.database) as store, Fetcher(cfg.http, cache=store, stop=stop) as fetcher:
+        with (
+            Store(cfg.database) as store,
+            Fetcher(cfg.http, cache=store, stop=stop, pace_dir=locks_dir(store.path)) as fetcher,
+        ):
             for src in group:
                 try:
                     result = run_source(
                         cfg, src, store, fetcher, clock=clock, options=options,
-                        max_pages=max_pages, parse=parse,
+                        max_pages=max_pages, parse=parse, on_page=on_page,
                     )  # fmt: skip
+                except StoreError as exc:  # deleted, replaced, full: one line says it all
+                    log.error("source %s could not run: %s", src.name, exc)
+                    result = RunResult(0, src.name, "failed", 0, 0, 0, 0, str(exc))
                 except Exception as exc:  # e.g. the database: the other sources still run
                     log.exception("source %s could not run", src.name)
                     why = f"could not run: {type(exc).__name__}: {exc}"
@@ -293,7 +363,7 @@ def run_cycle(
     if parse_workers is None:
         parse_workers = int(os.environ.get("ASICMON_PARSE_WORKERS", os.cpu_count() or 1))
     # several hosts at once: parse in worker processes, or the threads queue on the GIL
-    pool = ParsePool(parse_workers) if parse_workers > 1 and len(groups) > 1 else None
+    pool = ParsePool(parse_workers, stop) if parse_workers > 1 and len(groups) > 1 else None
     parse: Parse = pool or parse_here
     try:
         if len(groups) <= 1:
@@ -301,8 +371,13 @@ def run_cycle(
                 work(group)
         else:
             with ThreadPoolExecutor(max_workers=min(max_workers, len(groups))) as threads:
-                for future in [threads.submit(work, g) for g in groups.values()]:
-                    future.result()
+                futures = [threads.submit(work, g) for g in groups.values()]
+                try:
+                    for future in futures:
+                        future.result()
+                except (KeyboardInterrupt, SystemExit):
+                    stop.set()  # the workers end their runs as interrupted; then re-raise
+                    raise
     finally:
         if pool is not None:
             pool.close()

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -219,3 +225,58 @@ def test_unmatched_titles_are_kept_counted_and_listed(tmp_path: Path, site: Loca
     assert titles["Antminer S99 Ultra 900T prototype"]["reason"].startswith("looks like a miner")
     text = runner.invoke(cli, ["--config", str(path), "unmatched"]).output
     assert "Vintage brass lamp" in text
+
+
+def test_ctrl_c_during_a_multi_host_scrape_records_interrupted_runs(
+    tmp_path: Path, site: LocalSite
+) -> None:
+    """Ctrl-C reaches the whole process group, parse workers included: the runs are
+    ``interrupted`` (not "the parser process died"), with the pages committed so far."""
+    other = LocalSite()
+    proc: subprocess.Popen[str] | None = None
+    try:
+        for shop_site in (site, other):
+            for page in range(1, 9):
+                body = json.dumps(
+                    {
+                        "products": [
+                            product(page * 10 + i, f"Antminer S19j Pro 104T #{page}{i}", "450.00")
+                            for i in (1, 2)
+                        ]
+                    }
+                )
+                shop_site.route(f"/s/products.json?limit=2&page={page}",
+                                Reply(200, body, delay_s=0.5))  # fmt: skip
+        path = tmp_path / "config.yaml"
+        path.write_text(
+            "database: d.db\nhttp: {delay_s: 0, jitter_s: 0, timeout_s: 5}\nsources:\n"
+            f'  - {{name: one, kind: shopify, url: "{site.url}/s", page_size: 2}}\n'
+            f'  - {{name: two, kind: shopify, url: "{other.url}/s", page_size: 2}}\n',
+            encoding="utf-8",
+        )
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "monitor", "--config", str(path), "scrape"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+            env={**os.environ, "ASICMON_PARSE_WORKERS": "2"},
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not all(len(s.paths()) >= 3 for s in (site, other)):  # robots + 2 pages each
+            assert time.monotonic() < deadline, "the scrape did not start"
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        proc.communicate(timeout=60)
+    finally:
+        if proc is not None and proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate(timeout=10)
+        other.close()
+    con = sqlite3.connect(tmp_path / "d.db")
+    runs = con.execute("SELECT source, status, reason, errors, pages FROM runs ORDER BY source")
+    got = runs.fetchall()
+    kept = con.execute("SELECT count(*) FROM observations").fetchone()[0]
+    con.close()
+    assert [(s, status, errors) for s, status, _, errors, _ in got] == [
+        ("one", "interrupted", 0), ("two", "interrupted", 0)
+    ], got  # fmt: skip
+    assert all("parser process died" not in (reason or "") for _, _, reason, _, _ in got)
+    assert kept == 2 * sum(pages for *_, pages in got) > 0  # committed pages are kept
