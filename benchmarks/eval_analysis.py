@@ -386,6 +386,11 @@ def real_data(root: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return obs, market, events
 
 
+def _p(value: float | None) -> str:
+    """``chance_alignment_p`` for a line: none without an event lined up."""
+    return "none" if value is None else f"{value:.2f}"
+
+
 def run_real(root: Path, freq: str, by: str, window: tuple[int, int]) -> None:
     obs, market, events = real_data(root)
     index = build_index(obs, by=by, freq=freq, market=market)  # type: ignore[arg-type]
@@ -398,7 +403,7 @@ def run_real(root: Path, freq: str, by: str, window: tuple[int, int]) -> None:
             f"(${d['level_before']:.1f} -> ${d['level_after']:.1f}/TH); "
             f"{d['market_regressor']} {d['market_change_pct']:+.1f} %, beta {d['beta']}, "
             f"explained {d['market_explained_pct']:.1f} %, abnormal {d['abnormal_pct']:.1f} %; "
-            f"p={d['chance_alignment_p']:.2f}; events: {listed or 'none'}"
+            f"p={_p(d['chance_alignment_p'])}; events: {listed or 'none'}"
         )
 
 

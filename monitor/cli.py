@@ -6,12 +6,19 @@ too. May import: ``monitor.config``, ``monitor.jobs``, and the pure parts of ``n
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import os
+import re
+import shutil
 import sys
-from datetime import datetime
+import threading
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -42,9 +49,36 @@ class State:
 pass_state = click.make_pass_decorator(State)
 
 
+_VERBOSE = "asicmon.verbose"
+_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def _log_level(verbose: int) -> int:
+    return [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
+
+
+def _more_verbose(ctx: click.Context, param: click.Parameter, value: int) -> None:
+    """``-v`` after a command adds to the ``-v`` before it (``asicmon -v scrape -v`` = -vv)."""
+    if value:
+        total = ctx.meta.get(_VERBOSE, 0) + value  # meta is shared by the whole context tree
+        ctx.meta[_VERBOSE] = total
+        logging.getLogger().setLevel(_log_level(total))
+
+
+def verbose_option() -> click.Option:
+    return click.Option(["-v", "--verbose"], count=True, expose_value=False,
+                        callback=_more_verbose,
+                        help="More log output on stderr (-vv for debug).")  # fmt: skip
+
+
 class Commands(click.Group):
     """Every command: a database that cannot be used is a one-line error (exit 1), not a
-    traceback."""
+    traceback; and every command takes ``-v`` after its name as well as before it."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if not any("-v" in p.opts for p in cmd.params):
+            cmd.params.append(verbose_option())
+        super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context) -> object:
         from monitor.jobs import DatabaseError, StoreError
@@ -76,9 +110,111 @@ class Commands(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path, verbose: int) -> None:
     """asicmon: monitor used crypto-mining hardware prices in $/TH."""
-    level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=_log_level(verbose), format=_LOG_FORMAT)
+    if verbose:  # also when logging was set up before (basicConfig then does nothing)
+        logging.getLogger().setLevel(_log_level(verbose))
+    ctx.meta[_VERBOSE] = verbose
     ctx.obj = State(config_path)
+
+
+class ISODate(click.ParamType[date, Any]):
+    """A calendar day written ``YYYY-MM-DD``. Every date the CLI takes is read by this one type,
+    so a day that does not exist (``2026-13-01``) or is written another way (``yesterday``) is
+    a usage error (exit 2) that names the option and the value."""
+
+    name = "YYYY-MM-DD"
+    _FORM = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        text = str(value)
+        if not self._FORM.fullmatch(text):
+            self.fail(f"{text!r} is not a date: write it as YYYY-MM-DD", param, ctx)
+        try:
+            return date.fromisoformat(text)
+        except ValueError as exc:
+            self.fail(f"{text!r} is not a valid date (YYYY-MM-DD): {exc}", param, ctx)
+
+
+ISO_DATE = ISODate()
+
+
+def date_range(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--since``/``--until`` (inclusive UTC days, :class:`ISODate`) for a command; a
+    ``--since`` after ``--until`` is a usage error (exit 2)."""
+
+    @functools.wraps(command)
+    def checked(*args: Any, since: date | None, until: date | None, **kwargs: Any) -> Any:
+        if since is not None and until is not None and since > until:
+            raise click.UsageError(f"--since {since} is after --until {until}")
+        return command(*args, since=since, until=until, **kwargs)
+
+    checked = click.option("--until", type=ISO_DATE, help="Last day, inclusive.")(checked)
+    return click.option("--since", type=ISO_DATE, help="First day.")(checked)
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+class Progress:
+    """Progress of long work, on stderr. On a terminal: one line, rewritten in place as the
+    work goes on and cleared before a result is printed. Otherwise (a pipe, a log file, cron)
+    one plain line per step. ``ASICMON_PROGRESS=1`` forces the terminal form, ``0`` the plain
+    one; unset, it follows whether stderr is a terminal. Thread-safe: sources on different
+    hosts report from their own threads."""
+
+    CLEAR = "\r\x1b[K"
+
+    def __init__(self) -> None:
+        forced = os.environ.get("ASICMON_PROGRESS", "").strip()
+        self.live = forced == "1" if forced in ("0", "1") else _stderr_is_terminal()
+        self._lines: dict[str, str] = {}  # what each task in progress shows
+        self._shown = False
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        with self._lock:
+            self._lines.clear()
+            self._clear()
+
+    def update(self, task: str, text: str) -> None:
+        with self._lock:
+            if not self.live:
+                click.echo(text, err=True)
+                return
+            self._lines[task] = text
+            self._draw()
+
+    def result(self, task: str, line: str) -> None:
+        """``task`` is done: its progress leaves the line and ``line`` is printed (stdout)."""
+        with self._lock:
+            self._lines.pop(task, None)
+            self._clear()
+            click.echo(line)
+            if self._lines:
+                self._draw()
+
+    def _draw(self) -> None:
+        width = max(shutil.get_terminal_size().columns - 1, 20)  # a wrapped line cannot be redrawn
+        click.echo(self.CLEAR + " | ".join(self._lines.values())[:width], err=True, nl=False,
+                   color=True)  # fmt: skip
+        self._shown = True
+
+    def _clear(self) -> None:
+        if self._shown:
+            click.echo(self.CLEAR, err=True, nl=False, color=True)
+            self._shown = False
 
 
 @cli.command("check-config")
@@ -97,10 +233,23 @@ def check_config(state: State) -> None:
     )
 
 
-def _show(r: RunResult) -> None:
+def _result_line(r: RunResult) -> str:
     line = (f"{r.source}: {r.status}, {r.pages} pages, {r.listings} listings "
             f"({r.new_listings} new), {r.observations} new observations")  # fmt: skip
-    click.echo(line + (f" - {r.reason}" if r.reason else ""))
+    return line + (f" - {r.reason}" if r.reason else "")
+
+
+def _collect(progress: Progress) -> dict[str, Any]:
+    """The callbacks a collection cycle reports through: a progress line per source while its
+    pages come in, then its result."""
+
+    def page(source: str, pages: int, listings: int) -> None:
+        progress.update(source, f"{source}: page {pages}, {listings} listings")
+
+    def result(r: RunResult) -> None:
+        progress.result(r.source, _result_line(r))
+
+    return {"on_page": page, "on_result": result}
 
 
 @cli.command()
@@ -118,7 +267,8 @@ def scrape(state: State, names: tuple[str, ...]) -> None:
     if not names and not any(s.enabled for s in cfg.sources):
         click.echo("no enabled sources in config; nothing to do", err=True)
         return
-    results = run_cycle(cfg, names=[s.name for s in selected] or None, on_result=_show)
+    with Progress() as progress:
+        results = run_cycle(cfg, names=[s.name for s in selected] or None, **_collect(progress))
     if any(r.status == "failed" for r in results):
         sys.exit(1)
 
@@ -128,12 +278,12 @@ def scrape(state: State, names: tuple[str, ...]) -> None:
 @click.option(
     "--until",
     required=True,
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="Page back through older posts until this date (YYYY-MM-DD).",
+    type=ISO_DATE,
+    help="Page back through older posts until this date.",
 )
 @click.option("--max-pages", default=500, show_default=True, help="Stop after this many pages.")
 @pass_state
-def backfill(state: State, name: str, until: datetime, max_pages: int) -> None:
+def backfill(state: State, name: str, until: date, max_pages: int) -> None:
     """Page back through a channel's history (telegram sources) and store what it offered."""
     from monitor.jobs.collect import run_cycle
 
@@ -147,8 +297,9 @@ def backfill(state: State, name: str, until: datetime, max_pages: int) -> None:
             f"{name!r} is a {src.kind} source; backfill pages back through telegram channels",
             param_hint="--source",
         )
-    results = run_cycle(cfg, names=[name], on_result=_show, max_pages=max_pages,
-                        options={"until": until.date().isoformat()})  # fmt: skip
+    with Progress() as progress:
+        results = run_cycle(cfg, names=[name], max_pages=max_pages,
+                            options={"until": until.isoformat()}, **_collect(progress))  # fmt: skip
     if any(r.status == "failed" for r in results):
         sys.exit(1)
 
@@ -162,7 +313,7 @@ def _notes(lines: list[str]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_state
 def sources(state: State, as_json: bool) -> None:
-    """The configured sources and each one's last run (health: ok, suspect, failed)."""
+    """The configured sources: schedule, next run, and last run (ok, suspect, failed...)."""
     from monitor.jobs import status as jobs
 
     report = jobs.sources(state.config())
@@ -182,7 +333,9 @@ def sources(state: State, as_json: bool) -> None:
             )
         )
         state_word = "" if row["enabled"] else " (disabled)"
-        click.echo(f"{row['name']} [{row['kind']}]{state_word} {row['urls'][0]}  {health}")
+        when = (f"{jobs.describe_schedule(row['schedule'])}, "
+                f"{jobs.next_check(row['next_run'], row['due'])}")  # fmt: skip
+        click.echo(f"{row['name']} [{row['kind']}]{state_word} {row['urls'][0]}  {when}  {health}")
 
 
 @cli.command("export")
@@ -196,13 +349,22 @@ def sources(state: State, as_json: bool) -> None:
 @pass_state
 def export_cmd(state: State, what: str, fmt: str, output: Path, partition_by: str | None) -> None:
     """Export listings, observations, index, drops or runs to CSV or Parquet (streamed)."""
-    from monitor.jobs.export import run_export
+    from monitor.jobs.export import ExportError, run_export
 
     try:
         rows = run_export(state.config(), what, fmt, output, partition_by)
+    except ExportError as exc:
+        _not_written(exc)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"wrote {rows} {what} rows to {output}")
+
+
+def _not_written(exc: Exception) -> NoReturn:
+    """An output refused (exit 2: not something an export replaces) or not written (exit 1: an
+    OS error), as one line naming the path."""
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(getattr(exc, "exit_code", 1))
 
 
 @cli.command()
@@ -303,11 +465,14 @@ def digest(state: State, deliver: bool, dry_run: bool, out: Path | None) -> None
     """Email digest: new alerts, biggest movers, deals, new events, source health, chart."""
     from monitor.jobs import DigestError
     from monitor.jobs.digest import run_digest, text_part
+    from monitor.jobs.export import ExportError
 
     if deliver and dry_run:
         raise click.UsageError("--send and --dry-run exclude each other")
     try:
         outcome = run_digest(state.config(), deliver=deliver, out=out)
+    except ExportError as exc:  # --out
+        _not_written(exc)
     except DigestError as exc:
         raise click.ClickException(str(exc)) from None
     if outcome.message is None:
@@ -328,31 +493,42 @@ def digest(state: State, deliver: bool, dry_run: bool, out: Path | None) -> None
 @pass_state
 def run(state: State) -> None:
     """Run as a daemon in the foreground: every source on its schedule (stop with SIGTERM)."""
-    from monitor.daemon import Daemon, configure_logging
+    from monitor.daemon import CannotStart, Daemon, configure_logging
 
     cfg = state.config()
     configure_logging()
-    sys.exit(Daemon(cfg).run())
+    try:
+        code = Daemon(cfg).run()
+    except CannotStart as exc:  # e.g. another daemon on this database: it would run slots twice
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    sys.exit(code)
 
 
 @cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_state
 def import_cmd(state: State, file: Path) -> None:
-    """Import price sightings from a CSV (observed_at, title, price, currency, ...)."""
-    from monitor.jobs.importer import run_import
+    """Import price sightings from a CSV (observed_at, title, price, currency, ...).
 
+    Comma, semicolon (European Excel) or tab separated; UTF-8, or UTF-16 with its byte-order
+    mark. Exit 2 when the file is not such a CSV, 1 when no row could be imported."""
+    from monitor.jobs.importer import ImportFileError, run_import
+
+    cfg = state.config()
     try:
-        result = run_import(state.config(), file,
-                            progress=lambda n: click.echo(f"  {n} rows...", err=True))  # fmt: skip
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    for line, reason in result.errors[:50]:
+        with Progress() as progress:
+            result = run_import(cfg, file, progress=lambda n: progress.update(
+                "import", f"{file.name}: {n:,} rows read"))  # fmt: skip
+    except ImportFileError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_INVALID_CONFIG)
+    for line, reason in result.errors:  # the first MAX_ERRORS; the others are counted
         click.echo(f"{file}:{line}: {reason}", err=True)
-    if len(result.errors) > 50:
-        click.echo(f"... and {len(result.errors) - 50} more bad rows", err=True)
+    if result.bad > len(result.errors):
+        click.echo(f"... and {result.bad - len(result.errors)} more bad rows", err=True)
     click.echo(
-        f"imported {result.imported} of {result.rows} rows ({len(result.errors)} bad): "
+        f"imported {result.imported} of {result.rows} rows ({result.bad} bad): "
         f"{result.observations} new observations, {result.new_listings} new listings"
     )
     if result.rows and not result.imported:
@@ -361,8 +537,13 @@ def import_cmd(state: State, file: Path) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
-@click.option("--since", help="First day (YYYY-MM-DD).")
-@click.option("--until", help="Last day (YYYY-MM-DD).")
+@click.option(
+    "--series",
+    "series_names",
+    is_flag=True,
+    help="Print only the index series names, one per line (for plot --series).",
+)
+@date_range
 @click.option(
     "--by",
     type=click.Choice(["both", "tier", "model"]),
@@ -373,42 +554,53 @@ def import_cmd(state: State, file: Path) -> None:
 @click.option("--freq", type=click.Choice(["W", "D"]), default="W", show_default=True,
               help="Weekly or daily index.")  # fmt: skip
 @pass_state
-def analyse(state: State, as_json: bool, since: str | None, until: str | None, by: str,
-            freq: str) -> None:  # fmt: skip
+def analyse(state: State, as_json: bool, series_names: bool, since: date | None,
+            until: date | None, by: str, freq: str) -> None:  # fmt: skip
     """$/TH indexes per model and tier, sustained drops, and the events that line up."""
-    from monitor.jobs.analyse import analyse_db
+    from monitor.jobs.analyse import analyse_db, drop_span
 
-    result = analyse_db(state.config(), since, until, by=by, freq=freq)
+    result = analyse_db(state.config(), _iso(since), _iso(until), by=by, freq=freq)
+    if series_names:  # tiers first, then models
+        for name in sorted({p["series"] for p in result["index"]},
+                           key=lambda s: (not s.startswith("tier:"), s)):  # fmt: skip
+            click.echo(name)
+        return
     if as_json:
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
     series = sorted({p["series"] for p in result["index"]})
     click.echo(f"{len(series)} index series, {len(result['index'])} points")
     for drop in result["drops"]:
-        line = (f"{drop['series']}: -{drop['drop_pct']:.0f} % from {drop['start']} to "
-                f"{drop['end']}")  # fmt: skip
+        line = (f"{drop['series']}: -{drop['drop_pct']:.0f} % "
+                f"{drop_span(drop['start'], drop['end'], freq)}")  # fmt: skip
         if drop.get("abnormal_pct") is not None:
             line += (f" (market explains {drop['market_explained_pct']:.0f} pts, abnormal "
                      f"{drop['abnormal_pct']:.0f} pts)")  # fmt: skip
         click.echo(line)
         for ev in drop["events"]:
             click.echo(f"    {ev['date']} ({ev['days_from_start']:+d} d) {ev['id']}: {ev['title']}")
-        if drop["events"]:
+        if drop["events"] and drop["chance_alignment_p"] is not None:
             click.echo(f"    chance of such an alignment: p = {drop['chance_alignment_p']:.2f}")
 
 
 @cli.command()
-@click.option("--series", required=True, help='An index series, e.g. "tier:25to38".')
+@click.option(
+    "--series",
+    required=True,
+    help='An index series, e.g. "tier:25to38" (list them: asicmon analyse --series).',
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@click.option("--since", help="First day (YYYY-MM-DD).")
-@click.option("--until", help="Last day (YYYY-MM-DD).")
+@date_range
 @pass_state
-def plot(state: State, series: str, output: Path, since: str | None, until: str | None) -> None:
+def plot(state: State, series: str, output: Path, since: date | None, until: date | None) -> None:
     """Draw one index series with event markers and shaded drops (PNG)."""
     from monitor.jobs.analyse import plot as plot_job
+    from monitor.jobs.export import ExportError
 
     try:
-        plot_job(state.config(), series, output, since, until)
+        plot_job(state.config(), series, output, _iso(since), _iso(until))
+    except ExportError as exc:
+        _not_written(exc)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"wrote {output}")

@@ -49,6 +49,7 @@ Pure functions on pandas DataFrames (no I/O, no clock). Method of :func:`find_dr
    series' days (from first to last period, within 28 days of an observed period) whose window
    holds at least one catalog event: the chance that a drop dated at random would show an event
    nearby. With the real catalog it is 0.3-0.6, so an event in the window is weak evidence alone.
+   It is None for a drop with no event in its window (there is no alignment to weigh).
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ __all__ = [
     "align_events",
     "chance_alignment",
     "covered_days",
+    "drop_span",
     "find_drops",
     "segment",
     "utc_days",
@@ -523,7 +525,8 @@ def find_drops(
     Each drop: ``series``, ``basis``, ``start``/``end`` (ISO dates), ``drop_pct`` (45.0 means
     -45 %), ``level_before``/``level_after`` ($/TH), ``market_explained_pct``, ``abnormal_pct``,
     ``abnormal``, ``market_regressor`` ("hashprice" or "btc_usd"), ``market_change_pct``, ``beta``
-    (None without market data), ``events`` and ``chance_alignment_p`` (None without events).
+    (None without market data), ``events`` and ``chance_alignment_p`` (None when no event
+    lines up with the drop).
     ``penalty`` multiplies ``sigma² log n`` (default :data:`DEFAULT_PENALTY`). Ordered by start.
     """
     if index is None or len(index) == 0:
@@ -557,7 +560,18 @@ def find_drops(
             p = round(chance_alignment(covered_days(g["period"]), ev["date"], window), 4)
         for d in found:
             d["events"] = align_events(pd.Timestamp(d["start"]), ev, window)
-            d["chance_alignment_p"] = p
+            d["chance_alignment_p"] = p if d["events"] else None
         drops.extend(found)
     drops.sort(key=lambda d: (d["start"], d["series"], d["basis"]))
     return drops
+
+
+def drop_span(start: str, end: str | None, freq: str = "W") -> str:
+    """When a drop happened, in words: "from 2026-09-21 to 2026-10-05", or for a drop within
+    one period "in the week of 2026-09-21" (weekly index, ``freq="W"``) / "on 2026-09-21"
+    (daily, ``freq="D"``). ``end`` None: "from <start>"."""
+    if not end:
+        return f"from {start}"
+    if end == start:
+        return f"on {start}" if freq == "D" else f"in the week of {start}"
+    return f"from {start} to {end}"

@@ -7,17 +7,20 @@ from typing import Any
 
 import pandas as pd
 
+from monitor.analysis.drops import drop_span as drop_span  # the CLI words drops with it
 from monitor.config import Config
 from monitor.store import Store
 
 
 def observations_frame(store: Store, since: str | None, until: str | None) -> pd.DataFrame:
-    """Priced miner sightings in USD, in the shape ``monitor.analysis.indexes`` expects."""
+    """Priced miner sightings in USD, in the shape ``monitor.analysis.indexes`` expects (every
+    condition: the index leaves out what is not a working unit)."""
     rows = store.analysis_rows(since, until)
     frame = pd.DataFrame(
         rows,
         columns=["observed_date", "listing_key", "source", "model", "efficiency_j_th",
-                 "hashrate_ths", "quantity", "usd_minor", "price_basis", "sold", "kind"],
+                 "hashrate_ths", "quantity", "usd_minor", "price_basis", "sold", "kind",
+                 "condition"],
     )  # fmt: skip
     frame["observed_date"] = pd.to_datetime(frame["observed_date"])
     # as listed: a lot's price, or a $/TH rate (price_basis "per_th"); the analysis turns it
@@ -78,7 +81,7 @@ def analyse_db(
     freq: str = "W",
 ) -> dict[str, Any]:
     """``asicmon analyse``: read the sightings and market days, then :func:`analyse_frames`."""
-    with Store(cfg.database) as store:
+    with Store(cfg.database, create=False) as store:
         obs = observations_frame(store, since, until)
         market = market_frame(store)
     return analyse_frames(obs, market, events_frame(cfg), since, until, by=by, freq=freq)
@@ -89,11 +92,13 @@ def plot(
 ) -> None:
     """``asicmon plot``: one index series with event markers and shaded drops, written
     atomically to ``out`` (PNG). ``ValueError`` names the known series when ``series`` is not
-    one of them."""
+    one of them; ``out`` is replaced as an export is (:func:`monitor.jobs.export.run_export`:
+    ``ExportRefused``, ``ExportError``)."""
     from monitor.outputs.charts import render_chart
-    from monitor.outputs.export import replacing
+    from monitor.outputs.export import check_target, replacing
 
+    check_target(out, [cfg.database])  # before any work: never the database, a folder ...
     result = analyse_db(cfg, since, until)
     png = render_chart(result["index"], events_frame(cfg), result["drops"], series)
-    with replacing(out) as tmp:  # a crash never leaves half a picture at ``out``
-        tmp.write_bytes(png)
+    with replacing(out, protect=[cfg.database]) as fh:  # a crash never leaves half a picture
+        fh.write(png)

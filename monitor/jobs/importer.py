@@ -12,18 +12,35 @@ the currency's minor units (no "1.299" USD: that would be stored as 1.30). ``cur
 code or a word from the currency table ("USDT" is stored as USD, "RMB" as CNY) that
 :mod:`monitor.normalise.fx` can convert to USD; it may be left blank when the price names its
 currency, and must agree with it when both are given.
+
+A row's listing is ``(source, listing_id)``: ``source`` defaults to ``import`` (not the file's
+name), so the same row imported again from a renamed or another file is the same sighting and
+adds nothing; ``listing_id`` defaults to the url, else a hash of the title. A listing's
+``first_seen``/``last_seen`` are its earliest and latest ``observed_at`` in the files, not the
+time of the import: rows are stored grouped by their ``observed_at``, each group as one page
+seen at that time (:meth:`monitor.store.Store.save_page`).
+
+The file: comma, semicolon (European Excel) or tab separated, whichever makes the header hold
+the required columns; UTF-8 (with or without a byte-order mark), or UTF-16/UTF-32 with one.
+Work is bounded: the file is streamed, a line over :data:`MAX_LINE` characters or a field over
+``csv.field_size_limit()`` (128 KB) is a bad row, and only the first :data:`MAX_ERRORS` bad rows'
+reasons are kept (the rest are counted). A file that is not such a CSV (binary data, text that
+is not UTF-8, missing columns) raises :class:`ImportFileError`; the run is always finished,
+``failed`` with that reason.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TextIO
 
 from monitor.config import Config
 from monitor.jobs.collect import usd_value
@@ -38,8 +55,19 @@ REQUIRED = ("observed_at", "title", "price", "currency")
 OPTIONAL = ("source", "url", "listing_id", "quantity", "condition", "location", "sold")
 _TRUE = {"1", "true", "yes", "y", "sold"}
 _FALSE = {"", "0", "false", "no", "n"}
-BATCH = 500
+BATCH = 500  # rows stored per write, and read between two progress calls
+DEFAULT_SOURCE = "import"  # a row's source when it has no ``source`` column
+DELIMITERS = (",", ";", "\t")  # tried in this order on the header line
+MAX_ERRORS = 100  # bad rows whose reason is kept; the others are only counted
+MAX_REASON = 200  # characters of one reason kept (it may quote a long value)
+MAX_LINE = 1024 * 1024  # characters: a longer physical line is a bad row, never held whole
+SNIFF_BYTES = 8192  # looked at for a byte-order mark and for binary data
 _ISO = re.compile(r"[A-Za-z]{3}")
+_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes surrogateescape could not decode
+
+
+class ImportFileError(ValueError):
+    """The file is not a CSV ``import`` can read; the message names the file and says why."""
 
 
 @dataclass
@@ -48,7 +76,14 @@ class ImportResult:
     imported: int = 0
     observations: int = 0
     new_listings: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    bad: int = 0  # every bad row
+    errors: list[tuple[int, str]] = field(default_factory=list)  # the first MAX_ERRORS: line, why
+
+    def add_error(self, line: int, reason: str) -> None:
+        self.bad += 1
+        if len(self.errors) < MAX_ERRORS:
+            short = reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 3] + "..."
+            self.errors.append((line, short))
 
 
 def _when(text: str) -> datetime:
@@ -126,6 +161,79 @@ def parse_row(row: dict[str, str], default_source: str) -> tuple[str, RawListing
     return source, raw, when
 
 
+class _LongLine(Exception):
+    """A physical line over :data:`MAX_LINE` characters (skipped, never held whole)."""
+
+
+class _Lines:
+    """The file's physical lines for :mod:`csv`, counted. A line over :data:`MAX_LINE`
+    characters is read past in chunks and raised as :class:`_LongLine`; the reader then goes on
+    with the next line. A byte sequence that is not in the file's encoding is an
+    :class:`ImportFileError` naming the line."""
+
+    def __init__(self, path: Path, handle: TextIO, encoding: str) -> None:
+        self.path, self.handle, self.encoding = path, handle, encoding
+        self.number = 0  # the last line read: the line a row ends on
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = self._read(MAX_LINE + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        if len(line) > MAX_LINE:
+            while line and line[-1] not in "\r\n":
+                line = self._read(MAX_LINE)
+            raise _LongLine
+        if _UNDECODED.search(line):  # UTF-8 is read with surrogateescape: these are bad bytes
+            raise self._not_text(f"line {self.number}", "invalid UTF-8 byte sequence")
+        return line
+
+    def _read(self, limit: int) -> str:
+        try:
+            return self.handle.readline(limit)
+        except UnicodeDecodeError as exc:  # UTF-16/32 (decoded ahead: the line is approximate)
+            raise self._not_text(f"near line {self.number + 1}", exc.reason) from None
+
+    def _not_text(self, where: str, why: str) -> ImportFileError:
+        name = "UTF-8" if self.encoding == "utf-8-sig" else self.encoding.upper()
+        return ImportFileError(
+            f"{self.path}: {where} is not {name} text ({why}); save the file as CSV UTF-8"
+        )
+
+
+def _encoding(path: Path) -> str:
+    """The file's text encoding, from its byte-order mark (UTF-8 without one); binary data
+    (a NUL byte without a UTF-16/32 mark) is an :class:`ImportFileError`."""
+    with path.open("rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        raise ImportFileError(
+            f"{path}: is not a text CSV (binary data; UTF-16 text needs its byte-order mark)"
+        )
+    return "utf-8-sig"
+
+
+def _columns(path: Path, header: str) -> tuple[list[str], str]:
+    """The header's column names and the delimiter that gives every required one."""
+    best: list[str] = []
+    for delimiter in DELIMITERS:
+        names = [n.strip() for n in next(csv.reader([header], delimiter=delimiter), [])]
+        if set(REQUIRED) <= set(names):
+            return names, delimiter
+        if len(names) > len(best):
+            best = names
+    missing = ", ".join(c for c in REQUIRED if c not in best)
+    raise ImportFileError(f"{path}: missing column(s) {missing}; need {', '.join(REQUIRED)} "
+                          "(separated by commas, semicolons or tabs)")  # fmt: skip
+
+
 def import_csv(
     path: Path,
     store: Store,
@@ -134,47 +242,104 @@ def import_csv(
     now: datetime | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import ``path`` into ``store`` as one run named ``import:<file name>``."""
+    """Import ``path`` into ``store`` as one run named ``import:<file name>``; ``progress`` is
+    called with the rows read every :data:`BATCH` rows. The run is always finished: ``ok``,
+    ``failed`` when no row was imported or the file cannot be read (:class:`ImportFileError`,
+    raised after the run is recorded), ``interrupted`` on Ctrl-C."""
     now = now or datetime.now(UTC)
     result = ImportResult()
-    name = f"import:{path.stem}"
-    run_id = store.start_run(name, "import", now)
-    batches: dict[str, list[Sighting]] = {}
+    run_id = store.start_run(f"import:{path.stem}", "import", now)
+    status, reason = "failed", "crashed"
+    try:
+        _read(path, store, run_id, result, catalog, progress)
+        status = "ok" if result.imported else "failed"
+        reason = f"{result.bad} bad rows" if result.bad else ""
+    except ImportFileError as exc:
+        reason = str(exc)
+        raise
+    except (KeyboardInterrupt, SystemExit):
+        status, reason = "interrupted", f"interrupted after {result.rows} rows"
+        raise
+    except Exception as exc:
+        reason = f"crashed: {type(exc).__name__}: {exc}"
+        raise
+    finally:
+        store.finish_run(run_id, datetime.now(UTC), status=status, reason=reason or None,
+                         pages=1, listings=result.imported, new_listings=result.new_listings,
+                         observations=result.observations, errors=result.bad)  # fmt: skip
+    return result
+
+
+def _read(
+    path: Path,
+    store: Store,
+    run_id: int,
+    result: ImportResult,
+    catalog: Catalog | None,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Stream the rows of ``path`` into ``store``, :data:`BATCH` sightings per write.
+
+    A write holds the sightings of one source seen at one time, stored as a page seen then, so
+    a listing's first_seen/last_seen are its sightings' times (earliest and latest, whatever the
+    order of the rows or files)."""
+    encoding = _encoding(path)
+    pending: dict[tuple[str, datetime], list[Sighting]] = {}
+    waiting = 0
 
     def flush() -> None:
-        for source, items in batches.items():
-            saved = store.save_page(run_id, source, items, now)
+        pages = sorted(pending.items(), key=lambda kv: kv[0][1])
+        pending.clear()
+        for (source, when), items in pages:
+            saved = store.save_page(run_id, source, items, when)
             result.observations += saved.observations
             result.new_listings += saved.new_listings
-        batches.clear()
 
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        columns = set(reader.fieldnames or [])
-        if not set(REQUIRED) <= columns:
-            missing = ", ".join(c for c in REQUIRED if c not in columns)
-            raise ValueError(f"{path}: missing column(s) {missing}; need {', '.join(REQUIRED)}")
-        for row in reader:
-            result.rows += 1
-            try:
-                source, raw, when = parse_row(row, name)
-            except ValueError as exc:
-                result.errors.append((reader.line_num, str(exc)))
-                continue
-            norm = normalise(raw.title, catalog)
-            batches.setdefault(source, []).append(Sighting(raw, norm, when, usd_value(raw, when)))
-            result.imported += 1
-            if result.imported % BATCH == 0:
-                flush()
-                if progress:
-                    progress(result.imported)
-    flush()
-    status = "ok" if result.imported else "failed"
-    reason = f"{len(result.errors)} bad rows" if result.errors else None
-    store.finish_run(run_id, datetime.now(UTC), status=status, reason=reason, pages=1,
-                     listings=result.imported, new_listings=result.new_listings,
-                     observations=result.observations, errors=len(result.errors))  # fmt: skip
-    return result
+    limit = csv.field_size_limit()
+    errors = "surrogateescape" if encoding == "utf-8-sig" else "strict"  # bad bytes: their line
+    with path.open(newline="", encoding=encoding, errors=errors) as fh:
+        lines = _Lines(path, fh, encoding)
+        try:
+            header = next(lines, "")
+        except _LongLine:
+            header = ""
+        names, delimiter = _columns(path, header)
+        reader = csv.DictReader(lines, fieldnames=names, delimiter=delimiter)
+        try:
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    break
+                except _LongLine:
+                    result.rows += 1
+                    result.add_error(lines.number, f"a line longer than {MAX_LINE // 1024} KB")
+                    continue
+                except csv.Error as exc:
+                    result.rows += 1
+                    why = str(exc)
+                    if "field limit" in why:
+                        why = f"a field longer than {limit // 1024} KB"
+                    result.add_error(lines.number, why)
+                    continue
+                result.rows += 1
+                if progress and result.rows % BATCH == 0:
+                    progress(result.rows)
+                try:
+                    source, raw, when = parse_row(row, DEFAULT_SOURCE)
+                except ValueError as exc:
+                    result.add_error(lines.number, str(exc))
+                    continue
+                norm = normalise(raw.title, catalog)
+                sighting = Sighting(raw, norm, when, usd_value(raw, when))
+                pending.setdefault((source, when), []).append(sighting)
+                result.imported += 1
+                waiting += 1
+                if waiting >= BATCH:
+                    flush()
+                    waiting = 0
+        finally:
+            flush()  # what was read before a file error or Ctrl-C is kept
 
 
 def run_import(

@@ -6,6 +6,7 @@ from a data file or a page is cleaned and shown literally (no mathtext).
 
 from __future__ import annotations
 
+import difflib
 import io
 import warnings
 from typing import Any
@@ -52,7 +53,11 @@ def render_chart(
     frame = frame[frame["series"] == series].copy()
     if frame.empty:
         known = sorted({str(r.get("series")) for r in index}, key=lambda s: (s[:5] != "tier:", s))
-        raise ValueError(f"no index series {series!r}; known: {', '.join(known[:20]) or 'none'}")
+        close = difflib.get_close_matches(series, known, n=3, cutoff=0.6)
+        maybe = f"did you mean {' or '.join(close)}? Known" if close else "known"
+        more = " ..." if len(known) > 20 else ""
+        raise ValueError(f"no index series {series!r}; {maybe}: {', '.join(known[:20]) or 'none'}"
+                         f"{more} (list them all: asicmon analyse --series)")  # fmt: skip
     frame["period"] = pd.to_datetime(frame["period"])
     frame["usd_per_th"] = pd.to_numeric(frame["usd_per_th"], errors="coerce")
     frame = frame.sort_values("period")

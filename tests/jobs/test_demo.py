@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -11,6 +13,10 @@ import duckdb
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from monitor.cli import cli
 
 
 def run_demo(workdir: Path) -> str:
@@ -96,3 +102,60 @@ def test_exports_read_back(demo: tuple[Path, str, str]) -> None:
         == n_list
     )
     con.close()
+
+
+def on_demo(workdir: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--config", str(workdir / "demo-config.yaml"), *args])
+
+
+def test_the_demo_config_is_left_usable(demo: tuple[Path, str, str]) -> None:
+    workdir, _, _ = demo
+    config = workdir / "demo-config.yaml"
+    text = config.read_text(encoding="utf-8")
+    loaded = yaml.safe_load(text)
+    # its shops lived on a port of that run only: disabled, and the file says why
+    assert loaded["sources"]
+    assert all(s["enabled"] is False for s in loaded["sources"])
+    assert "# The demo's shops were served by `asicmon demo` itself" in text
+    assert on_demo(workdir, "check-config").exit_code == 0
+    scrape = on_demo(workdir, "scrape")
+    assert scrape.exit_code == 0, scrape.output
+    assert "no enabled sources in config; nothing to do" in scrape.output
+    sources = on_demo(workdir, "sources")
+    assert sources.exit_code == 0, sources.output
+    assert sources.stdout.count("(disabled)") == len(loaded["sources"])
+    status = on_demo(workdir, "status")
+    assert status.exit_code == 0, status.output
+    # a digest section with placeholders, so the preview works (sending needs a real server)
+    assert loaded["digest"]["smtp_host"] == "localhost"
+    preview = on_demo(workdir, "digest", "--dry-run")
+    assert preview.exit_code == 0, preview.output
+    assert "Best deals" in preview.stdout
+    series = on_demo(workdir, "analyse", "--series")
+    assert series.exit_code == 0, series.output
+    first = series.stdout.splitlines()[0]
+    assert first.startswith("tier:")
+    png = workdir / "chart.png"
+    plotted = on_demo(workdir, "plot", "--series", first, "-o", str(png))
+    assert plotted.exit_code == 0, plotted.output
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_demo_drops_within_a_week_and_without_events_read_right(
+    demo: tuple[Path, str, str],
+) -> None:
+    workdir, _, _ = demo
+    text = on_demo(workdir, "analyse")
+    assert text.exit_code == 0, text.output
+    assert "in the week of 2026-09-21" in text.stdout
+    assert not re.search(r"from (\S+) to \1\b", text.stdout)  # never "from X to X"
+    data = json.loads(on_demo(workdir, "analyse", "--json").stdout)
+    one_week = [d for d in data["drops"] if d["start"] == d["end"]]
+    assert one_week
+    no_events = [d for d in data["drops"] if not d["events"]]
+    assert no_events
+    assert all(d["chance_alignment_p"] is None for d in no_events)  # not 0.0
+    daily = on_demo(workdir, "analyse", "--freq", "D")
+    assert daily.exit_code == 0, daily.output
+    assert not re.search(r"from (\S+) to \1\b", daily.stdout)
+    assert "in the week of" not in daily.stdout

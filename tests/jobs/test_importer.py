@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from monitor.analysis.events import load_events
 from monitor.cli import cli
@@ -181,3 +181,200 @@ def test_import_cli_reports_money_errors_with_line_numbers(tmp_path: Path) -> No
     assert f"imported 6 of {len(MONEY_ROWS)} rows ({len(MONEY_ERRORS)} bad)" in result.output
     for line, reason in MONEY_ERRORS:
         assert f"prices.csv:{line}: {reason}" in result.output
+
+
+# -- the file: delimiters, encodings, bounded work, the run always finished --------------------
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text("database: a.db\n", encoding="utf-8")
+    return path
+
+
+def import_cli(tmp_path: Path, path: Path) -> Result:
+    return CliRunner().invoke(cli, ["--config", str(config(tmp_path)), "import", str(path)])
+
+
+def last_run(tmp_path: Path) -> dict[str, object]:
+    db = sqlite3.connect(tmp_path / "a.db")
+    db.row_factory = sqlite3.Row
+    row = db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    db.close()
+    return dict(row)
+
+
+def stored(tmp_path: Path) -> list[tuple[str, int, str, str]]:
+    db = sqlite3.connect(tmp_path / "a.db")
+    rows = db.execute(
+        "SELECT listing_key, price_minor, currency, observed_date FROM observations ORDER BY id"
+    ).fetchall()
+    db.close()
+    return rows
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", ","])
+def test_semicolon_and_tab_separated_files_are_read(tmp_path: Path, delimiter: str) -> None:
+    path = tmp_path / "excel.csv"
+    lines = [["observed_at", "title", "price", "currency", "listing_id"],
+             ["2022-03-01", "Antminer S19j Pro 100T", "1.299,00", "EUR", "a"],
+             ["2022-03-02", "Antminer S19 95T, used", "900", "USD", "b"]]  # fmt: skip
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, delimiter=delimiter).writerows(lines)
+    result = import_cli(tmp_path, path)
+    assert result.exit_code == 0, result.output
+    assert "imported 2 of 2 rows (0 bad)" in result.stdout
+    assert stored(tmp_path) == [("import:a", 129900, "EUR", "2022-03-01"),
+                                ("import:b", 90000, "USD", "2022-03-02")]  # fmt: skip
+
+
+def test_the_same_rows_from_a_renamed_file_are_the_same_sightings(tmp_path: Path) -> None:
+    first = tmp_path / "march.csv"
+    first.write_text(
+        "observed_at,title,price,currency\n"
+        "2022-03-01,Antminer S19 95T,900,USD\n"
+        "2022-03-08,Antminer S19 95T,850,USD\n",
+        encoding="utf-8",
+    )
+    renamed = tmp_path / "march (copy).csv"
+    renamed.write_bytes(first.read_bytes())
+    assert "2 new observations, 1 new listings" in import_cli(tmp_path, first).stdout
+    again = import_cli(tmp_path, renamed)
+    assert again.exit_code == 0, again.output
+    assert "imported 2 of 2 rows (0 bad): 0 new observations, 0 new listings" in again.stdout
+    assert {key.split(":")[0] for key, *_ in stored(tmp_path)} == {"import"}
+    # an explicit source column still wins
+    dealer = tmp_path / "dealer.csv"
+    dealer.write_text(
+        "observed_at,title,price,currency,source\n2022-03-01,Antminer S19 95T,900,USD,kaboom\n",
+        encoding="utf-8",
+    )
+    assert "1 new observations, 1 new listings" in import_cli(tmp_path, dealer).stdout
+    assert {key.split(":")[0] for key, *_ in stored(tmp_path)} == {"import", "kaboom"}
+
+
+def test_imported_listings_are_seen_when_their_sightings_were(tmp_path: Path) -> None:
+    from monitor.jobs import importer
+
+    path = tmp_path / "seen.csv"
+    rows = [("2022-05-01T10:30:00Z", "Antminer S19 95T latest", "800"),
+            ("2022-03-01", "Antminer S19 95T first", "900"),
+            ("2022-04-01", "Antminer S19 95T middle", "850")]  # fmt: skip
+    filler = [(f"2022-06-{d:02d}", "Antminer S19 90T", "700") for d in range(1, 29)]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["observed_at", "title", "price", "currency", "listing_id"])
+        w.writerows([when, title, price, "USD", "same"] for when, title, price in rows)
+        w.writerows([when, title, price, "USD", f"f{i}"] for i, (when, title, price)
+                    in enumerate(filler))  # fmt: skip
+    old_batch = importer.BATCH
+    importer.BATCH = 2  # the three sightings of "same" land in different batches
+    try:
+        result = import_cli(tmp_path, path)
+    finally:
+        importer.BATCH = old_batch
+    assert result.exit_code == 0, result.output
+    db = sqlite3.connect(tmp_path / "a.db")
+    seen = db.execute(
+        "SELECT first_seen, last_seen, title FROM listings WHERE key = 'import:same'"
+    ).fetchone()
+    db.close()
+    # the earliest and latest sighting, not the time of the import; the latest title
+    assert seen == ("2022-03-01T00:00:00Z", "2022-05-01T10:30:00Z", "Antminer S19 95T latest")
+    earlier = tmp_path / "earlier.csv"
+    earlier.write_text(
+        "observed_at,title,price,currency,listing_id\n"
+        "2022-01-15,Antminer S19 95T old,990,USD,same\n",
+        encoding="utf-8",
+    )
+    assert import_cli(tmp_path, earlier).exit_code == 0
+    db = sqlite3.connect(tmp_path / "a.db")
+    seen = db.execute(
+        "SELECT first_seen, last_seen, title FROM listings WHERE key = 'import:same'"
+    ).fetchone()
+    db.close()
+    assert seen == ("2022-01-15T00:00:00Z", "2022-05-01T10:30:00Z", "Antminer S19 95T latest")
+
+
+def test_bad_rows_are_counted_and_only_the_first_reasons_kept(tmp_path: Path) -> None:
+    from monitor.jobs.importer import MAX_ERRORS, import_csv
+    from monitor.store import Store
+
+    path = tmp_path / "bad.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["observed_at", "title", "price", "currency"])
+        w.writerows(["2022-03-01", "Antminer S19 95T", "x" * 5000, "USD"] for _ in range(1000))
+        w.writerow(["2022-03-01", "Antminer S19 95T", "900", "USD"])
+    with Store(tmp_path / "a.db") as store:
+        result = import_csv(path, store)
+    assert (result.rows, result.imported, result.bad) == (1001, 1, 1000)
+    assert len(result.errors) == MAX_ERRORS < 1000
+    assert result.errors[0][0] == 2
+    assert all(len(reason) <= 200 for _, reason in result.errors)  # a value is not kept whole
+    out = import_cli(tmp_path, path)
+    assert "imported 1 of 1001 rows (1000 bad)" in out.stdout
+    assert f"... and {1000 - MAX_ERRORS} more bad rows" in out.stderr
+
+
+def test_utf16_and_utf8_with_a_byte_order_mark_are_read(tmp_path: Path) -> None:
+    text = "observed_at,title,price,currency\n2022-03-01,Antminer S19 95T,900,USD\n"
+    for i, encoding in enumerate(["utf-16", "utf-16-be", "utf-8-sig", "utf-32"]):
+        path = tmp_path / f"u{i}.csv"
+        data = text.encode(encoding)
+        if encoding == "utf-16-be":
+            data = b"\xfe\xff" + data
+        path.write_bytes(data)
+        result = import_cli(tmp_path, path)
+        assert result.exit_code == 0, (encoding, result.output)
+        assert "imported 1 of 1 rows (0 bad)" in result.stdout, encoding
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "is not a text CSV"),
+        ("observed_at,title,price,currency\n".encode("utf-16-le"), "is not a text CSV"),
+        (
+            b"observed_at,title,price,currency\n2022-03-01,Antminer S19 95T,900,USD\n"
+            b"2022-03-02,Antminer S19 95T \x80 used,900,USD\n",
+            "line 3 is not UTF-8 text",
+        ),
+        (
+            b"date,name,amount\n2022-03-01,Antminer S19,900\n",
+            "missing column(s) observed_at, title, price, currency",
+        ),
+        (b"", "missing column(s) observed_at, title, price, currency"),
+    ],
+    ids=["binary", "utf16-without-bom", "cp1252", "columns", "empty"],
+)
+def test_a_file_that_is_not_a_csv_fails_its_run_with_the_reason(
+    tmp_path: Path, data: bytes, why: str
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(data)
+    result = import_cli(tmp_path, path)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"error: {path}: ")
+    assert why in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert "Traceback" not in result.output
+    run = last_run(tmp_path)
+    assert run["status"] == "failed"
+    assert run["finished_at"] is not None  # never left `running`
+    assert why in str(run["reason"])
+
+
+def test_an_overlong_field_or_line_is_a_bad_row_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["observed_at", "title", "price", "currency", "listing_id"])
+        w.writerow(["2022-03-01", "Antminer S19 95T " + "x" * 200_000, "900", "USD", "a"])  # 2
+        w.writerow(["2022-03-01", "Antminer S19 95T", "900", "USD", "b"])  # 3
+        w.writerow(["2022-03-01", "y" * 100_000, "z" * 100_000, "w" * 100_000, "c"] * 4)  # 4
+        w.writerow(["2022-03-01", "Antminer S19 90T", "800", "USD", "d"])  # 5
+    result = import_cli(tmp_path, path)
+    assert result.exit_code == 0, result.output
+    assert f"{path}:2: a field longer than 128 KB" in result.stderr
+    assert f"{path}:4: a line longer than 1024 KB" in result.stderr
+    assert "imported 2 of 4 rows (2 bad)" in result.stdout
+    assert [key for key, *_ in stored(tmp_path)] == ["import:b", "import:d"]
