@@ -1,8 +1,12 @@
 """``asicmon digest``: gather what is new, build the email, send it, remember what was said.
 
 An alert, an event, a deal or a source's failed run is reported once: its key (rule, subject,
-period) goes into ``sent_alerts`` after a successful send, so a later digest never repeats it.
-With nothing new, no email is sent (unless ``digest.send_when_empty``).
+period) is recorded as being sent before the SMTP exchange (a database that cannot record it
+fails there, before any email), and goes into ``sent_alerts`` the moment the server accepts the
+message (before QUIT, whatever QUIT answers), so a later digest never repeats it. A send cut
+short (killed, or broken while the server had the whole message) is sent again next time: at
+least once, never again once recorded. With nothing new, no email is sent (unless
+``digest.send_when_empty``).
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,7 +41,7 @@ from monitor.outputs.digest import (
     send_apprise,
 )
 from monitor.redact import redact_text
-from monitor.store import Reported, Store
+from monitor.store import DatabaseError, Reported, Store, StoreError
 
 log = logging.getLogger("asicmon.digest")
 DEFAULT_DEAL_PCT = 25.0
@@ -54,7 +60,7 @@ def deals_frame(store: Store) -> pd.DataFrame:
     rows = store.current_prices()
     frame = pd.DataFrame(rows, columns=["listing_key", "title", "url", "model", "efficiency_j_th",
                                         "hashrate_ths", "quantity", "source", "last_seen",
-                                        "usd_minor"])  # fmt: skip
+                                        "usd_minor", "condition"])  # fmt: skip
     frame["usd_per_th"] = usd_per_th(frame["usd_minor"] / 100.0, frame["quantity"],
                                      frame["hashrate_ths"])  # fmt: skip
     frame["tier"] = frame["efficiency_j_th"].map(tier_of)
@@ -73,7 +79,7 @@ def gather(cfg: Config, now: datetime) -> tuple[DigestData, list[Reported]]:
     lookback = digest.lookback_days if digest else 30
     since = (now - timedelta(days=lookback)).date()
     events = events_frame(cfg)
-    with Store(cfg.database) as store:
+    with Store(cfg.database, create=False) as store:
         obs = observations_frame(store, None, None)
         market = market_frame(store)
         deals_df = deals_frame(store)
@@ -130,15 +136,22 @@ def gather(cfg: Config, now: datetime) -> tuple[DigestData, list[Reported]]:
 
 
 def run_digest(
-    cfg: Config, *, deliver: bool, out: Path | None = None, now: datetime | None = None
+    cfg: Config,
+    *,
+    deliver: bool,
+    out: Path | None = None,
+    now: datetime | None = None,
+    stop: threading.Event | None = None,
 ) -> DigestOutcome:
-    """Build the digest; with ``deliver``, send it and remember what it said."""
+    """Build the digest; with ``deliver``, send it and remember what it said. ``stop`` (the
+    daemon's shutdown) cuts a send short; without one, SIGTERM does while the message is sent
+    (in the main thread: a command)."""
     if cfg.digest is None:
         raise DigestError("no `digest:` section in the config (sender, recipients, SMTP server)")
     if deliver:  # two senders at once (the daemon's job and a CLI --send) would both send
         with _one_sender(cfg.database):
-            return _run_digest(cfg, deliver=deliver, out=out, now=now)
-    return _run_digest(cfg, deliver=deliver, out=out, now=now)
+            return _run_digest(cfg, deliver=deliver, out=out, now=now, stop=stop)
+    return _run_digest(cfg, deliver=deliver, out=out, now=now, stop=stop)
 
 
 @contextlib.contextmanager
@@ -160,7 +173,12 @@ def _one_sender(database: Path) -> Iterator[None]:
 
 
 def _run_digest(
-    cfg: Config, *, deliver: bool, out: Path | None, now: datetime | None
+    cfg: Config,
+    *,
+    deliver: bool,
+    out: Path | None,
+    now: datetime | None,
+    stop: threading.Event | None = None,
 ) -> DigestOutcome:
     assert cfg.digest is not None
     digest = cfg.digest
@@ -174,31 +192,92 @@ def _run_digest(
     if out is not None:
         from monitor.outputs.export import replacing
 
-        with replacing(out) as tmp:  # a crash never leaves half a message at ``out``
-            tmp.write_bytes(bytes(message))
+        # a crash never leaves half a message at ``out``; never the database or a file beside it
+        with replacing(out, protect=[cfg.database]) as fh:
+            fh.write(bytes(message))
     if not deliver:
         return DigestOutcome(message, data, False, keys)
-    password = _env(digest.password_env)
-    try:
-        send(
-            message,
-            host=digest.smtp_host,
-            port=digest.smtp_port,
-            security=digest.security,
-            username=_env(digest.username_env),
-            password=password,
-            timeout_s=digest.timeout_s,
-        )
-    except DigestError as exc:  # a server may quote what it was sent: never pass that on
-        raise DigestError(redact_text(str(exc), secrets=[password])) from None
-    if digest.apprise_urls_env and (urls := _env(digest.apprise_urls_env)):
+    _deliver(cfg, message, keys, now, stop)
+    if stop is not None and stop.is_set():
+        log.info("apprise: not sent, stopping")
+    elif digest.apprise_urls_env and (urls := _env(digest.apprise_urls_env)):
         try:
             send_apprise(data.alerts, urls.split())
         except DigestError as exc:  # email went out: report, do not fail the digest
             log.warning("apprise: %s", redact_text(str(exc), secrets=urls.split()))
-    with Store(cfg.database) as store:
-        store.mark_sent(keys, now)
     return DigestOutcome(message, data, True, keys)
+
+
+def _deliver(
+    cfg: Config,
+    message: EmailMessage,
+    keys: list[Reported],
+    now: datetime,
+    stop: threading.Event | None,
+) -> None:
+    """Send ``message`` and record ``keys`` as sent: recorded as being sent first (a database
+    that cannot record the outcome fails here, before any SMTP), then as sent the moment the
+    server accepts the message."""
+    assert cfg.digest is not None
+    digest = cfg.digest
+    password = _env(digest.password_env)
+    username = _env(digest.username_env)
+    with Store(cfg.database) as store, _stop_on_sigterm(stop) as stopping:
+        try:
+            again = store.mark_sending(keys, now)
+        except StoreError as exc:
+            raise DigestError(f"{exc}; the digest was not sent") from None
+        if again:
+            log.warning("%d item(s) of an earlier digest cut short while sending (it may have "
+                        "been delivered) are sent again", again)  # fmt: skip
+
+        def record() -> None:
+            try:
+                store.mark_sent(keys, now)
+            except (StoreError, DatabaseError) as exc:
+                raise DigestError(
+                    f"the digest was sent, but recording that in {cfg.database} failed ({exc}); "
+                    "the next digest may repeat it",
+                    maybe_delivered=True,
+                ) from None
+
+        try:
+            send(
+                message,
+                host=digest.smtp_host,
+                port=digest.smtp_port,
+                security=digest.security,
+                username=username,
+                password=password,
+                timeout_s=digest.timeout_s,
+                on_accepted=record,
+                stop=stopping,
+            )
+        except DigestError as exc:  # a server may quote what it was sent: never pass that on
+            if not exc.maybe_delivered:  # refused or never sent: nothing is being sent
+                with contextlib.suppress(StoreError, DatabaseError):
+                    store.clear_sending(keys)
+            text = redact_text(str(exc), secrets=[password])
+            raise DigestError(text, maybe_delivered=exc.maybe_delivered) from None
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm(stop: threading.Event | None) -> Iterator[threading.Event]:
+    """The event that cuts a send short: ``stop`` when given (the daemon's); else one that
+    SIGTERM sets while the message is sent, in the main thread (a command), instead of killing
+    the process between the server's acceptance and its record."""
+    if stop is not None:
+        yield stop
+        return
+    event = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield event
+        return
+    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: event.set())
+    try:
+        yield event
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
 def _env(name: str | None) -> str | None:

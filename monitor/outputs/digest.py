@@ -7,19 +7,25 @@ is cleaned of control characters and ``html.escape``'d in the HTML; links are ke
 are ``http(s)`` URLs with a host, so a ``javascript:`` href never reaches a mail client.
 
 :func:`send` is a small :mod:`smtplib` wrapper (STARTTLS, implicit TLS or plain) that turns the
-usual failures into a :class:`DigestError` naming ``host:port``. :func:`send_apprise` forwards
-alerts to non-email channels when the optional ``apprise`` package is installed.
+usual failures into a :class:`DigestError` naming ``host:port``. A message counts as sent once
+the server answers 250 to the end of its data (whatever QUIT answers); the whole exchange has one
+deadline; a stop request (SIGTERM) ends it within :data:`STOP_GRACE_S`. :func:`send_apprise`
+forwards alerts to non-email channels when the optional ``apprise`` package is installed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import math
 import re
 import smtplib
+import socket
 import ssl
-from collections.abc import Iterable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -33,6 +39,7 @@ from monitor.outputs.alerts import Alert
 from scrapers import tidy_text
 
 __all__ = [
+    "STOP_GRACE_S",
     "DigestData",
     "DigestError",
     "build_message",
@@ -55,8 +62,21 @@ _INVISIBLE = re.compile(
 )
 
 
+# a stop request (SIGTERM) while the server has the whole message: how long it gets to accept it
+# before the connection is closed. Within the daemon's SHUTDOWN_GRACE_S (8 s) and the systemd
+# unit's TimeoutStopSec=15 (README).
+STOP_GRACE_S = 5.0
+
+
 class DigestError(Exception):
-    """The digest could not be sent; the message says where and why (never a password)."""
+    """The digest could not be sent; the message says where and why (never a password).
+
+    ``maybe_delivered``: the exchange broke after the whole message was sent and before the
+    server answered, so it may have been delivered (the caller sends it again next time)."""
+
+    def __init__(self, message: str, *, maybe_delivered: bool = False) -> None:
+        super().__init__(message)
+        self.maybe_delivered = maybe_delivered
 
 
 @dataclass
@@ -306,6 +326,102 @@ def compute_movers(
 # --- delivery -------------------------------------------------------------------------------
 
 
+class _Watchdog(threading.Thread):
+    """Ends an SMTP exchange at its deadline, or when ``stop`` is set, by shutting its socket
+    down through a duplicate descriptor (TLS wrapping does not hide it): a server that drips its
+    replies a byte at a time never trips a per-read timeout. After ``stop``, a server that has
+    the whole message gets :data:`STOP_GRACE_S` to accept it; otherwise it ends at once."""
+
+    def __init__(self, seconds: float, stop: threading.Event | None) -> None:
+        super().__init__(name="smtp-deadline", daemon=True)
+        self.deadline = time.monotonic() + seconds
+        self.stop_event = stop
+        self.lock = threading.Lock()
+        self.handle: socket.socket | None = None
+        self.in_data = False  # between DATA and the server's answer to the end of the data
+        self.unknown = False  # the exchange broke there: the message may have been delivered
+        self.cut: str | None = None  # "deadline" or "stop" once it ended the exchange
+        self.done = threading.Event()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self.lock:
+            if self.handle is not None:
+                self.handle.close()
+            self.handle = sock.dup()
+            if self.cut is not None:
+                self._shutdown()
+
+    def run(self) -> None:
+        stopped_at: float | None = None
+        while not self.done.wait(0.1):
+            now = time.monotonic()
+            if now >= self.deadline:
+                self._end("deadline")
+                return
+            if self.stop_event is not None and self.stop_event.is_set():
+                stopped_at = stopped_at or now
+                if not self.in_data or now - stopped_at >= STOP_GRACE_S:
+                    self._end("stop")
+                    return
+
+    def _end(self, why: str) -> None:
+        with self.lock:
+            if not self.done.is_set():
+                self.cut = why
+                self._shutdown()
+
+    def _shutdown(self) -> None:
+        if self.handle is not None:
+            with contextlib.suppress(OSError):  # already closed by the server
+                self.handle.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        with self.lock:
+            self.done.set()
+            if self.handle is not None:
+                self.handle.close()
+                self.handle = None
+
+
+class _Client(smtplib.SMTP):
+    """:class:`smtplib.SMTP` that shows its socket to the watchdog as soon as it is connected
+    (before the greeting, and before a TLS handshake) and tells it when the data is in flight."""
+
+    _watchdog: _Watchdog
+
+    def __init__(self, watchdog: _Watchdog, host: str, port: int, timeout: float) -> None:
+        self._watchdog = watchdog
+        super().__init__(host, port, timeout=timeout)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        # what SMTP._get_socket does (SMTP_SSL then wraps this socket in TLS)
+        sock = socket.create_connection((host, port), timeout, self.source_address)
+        self._watchdog.watch(sock)
+        return sock
+
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        self._watchdog.in_data = True
+        try:
+            return super().data(msg)
+        except smtplib.SMTPResponseException:
+            raise  # the server answered: refused, not delivered
+        except BaseException:
+            self._watchdog.unknown = True
+            raise
+        finally:
+            self._watchdog.in_data = False
+
+
+class _ClientTLS(smtplib.SMTP_SSL, _Client):
+    """Implicit TLS: ``SMTP_SSL`` wraps the socket :class:`_Client` connected and showed."""
+
+    def __init__(
+        self, watchdog: _Watchdog, host: str, port: int, timeout: float, context: ssl.SSLContext
+    ) -> None:
+        self._watchdog = watchdog
+        smtplib.SMTP_SSL.__init__(self, host, port, timeout=timeout, context=context)
+
+
 def send(
     message: EmailMessage,
     *,
@@ -316,9 +432,17 @@ def send(
     password: str | None,
     timeout_s: float = 30,
     ssl_context: ssl.SSLContext | None = None,
+    on_accepted: Callable[[], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> None:
     """Deliver ``message`` over SMTP; ``security`` is ``starttls``, ``ssl`` (implicit TLS) or
     ``none``. Logs in when ``username`` is set. Raises :class:`DigestError` naming ``host:port``.
+
+    ``timeout_s`` bounds each wait for the server, and the whole exchange must be over within
+    ``2 * timeout_s``. The message is sent once the server answers 250 to the end of its data:
+    ``on_accepted`` is called then (to record it, before QUIT), and an error from QUIT after
+    that is logged, not raised. ``stop`` (set on SIGTERM) ends the exchange: at once, or, when
+    the server has the whole message, after up to :data:`STOP_GRACE_S` for it to answer.
 
     ``ssl_context`` defaults to :func:`ssl.create_default_context` (system CAs, host name
     checked). Recipients refused while others accepted are logged, not raised, so the caller
@@ -329,14 +453,18 @@ def send(
         raise ValueError(f"security must be starttls, ssl or none, not {security!r}")
     if username and password is None:
         raise DigestError(f"SMTP user {username!r} for {where} has no password (environment)")
+    if stop is not None and stop.is_set():
+        raise DigestError(f"stopped before connecting to {where}: the digest was not sent")
     context = ssl_context or ssl.create_default_context()
+    watchdog = _Watchdog(2 * timeout_s, stop)
+    watchdog.start()
+    client: smtplib.SMTP | None = None
     try:
-        client: smtplib.SMTP
-        if security == "ssl":
-            client = smtplib.SMTP_SSL(host, port, timeout=timeout_s, context=context)
-        else:
-            client = smtplib.SMTP(host, port, timeout=timeout_s)
-        with client:
+        try:
+            if security == "ssl":
+                client = _ClientTLS(watchdog, host, port, timeout_s, context)
+            else:
+                client = _Client(watchdog, host, port, timeout_s)
             client.ehlo()
             if security == "starttls":
                 if not client.has_extn("starttls"):
@@ -346,37 +474,76 @@ def send(
             if username:
                 client.login(username, password or "")
             refused = client.send_message(message)
-    except DigestError:
-        raise
-    except smtplib.SMTPAuthenticationError as exc:
-        raise DigestError(
-            f"SMTP authentication failed at {where} for user {username!r}: {_smtp_reply(exc)}"
-        ) from None
-    except smtplib.SMTPRecipientsRefused as exc:
-        raise DigestError(f"{where} refused every recipient: {', '.join(exc.recipients)}") from None
-    except smtplib.SMTPSenderRefused as exc:
-        raise DigestError(f"{where} refused sender {exc.sender!r}: {_smtp_reply(exc)}") from None
-    except smtplib.SMTPServerDisconnected as exc:
-        raise DigestError(f"{where} closed the connection: {exc or 'no reason given'}") from None
-    except smtplib.SMTPResponseException as exc:
-        raise DigestError(f"SMTP error from {where}: {_smtp_reply(exc)}") from None
-    except smtplib.SMTPException as exc:
-        raise DigestError(f"SMTP error from {where}: {exc}") from None
-    except ssl.SSLCertVerificationError as exc:
-        raise DigestError(
-            f"TLS certificate of {where} not trusted: {exc.verify_message or exc.reason}"
-        ) from None
-    except ssl.SSLError as exc:
+        except DigestError:
+            raise
+        except Exception as exc:
+            raise _failure(exc, where, security, username, timeout_s, watchdog) from None
+        # the server took the message: it is sent, whatever happens from here on
+        if refused:
+            log.warning("%s refused some recipients: %s", where, ", ".join(sorted(refused)))
+        if on_accepted is not None:
+            on_accepted()
+        try:
+            client.quit()
+        except (smtplib.SMTPException, OSError) as exc:
+            log.warning("%s accepted the digest; its answer to QUIT is ignored: %s", where,
+                        _clean(exc) or type(exc).__name__)  # fmt: skip
+    finally:
+        watchdog.close()
+        if client is not None:
+            client.close()
+
+
+_NOT_SENT = "the digest was not sent"
+_UNKNOWN = "it may have been delivered (the next digest sends it again)"
+
+
+def _failure(
+    exc: Exception,
+    where: str,
+    security: Security,
+    username: str | None,
+    timeout_s: float,
+    watchdog: _Watchdog,
+) -> DigestError:
+    """The one-line :class:`DigestError` for what broke an SMTP exchange."""
+    unknown = watchdog.unknown
+    outcome = _UNKNOWN if unknown else _NOT_SENT
+    if watchdog.cut == "deadline":
+        text = (f"SMTP server {where} too slow: the exchange was not over after "
+                f"{2 * timeout_s:g} s (2 x timeout_s); {outcome}")  # fmt: skip
+    elif watchdog.cut == "stop":
+        text = f"stopped during the SMTP exchange with {where}: {outcome}"
+    elif isinstance(exc, smtplib.SMTPAuthenticationError):
+        text = f"SMTP authentication failed at {where} for user {username!r}: {_smtp_reply(exc)}"
+    elif isinstance(exc, smtplib.SMTPRecipientsRefused):
+        text = f"{where} refused every recipient: {', '.join(exc.recipients)}"
+    elif isinstance(exc, smtplib.SMTPSenderRefused):
+        text = f"{where} refused sender {exc.sender!r}: {_smtp_reply(exc)}"
+    elif isinstance(exc, smtplib.SMTPServerDisconnected) and "timed out" in str(exc):
+        text = f"SMTP server {where} timed out after {timeout_s:g} s"
+    elif isinstance(exc, smtplib.SMTPServerDisconnected):
+        text = f"{where} closed the connection: {exc or 'no reason given'}"
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        text = f"SMTP error from {where}: {_smtp_reply(exc)}"
+    elif isinstance(exc, smtplib.SMTPException):
+        text = f"SMTP error from {where}: {exc}"
+    elif isinstance(exc, ssl.SSLCertVerificationError):
+        text = f"TLS certificate of {where} not trusted: {exc.verify_message or exc.reason}"
+    elif isinstance(exc, ssl.SSLError):
         hint = " (is this port for STARTTLS or implicit TLS?)" if security != "none" else ""
-        raise DigestError(f"TLS error with {where}: {exc.reason or exc}{hint}") from None
-    except ConnectionRefusedError:
-        raise DigestError(f"cannot connect to SMTP server {where}: connection refused") from None
-    except TimeoutError:
-        raise DigestError(f"SMTP server {where} timed out after {timeout_s:g} s") from None
-    except OSError as exc:
-        raise DigestError(f"cannot connect to SMTP server {where}: {exc.strerror or exc}") from None
-    if refused:
-        log.warning("%s refused some recipients: %s", where, ", ".join(sorted(refused)))
+        text = f"TLS error with {where}: {exc.reason or exc}{hint}"
+    elif isinstance(exc, ConnectionRefusedError):
+        text = f"cannot connect to SMTP server {where}: connection refused"
+    elif isinstance(exc, TimeoutError):
+        text = f"SMTP server {where} timed out after {timeout_s:g} s"
+    elif isinstance(exc, OSError):
+        text = f"cannot connect to SMTP server {where}: {exc.strerror or exc}"
+    else:
+        raise exc
+    if unknown and outcome not in text:
+        text += f"; {outcome}"
+    return DigestError(text, maybe_delivered=unknown)
 
 
 def _smtp_reply(exc: smtplib.SMTPResponseException) -> str:

@@ -11,7 +11,9 @@ Tables:
   on the same day adds nothing, so re-running a scrape over the same pages (after a crash too)
   never duplicates an observation.
 - ``http_cache`` (validators for conditional requests), ``market_daily`` (BTC/USD, hashprice),
-  ``sent_alerts`` (what the digest already reported).
+  ``sent_alerts`` (what the digest already reported), ``sending_alerts`` (what a digest is
+  sending: written before the SMTP exchange, moved to ``sent_alerts`` once the server accepted
+  the message; a row left there is a send cut short, whose delivery is unknown).
 
 A new migration is a new function at the end; a released one is never edited.
 """
@@ -38,7 +40,7 @@ def m001_initial(db: Database) -> None:
             "kind": str,
             "started_at": str,
             "finished_at": str,
-            "status": str,  # running | ok | suspect | failed
+            "status": str,  # running | ok | suspect | failed | interrupted (a shutdown)
             "pages": int,
             "listings": int,
             "new_listings": int,
@@ -154,3 +156,14 @@ def m006_run_owner(db: Database) -> None:
             f"(SELECT min(id) FROM observations GROUP BY {cols})"
         )
         db.table("observations").create_index(key, unique=True, index_name="observations_sighting")
+
+
+@migrations()
+def m007_sending_alerts(db: Database) -> None:
+    """What a digest is sending (recorded before any SMTP, so a database that cannot be written
+    fails before an email goes out), until the server accepts the message."""
+    db.table("sending_alerts").create(
+        {"rule": str, "subject": str, "period": str, "kind": str, "title": str,
+         "started_at": str, "pid": int},
+        pk=("rule", "subject", "period"),
+    )  # fmt: skip

@@ -48,7 +48,7 @@ EXPORT_VIEWS: dict[str, str] = {
 
 class RunRow(TypedDict):
     """A row of ``runs``: one source run (times UTC ISO-8601; status running, ok, suspect,
-    failed)."""
+    failed, or interrupted by a shutdown)."""
 
     id: int
     source: str
@@ -69,7 +69,8 @@ class RunRow(TypedDict):
 
 class SightingRow(TypedDict):
     """A priced miner sighting for the analysis: its USD value in cents, as listed (a lot's
-    price, or a $/TH rate when ``price_basis`` is ``per_th``)."""
+    price, or a $/TH rate when ``price_basis`` is ``per_th``), and the listing's condition
+    (``for_parts`` too: which sightings count is the analysis's rule, not the store's)."""
 
     observed_date: str
     listing_key: str
@@ -82,10 +83,12 @@ class SightingRow(TypedDict):
     price_basis: str
     sold: int
     kind: str
+    condition: str | None
 
 
 class PriceRow(TypedDict):
-    """A listing still offered, with its latest asking price in USD cents (for deals)."""
+    """A listing still offered, with its latest asking price in USD cents and its condition
+    (for deals; every condition: the deal rules decide which count)."""
 
     listing_key: str
     title: str
@@ -97,6 +100,7 @@ class PriceRow(TypedDict):
     source: str
     last_seen: str
     usd_minor: int
+    condition: str | None
 
 
 class HealthRow(TypedDict):
@@ -237,7 +241,8 @@ class Views(Connection):
             SightingRow,
             "SELECT o.observed_date, o.listing_key, l.source, l.model, l.efficiency_j_th, "
             "l.hashrate_ths, coalesce(l.quantity, 1) AS quantity, o.usd_minor, o.price_basis, "
-            "o.sold, l.kind FROM observations o JOIN listings l ON l.key = o.listing_key "
+            "o.sold, l.kind, l.condition FROM observations o JOIN listings l "
+            "ON l.key = o.listing_key "
             f"WHERE {' AND '.join(where)} ORDER BY o.observed_date",
             args,
         )
@@ -257,18 +262,20 @@ class Views(Connection):
             PriceRow,
             "SELECT l.key AS listing_key, l.title, l.url, l.model, l.efficiency_j_th, "
             "l.hashrate_ths, coalesce(l.quantity, 1) AS quantity, l.source, l.last_seen, "
-            "o.usd_minor FROM listings l JOIN observations o ON o.id = ("
+            "o.usd_minor, l.condition FROM listings l JOIN observations o ON o.id = ("
             "SELECT id FROM observations WHERE listing_key = l.key AND usd_minor IS NOT NULL "
             "AND sold = 0 AND price_basis = 'unit' ORDER BY observed_at DESC, id DESC LIMIT 1) "
             "WHERE l.kind = 'miner' AND l.hashrate_ths > 0 AND coalesce(l.available, 1) = 1",
         )
 
     def unhealthy_sources(self) -> list[HealthRow]:
-        """Each source's latest run when it is not ok."""
+        """Each source's latest run when it is not ok; an ``interrupted`` run (the process was
+        told to stop: SIGTERM, Ctrl-C) says nothing about the source: the run before it counts."""
         return self._rows(
             HealthRow,
             "SELECT source AS name, status, reason, started_at FROM runs r WHERE id = ("
-            "SELECT max(id) FROM runs WHERE source = r.source) AND status != 'ok' "
+            "SELECT max(id) FROM runs WHERE source = r.source AND status != 'interrupted') "
+            "AND status != 'ok' "
             "AND kind != 'import' ORDER BY source",
         )
 

@@ -4,6 +4,7 @@ alerts. Each is one short write transaction; rows come in typed (:class:`Sightin
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -14,9 +15,12 @@ from typing import Any, NamedTuple, Protocol
 from monitor.liveness import hostname, is_alive, process_token
 from monitor.normalise.record import Normalised
 from monitor.normalise.titles import VERSION as NORMALISER_VERSION
-from monitor.store.db import Connection, minor_units, utc_iso
+from monitor.store.db import Connection, StoreError, _why, minor_units, utc_iso
 from scrapers.base import RawListing
 
+# pages kept in the HTTP validator cache per host (see Writes.put)
+HTTP_CACHE_PER_HOST = 500
+_ORIGIN = re.compile(r"[^:/?#]*://[^/?#]*")
 # an unfinished run that recorded no owner (made before m006) is given up after this long
 LEGACY_RUN_STALE_S = 24 * 3600
 
@@ -248,11 +252,24 @@ class Writes(Connection):
         return Saved(listings=len(items), new_listings=len(fresh), observations=added)
 
     def put(self, url: str, etag: str | None, last_modified: str | None, text: str) -> None:
+        """Keep a page's validators and body for conditional requests: at most
+        :data:`HTTP_CACHE_PER_HOST` pages per host (``scheme://host:port``), the ones stored
+        longest ago dropped first. A site whose next link carries a fresh token on every page
+        would otherwise add a row per page for ever. The oldest are found by rowid (every put is
+        a new row) through the url index, without reading any body."""
         with self._write():
             self.db.execute(
                 "INSERT OR REPLACE INTO http_cache (url, etag, last_modified, body, stored_at) "
                 "VALUES (?, ?, ?, ?, ?)",
                 [url, etag, last_modified, text, utc_iso(datetime.now(UTC))],
+            )
+            origin = _ORIGIN.match(url)
+            site = origin.group(0) if origin else url
+            self.db.execute(  # the host's URLs: origin + "/..." or origin + "?..."
+                "DELETE FROM http_cache WHERE rowid IN (SELECT rowid FROM http_cache "
+                "WHERE (url >= ? AND url < ?) OR (url >= ? AND url < ?) "
+                "ORDER BY rowid DESC LIMIT -1 OFFSET ?)",
+                [f"{site}/", f"{site}0", f"{site}?", f"{site}@", HTTP_CACHE_PER_HOST],
             )
 
     def save_market(self, rows: Iterable[MarketDay]) -> int:
@@ -272,11 +289,43 @@ class Writes(Connection):
                 n += 1
         return n
 
+    def mark_sending(self, rows: Sequence[Reported], at: datetime) -> int:
+        """Record ``rows`` as being sent, before the message goes out: a database that cannot
+        record the outcome (read-only, full, replaced) fails here, as a :class:`StoreError`,
+        before any email is sent. Returns how many of them an earlier send left here: it was
+        cut short (killed) and may have been delivered."""
+        try:
+            with self._write():
+                known = {tuple(r) for r in self.db.execute(
+                    "SELECT rule, subject, period FROM sending_alerts").fetchall()}  # fmt: skip
+                self.db.conn.executemany(
+                    "INSERT OR REPLACE INTO sending_alerts (rule, subject, period, kind, title, "
+                    "started_at, pid) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(*row, utc_iso(at), os.getpid()) for row in rows],
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write to the database {self.path}: {_why(exc)}") from exc
+        return sum(tuple(row[:3]) in known for row in rows)
+
+    def clear_sending(self, rows: Iterable[Reported]) -> None:
+        """Forget ``rows`` as being sent: the server refused the message, it was not sent."""
+        with self._write():
+            self.db.conn.executemany(
+                "DELETE FROM sending_alerts WHERE rule = ? AND subject = ? AND period = ?",
+                [tuple(row[:3]) for row in rows],
+            )
+
     def mark_sent(self, rows: Iterable[Reported], at: datetime) -> None:
-        """Record (rule, subject, period, kind, title) as reported at ``at``."""
+        """Record (rule, subject, period, kind, title) as reported at ``at`` (and no longer
+        being sent), in one transaction."""
+        rows = list(rows)
         with self._write():
             self.db.conn.executemany(
                 "INSERT OR IGNORE INTO sent_alerts (rule, subject, period, kind, title, sent_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 [(*row, utc_iso(at)) for row in rows],
+            )
+            self.db.conn.executemany(
+                "DELETE FROM sending_alerts WHERE rule = ? AND subject = ? AND period = ?",
+                [tuple(row[:3]) for row in rows],
             )

@@ -3,12 +3,15 @@ in-process aiosmtpd server on 127.0.0.1 (never an external host)."""
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import re
 import socket
 import ssl
 import sys
+import threading
+import time
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -490,3 +493,183 @@ def test_send_apprise_with_a_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
     assert sent[1][1].endswith("\nhttps://shop.example/1?a=1&b=2")
     with pytest.raises(DigestError, match=r"does not understand the URL bogus://\.\.\."):
         send_apprise([], ["bogus://secret-token"])
+
+
+# --- delivered once: a scripted raw-socket SMTP server ---------------------------------------
+
+
+class RawSMTP:
+    """A real SMTP server on a raw socket on 127.0.0.1 that misbehaves on cue (as
+    tests/fault_server.py does for HTTP). ``quit_reply`` is its answer to QUIT (None: it holds
+    the answer until closed); ``hold_data`` holds its answer to the end of the data until
+    ``release`` is set; ``data_reply`` is that answer; ``drip_s`` sends every reply a byte at a
+    time with that pause. ``messages`` holds each message whose data ended, ``accepted`` counts
+    those answered 250, ``holding`` is set while it holds an answer."""
+
+    def __init__(self, *, quit_reply: str | None = "221 bye", hold_data: bool = False,
+                 data_reply: str = "250 queued", drip_s: float = 0.0) -> None:  # fmt: skip
+        self.quit_reply, self.hold_data, self.data_reply = quit_reply, hold_data, data_reply
+        self.drip_s = drip_s
+        self.messages: list[bytes] = []
+        self.accepted = 0
+        self.holding = threading.Event()
+        self.release = threading.Event()
+        self.closing = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.host, self.port = "127.0.0.1", int(self.listener.getsockname()[1])
+        self.threads = [threading.Thread(target=self._accept, daemon=True)]
+        self.threads[0].start()
+
+    def _accept(self) -> None:
+        self.listener.settimeout(0.1)  # a close from another thread does not wake accept()
+        while not self.closing.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            conn.settimeout(None)
+            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            self.threads.append(thread)
+            thread.start()
+
+    def _say(self, conn: socket.socket, text: str) -> None:
+        data = (text + "\r\n").encode()
+        if not self.drip_s:
+            conn.sendall(data)
+            return
+        for i in range(len(data)):
+            if self.closing.is_set():
+                return
+            conn.sendall(data[i : i + 1])
+            time.sleep(self.drip_s)
+
+    def _hold(self, until: threading.Event) -> None:
+        self.holding.set()
+        while not (until.is_set() or self.closing.is_set()):
+            time.sleep(0.05)
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn, contextlib.suppress(OSError):
+            reader = conn.makefile("rb")
+            self._say(conn, "220 raw.test ESMTP")
+            while line := reader.readline():
+                verb = line[:4].upper()
+                if verb in (b"EHLO", b"HELO", b"MAIL", b"RCPT", b"RSET", b"NOOP"):
+                    self._say(conn, "250 ok")
+                elif verb == b"DATA":
+                    self._say(conn, "354 go on")
+                    body = b""
+                    while (chunk := reader.readline()) and chunk != b".\r\n":
+                        body += chunk
+                    self.messages.append(body)
+                    if self.hold_data:
+                        self._hold(self.release)
+                    self.accepted += self.data_reply.startswith("250")  # before it is said
+                    self._say(conn, self.data_reply)
+                elif verb == b"QUIT":
+                    if self.quit_reply is None:
+                        self._hold(self.closing)
+                        return
+                    self._say(conn, self.quit_reply)
+                    return
+                else:
+                    self._say(conn, "502 not here")
+
+    def close(self) -> None:
+        self.closing.set()
+        self.listener.close()
+        for thread in self.threads:
+            thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def raw_smtp(**kwargs: Any) -> Iterator[RawSMTP]:
+    server = RawSMTP(**kwargs)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def deliver(server: Any, **kwargs: Any) -> None:
+    msg = build_message(digest_data(), sender="asicmon@example.org", recipients=["o@e.org"])
+    send(msg, host=server.host, port=server.port, security="none", username=None,
+         password=None, **{"timeout_s": 5, **kwargs})  # fmt: skip
+
+
+def test_a_message_accepted_is_sent_whatever_quit_answers() -> None:
+    """A server that accepts the data and answers QUIT with 451: sent, and recorded (the
+    callback runs before QUIT); the QUIT answer is only logged."""
+    recorded: list[int] = []
+    with raw_smtp(quit_reply="451 4.3.0 try again later") as server:
+        deliver(server, on_accepted=lambda: recorded.append(server.accepted))
+    assert server.accepted == 1
+    assert recorded == [1]
+
+
+def test_a_refused_message_is_not_sent_and_not_in_doubt() -> None:
+    refused = pytest.raises(DigestError, match=r"554 5\.7\.1 rejected")
+    with raw_smtp(data_reply="554 5.7.1 rejected") as server, refused as caught:
+        deliver(server, on_accepted=lambda: pytest.fail("recorded a refused message"))
+    assert caught.value.maybe_delivered is False
+
+
+def test_a_dripping_server_meets_one_deadline_for_the_whole_exchange() -> None:
+    """Every reply a byte per 0.3 s never trips a 1 s read timeout; the exchange as a whole
+    is cut at 2 x timeout_s (it took over a minute before)."""
+    start = time.monotonic()
+    with raw_smtp(drip_s=0.3) as server, pytest.raises(DigestError) as caught:
+        deliver(server, timeout_s=1, on_accepted=lambda: pytest.fail("recorded"))
+    assert time.monotonic() - start < 10  # generous: the deadline is 2 s
+    assert str(caught.value) == (
+        f"SMTP server 127.0.0.1:{server.port} too slow: the exchange was not over after 2 s "
+        "(2 x timeout_s); the digest was not sent"
+    )
+    assert server.messages == []
+
+
+def test_stop_while_the_server_holds_the_data_gives_it_time_to_accept() -> None:
+    """SIGTERM (``stop``) while the server has the whole message: it gets STOP_GRACE_S to
+    answer; it does, so the message is sent and recorded."""
+    recorded: list[bool] = []
+    stop = threading.Event()
+    with raw_smtp(hold_data=True) as server:
+
+        def answer_late() -> None:
+            server.holding.wait(30)
+            stop.set()
+            time.sleep(0.5)
+            server.release.set()
+
+        helper = threading.Thread(target=answer_late)
+        helper.start()
+        deliver(server, stop=stop, on_accepted=lambda: recorded.append(True))
+        helper.join()
+    assert recorded == [True]
+    assert server.accepted == 1
+
+
+def test_stop_while_the_server_never_answers_the_data_ends_in_doubt() -> None:
+    stop = threading.Event()
+    with raw_smtp(hold_data=True) as server:
+        threading.Thread(target=lambda: server.holding.wait(30) and stop.set()).start()
+        with pytest.raises(DigestError) as caught:
+            deliver(server, stop=stop, timeout_s=30, on_accepted=lambda: pytest.fail("recorded"))
+    assert str(caught.value) == (
+        f"stopped during the SMTP exchange with 127.0.0.1:{server.port}: it may have been "
+        "delivered (the next digest sends it again)"
+    )
+    assert caught.value.maybe_delivered is True
+
+
+def test_stop_while_quit_is_held_ends_at_once_with_the_message_recorded() -> None:
+    stop = threading.Event()
+    recorded: list[bool] = []
+    with raw_smtp(quit_reply=None) as server:
+        threading.Thread(target=lambda: server.holding.wait(30) and stop.set()).start()
+        deliver(server, stop=stop, on_accepted=lambda: recorded.append(True))
+    assert recorded == [True]
+    with pytest.raises(DigestError, match="stopped before connecting"):
+        deliver(server, stop=stop)

@@ -46,6 +46,7 @@ ALL = [
     "m004_usd_and_market",
     "m005_sent_alerts",
     "m006_run_owner",
+    "m007_sending_alerts",
 ]
 
 
@@ -245,12 +246,21 @@ def test_an_unusable_database_is_a_clear_error_not_a_traceback(tmp_path: Path) -
     (tmp_path / "a.yaml").write_text("database: damaged.db\n", encoding="utf-8")
     (tmp_path / "blocker").write_text("a file where a folder should be", encoding="utf-8")
     (tmp_path / "b.yaml").write_text("database: blocker/x.db\n", encoding="utf-8")
-    for config, why in (("a.yaml", "it is not an SQLite database"), ("b.yaml", "blocker")):
-        export = ["export", "--what", "observations", "--format", "csv", "-o", str(tmp_path / "o")]
-        for command in (["status"], ["sources"], export):
-            result = CliRunner().invoke(cli, ["--config", str(tmp_path / config), *command])
-            assert result.exit_code == 1, result.output
-            assert "error: cannot use the database" in result.output
-            assert why in result.output
-            assert result.exception is None or isinstance(result.exception, SystemExit)
+    csv = tmp_path / "rows.csv"
+    csv.write_text("observed_at,title,price,currency\n2026-01-05,Antminer S19 95T,900,USD\n",
+                   encoding="utf-8")  # fmt: skip
+    export = ["export", "--what", "observations", "--format", "csv", "-o", str(tmp_path / "o")]
+    cases = [
+        (("a.yaml", cmd), "cannot use the database", "it is not an SQLite database")
+        for cmd in (["status"], ["sources"], export, ["import", str(csv)])
+    ]
+    # a database whose folder cannot be made: a writer says why, a reader that there is none
+    cases += [(("b.yaml", ["import", str(csv)]), "cannot use the database", "blocker")]
+    cases += [(("b.yaml", cmd), "no database yet", "blocker") for cmd in (["status"], export)]
+    for (config, command), what, why in cases:
+        result = CliRunner().invoke(cli, ["--config", str(tmp_path / config), *command])
+        assert result.exit_code == 1, result.output
+        assert f"error: {what}" in result.output
+        assert why in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
     assert (tmp_path / "damaged.db").read_bytes() == b"not sqlite at all " * 300  # untouched
