@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from scrapers._config import STRICT, Currency, SourceOptions
 from scrapers._html import check_blocked, clean, link, make_soup
 from scrapers.base import Page, RawListing, Source
-from scrapers.money import parse_money
+from scrapers.money import find_currency, read_price
 
 _ATTR = re.compile(r"^(?P<css>.*?)\s*@(?P<attr>[A-Za-z_][\w:.-]*)\s*$")
 _REQUIRED = ("item", "title", "price")
@@ -131,7 +131,9 @@ class Css(Source):
         title = self.title.value(item)
         if not title:
             return None
-        price, currency = self._money(self.price.value(item))
+        text = self.price.value(item)
+        read = read_price(text)
+        price, currency = self._money(read.amount, text)
         item_url = self._item_url(item, page_url)
         item_id = clean(str(item.get(self.id_attr) or "")) if self.id_attr else ""
         extra = {k: s.value(item) for k, s in self.extra.items()}
@@ -143,14 +145,14 @@ class Css(Source):
             currency=currency,
             condition=extra.get("condition"),
             location=extra.get("location"),
+            extra={"price_error": read.error} if read.error else {},
         )
 
-    def _money(self, text: str | None) -> tuple[Decimal | None, str | None]:
+    def _money(self, price: Decimal | None, text: str | None) -> tuple[Decimal | None, str | None]:
         """Price and currency; a missing or zero price ("call for price") is ``None``."""
-        price, currency = parse_money(text or "")
         if price is None or price <= 0:
             return None, None
-        return price, self.currency or currency or "USD"
+        return price, self.currency or find_currency(text or "") or "USD"
 
     def _item_url(self, item: Tag, page_url: str) -> str | None:
         if self.href is not None:

@@ -45,7 +45,7 @@ from scrapers.base import (
     Source,
     absolute,
 )
-from scrapers.money import find_currency, parse_decimal
+from scrapers.money import find_currency, parse_decimal, read_price
 
 _KEEP = re.compile(
     r"(?:^|\s)(?:s-item|s-card|srp-river-answer|srp-results|pagination__next"
@@ -317,8 +317,10 @@ class Ebay(Source):
             return None
         parts = urlsplit(href)
         facts = facts_of()
-        low, _, high = price_text.partition(" to ")
-        price = parse_decimal(low) if low else None
+        low, high = (read_price(end) for end in price_text.partition(" to ")[::2])
+        error = low.error or high.error  # "$1.00 to $-3": neither end is trusted
+        price = None if error else low.amount
+        price_max = None if error else high.amount
         currency = None
         if price is not None:
             currency = self.options.get("currency") or find_currency(price_text)
@@ -327,6 +329,8 @@ class Ebay(Source):
         else:
             condition = condition_text.split("·")[0].strip() or None
         sold_at = facts.pop("sold_at", None)
+        if error:
+            facts["price_error"] = error
         return RawListing(
             listing_id=item_id,
             url=urlunsplit((parts.scheme, parts.netloc, f"/itm/{item_id}", "", "")),
@@ -335,7 +339,7 @@ class Ebay(Source):
             currency=str(currency).upper() if currency else None,
             condition=condition,
             location=facts.pop("location", None),
-            price_max=parse_decimal(high) if high else None,
+            price_max=price_max,
             shipping=facts.pop("shipping", None),
             best_offer=bool(facts.pop("best_offer", False)),
             sold=self.sold_search or sold_at is not None,
@@ -403,7 +407,7 @@ class Ebay(Source):
             elif _SHIP.search(text) and "shipping" not in facts:
                 if re.search(r"\bfree\b", lower):
                     facts["shipping"] = Decimal(0)
-                elif text.startswith("+") and (cost := parse_decimal(text)) is not None:
+                elif text.startswith("+") and (cost := parse_decimal(text[1:])) is not None:
                     facts["shipping"] = cost
             elif m := _PLACE.match(text):
                 facts.setdefault("location", m.group(1).strip())

@@ -23,7 +23,7 @@ from scrapers._config import Currency, SourceOptions
 from scrapers._html import check_blocked, clean, json_ld, link, make_soup
 from scrapers._text import as_text
 from scrapers.base import Page, ParseError, RawListing, Source, absolute
-from scrapers.money import parse_decimal
+from scrapers.money import Price, read_price
 
 _PRODUCT_TYPES = {"product", "individualproduct", "productmodel", "productgroup"}
 _NESTED = ("@graph", "mainEntity", "itemListElement", "item", "hasVariant")
@@ -91,16 +91,16 @@ def _offers(node: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _price(offer: dict[str, Any], key: str = "price") -> Decimal | None:
+def _price(offer: dict[str, Any], key: str = "price") -> Price:
+    """The offer's ``key`` (``price``, ``lowPrice``, ``highPrice``; ``price`` also from its
+    ``priceSpecification``); zero means "call for price": no amount."""
     value = offer.get(key)
     if value is None and key == "price":
         spec = offer.get("priceSpecification")
         spec = spec[0] if isinstance(spec, list) and spec else spec
         value = spec.get("price") if isinstance(spec, dict) else None
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        return None
-    price = parse_decimal(value)
-    return price if price is not None and price > 0 else None  # 0 means "call for price"
+    read = read_price(value)
+    return Price() if read.amount is not None and read.amount <= 0 else read
 
 
 def _each(offers: list[dict[str, Any]], key: str) -> list[Any]:
@@ -109,21 +109,28 @@ def _each(offers: list[dict[str, Any]], key: str) -> list[Any]:
 
 def _prices(
     offers: list[dict[str, Any]], forced: str | None
-) -> tuple[Decimal | None, Decimal | None, str | None]:
-    """(lowest price, top of the range or None, currency) over the offers in one currency.
+) -> tuple[Decimal | None, Decimal | None, str | None, str | None]:
+    """(lowest price, top of the range or None, currency, why a price was unreadable or None)
+    over the offers in one currency.
 
     The currency is ``forced`` (the source's option) or the first offer's ``priceCurrency``;
     offers in another currency are left out rather than mixed into the range, and so are
-    out-of-stock offers when some offer is in stock.
+    out-of-stock offers when some offer is in stock. A price that is there but unreadable
+    (``"-5"``, ``"1e3"``) leaves the listing without a price: the range is not known exactly.
     """
     currency = forced or next((_text(c).upper() for c in _each(offers, "priceCurrency")), None)
     same = [o for o in offers if forced or _text(o.get("priceCurrency")).upper() in ("", currency)]
     in_stock = [o for o in same if _term(o.get("availability")) in _IN_STOCK]
     same = in_stock or same  # a sold-out variant's price is no longer an asking price
-    lows = [p for o in same if (p := _price(o) or _price(o, "lowPrice")) is not None]
-    highs = [p for o in same if (p := _price(o, "highPrice") or _price(o)) is not None]
+    reads = [(_price(o), _price(o, "lowPrice"), _price(o, "highPrice")) for o in same]
+    error = next((r.error for trio in reads for r in trio if r.error), None)
+    if error:
+        return None, None, currency, error
+    lows = [p for price, low, _ in reads if (p := price.amount or low.amount) is not None]
+    highs = [p for price, _, high in reads if (p := high.amount or price.amount) is not None]
     low, high = (min(lows) if lows else None), (max(highs) if highs else None)
-    return low, (high if low is not None and high is not None and high > low else None), currency
+    top = high if low is not None and high is not None and high > low else None
+    return low, top, currency, None
 
 
 def _available(terms: list[str]) -> bool | None:
@@ -168,7 +175,7 @@ class JsonLd(Source):
         if not title:
             return None
         offers = _offers(node)
-        price, top, currency = _prices(offers, self.currency)
+        price, top, currency, error = _prices(offers, self.currency)
         product_url = link(page_url, node.get("url")) or next(
             (u for o in offers if (u := link(page_url, o.get("url")))), None
         )
@@ -184,6 +191,9 @@ class JsonLd(Source):
             _term(c) for c in [node.get("itemCondition")] + _each(offers, "itemCondition")
         ]
         brand = _text(node.get("brand"))
+        extra = {"brand": brand} if brand else {}
+        if error:
+            extra["price_error"] = error
         return RawListing(
             listing_id=listing_id,
             url=product_url or page_url,
@@ -193,7 +203,7 @@ class JsonLd(Source):
             available=_available([_term(t) for t in _each(offers, "availability")]),
             condition=next((_CONDITIONS[c] for c in conditions if c in _CONDITIONS), None),
             price_max=top,
-            extra={"brand": brand} if brand else {},
+            extra=extra,
         )
 
     def _next_url(self, soup: BeautifulSoup, url: str) -> str | None:

@@ -12,11 +12,14 @@ data files or configuration. ``monitor`` imports this module; this module import
 ECB rate file decides); ``tests/scrapers/test_money.py`` checks that every currency this table
 names is one fx converts.
 
-Two readers:
+Two readers of one grammar of amounts (thousands grouped consistently or not at all, one
+decimal part, no sign, no exponent):
 
-- :func:`parse_decimal` / :func:`parse_money`: lenient, for scraped text. They find the first
-  number in any text ("Price: US $1,299.00 incl. VAT") and never raise; ``None`` when nothing
-  plausible is there.
+- :func:`read_price` (and :func:`parse_decimal` / :func:`parse_money`, its amount): for scraped
+  text. The first number in the text ("Price: US $1,299.00 incl. VAT") must be one amount read
+  exactly; a number that is not (``"-5"``, ``"1e3"``, ``"$1,2,3"``) is an error with its
+  reason, never a guess, and the scraper keeps the listing without a price and says why
+  (``extra["price_error"]``). Never raises.
 - :func:`read_money` / :func:`read_amount`: strict, for files a person wrote (``asicmon
   import``). The text must be exactly one positive amount, optionally with one currency mark
   before or after it; anything else raises ``ValueError`` with the reason.
@@ -30,7 +33,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 from types import MappingProxyType
 
 # -- the table ---------------------------------------------------------------------------------
@@ -130,63 +134,12 @@ def find_currency(text: str) -> str | None:
     return None if match is None else currency_code(match.group(0))
 
 
-# -- the lenient reader, for scraped text ------------------------------------------------------
-def plausible(amount: Decimal) -> bool:
-    """Whether ``amount`` can be a price at all: finite, not negative, under a trillion."""
-    return amount.is_finite() and 0 <= amount < PRICE_LIMIT
-
-
-_MONEY_RE = re.compile(r"(?P<num>\d[\d,. ]*)")
-
-
-def parse_decimal(text: str | int | float | None) -> Decimal | None:
-    """The first number in scraped text: ``"1,299.00"`` -> ``Decimal("1299.00")``,
-    ``"1.299,00 €"`` -> ``Decimal("1299.00")``; ``None`` for empty or non-numeric text, and for
-    amounts no price can be (negative, NaN, infinite, a trillion or more). Never raises.
-
-    Lenient on purpose: it reads the first run of digits and separators and ignores the rest,
-    so ``"1e3"`` is 1 and ``"-5"`` is 5. Text a person typed goes through :func:`read_amount`.
-    """
-    if text is None or isinstance(text, bool):
-        return None
-    if isinstance(text, int | float):
-        number = Decimal(text) if isinstance(text, int) else Decimal(str(text))
-        return number if plausible(number) else None
-    if not isinstance(text, str):  # hostile JSON: a list or an object where a price should be
-        return None
-    match = _MONEY_RE.search(text)
-    if not match:
-        return None
-    num = match.group("num").replace(" ", "").rstrip(".,")
-    if "," in num and "." in num:
-        # the right-most separator is the decimal point: "1.299,00" or "1,299.00"
-        if num.rfind(",") > num.rfind("."):
-            num = num.replace(".", "").replace(",", ".")
-        else:
-            num = num.replace(",", "")
-    elif "," in num:
-        head, _, tail = num.rpartition(",")
-        num = num.replace(",", "") if len(tail) == 3 else f"{head.replace(',', '')}.{tail}"
-    try:
-        number = Decimal(num)
-    except InvalidOperation:
-        return None
-    return number if plausible(number) else None
-
-
-def parse_money(
-    text: str, default_currency: str | None = None
-) -> tuple[Decimal | None, str | None]:
-    """``"US $1,299.00"`` -> ``(Decimal("1299.00"), "USD")``: :func:`parse_decimal` and
-    :func:`find_currency` (``default_currency`` when the text names none). Never raises."""
-    return parse_decimal(text), find_currency(text) or default_currency
-
-
-# -- the strict reader, for files a person wrote -----------------------------------------------
+# -- one grammar of amounts, for both readers --------------------------------------------------
 # One amount, its thousands grouped by "," "." " " or "'" (consistently) or not at all, and an
-# optional decimal part. A lone "," or "." followed by exactly three digits is read as
-# "," = thousands ("1,299" is 1299, as spreadsheets write it) and "." = decimal point ("1.299" is
-# 1.299): the importer then refuses 1.299 in a two-decimal currency rather than store 1.30.
+# optional decimal part. A lone "," followed by exactly three digits groups thousands ("1,299" is
+# 1299, as spreadsheets write it); a lone "." there is a decimal point for the strict reader
+# ("1.299" is 1.299: the importer then refuses it in a two-decimal currency rather than store
+# 1.30) and groups thousands for scraped text ("€1.299" is 1299, see :func:`read_price`).
 _AMOUNT = re.compile(
     r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?"  # 1,299 / 1,299.00 / 12,345,678
     r"|[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+"  # 1.299,00
@@ -204,6 +157,142 @@ _STRICT_MAX = 64  # characters: "999 999 999 999,99 USD" is 22; bounds the regex
 _MINUS = str.maketrans({"\u2212": "-", "\u2012": "-", "\u2013": "-"})
 
 
+def _canonical(num: str, *, dot_groups: bool = False) -> str:
+    """A number :data:`_AMOUNT` accepted, as Decimal reads it: ``"1.299,00"`` -> ``"1299.00"``;
+    ``dot_groups``: a lone "." before exactly three digits groups thousands (``"1.299"`` ->
+    ``"1299"``)."""
+    num = num.replace(" ", "").replace("'", "")
+    if "," in num and "." in num:  # the right-most separator is the decimal point
+        if num.rfind(",") > num.rfind("."):
+            return num.replace(".", "").replace(",", ".")
+        return num.replace(",", "")
+    if num.count(".") > 1:  # "1.299.000"
+        return num.replace(".", "")
+    if dot_groups and re.fullmatch(r"[1-9][0-9]{0,2}\.[0-9]{3}", num):  # "1.299"
+        return num.replace(".", "")
+    if "," in num:  # "1,299" / "12,345,678" are thousands; "1299,00" / "1,5" a decimal comma
+        head, _, tail = num.rpartition(",")
+        grouped = len(tail) == 3 and (len(head) <= 3 or "," in head)
+        return num.replace(",", "") if grouped else f"{head}.{tail}"
+    return num
+
+
+# -- the reader for scraped text ---------------------------------------------------------------
+def plausible(amount: Decimal) -> bool:
+    """Whether ``amount`` can be a price at all: finite, not negative, under a trillion."""
+    return amount.is_finite() and 0 <= amount < PRICE_LIMIT
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    """What a scraped price says: ``amount`` when it holds one amount read exactly; ``error``
+    (``"'-5' is negative"``) when it holds a number that is not one; neither when it holds no
+    number at all ("Call for price", empty, ``None``). Zero is an amount ("call for price" on
+    many shops): the scraper decides what it means."""
+
+    amount: Decimal | None = None
+    error: str | None = None
+
+
+_DIGIT = re.compile(r"\d")
+# the digits of one amount where the first digit is: separators only between digits, and a space
+# only before a group of exactly three ("1 299,00", not "2 x 500" or "1,299.00 1 left")
+_TOKEN = re.compile(r"[0-9]+(?:(?:[.,']|[ ](?=[0-9]{3}(?![0-9])))[0-9]+)*")
+# a number does not end where an exponent, a hex or underscore tail, or more digits after a space
+# go on ("1e3", "0x10", "1_000", "12 34": not one amount)
+_GOES_ON = re.compile(r"(?:[eE][-+]?|[xX_ ])[0-9]")
+_SIGNED = re.compile(rf"(?P<sign>[-+])(?:{_MARK})?[ ]?$", re.I)
+_GLUED_CODE = re.compile(rf"(?:{_alternatives(CODES)})$", re.I)
+# a word right after the number must be a currency ("900USD", "3200U", "23000元"), not a
+# multiplier or a unit ("12.5k", "100T")
+_GLUED_AFTER = re.compile(
+    rf"(?:{_alternatives([*CODES, *SYMBOLS, *SHORTHANDS])})(?![^\W\d_])", re.I
+)
+_TOKEN_MAX = 64  # characters: "999 999 999 999,99" is 18; longer is no price
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def read_price(value: str | int | float | None) -> Price:
+    """The one amount in scraped text or a JSON price value, read exactly, or why not.
+
+    The first number in the text is the amount (``"Price: US $1,299.00 incl. VAT"``, ``"From
+    $2,500"``, the low end of ``"$1,000 - $1,200"``), with the words and currency marks around
+    it ignored. It must be one amount as :func:`read_money` reads amounts (thousands grouped by
+    ``,`` ``.`` ``'`` or a space, consistently, or not at all; one decimal part), with one
+    difference: a lone ``.`` before exactly three digits groups thousands (``"€1.299"`` is 1299:
+    no currency asicmon reads has three decimal places). Anything else that holds a number is an
+    error, never a guess: a sign (``"-5"``, ``"$-5"``), an exponent (``"1e3"``, ``"1e309"``),
+    malformed grouping (``"$1,2,3"``, ``"12 34"``), a number glued to a word that is no currency
+    (``"S19"``, ``"12.5k"``), a trillion or more. A JSON number is read as it is: negative,
+    non-finite or too large is an error. Never raises.
+    """
+    if value is None:
+        return Price()
+    if isinstance(value, bool) or not isinstance(value, str | int | float):  # hostile JSON
+        return Price(error=f"a {type(value).__name__} is not a number")
+    if isinstance(value, int | float):
+        return _number(value)
+    text = unicodedata.normalize("NFKC", value).translate(_MINUS)
+    text = re.sub(r"\s", " ", text)
+    found = _DIGIT.search(text)
+    if found is None:
+        return Price()
+    start = found.start()
+    token = _TOKEN.match(text, start)
+    if token is None or len(token.group(0)) > _TOKEN_MAX:
+        why = "is not a number" if token is None else "is too large for a price"
+        return Price(error=f"{_shown(value)} {why}")
+    num, end = token.group(0), token.end()
+    before = text[max(0, start - 12) : start]
+    if (signed := _SIGNED.search(before)) is not None:
+        why = "is negative" if signed["sign"] == "-" else "has a sign"
+        return Price(error=f"{_shown(value)} {why}")
+    glued = before[-1:].isalpha() and not _GLUED_CODE.search(before)
+    glued |= text[end : end + 1].isalpha() and not _GLUED_AFTER.match(text, end)
+    if glued or before[-1:] in (".", ",") or _GOES_ON.match(text, end):
+        return Price(error=f"{_shown(value)} is not a number")
+    if not _AMOUNT.fullmatch(num):
+        return Price(error=f"{_shown(value)} is not a number")
+    amount = Decimal(_canonical(num, dot_groups=True))
+    if amount >= PRICE_LIMIT:
+        return Price(error=f"{_shown(value)} is too large for a price")
+    return Price(amount)
+
+
+def _number(value: int | float) -> Price:
+    """A JSON number as a price: exactly its decimal digits (a float through its shortest
+    repr, ``1299.9`` -> ``Decimal("1299.9")``)."""
+    amount = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+    shown = _shown(str(amount))  # str(), not repr(): Python refuses ints over 4,300 digits
+    if not amount.is_finite():
+        return Price(error=f"{shown} is not a number")
+    if amount < 0:
+        return Price(error=f"{shown} is negative")
+    if amount >= PRICE_LIMIT:
+        return Price(error=f"{shown} is too large for a price")
+    return Price(amount)
+
+
+def parse_decimal(text: str | int | float | None) -> Decimal | None:
+    """:func:`read_price`'s amount: ``"1,299.00"`` -> ``Decimal("1299.00")``, ``"1.299,00 €"``
+    -> ``Decimal("1299.00")``; ``None`` for no number and for a number that is not exactly one
+    price (``"-5"``, ``"1e3"``, ``"$1,2,3"``). Never raises. Scrapers that report why use
+    :func:`read_price`."""
+    return read_price(text).amount
+
+
+def parse_money(
+    text: str, default_currency: str | None = None
+) -> tuple[Decimal | None, str | None]:
+    """``"US $1,299.00"`` -> ``(Decimal("1299.00"), "USD")``: :func:`parse_decimal` and
+    :func:`find_currency` (``default_currency`` when the text names none). Never raises."""
+    return parse_decimal(text), find_currency(text) or default_currency
+
+
+# -- the strict reader, for files a person wrote -----------------------------------------------
 def read_money(text: str) -> tuple[Decimal, str | None]:
     """Exactly one plausible positive amount and the currency written with it, if any:
     ``"3,299.00"`` -> ``(Decimal("3299.00"), None)``, ``"€1.299,00"`` -> ``(Decimal("1299.00"),
@@ -229,22 +318,6 @@ def read_money(text: str) -> tuple[Decimal, str | None]:
     if amount >= PRICE_LIMIT:
         raise ValueError(f"{text!r} is too large for a price")
     return amount, codes.pop() if codes else None
-
-
-def _canonical(num: str) -> str:
-    """A number :data:`_AMOUNT` accepted, as Decimal reads it: ``"1.299,00"`` -> ``"1299.00"``."""
-    num = num.replace(" ", "").replace("'", "")
-    if "," in num and "." in num:  # the right-most separator is the decimal point
-        if num.rfind(",") > num.rfind("."):
-            return num.replace(".", "").replace(",", ".")
-        return num.replace(",", "")
-    if num.count(".") > 1:  # "1.299.000"
-        return num.replace(".", "")
-    if "," in num:  # "1,299" / "12,345,678" are thousands; "1299,00" / "1,5" a decimal comma
-        head, _, tail = num.rpartition(",")
-        grouped = len(tail) == 3 and (len(head) <= 3 or "," in head)
-        return num.replace(",", "") if grouped else f"{head}.{tail}"
-    return num
 
 
 def read_amount(text: str) -> Decimal:

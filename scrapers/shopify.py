@@ -19,7 +19,7 @@ from pydantic import Field
 from scrapers._config import Currency, SourceOptions
 from scrapers._text import as_text
 from scrapers.base import Page, ParseError, RawListing, Source, next_page_url
-from scrapers.money import parse_decimal
+from scrapers.money import read_price
 
 _CONDITIONS = ("new", "used", "refurbished", "refurb", "pre-owned", "for parts")
 
@@ -91,10 +91,13 @@ class Shopify(Source):
                 continue
             vtitle = " ".join(as_text(variant.get("title")).split())
             full = title if vtitle in ("", "Default Title") else f"{title} - {vtitle}"
-            price = parse_decimal(variant.get("price"))
+            read = read_price(variant.get("price"))
+            price = read.amount
             if price is not None and price <= Decimal(0):  # 0.00 means "call for price"
                 price = None
             extra = {k: v for k in ("vendor", "product_type") if (v := as_text(product.get(k)))}
+            if read.error:
+                extra["price_error"] = read.error
             out.append(
                 RawListing(
                     listing_id=variant_id,

@@ -48,6 +48,13 @@ from monitor.config.sources import (
 from monitor.redact import is_secret_name
 
 DEFAULT_CONTACT = "https://github.com/asicmon/asicmon"
+# Bounds on what a config file may cost to read. A real one is a few KB, nests 5 levels and holds
+# ~10 values per source; PyYAML is pure Python (a 1 MB file of 500,000 values took 23 s and 1 GB)
+# and composes recursively (500 levels were a RecursionError).
+MAX_CONFIG_MB = 1  # a larger file is refused unread
+MAX_VALUES = 50_000  # YAML nodes (scalars, lists, mappings): reading stops at the first past it
+MAX_DEPTH = 64  # YAML nesting levels
+MAX_ERRORS_SHOWN = 50  # a report shows this many errors, then how many more there are
 
 
 class ConfigError(Exception):
@@ -59,10 +66,14 @@ class ConfigError(Exception):
         super().__init__(self.report())
 
     def report(self) -> str:
-        """``<path>: N error(s)`` and one indented ``key path: message`` line per error."""
+        """``<path>: N error(s)`` and one indented ``key path: message`` line per error, the
+        first :data:`MAX_ERRORS_SHOWN` of them, then ``... and M more``."""
         n = len(self.errors)
         lines = [f"{self.path}: invalid config, {n} error{'s' if n != 1 else ''}"]
-        lines += [f"  {where}: {msg}" if where else f"  {msg}" for where, msg in self.errors]
+        shown = self.errors[:MAX_ERRORS_SHOWN]
+        lines += [f"  {where}: {msg}" if where else f"  {msg}" for where, msg in shown]
+        if n > len(shown):
+            lines.append(f"  ... and {n - len(shown)} more")
         return "\n".join(lines)
 
 
@@ -100,6 +111,9 @@ class HttpConfig(_Strict):
     obey_robots: bool = True
     max_retries: Annotated[int, Field(ge=0, le=20)] = 3
     max_response_mb: Annotated[float, Field(gt=0, le=1024)] = 20.0
+    max_crawl_delay_s: Annotated[
+        float, Field(ge=0, le=3600, description="robots.txt Crawl-delay above this is capped")
+    ] = 60.0
 
     def agent(self) -> str:
         return self.user_agent or f"asicmon/{__version__} (+{self.contact_url})"
@@ -286,9 +300,37 @@ def parse_config(data: Any, path: Path, root: yaml.Node | None = None) -> Config
 # --- reading the file ------------------------------------------------------------------------
 
 
+class _TooMuch(yaml.YAMLError):
+    """Nesting past :data:`MAX_DEPTH` (PyYAML would recurse until a RecursionError) or more
+    than :data:`MAX_VALUES` values; ``what`` says which."""
+
+    def __init__(self, mark: yaml.Mark, what: str) -> None:
+        super().__init__(what)
+        self.mark = mark
+        self.what = what
+
+
 class _Loader(yaml.SafeLoader):
     """``yaml.SafeLoader`` that refuses a key given twice in one mapping (PyYAML keeps the last
-    silently, so a second ``sources:`` would drop the first one's sources)."""
+    silently, so a second ``sources:`` would drop the first one's sources), nesting deeper
+    than :data:`MAX_DEPTH` levels and more than :data:`MAX_VALUES` values."""
+
+    _depth = 0
+    _values = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self._depth += 1
+        self._values += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                what = f"nested more than {MAX_DEPTH} levels deep (the most a config file may nest)"
+            elif self._values > MAX_VALUES:
+                what = f"more than {MAX_VALUES:,} values (the most a config file may hold)"
+            else:
+                return super().compose_node(parent, index)
+            raise _TooMuch(self.peek_event().start_mark, what)  # type: ignore[no-untyped-call]
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[str, int] = {}
@@ -309,6 +351,8 @@ class _Loader(yaml.SafeLoader):
 
 def _yaml_error(exc: yaml.YAMLError, text: str) -> tuple[str, str]:
     """Where and what, without the snippet of the line PyYAML adds (it may hold a secret)."""
+    if isinstance(exc, _TooMuch):
+        return f"line {exc.mark.line + 1}, column {exc.mark.column + 1}", exc.what
     if isinstance(exc, yaml.reader.ReaderError):
         line = text[: exc.position].count("\n") + 1
         return f"line {line}", f"not valid YAML: a control character (code {exc.character:#x})"
@@ -325,12 +369,17 @@ def _yaml_error(exc: yaml.YAMLError, text: str) -> tuple[str, str]:
 
 def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     """The file's data and its YAML node tree (for line numbers); raise :class:`ConfigError`."""
+    limit = MAX_CONFIG_MB * 1024 * 1024
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read(limit + 1)  # never more: a huge file is refused, not read
     except FileNotFoundError:
         raise ConfigError(path, [("", "file not found (use --config or ASICMON_CONFIG)")]) from None
     except OSError as exc:
         raise ConfigError(path, [("", f"cannot read: {exc.strerror or exc}")]) from None
+    if len(raw) > limit:
+        msg = f"the file is larger than {MAX_CONFIG_MB} MB, the most a config file may be"
+        raise ConfigError(path, [("", msg)])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -1,23 +1,30 @@
 """Polite fetching, shared by every source kind.
 
 One :class:`Fetcher` per process: it names the project in the User-Agent, obeys robots.txt
-(including Crawl-delay), keeps a minimum delay with random jitter between two requests to the same
-host, honours Retry-After on 429/503, backs off exponentially on other 5xx and transport errors,
-and refuses responses larger than the configured maximum.
+(including Crawl-delay, capped at ``http.max_crawl_delay_s``), keeps a minimum delay with
+random jitter between two requests to the same host, honours Retry-After on 429/503, backs off
+exponentially on other 5xx and transport errors, and refuses responses larger than the configured
+maximum.
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import fcntl
+import logging
+import math
+import os
 import random
 import re
 import socket
 import threading
 import time
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
@@ -27,6 +34,8 @@ from protego import Protego
 from monitor.config import HttpConfig
 from monitor.redact import redact_url
 from scrapers import path_sign
+
+log = logging.getLogger("asicmon.fetch")
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 MAX_RETRY_AFTER_S = 300.0
@@ -56,6 +65,10 @@ class FetchError(Exception):
 
 class Stopped(FetchError):
     """The process is shutting down: no more requests."""
+
+
+class Unreachable(FetchError):
+    """The host did not answer at all: refused, reset, unknown name, TLS failure, timed out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,8 +161,10 @@ class Fetcher:
         clock: Callable[[], float] = time.monotonic,
         cache: ValidatorCache | None = None,
         stop: threading.Event | None = None,
+        pace_dir: Path | None = None,
     ) -> None:
         self.cfg = cfg
+        self.pace_dir = pace_dir  # shared per-host pacing files (see _turn), or in-process only
         self.cache = cache
         self.stop = stop
         if stop is not None and sleep is time.sleep:
@@ -158,8 +173,11 @@ class Fetcher:
         self._sleep = sleep
         self._clock = clock
         self._last_request: dict[str, float] = {}
+        self._pace_fds: dict[str, int] = {}  # host: its open pacing file (pace_dir)
         self._robots: dict[str, Protego | None] = {}
         self._robots_trouble: dict[str, str] = {}  # origin: why its robots.txt was unreadable
+        self._unreachable: set[str] = set()  # origins whose robots.txt got no answer at all
+        self._crawl_delay_said: set[str] = set()  # origins whose odd Crawl-delay was logged
         self._sockets: list[socket.socket] = []  # of this fetcher's connections (watchdog)
         self.client = httpx.Client(
             headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
@@ -170,6 +188,9 @@ class Fetcher:
 
     def close(self) -> None:
         self.client.close()
+        for fd in self._pace_fds.values():
+            os.close(fd)
+        self._pace_fds.clear()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -178,10 +199,10 @@ class Fetcher:
         self.close()
 
     # -- politeness -------------------------------------------------------------------------
-    def _wait_turn(self, host: str, delay_s: float) -> None:
-        robots = self._robots.get(host)
-        crawl_delay = robots.crawl_delay(self.user_agent) if robots else None
-        wanted = max(delay_s, float(crawl_delay or 0))
+    def _wait_turn(self, host: str, delay_s: float) -> float:
+        """Wait out this fetcher's own delay since its last request to ``host``; returns the
+        delay wanted (``delay_s`` or robots.txt's Crawl-delay, plus jitter)."""
+        wanted = max(delay_s, self._crawl_delay(host))
         if wanted > 0:
             wanted += random.uniform(0, self.cfg.jitter_s)
         last = self._last_request.get(host)
@@ -189,6 +210,123 @@ class Fetcher:
             remaining = wanted - (self._clock() - last)
             if remaining > 0:
                 self._sleep(remaining)
+        return wanted
+
+    @contextlib.contextmanager
+    def _turn(self, url: str, host: str, delay_s: float) -> Iterator[None]:
+        """One request's turn at ``host``: the delay since the last request to it is kept, then
+        the request runs, then its end time is recorded.
+
+        Without ``pace_dir`` the delay is this fetcher's own. With it, every fetcher and every
+        process using the same folder (``asicmon run`` beside ``asicmon scrape``, two daemon
+        jobs on one host) share it: a file per host holds the wall-clock end of the last request
+        to that host, and its ``flock`` is held during a request, so no two are ever in flight
+        to one host and each starts at least the delay after the one before, whoever made it.
+        A shutdown during the wait sends nothing (:class:`Stopped`)."""
+        wanted = self._wait_turn(host, delay_s)
+        fd = self._pace_fd(host) if self.pace_dir is not None else None
+        if fd is not None:
+            self._take_turn(url, fd, wanted)  # returns holding the host's lock
+        sent = False
+        try:
+            if self.stop is not None and self.stop.is_set():
+                raise Stopped(url, "stopped by shutdown")  # the wait was cut short: send nothing
+            sent = True
+            yield
+        finally:
+            if sent:
+                self._last_request[host] = self._clock()
+            if fd is not None:
+                try:
+                    if sent:
+                        os.ftruncate(fd, 0)
+                        os.pwrite(fd, f"{time.time():.6f}".encode("ascii"), 0)
+                finally:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _take_turn(self, url: str, fd: int, wanted: float) -> None:
+        """Wait until the last request any process made to the host ended ``wanted`` seconds
+        ago, then hold the host's lock. The lock is not held while waiting (the other process
+        may go first; this one then waits again)."""
+        while True:
+            self._lock_pace(url, fd)
+            try:
+                raw = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+                last = float(raw) if raw else None
+            except ValueError:
+                last = None
+            except BaseException:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                raise
+            # a time in the future (the clock was set back) waits at most the delay
+            left = 0.0 if last is None else min(wanted, wanted - (time.time() - last))
+            if left <= 0:
+                return
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            self._pause(url, left)
+
+    def _pace_fd(self, host: str) -> int:
+        """The open pacing file of ``host`` in ``pace_dir`` (one per host and fetcher)."""
+        fd = self._pace_fds.get(host)
+        if fd is None:
+            assert self.pace_dir is not None
+            safe = re.sub(r"[^A-Za-z0-9.-]+", "_", host.split("://", 1)[-1])[:80]
+            tag = zlib.crc32(host.encode("utf-8"))
+            path = self.pace_dir / f"host-{safe}-{tag:08x}.lock"
+            self.pace_dir.mkdir(parents=True, exist_ok=True)
+            flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+            fd = self._pace_fds[host] = os.open(path, flags, 0o644)
+        return fd
+
+    def _lock_pace(self, url: str, fd: int) -> None:
+        """Take a host's pacing lock, polling so that a shutdown is not held up by it."""
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                self._pause(url, 0.02)
+
+    def _pause(self, url: str, seconds: float) -> None:
+        """A real pause (another process's turn), cut short by a shutdown."""
+        if self.stop is None:
+            time.sleep(seconds)
+        elif self.stop.wait(seconds):
+            raise Stopped(url, "stopped by shutdown")
+
+    def _crawl_delay(self, host: str) -> float:
+        """robots.txt's Crawl-delay for ``host``, at most ``http.max_crawl_delay_s``: a site
+        asking 100000 s would stall a run for a day per page, unseen. A capped value is logged,
+        once per host (an ignored one is logged when robots.txt is read: :meth:`_odd_delays`)."""
+        robots = self._robots.get(host)
+        asked = robots.crawl_delay(self.user_agent) if robots else None
+        if asked is None or not math.isfinite(asked) or asked < 0:
+            return 0.0
+        cap = self.cfg.max_crawl_delay_s
+        if asked > cap:
+            self._say_once(host, f"asks Crawl-delay {asked:g} s; capped to {cap:g} s "
+                           "(http.max_crawl_delay_s)")  # fmt: skip
+            return cap
+        return float(asked)
+
+    def _odd_delays(self, origin: str, text: str) -> None:
+        """Log (once per host) a Crawl-delay that is no number of seconds (negative, NaN,
+        infinite, words): it is ignored, so the configured delay applies."""
+        for match in _CRAWL_DELAY.finditer(text[:500_000]):
+            value = match.group(1)
+            try:
+                seconds = float(value)
+            except ValueError:
+                seconds = math.nan
+            if not (math.isfinite(seconds) and seconds >= 0):
+                shown = repr(value[:20])
+                self._say_once(origin, f"has Crawl-delay {shown}, not a number of seconds: ignored")
+                return
+
+    def _say_once(self, origin: str, what: str) -> None:
+        if origin not in self._crawl_delay_said:
+            self._crawl_delay_said.add(origin)
+            log.warning("robots.txt of %s %s", redact_url(origin), what)
 
     def allowed(self, url: str, delay_s: float) -> bool:
         """Whether robots.txt of the URL's host lets this User-Agent fetch it."""
@@ -212,15 +350,33 @@ class Fetcher:
                 if site_of(url) != site_of(origin):
                     return None  # robots.txt elsewhere: treat as absent
                 resp = self._request(url, delay_s, retries=1)
+        except Stopped:
+            raise  # a shutdown says nothing about robots.txt: read it next time
         except FetchError as exc:
             self._robots_trouble[origin] = exc.reason
+            if isinstance(exc, Unreachable):
+                self._unreachable.add(origin)
             return Protego.parse("User-agent: *\nDisallow: /")
         if resp.status >= 500:
             self._robots_trouble[origin] = describe_status(resp.status, resp.phrase)
             return Protego.parse("User-agent: *\nDisallow: /")
         if resp.status >= 400:
             return None
+        self._odd_delays(origin, resp.text)
         return Protego.parse(resp.text)
+
+    def _robots_refusal(self, url: str) -> FetchError:
+        """Why ``url`` is not fetched when robots.txt says no. A host that did not answer for
+        its robots.txt reads as what happened ("connection refused", "timed out after 30 s"),
+        the same as a page of it would; one that answered badly says robots.txt was unreadable."""
+        origin = _origin(url)
+        trouble = self._robots_trouble.get(origin)
+        if trouble and origin in self._unreachable:
+            return Unreachable(url, trouble)
+        if trouble:
+            return FetchError(url, f"robots.txt could not be read ({trouble}): nothing is fetched"
+                              " from this host until it can")  # fmt: skip
+        return FetchError(url, "disallowed by robots.txt")
 
     # -- fetching ---------------------------------------------------------------------------
     def get(self, url: str, *, delay_s: float | None = None) -> Fetched:
@@ -236,11 +392,7 @@ class Fetcher:
         first = url
         for _hop in range(MAX_REDIRECTS + 1):
             if not self.allowed(url, delay):
-                trouble = self._robots_trouble.get(_origin(url))
-                if trouble:
-                    raise FetchError(url, f"robots.txt could not be read ({trouble}): nothing is"
-                                     " fetched from this host until it can")  # fmt: skip
-                raise FetchError(url, "disallowed by robots.txt")
+                raise self._robots_refusal(url)
             cached = self.cache.get(url) if self.cache else None
             headers = {}
             if cached:
@@ -296,31 +448,30 @@ class Fetcher:
         attempt = 0
         retry_after: str | None = None
         while True:
-            self._wait_turn(host, delay_s)
+            silent = False  # no answer at all (Unreachable), not a bad one
             try:
-                resp = self._send(url, headers or {})
+                with self._turn(url, host, delay_s):
+                    resp = self._send(url, headers or {})
             except httpx.TimeoutException:
-                reason = f"timed out after {self.cfg.timeout_s:g} s"
+                reason, silent = f"timed out after {self.cfg.timeout_s:g} s", True
             except httpx.RemoteProtocolError as exc:
                 reason = f"truncated or malformed response ({exc})"
             except Truncated as exc:
                 reason = exc.reason
             except httpx.TransportError as exc:
-                reason = _transport_reason(exc)
+                reason, silent = _transport_reason(exc), True
             except httpx.DecodingError as exc:
                 reason = f"the body could not be decoded as its Content-Encoding says ({exc})"
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 raise FetchError(url, f"request failed: {type(exc).__name__}: {exc}") from None
             else:
-                self._last_request[host] = self._clock()
                 if resp.status not in RETRY_STATUSES or attempt >= retries:
                     return resp
                 reason = describe_status(resp.status, resp.phrase)
                 retry_after = resp.retry_after
-            self._last_request[host] = self._clock()
             if retry_after is None and attempt >= retries:
-                raise FetchError(url, reason + (f", still after {attempt + 1} attempts"
-                                                if attempt else ""))  # fmt: skip
+                raise (Unreachable if silent else FetchError)(url, reason + (
+                    f", still after {attempt + 1} attempts" if attempt else ""))  # fmt: skip
             attempt += 1
             backoff = min(60.0, max(delay_s, 1.0) * 2 ** (attempt - 1))
             hinted = retry_after_seconds(retry_after)
@@ -439,11 +590,16 @@ def _transport_reason(exc: httpx.TransportError) -> str:
         return "connection reset by the server"
     if "refused" in low or "errno 111" in low:
         return "connection refused (is the site down or the URL wrong?)"
-    if "name or service not known" in low or "nodename nor servname" in low or "getaddrinfo" in low:
+    if any(sign in low for sign in _NO_NAME):
         return "host name not found (DNS)"
     if "ssl" in low or "certificate" in low:
         return f"TLS/SSL error: {text}"
     return f"connection failed: {text}"
+
+
+_NO_NAME = ("name or service not known", "nodename nor servname", "getaddrinfo",
+            "name resolution", "no address associated")  # fmt: skip
+_CRAWL_DELAY = re.compile(r"^[ \t]*crawl-delay[ \t]*:[ \t]*([^\s#]*)", re.I | re.M)
 
 
 def is_binary(media: str) -> bool:

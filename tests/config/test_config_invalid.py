@@ -21,6 +21,7 @@ from click.testing import CliRunner, Result
 
 from monitor.cli import EXIT_INVALID_CONFIG, cli
 from monitor.redact import redact_text, redact_url
+from monitor.store import Store
 
 ROOT = Path(__file__).parent.parent.parent
 SECRET = "hunter2-Zx9q"  # appears in a case's file; must appear in no output
@@ -455,11 +456,91 @@ digest:
 """,
         encoding="utf-8",
     )
+    Store(tmp_path / "d.db").close()  # an empty database: the digest has something to read
     caplog.set_level(logging.DEBUG, logger="asicmon")
     result = CliRunner().invoke(cli, ["--config", str(path), "-vv", "digest", "--send"])
     assert result.exit_code == 1, result.output
     assert f"authentication failed at {host}:{port} for user 'me'" in result.output
     assert "bad credentials me:***" in result.output  # the server's reply, minus the password
+    # what asicmon logged (the test's own SMTP server, logger mail.log, logs its traffic)
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name != "mail.log")
     assert password not in result.output
-    assert password not in caplog.text
-    assert SECRET not in result.output + caplog.text
+    assert password not in logged
+    assert SECRET not in result.output + logged
+
+
+# --- bounded work on a hostile config: depth, size and the number of errors shown ---------------
+BOUNDS: dict[str, Case] = {
+    "flow-nested-500-deep": Case(
+        BASE + "events: " + "[" * 500 + "]" * 500 + "\n",
+        "line 8, column 72",
+        "nested more than 64 levels deep (the most a config file may nest)",
+    ),
+    "block-nested-500-deep": Case(
+        BASE + "".join(f"{'  ' * i}k{i}:\n" for i in range(500)),
+        "line 71, column 127",
+        "nested more than 64 levels deep (the most a config file may nest)",
+    ),
+    "larger-than-1-mb": Case(
+        BASE + "#" * (1024 * 1024) + "\n",
+        "",
+        "the file is larger than 1 MB, the most a config file may be",
+    ),
+    "500k-values": Case(
+        BASE + "events: [" + "0," * 500_000 + "0]\n",
+        "line 8, column 99974",
+        "more than 50,000 values (the most a config file may hold)",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(BOUNDS))
+def test_hostile_config_is_one_clear_error(tmp_path: Path, name: str) -> None:
+    """A YAML nested 500 deep was a RecursionError traceback; a 50 MB file was read whole, and
+    500,000 values in 1 MB took 1 GB and 23 s to report one error each."""
+    case = BOUNDS[name]
+    path = write_case(tmp_path, case)
+    result = invoke(path, "check-config")
+    assert isinstance(result.exception, SystemExit), result.exception  # not a crash
+    check(result.exit_code, result.output, path, case)
+    assert result.output.splitlines()[0].endswith("invalid config, 1 error")
+
+
+def test_nesting_up_to_the_cap_is_read(tmp_path: Path) -> None:
+    text = BASE + "events: " + "[" * 63 + "]" * 63 + "\n"  # the root mapping is level 1
+    result = invoke(write_case(tmp_path, Case(text, "", "")), "check-config")
+    assert "nested more than" not in result.output
+    assert "events" in result.output  # an ordinary error about its value, not a depth error
+
+
+def test_deep_config_in_a_real_process(tmp_path: Path) -> None:
+    case = BOUNDS["flow-nested-500-deep"]
+    path = write_case(tmp_path, case)
+    proc = subprocess.run(
+        [sys.executable, "-m", "monitor", "--config", str(path), "check-config"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert proc.stdout == ""
+    check(proc.returncode, proc.stderr, path, case)
+
+
+def test_errors_shown_are_capped_at_50(tmp_path: Path) -> None:
+    """1M invalid sources printed 1M errors: the first 50 are shown as ever, then a count."""
+    entries = "".join(f"  - {{name: s{i}, kind: shopify, url: x{i}}}\n" for i in range(300))
+    text = BASE.split("sources:")[0] + "sources:\n" + entries
+    result = invoke(write_case(tmp_path, Case(text, "", "")), "check-config")
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert lines[0].endswith("asicmon.yaml: invalid config, 300 errors")
+    assert lines[1] == (
+        "  sources[0] (name 's0').url: must be an http(s) URL such as "
+        "https://shop.example.com (line 5)"
+    )
+    assert len(lines) == 1 + 50 + 1
+    assert lines[50].startswith("  sources[49] (name 's49').url: ")
+    assert lines[51] == "  ... and 250 more"

@@ -125,3 +125,43 @@ def test_sources_command_shows_health(tmp_path: Path, site: LocalSite) -> None:
     text = runner.invoke(cli, ["--config", str(path), "sources"]).output
     assert "bad [shopify]" in text
     assert "failed" in text
+
+
+def test_unreadable_prices_are_kept_without_a_price_and_counted(
+    tmp_path: Path, site: LocalSite
+) -> None:
+    """Prices "-5", "1e309", "$1,2,3" are no prices: the listings are stored without one (never
+    as 5, 1 or 12.30) and the run's reason counts them, with the first reason."""
+    prices = ["-5", "1e309", "$1,2,3", "450.00"]
+    body = json.dumps({"products": [
+        {"id": i, "title": "Antminer S19j Pro 104T", "handle": f"h{i}",
+         "variants": [{"id": 10 + i, "price": price}]}
+        for i, price in enumerate(prices)
+    ]})  # fmt: skip
+    site.route("/s/products.json", Reply(200, body))
+    path = write_config(tmp_path, shopify("s", f"{site.url}/s"))
+    got = run(path)["s"]
+    assert (got["status"], got["listings"]) == ("ok", 4)
+    assert got["reason"] == (
+        "3 price(s) unreadable, kept without a price (first: '-5' is negative)"
+    )
+    with Store(load_config(path).database) as store:
+        stored = store.db.execute(
+            "SELECT price_minor FROM observations WHERE price_minor IS NOT NULL"
+        ).fetchall()
+    assert stored == [(45000,)]
+
+
+def test_dead_host_fails_the_run_with_connection_refused(tmp_path: Path) -> None:
+    """A host that refuses connections reads as that, not as "robots.txt could not be read
+    (... (...))" (robots.txt is the first thing fetched from it)."""
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    got = run(write_config(tmp_path, shopify("s", f"http://127.0.0.1:{port}/s"), retries=0))
+    assert got["s"]["status"] == "failed"
+    reason = got["s"]["reason"]
+    assert reason.split(": ", 1)[1].startswith("connection refused"), reason
+    assert "robots.txt" not in reason

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from monitor.config import HttpConfig
@@ -119,3 +121,154 @@ def test_retry_after_parsing() -> None:
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
     assert retry_after_seconds("soon") is None
     assert retry_after_seconds(None) is None
+
+
+# -- a dead host reads as one: the connection error, not "robots.txt could not be read" ---------
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 nothing listens on (bound, then closed)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_dead_host_reads_connection_refused() -> None:
+    port = closed_port()
+    cfg = HttpConfig(delay_s=0, jitter_s=0, max_retries=0)
+    with Fetcher(cfg, sleep=Sleeps()) as f, pytest.raises(FetchError) as err:
+        f.get(f"http://127.0.0.1:{port}/shop/page")
+    assert str(err.value).startswith(f"http://127.0.0.1:{port}/shop/page: connection refused")
+    assert "robots.txt" not in str(err.value)
+
+
+def test_unknown_host_reads_name_not_found() -> None:
+    cfg = HttpConfig(delay_s=0, jitter_s=0, max_retries=0)
+    with Fetcher(cfg, sleep=Sleeps()) as f, pytest.raises(FetchError) as err:
+        f.get("http://shop.invalid/page")  # .invalid never resolves (RFC 6761)
+    assert str(err.value).startswith("http://shop.invalid/page: host name not found (DNS)")
+    assert "robots.txt" not in str(err.value)
+
+
+def test_silent_robots_txt_reads_timed_out(site: LocalSite) -> None:
+    site.route("/robots.txt", Reply(200, "User-agent: *\n", delay_s=1.0))
+    site.route("/p", Reply(200, "ok"))
+    cfg = HttpConfig(delay_s=0, jitter_s=0, timeout_s=0.3, max_retries=0)
+    with Fetcher(cfg, sleep=Sleeps()) as f, pytest.raises(FetchError) as err:
+        f.get(f"{site.url}/p")
+    assert str(err.value).startswith(f"{site.url}/p: timed out after 0.3 s")
+    assert "/p" not in site.paths()  # robots.txt unread: nothing else is fetched
+
+
+# -- Crawl-delay is capped (http.max_crawl_delay_s) and said once per host ----------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "waits", "says"),
+    [
+        ("100000", 60.0, "asks Crawl-delay 100000 s; capped to 60 s (http.max_crawl_delay_s)"),
+        ("1e308", 60.0, "asks Crawl-delay 1e+308 s; capped to 60 s (http.max_crawl_delay_s)"),
+        ("9", 9.0, None),
+        ("-5", 0.0, "has Crawl-delay '-5', not a number of seconds: ignored"),
+        ("nan", 0.0, "has Crawl-delay 'nan', not a number of seconds: ignored"),
+        ("inf", 0.0, "has Crawl-delay 'inf', not a number of seconds: ignored"),
+    ],
+)
+def test_crawl_delay_is_capped_and_logged_once_per_host(
+    site: LocalSite, caplog: pytest.LogCaptureFixture, written: str, waits: float, says: str | None
+) -> None:
+    site.route("/robots.txt", Reply(200, f"User-agent: *\nCrawl-delay: {written}\n"))
+    site.route("/p", Reply(200, "ok"))
+    sleeps = Sleeps()
+    caplog.set_level("INFO", logger="asicmon.fetch")
+    with Fetcher(HttpConfig(delay_s=0, jitter_s=0), sleep=sleeps) as f:
+        for _ in range(3):
+            assert f.get(f"{site.url}/p").text == "ok"
+    # robots.txt, then three pages: each request after the first waits the (capped) delay
+    assert len(sleeps.calls) == (3 if waits else 0)
+    assert all(waits - 1 < s <= waits for s in sleeps.calls)
+    lines = [r.getMessage() for r in caplog.records if "Crawl-delay" in r.getMessage()]
+    assert lines == ([f"robots.txt of {site.url} {says}"] if says else [])
+
+
+def test_max_crawl_delay_is_a_config_key(site: LocalSite) -> None:
+    site.route("/robots.txt", Reply(200, "User-agent: *\nCrawl-delay: 100000\n"))
+    site.route("/p", Reply(200, "ok"))
+    sleeps = Sleeps()
+    with Fetcher(HttpConfig(delay_s=0, jitter_s=0, max_crawl_delay_s=5), sleep=sleeps) as f:
+        f.get(f"{site.url}/p")
+    assert len(sleeps.calls) == 1
+    assert 4 < sleeps.calls[0] <= 5
+    assert HttpConfig().max_crawl_delay_s == 60
+
+
+# -- the validator cache keeps at most HTTP_CACHE_PER_HOST pages per host -----------------------
+
+
+def test_validator_cache_is_bounded_per_host(
+    site: LocalSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A next link with a fresh token each time made a new row per page, for ever. Each host
+    keeps its newest pages; another host's are not touched."""
+    from monitor.store import Store, writes
+
+    monkeypatch.setattr(writes, "HTTP_CACHE_PER_HOST", 5)
+    site.route("/p", Reply(200, "page", {"ETag": '"v1"'}))
+    other = site.url.replace("127.0.0.1", "localhost")  # one server, two hosts to the fetcher
+    with Store(tmp_path / "cache.db") as store, Fetcher(FAST, cache=store) as f:
+        f.get(f"{other}/p?token=kept")
+        for token in range(8):
+            f.get(f"{site.url}/p?token={token}")
+        urls = [row[0] for row in store.db.execute("SELECT url FROM http_cache ORDER BY url")]
+        assert urls == sorted(
+            [f"{other}/p?token=kept"] + [f"{site.url}/p?token={t}" for t in range(3, 8)]
+        )
+        f.get(f"{site.url}/p?token=7")  # still cached: a conditional request
+    assert site.requests[-1]["headers"].get("If-None-Match") == '"v1"'
+    assert writes.HTTP_CACHE_PER_HOST == 5
+
+
+def test_a_shutdown_during_the_delay_sends_nothing(site: LocalSite) -> None:
+    """A pause cut short by the stop event ends the fetch: the request it was waiting for is
+    not sent early (that would break the host's delay)."""
+    import threading
+
+    from monitor.fetch.http import Stopped
+
+    site.route("/p", Reply(200, "ok"))
+    stop = threading.Event()
+    with Fetcher(HttpConfig(delay_s=30, jitter_s=0), stop=stop) as f:
+        f.get(f"{site.url}/p", delay_s=0)
+        threading.Timer(0.2, stop.set).start()
+        with pytest.raises(Stopped):
+            f.get(f"{site.url}/p")  # waits 30 s after the last request, until the stop
+    assert site.paths() == ["/robots.txt", "/p"]
+
+
+def test_fetchers_sharing_a_pace_dir_share_the_host_delay(site: LocalSite, tmp_path: Path) -> None:
+    """The per-host delay counts from the last request any fetcher using the folder made (its
+    file records when): a new fetcher, in any process, waits for it."""
+    import threading
+    import time
+
+    from monitor.fetch.http import Stopped
+
+    site.route("/p", Reply(200, "ok"))
+    cfg = HttpConfig(delay_s=30, jitter_s=0)
+    before = time.time()
+    with Fetcher(cfg, pace_dir=tmp_path / "locks") as first:
+        first.get(f"{site.url}/p", delay_s=0)
+    [pace] = (tmp_path / "locks").iterdir()
+    assert before <= float(pace.read_text(encoding="ascii")) <= time.time()
+    stop = threading.Event()
+    with Fetcher(cfg, pace_dir=tmp_path / "locks", stop=stop) as second:
+        threading.Timer(0.3, stop.set).start()
+        with pytest.raises(Stopped):  # still waiting out the first fetcher's delay
+            second.get(f"{site.url}/p")
+    assert site.paths() == ["/robots.txt", "/p"]
+    alone = HttpConfig(delay_s=30, jitter_s=0, obey_robots=False)
+    with Fetcher(alone) as f:  # without the folder, only its own requests count: no wait
+        f.get(f"{site.url}/p")
+    assert site.paths() == ["/robots.txt", "/p", "/p"]

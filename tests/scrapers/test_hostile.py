@@ -15,7 +15,8 @@ Time is bounded with hypothesis' ``deadline`` (per example, generous for a share
 not with timed asserts: speed itself is measured in ``benchmarks/``. The worst cases (100 KB
 titles, a 10,000-deep tag nest, a 5 MB page of listing cards) run under the same deadline.
 
-A deeper fuzzing run: ``ASICMON_FUZZ_EXAMPLES=2000 python -m pytest tests/test_hostile.py``.
+A deeper fuzzing run:
+``ASICMON_FUZZ_EXAMPLES=2000 python -m pytest tests/scrapers/test_hostile.py``.
 """
 
 from __future__ import annotations
@@ -788,3 +789,47 @@ def test_telegram_post_inside_struck_text() -> None:
     page = '<div class=tgme_widget_message data-post="r/8"><div class=tgme_widget_message_text>'
     page += '<s><div class="tgme_widget_message" data-post="r/9">'
     parse(CASES["telegram"][0], page)
+
+
+# --- linear work on a hostile Telegram post -------------------------------------------------------
+TELEGRAM_POST = """
+import sys
+from scrapers.telegram import Telegram
+
+unit = {unit!r}
+page = ('<div class="tgme_channel_history"><div class="tgme_widget_message" data-post="c/5">'
+        '<div class="tgme_widget_message_text">' + unit * {n} + 'S19 100T $2000</div></div></div>')
+(post,) = Telegram("https://t.me/s/c").parse(page, "https://t.me/s/c").listings
+lines = post.title.split("\\n")
+print(len(lines), lines[0], "|", lines[-1])
+"""
+
+
+@pytest.mark.parametrize(
+    ("unit", "lines"),
+    [
+        ("S19 100T $2000<br>", "many"),  # 100,000 line breaks
+        ("<s>$2500</s> ", "1"),  # 100,000 struck prices, each beside a text node
+        ("<br>", "1"),  # 100,000 empty lines before the text
+    ],
+)
+def test_telegram_post_with_100k_tags_is_read_in_linear_time(unit: str, lines: str) -> None:
+    """Replacing each ``<br>`` or removing each ``<s>`` in the tree was quadratic: 100,000 took
+    minutes (a 15 MB page, hours). Linear, it is a few seconds; the 30 s limit is generous for a
+    shared machine and far below the quadratic time. A separate process, so the limit can stop
+    it."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-c", TELEGRAM_POST.format(unit=unit, n=100_000)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=Path(__file__).parent.parent.parent,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    count, text = proc.stdout.split(" ", 1)
+    assert text.strip() == "S19 100T $2000 | S19 100T $2000"  # struck text and empty lines gone
+    assert int(count) > 1000 if lines == "many" else int(count) == 1

@@ -1,13 +1,17 @@
-"""scrapers.money: the one currency table, the lenient reader scrapers use and the strict reader
-the CSV importer uses."""
+"""scrapers.money: the one currency table, and the one grammar of amounts read two ways: from
+scraped text (the first number, exactly, or why not) and strictly from a file a person wrote."""
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import asdict
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+import scrapers
 from monitor.normalise.fx import bundled_rates
 from monitor.normalise.offers import parse_offers
 from scrapers.money import (
@@ -15,12 +19,14 @@ from scrapers.money import (
     CURRENCIES,
     SHORTHANDS,
     SYMBOLS,
+    Price,
     currency_code,
     find_currency,
     parse_decimal,
     parse_money,
     read_amount,
     read_money,
+    read_price,
 )
 
 # -- the strict reader ---------------------------------------------------------------------------
@@ -134,7 +140,7 @@ def test_read_money_rejects_what_is_not_text(value: object) -> None:
         read_money(value)  # type: ignore[arg-type]
 
 
-# -- the lenient reader keeps reading scraped text as before ------------------------------------
+# -- the reader for scraped text: the first number, read exactly, or why not --------------------
 
 
 @pytest.mark.parametrize(
@@ -142,16 +148,91 @@ def test_read_money_rejects_what_is_not_text(value: object) -> None:
     [
         ("US $1,299.00", "1299.00"),
         ("1.299,00 €", "1299.00"),
+        ("1 299,00", "1299.00"),
+        ("1\u00a0299,00 €", "1299.00"),
+        ("€1.299", "1299"),  # a lone "." before three digits groups thousands in shop text
+        ("€3.480,00", "3480.00"),
+        ("€ 4 150,00", "4150.00"),
+        ("1 020 EUR", "1020"),
+        ("From $2,500", "2500"),
+        ("$1,000 - $1,200", "1000"),  # a range: its low end
+        ("$1,000-$1,200", "1000"),
+        ("SALE - $900", "900"),  # a dash before a space is not a sign
         ("Price: 3 299,50 руб", "3299.50"),
         ("from $12.5 each", "12.5"),
         ("1,5", "1.5"),
-        ("1e3", "1"),  # lenient: the first run of digits
-        ("call for price", None),
-        ("", None),
+        ("1'299.00", "1299.00"),
+        ("USD900", "900"),
+        ("900USD", "900"),
+        ("3200U", "3200"),
+        ("23000元", "23000"),
+        ("185000руб.", "185000"),
+        ("1.299,- €", "1299"),
+        ("C $41.25 delivery", "41.25"),
+        ("\uff19\uff10\uff10", "900"),  # full-width digits
+        ("$0.00", "0.00"),  # zero is read; the scraper decides it means "call for price"
+        (2450, "2450"),
+        (1299.9, "1299.9"),
     ],
 )
-def test_parse_decimal_reads_the_first_number(text: str, amount: str | None) -> None:
-    assert parse_decimal(text) == (None if amount is None else Decimal(amount))
+def test_read_price_reads_one_amount_exactly(text: str | float, amount: str) -> None:
+    got = read_price(text)
+    assert got == Price(Decimal(amount))
+    assert str(got.amount) == amount  # exact digits
+    assert parse_decimal(text) == Decimal(amount)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("-5", "'-5' is negative"),
+        ("\u22125", "'\u22125' is negative"),  # a typographic minus
+        ("$-5", "'$-5' is negative"),
+        ("-$5", "'-$5' is negative"),
+        ("Price: - 900", "'Price: - 900' is negative"),
+        ("+5", "'+5' has a sign"),
+        ("1e3", "'1e3' is not a number"),
+        ("1e309", "'1e309' is not a number"),
+        ("1E-3", "'1E-3' is not a number"),
+        ("$1,2,3", "'$1,2,3' is not a number"),
+        ("1,299,00", "'1,299,00' is not a number"),
+        ("1.299.00", "'1.299.00' is not a number"),
+        ("12 34", "'12 34' is not a number"),
+        ("0x10", "'0x10' is not a number"),
+        ("1_000", "'1_000' is not a number"),
+        (".5", "'.5' is not a number"),
+        ("S19 Pro $2,000", "'S19 Pro $2,000' is not a number"),  # the first number is no price
+        ("$12.5k", "'$12.5k' is not a number"),  # not 12.5
+        ("100T $2,000", "'100T $2,000' is not a number"),
+        ("1000000000000", "'1000000000000' is too large for a price"),
+        ("9" * 100, f"{'9' * 37 + '...'!r} is too large for a price"),
+        (-5, "'-5' is negative"),
+        (float("inf"), "'Infinity' is not a number"),
+        (float("nan"), "'NaN' is not a number"),
+        (1e20, "'1E+20' is too large for a price"),
+        (True, "a bool is not a number"),
+        (["5"], "a list is not a number"),
+    ],
+)
+def test_read_price_says_why_a_number_is_no_price(text: object, error: str) -> None:
+    """What used to be read as 5, 1, 1 and 12.30 is no price, with the reason."""
+    assert read_price(text) == Price(None, error)  # type: ignore[arg-type]
+    assert parse_decimal(text) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", [None, "", "   ", "Call for price", "NaN", "sold out"])
+def test_read_price_without_a_number_is_no_price_and_no_error(text: str | None) -> None:
+    assert read_price(text) == Price()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["3299", "3,299.00", "12,345,678.90", "1.299,00", "1 299,00", "1'299.00", "€1.299,00",
+     "1,299", "185 000 ₽", "HK$9,800", "999999999999.99", "1299,5"],
+)  # fmt: skip
+def test_both_readers_agree_on_every_amount_the_strict_one_reads(text: str) -> None:
+    """One grammar: scraped text and an imported file read an amount the same way."""
+    assert read_price(text).amount == read_amount(text)
 
 
 @pytest.mark.parametrize(
@@ -249,3 +330,47 @@ def test_broker_price_lists_read_every_spelling_through_the_table(mark: str) -> 
 def test_broker_shorthands_map_through_the_table(line: str, price: str, currency: str) -> None:
     (offer,) = parse_offers(line)
     assert (offer.price, offer.currency) == (Decimal(price), currency)
+
+
+# -- every scraper: a price it cannot read is no price, and the listing says why ------------------
+SOURCES = Path(__file__).parent.parent / "fixtures" / "sources"
+
+
+@pytest.mark.parametrize(
+    ("kind", "case", "written", "hostile", "error"),
+    [
+        ("css", "shop-page-1", "$2,450.00", "$1,2,3", "'$1,2,3' is not a number"),
+        ("css", "shop-page-1", "$2,450.00", "$-2,450.00", "'$-2,450.00' is negative"),
+        ("ebay", "legacy-active", "$560.00", "$1e309", "'$1e309' is not a number"),
+        (
+            "jsonld",
+            "category-itemlist",
+            '"price": "850.00"',
+            '"price": "1e3"',
+            "'1e3' is not a number",
+        ),
+        ("jsonld", "category-itemlist", '"price": 2450,', '"price": -5,', "'-5' is negative"),
+        ("shopify", "variants-full-page", '"389.00"', '"-5"', "'-5' is negative"),
+    ],
+)
+def test_scrapers_keep_an_unreadable_price_as_none_with_the_reason(
+    kind: str, case: str, written: str, hostile: str, error: str
+) -> None:
+    """The golden page with one price written as no price can be: that listing keeps no price
+    (not 5, 1 or 12.30) and says why in ``extra["price_error"]``; every other listing is as the
+    golden file has it."""
+    page = next((SOURCES / kind).glob(f"*-{case}.input.*"))
+    want = json.loads(page.with_name(page.name.split(".")[0] + ".expected.json").read_text())
+    text = page.read_text(encoding="utf-8")
+    assert text.count(written) == 1
+    source = scrapers.get(kind)(want["source_url"], want["options"])
+    got = source.parse(text.replace(written, hostile), want["url"]).listings
+    assert len(got) == len(want["listings"])
+    bad = [x for x in got if "price_error" in x.extra]
+    assert [x.extra["price_error"] for x in bad] == [error]
+    assert (bad[0].price, bad[0].price_max, bad[0].currency) == (None, None, None)
+    assert [asdict(x) for x in got if x is not bad[0]] == [
+        asdict(x)
+        for x in source.parse(text, want["url"]).listings
+        if x.listing_id != bad[0].listing_id
+    ]
