@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -252,6 +253,12 @@ def _collect(progress: Progress) -> dict[str, Any]:
     return {"on_page": page, "on_result": result}
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM (``systemctl stop``, ``kill``) stops a collection like Ctrl-C does: the runs are
+    recorded ``interrupted`` with the pages committed so far, not left for dead."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
 @cli.command()
 @click.option("--source", "names", multiple=True, help="Only this source (repeatable).")
 @pass_state
@@ -259,6 +266,7 @@ def scrape(state: State, names: tuple[str, ...]) -> None:
     """Run one collection cycle now over the enabled sources (exit 1 if any failed)."""
     from monitor.jobs.collect import run_cycle
 
+    _stop_on_sigterm()
     cfg = state.config()
     try:
         selected = [cfg.source(n) for n in names]
@@ -287,6 +295,7 @@ def backfill(state: State, name: str, until: date, max_pages: int) -> None:
     """Page back through a channel's history (telegram sources) and store what it offered."""
     from monitor.jobs.collect import run_cycle
 
+    _stop_on_sigterm()
     cfg = state.config()
     try:
         src = cfg.source(name)

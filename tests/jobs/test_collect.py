@@ -12,6 +12,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
@@ -227,11 +228,13 @@ def test_unmatched_titles_are_kept_counted_and_listed(tmp_path: Path, site: Loca
     assert "Vintage brass lamp" in text
 
 
+@pytest.mark.parametrize("stop", ["ctrl-c", "sigterm"])
 def test_ctrl_c_during_a_multi_host_scrape_records_interrupted_runs(
-    tmp_path: Path, site: LocalSite
+    tmp_path: Path, site: LocalSite, stop: str
 ) -> None:
-    """Ctrl-C reaches the whole process group, parse workers included: the runs are
-    ``interrupted`` (not "the parser process died"), with the pages committed so far."""
+    """Ctrl-C reaches the whole process group, parse workers included; SIGTERM (``kill``,
+    ``systemctl stop``) reaches the main process: either way the runs are ``interrupted`` (not
+    "the parser process died", not a dead process), with the pages committed so far."""
     other = LocalSite()
     proc: subprocess.Popen[str] | None = None
     try:
@@ -263,7 +266,10 @@ def test_ctrl_c_during_a_multi_host_scrape_records_interrupted_runs(
         while not all(len(s.paths()) >= 3 for s in (site, other)):  # robots + 2 pages each
             assert time.monotonic() < deadline, "the scrape did not start"
             time.sleep(0.05)
-        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        if stop == "ctrl-c":
+            os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        else:
+            os.kill(proc.pid, signal.SIGTERM)
         proc.communicate(timeout=60)
     finally:
         if proc is not None and proc.poll() is None:
