@@ -41,6 +41,7 @@ from monitor.jobs.collect import run_cycle
 from monitor.jobs.locks import Busy, daemon_lock
 from monitor.jobs.status import (
     NextRun,
+    database_file,
     interval_seconds,
     last_starts,
     next_runs,
@@ -246,9 +247,9 @@ class Daemon:
         self.scheduler.start()
         log.info("scheduler started with %d jobs: %s", len(ids), ", ".join(ids))
         code = 0
-        watched = _file_id(self.cfg.database)  # the database file the jobs opened
+        watched = database_file(self.cfg)  # the database file the jobs opened
         while not self.stop.wait(1.0):
-            found = _file_id(self.cfg.database)
+            found = database_file(self.cfg)
             if watched is None:
                 watched = found
             elif found != watched:  # the store refuses to write to it: restart on the new file
@@ -267,15 +268,6 @@ class Daemon:
                         self.active)  # fmt: skip
         log.info("stopped")
         return code
-
-
-def _file_id(path: Path) -> tuple[int, int] | None:
-    """The file at ``path`` (``st_dev``, ``st_ino``), or None when there is none."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
 
 
 def configure_logging(level: int = logging.INFO) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from monitor.config import Config
 from monitor.config.sources import AnySource
-from monitor.store import Store
+from monitor.store import Store, file_id
 from monitor.store.views import RunRow, Summary, UnmatchedRow
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -208,3 +208,12 @@ def recover(cfg: Config) -> list[str]:
     """The daemon's check at start and before each scrape: runs of dead processes marked."""
     with Store(cfg.database) as store:
         return recover_runs(store)
+
+
+def database_file(cfg: Config) -> tuple[int, int] | None:
+    """Which file the configured database path names now (device, inode), or None when none
+    can be found: the daemon watches it so it can stop when the file is deleted or replaced."""
+    try:
+        return file_id(cfg.database)
+    except OSError:
+        return None

@@ -79,7 +79,7 @@ _OPENED: dict[Path, tuple[int, int]] = {}
 _OPENED_LOCK = threading.Lock()
 
 
-def _file_id(path: Path) -> tuple[int, int] | None:
+def file_id(path: Path) -> tuple[int, int] | None:
     """``(st_dev, st_ino)`` of the file at ``path``; None when there is none."""
     try:
         st = path.stat()
@@ -134,7 +134,7 @@ class Connection:
             self._same_file(first)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = Database(self.path)
-        opened = _file_id(self.path)  # the file SQLite just opened (or created)
+        opened = file_id(self.path)  # the file SQLite just opened (or created)
         if opened is not None:
             with _OPENED_LOCK:
                 first = _OPENED.setdefault(key, opened)
@@ -155,7 +155,7 @@ class Connection:
 
     def close(self) -> None:
         try:
-            moved = self._identity is not None and _file_id(self.path) != self._identity
+            moved = self._identity is not None and file_id(self.path) != self._identity
         except OSError:
             moved = True
         if moved:
@@ -176,7 +176,7 @@ class Connection:
     def _same_file(self, expected: tuple[int, int] | None) -> None:
         """Raise :class:`DatabaseReplaced` unless the path names the file ``expected``."""
         try:
-            found = _file_id(self.path)
+            found = file_id(self.path)
         except OSError as exc:
             raise StoreError(f"cannot use the database {self.path}: {_why(exc)}") from exc
         if expected is not None and found == expected:
