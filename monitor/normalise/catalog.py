@@ -49,6 +49,10 @@ class Model(_Strict):
     aliases: list[str] = []
     variants: Annotated[list[Variant], Field(min_length=1)]
     examples: list[Example] = []
+    # where the specs came from: a short text ("Bitmain product page") or a URL
+    source: Annotated[str, Field(min_length=3, max_length=200, pattern=r"^\S(?:.*\S)?$")] | None = (
+        None
+    )
 
     def to_ths(self, hashrate: float) -> float | None:
         """A hashrate in this model's native unit, in TH/s (SHA-256 only)."""
@@ -86,6 +90,10 @@ def compact(text: str) -> str:
     return re.sub(r"[^0-9a-z+\u0400-\u04ff\u4e00-\u9fff]", "", text)
 
 
+# a short key that reads as a count ("x5") or a version ("v1") is never derived from a name
+_COUNT_OR_VERSION = re.compile(r"[xv]\d+")
+
+
 class Catalog:
     """Models by matching key. Names and aliases must be unique; a short key derived from a
     name ("S19j Pro" from "Antminer S19j Pro") may name several models ("KS3": Antminer and
@@ -108,7 +116,9 @@ class Catalog:
         derived: dict[str, list[Model]] = {}
         for model in models:
             short = compact(model.name.split(" ", 1)[-1])
-            if short not in explicit and len(short) >= 2 and re.search(r"\d", short):
+            if short in explicit or len(short) < 2 or not re.search(r"\d", short):
+                continue
+            if not _COUNT_OR_VERSION.fullmatch(short):  # "x5", "v1": a count or a version
                 derived.setdefault(short, []).append(model)
         for key, owners in derived.items():
             self.by_key[key] = tuple(owners)

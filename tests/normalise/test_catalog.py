@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from monitor.normalise.catalog import bundled_catalog_path, compact, load_catalog
+from monitor.normalise.catalog import Model, bundled_catalog_path, compact, load_catalog
 from monitor.normalise.titles import normalise
 
 CATALOG = load_catalog()
 EXAMPLES = [(m, e) for m in CATALOG.models for e in m.examples]
+NAMES = [(m, n) for m in CATALOG.models for n in (m.name, *m.aliases)]
 
 
 def test_catalog_is_large_and_unique() -> None:
@@ -69,3 +70,54 @@ def test_compact_keys() -> None:
     assert compact("S19j Pro") == compact("s19-j pro") == "s19jpro"
     assert compact("M30S++") == "m30s++"
     assert bundled_catalog_path().name == "catalog.yaml"
+
+
+@pytest.mark.parametrize(("model", "name"), NAMES, ids=lambda x: x if isinstance(x, str) else "")
+def test_every_name_and_alias_normalises_to_its_model(model: Model, name: str) -> None:
+    """A model name or alias written plainly ("Whatsminer M31SE", "Antminer S19 Pro+") is that
+    model, never a shorter one ("S19 Pro") nor a part or other listing."""
+    got = normalise(name)
+    assert got.kind == "miner", got.reason
+    assert got.model == model.name
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Whatsminer M31SE",
+        "Whatsminer M30",
+        "Whatsminer M53S+",
+        "Antminer S19i",
+        "Antminer S19+",
+        "Antminer S19 Pro+",
+        "Innosilicon T3H+",
+        "Auradine AT2860",
+        "Avalon A1066 Pro",
+    ],
+)
+def test_issue_13_names_are_in_the_catalog(title: str) -> None:
+    got = normalise(title)
+    assert (got.kind, got.model) == ("miner", title.replace("Auradine", "Teraflux"))
+    assert CATALOG.by_key[compact(title.replace("Auradine", "Teraflux"))][0].source
+
+
+def test_source_is_short_text(tmp_path: Path) -> None:
+    bad = tmp_path / "catalog.yaml"
+    bad.write_text(
+        "version: 1\nmodels:\n  - {name: X1, maker: M, algorithm: SHA-256, unit: TH/s, "
+        "variants: [{hashrate: 1}], source: ' '}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"models\.0\.source"):
+        load_catalog(bad)
+    sourced = [m for m in CATALOG.models if m.source]
+    assert len(sourced) >= 40
+
+
+def test_short_keys_never_read_a_count_or_version_as_a_model() -> None:
+    """ "Antminer X5" and "iPollo V1" are matched by their full names only: "x5" in a title is
+    a count, "v1" a version."""
+    assert "x5" not in CATALOG.by_key
+    assert "v1" not in CATALOG.by_key
+    assert normalise("Antminer X5 212KH/s").model == "Antminer X5"
+    assert normalise("Whatsminer M30S++ 112T x5").model == "Whatsminer M30S++"
