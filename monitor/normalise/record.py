@@ -45,6 +45,14 @@ class Normalised(NamedTuple):
     cooling: Cooling | None = None
     confidence: Annotated[float, Field(ge=0, le=1)] = 0.0
     reason: str | None = None
+    catalog_match: Annotated[
+        bool | None,
+        Field(
+            description="true: model is a catalog model; false: a miner whose model is not in "
+            "the catalog (read from its maker's model-name shape, or not read); null: a part or "
+            "other listing"
+        ),
+    ] = None
 
     def to_dict(self) -> dict[str, Any]:
         return self._asdict()
@@ -70,6 +78,10 @@ class _OfferFields:
     text: str
     header: str | None
     flags: list[str]
+    side: Annotated[
+        Literal["ask", "bid"],
+        Field(description="ask: offered for sale; bid: wanted to buy (a WTB post or section)"),
+    ]
 
 
 def _fields(cls: type, *, extras: bool = True) -> dict[str, Any]:

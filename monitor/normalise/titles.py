@@ -17,6 +17,7 @@ from bisect import bisect_left
 from functools import lru_cache
 from typing import Literal, TypedDict
 
+from monitor.normalise import open_vocab
 from monitor.normalise.catalog import Catalog, Model, load_catalog
 from monitor.normalise.lexicon import (
     CJK_TEXT,
@@ -29,7 +30,7 @@ from monitor.normalise.record import Condition
 from monitor.normalise.record import Normalised as Normalised  # re-exported for older imports
 from scrapers import drop_invisible
 
-VERSION = 2
+VERSION = 3  # 3: catalog_match, and model names of a known family the catalog lacks
 
 # A number with a unit: hashrate (p/t/g/m/k [h][/s], sol), power (w, kw) or efficiency (j/t).
 _MEASURE = re.compile(
@@ -148,7 +149,9 @@ def _unglue(text: str) -> str:
     return _GLUED.sub(r"\1 \2", text)
 
 
-def _subject(text: str, lex: Lexicon) -> tuple[Literal["part", "other"], str] | None:
+def _subject(
+    text: str, lex: Lexicon, catalog: Catalog | None = None
+) -> tuple[Literal["part", "other"], str] | None:
     """("part"|"other", word) when the title sells a part or a non-miner; else None."""
     first = lex.subject.search(text)
     if first is None:
@@ -159,10 +162,18 @@ def _subject(text: str, lex: Lexicon) -> tuple[Literal["part", "other"], str] | 
             continue  # "with PSU", "PSU included", "hashboard dead": the miner is the subject
         if not m.group("other") and lex.defect_before.search(before):
             continue  # "dead hashboard", "one fan missing"
-        if m.group("weak") and _measures(text)[0]:
-            continue  # a chip code beside a hashrate names the miner's chip
+        if m.group("weak") and (_measures(text)[0] or _ends_alias(text, m.start(), catalog)):
+            continue  # a chip code beside a hashrate, or in an alias ("Bitaxe BM1366"): a miner
         return ("other" if m.group("other") else "part"), m.group(0)
     return None
+
+
+def _ends_alias(text: str, at: int, catalog: Catalog | None) -> bool:
+    """The word at ``at`` ends a catalog alias with the tokens just before it."""
+    if catalog is None or (word := _TOKEN.match(text, at)) is None:
+        return False
+    before = _TOKEN.findall(text, max(0, at - 24), at)
+    return any("".join(before[i:]) + word.group(0) in catalog.by_key for i in range(len(before)))
 
 
 def _find_model(tokens: list[str], text: str, catalog: Catalog) -> Model | None:
@@ -319,7 +330,7 @@ def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
     base = _Base(quantity=quantity, condition=condition)
     if not text.strip():
         return Normalised(kind="other", reason="empty title", **base)
-    subject = _subject(text, lex)
+    subject = _subject(text, lex, catalog)
     if subject is not None:
         kind, word = subject
         what = "part or accessory" if kind == "part" else "not a miner"
@@ -329,11 +340,15 @@ def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
         text = split
         model = _find_model(_TOKEN.findall(text), text, catalog)
     if model is None:
+        # open vocabulary: a model name of a known family the catalog lacks (open_vocab.py)
+        if (found := open_vocab.find(text)) is not None:
+            return open_vocab.miner(found, *_measures(text), quantity, condition)
         if lex.miner_signal.search(text) and _measures(text)[0]:
             return Normalised(
                 kind="miner",
                 confidence=0.3,
                 reason="looks like a miner, but no catalog model matched",
+                catalog_match=False,
                 **base,
             )
         return Normalised(kind="other", confidence=0.5, reason="no catalog model in title", **base)
@@ -377,4 +392,5 @@ def _miner(model: Model, text: str, quantity: int, condition: Condition) -> Norm
         model.cooling,
         confidence,
         reason,
+        True,  # catalog_match
     )

@@ -71,6 +71,7 @@ _LISTINGS = pa.schema(
         _f("cooling", _TEXT, "air, hydro, immersion"),
         _f("confidence", _FLOAT, "normaliser confidence, 0..1"),
         _f("reason", _TEXT, "why the normaliser is unsure"),
+        _f("catalog_match", _BOOL, "model is a catalog model; false: a miner the catalog lacks"),
         _f("last_price_minor", _INT, "latest price in minor units of last_currency"),
         _f("last_currency", _TEXT, "ISO 4217 currency of last_price_minor"),
         _f("last_observed_at", TIMESTAMP, "when the latest price was seen (UTC)"),

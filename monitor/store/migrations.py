@@ -167,3 +167,19 @@ def m007_sending_alerts(db: Database) -> None:
          "started_at": str, "pid": int},
         pk=("rule", "subject", "period"),
     )  # fmt: skip
+
+
+@migrations()
+def m008_catalog_match(db: Database) -> None:
+    """``catalog_match`` (normaliser 3): whether a listing's model is a catalog model. A database
+    made by m001 since then already has the column (m001 creates the record's columns); an older
+    one gets it here, filled from what its rows say: a model was always a catalog model (1), a
+    miner without one was not matched (0), parts and other stay null."""
+    listings = db.table("listings")
+    if "catalog_match" in listings.columns_dict:
+        return
+    listings.add_column("catalog_match", int)
+    db.execute(
+        "UPDATE listings SET catalog_match = CASE WHEN model IS NOT NULL THEN 1 "
+        "WHEN kind = 'miner' THEN 0 END"
+    )

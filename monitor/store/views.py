@@ -12,10 +12,12 @@ from typing import Any, TypedDict, cast
 
 from monitor.store.db import BUSY_TIMEOUT_MS, Connection, _major_sql
 
-# a listing the normaliser could not fully place: no catalog model, or a miner with no hashrate
+# a listing the normaliser could not fully place: no catalog model, a miner with no hashrate, or
+# a model read from its maker's name shape that the catalog lacks (catalog_match 0: "Whatsminer
+# M67S"; it still counts in the indexes where its hashrate is known)
 UNMATCHED = (
     "(model IS NULL AND (kind = 'miner' OR reason LIKE 'no catalog model%')) "
-    "OR (kind = 'miner' AND hashrate IS NULL)"
+    "OR (kind = 'miner' AND hashrate IS NULL) OR catalog_match = 0"
 )
 
 EXPORT_VIEWS: dict[str, str] = {
@@ -27,7 +29,7 @@ EXPORT_VIEWS: dict[str, str] = {
         SELECT l.key, l.source, l.listing_id, l.url, l.title, l.available, l.first_seen,
                l.last_seen, l.kind, l.maker, l.model, l.algorithm, l.hashrate_ths, l.hashrate,
                l.hashrate_unit, l.power_w, l.efficiency_j_th, l.quantity, l.condition, l.cooling,
-               l.confidence, l.reason,
+               l.confidence, l.reason, l.catalog_match,
                o.price_minor AS last_price_minor, o.currency AS last_currency,
                o.observed_at AS last_observed_at
         FROM listings l
@@ -113,11 +115,16 @@ class HealthRow(TypedDict):
 
 
 class UnmatchedRow(TypedDict):
+    """A stored title to extend the catalog from, with how many listings have it; ``model`` and
+    ``catalog_match: false`` when it names a model the catalog lacks."""
+
     title: str
     listings: int
     sources: str
     reason: str | None
     last_seen: str
+    model: str | None
+    catalog_match: bool | None
 
 
 class MarketRow(TypedDict):
@@ -212,14 +219,19 @@ class Views(Connection):
         return [d[0] for d in cursor.description]
 
     def unmatched_titles(self, limit: int = 30) -> list[UnmatchedRow]:
-        """Titles that matched no model (or no hashrate), most frequent first."""
-        return self._rows(
+        """Titles that matched no catalog model (or no hashrate), most frequent first."""
+        rows: list[UnmatchedRow] = self._rows(
             UnmatchedRow,
             f"SELECT title, count(*) AS listings, group_concat(DISTINCT source) AS sources, "
-            f"min(reason) AS reason, max(last_seen) AS last_seen FROM listings "
+            f"min(reason) AS reason, max(last_seen) AS last_seen, min(model) AS model, "
+            f"min(catalog_match) AS catalog_match FROM listings "
             f"WHERE {UNMATCHED} GROUP BY title ORDER BY listings DESC, last_seen DESC LIMIT ?",
             [limit],
         )
+        for row in rows:  # SQLite keeps the flag as 0/1
+            flag = row["catalog_match"]
+            row["catalog_match"] = None if flag is None else bool(flag)
+        return rows
 
     def market_rows(self) -> list[MarketRow]:
         return self._rows(

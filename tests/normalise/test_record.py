@@ -33,7 +33,7 @@ from monitor.store import Store
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 SCHEMA = json_schema()
-_JSON_TYPE = {str: "string", int: "integer", float: "number"}
+_JSON_TYPE = {str: "string", int: "integer", float: "number", bool: "boolean"}
 
 
 # -- a checker for the JSON-schema keywords the published schema uses ---------------------------
@@ -115,6 +115,9 @@ def test_checker_finds_what_does_not_fit() -> None:
         {**good, "hashrate_ths": -1.0},
         {**good, "maker": 3},
         {**good, "power_w": True},
+        {**good, "catalog_match": 1},
+        {**good, "catalog_match": "false"},
+        {k: v for k, v in good.items() if k != "catalog_match"},
         {**good, "extra": 1},
         {k: v for k, v in good.items() if k != "reason"},
     ]
@@ -123,6 +126,8 @@ def test_checker_finds_what_does_not_fit() -> None:
     offer = SCHEMA["offer"]
     assert problems(offer["properties"]["currency"], "usd")
     assert problems(offer["properties"]["flags"], ["GTD", 1])
+    assert problems(offer["properties"]["side"], "buy")
+    assert problems(offer["properties"]["side"], None)
 
 
 # -- the three views ----------------------------------------------------------------------------
@@ -158,6 +163,7 @@ def test_schema_namedtuple_and_store_columns_agree() -> None:
         "cooling": str,
         "confidence": float,
         "reason": str,
+        "catalog_match": bool,  # since normaliser 3 (store migration m008); SQLite: INTEGER 0/1
     }
     assert columns == STORE_COLUMNS
 
@@ -189,7 +195,11 @@ def test_offer_schema_extends_the_normalised_one() -> None:
 def test_store_creates_the_store_columns(tmp_path: Path) -> None:
     with Store(tmp_path / "db.sqlite") as store:
         columns = store.db["listings"].columns_dict
-    assert {name: columns.get(name) for name in STORE_COLUMNS} == STORE_COLUMNS
+    # SQLite has no boolean: a flag is an INTEGER column, 0 or 1
+    sqlite_type: dict[type, type] = {bool: int}
+    assert {name: columns.get(name) for name in STORE_COLUMNS} == {
+        name: sqlite_type.get(kind, kind) for name, kind in STORE_COLUMNS.items()
+    }
 
 
 def test_pydantic_models_are_the_published_ones() -> None:

@@ -47,6 +47,7 @@ ALL = [
     "m005_sent_alerts",
     "m006_run_owner",
     "m007_sending_alerts",
+    "m008_catalog_match",
 ]
 
 
@@ -264,3 +265,32 @@ def test_an_unusable_database_is_a_clear_error_not_a_traceback(tmp_path: Path) -
         assert why in result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
     assert (tmp_path / "damaged.db").read_bytes() == b"not sqlite at all " * 300  # untouched
+
+
+def test_m008_adds_catalog_match_to_an_older_database(tmp_path: Path) -> None:
+    """A database made before normaliser 3 (its listings table without ``catalog_match``) gets
+    the column, filled from its rows; a new database has it from m001 and m008 adds nothing."""
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m008_catalog_match")
+    old.execute("ALTER TABLE listings DROP COLUMN catalog_match")  # as m001 made it before
+    assert "catalog_match" not in old.table("listings").columns_dict
+    seen = {"source": "shop", "first_seen": "2026-10-01T00:00:00Z", "last_seen": "2026-10-01"}
+    for i, (kind, model) in enumerate(
+        [("miner", "Antminer S19j Pro"), ("miner", None), ("part", None), ("other", None)]
+    ):
+        old.table("listings").insert(
+            {"key": f"shop:{i}", "listing_id": str(i), "title": f"t{i}", "kind": kind,
+             "model": model, **seen}
+        )  # fmt: skip
+    old.close()
+    with Store(path) as store:
+        assert store.applied_migrations() == ALL
+        assert store.db["listings"].columns_dict["catalog_match"] is int
+        rows = store.query("SELECT kind, catalog_match FROM listings ORDER BY key")
+        assert [r["catalog_match"] for r in rows] == [1, 0, None, None]
+        run = store.start_run("shop", "shopify", T0)
+        store.save_page(run, "shop", [Sighting(listing(9), MINER, T0)], T0)
+    with Store(tmp_path / "new.db") as store:
+        assert store.applied_migrations() == ALL
+        assert store.db["listings"].columns_dict["catalog_match"] is int
