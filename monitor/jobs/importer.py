@@ -46,6 +46,7 @@ from monitor.config import Config
 from monitor.jobs.collect import usd_value
 from monitor.normalise.catalog import Catalog, load_catalog
 from monitor.normalise.fx import bundled_rates
+from monitor.normalise.quantity import with_price
 from monitor.normalise.titles import normalise
 from monitor.store import Sighting, Store, from_minor, minor_units
 from scrapers.base import RawListing
@@ -330,8 +331,12 @@ def _read(
                 except ValueError as exc:
                     result.add_error(lines.number, str(exc))
                     continue
-                norm = normalise(raw.title, catalog)
-                sighting = Sighting(raw, norm, when, usd_value(raw, when))
+                norm, usd = normalise(raw.title, catalog), usd_value(raw, when)
+                if raw.quantity is None:  # a quantity column wins; else stock or lot, by price
+                    value = None if usd is None else float(usd.usd)
+                    norm = with_price(raw.title, norm, raw.price, raw.currency, usd=value,
+                                      when=when.date(), catalog=catalog)  # fmt: skip
+                sighting = Sighting(raw, norm, when, usd)
                 pending.setdefault((source, when), []).append(sighting)
                 result.imported += 1
                 waiting += 1

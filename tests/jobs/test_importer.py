@@ -378,3 +378,60 @@ def test_an_overlong_field_or_line_is_a_bad_row_not_a_traceback(tmp_path: Path) 
     assert f"{path}:4: a line longer than 1024 KB" in result.stderr
     assert "imported 2 of 4 rows (2 bad)" in result.stdout
     assert [key for key, *_ in stored(tmp_path)] == ["import:b", "import:d"]
+
+
+# -- what a price buys: a stock count priced per unit, or a lot (normalise.quantity) ------------
+def test_a_stock_count_is_stored_per_unit_and_a_lot_as_a_lot(tmp_path: Path) -> None:
+    from monitor.analysis.unit_price import usd_per_th
+    from monitor.store import Store
+
+    path = tmp_path / "q.csv"
+    path.write_text(
+        "observed_at,title,price,currency,listing_id\n"
+        "2024-03-01,10台 Antminer S19j Pro 100T 2500元,2500,CNY,stock\n"
+        '2024-03-01,"lot of 4 Antminer S19 95T $6,000",6000,USD,lot\n',
+        encoding="utf-8",
+    )
+    result = import_cli(tmp_path, path)
+    assert result.exit_code == 0, result.output
+    db = sqlite3.connect(tmp_path / "a.db")
+    listings = dict(
+        (key, (quantity, reason))
+        for key, quantity, reason in db.execute("SELECT key, quantity, reason FROM listings")
+    )
+    db.close()
+    quantity, reason = listings["import:stock"]
+    assert quantity == 1
+    assert reason.startswith("quantity 10 is stock (")
+    assert "price is per unit = $3." in reason
+    quantity, reason = listings["import:lot"]
+    assert quantity == 4
+    assert reason.startswith("lot of 4 (words ('lot')): price per lot = $15.79/TH")
+    with Store(tmp_path / "a.db") as store:
+        rows = {r["listing_key"]: r for r in store.analysis_rows()}
+    per_th = {
+        key: usd_per_th(r["usd_minor"] / 100, r["quantity"], r["hashrate_ths"], r["price_basis"])
+        for key, r in rows.items()
+    }
+    assert 3 < per_th["import:stock"] < 4.5  # 2500 CNY for one 100 TH machine, not for ten
+    assert per_th["import:lot"] == pytest.approx(6000 / 4 / 95)
+
+
+def test_scraped_listings_and_broker_offers_price_a_stock_count_per_unit() -> None:
+    from monitor.jobs.collect import expand
+    from scrapers.base import RawListing
+
+    one = RawListing(listing_id="1", url="u", title="10台 Antminer S19j Pro 100T 2500元",
+                     price=Decimal(2500), currency="CNY")  # fmt: skip
+    ((_, norm),) = expand(one, None)
+    assert norm.quantity == 1
+    assert norm.reason
+    assert norm.reason.startswith("quantity 10 is stock (")
+    lot = RawListing(listing_id="2", url="u", title="lot of 4 Antminer S19 95T $6,000",
+                     price=Decimal(6000), currency="USD")  # fmt: skip
+    assert expand(lot, None)[0][1].quantity == 4
+    text = "Antminer S19j Pro 100T 10台 2500元\nAntminer S19 95T x4 $6000 total"
+    post = RawListing(listing_id="3", url="u", title=text, price=None, currency=None,
+                      message=True)  # fmt: skip
+    offers = [norm for _, norm in expand(post, None)]
+    assert [n.quantity for n in offers] == [1, 4]

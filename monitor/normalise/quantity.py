@@ -1,0 +1,260 @@
+"""What a listed price buys: one unit of a stock count, or the whole lot.
+
+"10台 ... 250元", "2шт ... 2550 usdt", "Куплю 20 шт ... по 220" and "5 units available $2,100"
+count the seller's stock and price one unit; "lot of 4 ... $6,000", "bundle of 10 for $25,000"
+and "x4 S19 $6000 total" price the lot. The title parser (:func:`titles.quantity_of`) reads a
+count without its price; :func:`price_quantity` decides, where a price meets a normalised title,
+how many machines the price buys:
+
+1. **Words.** A per-unit word ("each", "per unit", "@", "по 220", "за шт", "单价", "/台") makes the
+   price per unit; a lot word ("lot", "bundle", "total", "for all", "за все", "всего", "共计",
+   "打包") makes it the lot's. Either decides.
+2. **Plausibility**, when no such word decides: the implied unit price under each reading,
+   in USD per TH/s, against the band of the model's efficiency tier (``data/price_bands.yaml``,
+   derived from published price levels); without a TH/s, the price of one machine against a
+   per-machine band. The reading that fits wins when the other does not.
+3. **Leaning**, when both or neither fit: a count written with a stock word (台, шт, pcs, units,
+   available, in stock) is stock; a bare count ("x4", "4x S19", "(4)") is a lot.
+
+A stock count prices one unit (quantity 1) and is kept in ``reason``; the reason always says
+which rule decided. The one $/TH definition is :mod:`monitor.analysis.unit_price`; the
+implied figures here only test plausibility.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat
+
+from monitor import data_path
+from monitor.normalise.catalog import Catalog, Model, compact, load_catalog
+from monitor.normalise.facts import read_facts
+from monitor.normalise.lexicon import load_lexicon
+from monitor.normalise.record import Normalised
+from monitor.normalise.titles import MAX_CHARS, clean, quantity_of
+
+# the price buys one unit (matched on the cleaned title: 台 is "units", "за шт"/"单价" "each")
+_PER_UNIT = re.compile(
+    r"\beach\b|\bea\b|\bper\s+(?:unit|piece|pc|machine|miner|item)\b|\bunit\s+price\b"
+    r"|\bprice\s+per\b|/\s*(?:units?|pcs?|pieces?|ea|each|шт|штук\w*)(?![a-z])|@(?=\s*[$€£¥]?\d)"
+    r"|(?<![а-яё])по(?=\s*[$€£¥]?\d)|цена\s+за\s+(?:1|одну|один)"
+)
+# the price buys them all
+_PER_LOT = re.compile(
+    r"\blot\b|\bbundle\b|\bpallet\b|\btotal\b|\bfor\s+(?:all|the\s+lot|everything|both)\b"
+    r"|\ball\s+for\b|\bwhole\s+lot\b|\bone\s+price\b"
+    r"|за\s+(?:вс[её]|лот|партию|комплект)|(?<![а-яё])(?:всего|итого|оптом)(?![а-яё])"
+    r"|共计|合计|总价|总共|打包|一起|整批|全部"
+)
+# a count written as stock: "10 units" (10台, 10шт), "10pcs", "available: 5", "5 in stock"
+_STOCK_COUNT = re.compile(
+    r"(?<![a-z0-9.,$€£¥])(\d{1,5})\s*(?:units?|pcs|pc|pieces|sets|machines|miners)(?![a-z0-9])"
+    r"|(?:available|avail|in\s+stock|stock|qty|quantity)\s*[:=]?\s*(\d{1,5})(?![\d.,]\d|[a-z])"
+    r"|(?<![a-z0-9.,$€£¥])(\d{1,5})\s*(?:available|avail|in\s+stock|left|on\s+hand)\b"
+)
+_STOCK_WORD = re.compile(r"\b(?:available|avail|in\s+stock|left|on\s+hand|qty|quantity)\b")
+_ORDER_TERM = re.compile(r"(?:moq|min(?:imum)?\.?\s*(?:order)?(?:\s*qty)?)\W{0,3}$")
+
+
+class Tier(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    max_j_th: PositiveFloat | None
+    observed_low: PositiveFloat
+    observed_high: PositiveFloat
+    low: PositiveFloat
+    high: PositiveFloat
+
+
+class ReleasedTier(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    from_year: int
+    tier: str
+
+
+class PriceBands(BaseModel):
+    """``data/price_bands.yaml``: USD/TH bands by efficiency tier (see its provenance note)."""
+
+    model_config = ConfigDict(extra="forbid")
+    version: int
+    tiers: Annotated[list[Tier], Field(min_length=1)]
+    released_tier: list[ReleasedTier]
+    per_machine_usd: tuple[PositiveFloat, PositiveFloat]
+
+    def tier(self, efficiency_j_th: float | None, released: str | None) -> Tier | None:
+        if efficiency_j_th:
+            for tier in self.tiers:
+                if tier.max_j_th is None or efficiency_j_th <= tier.max_j_th:
+                    return tier
+        if released:
+            year = int(released[:4])
+            names = {t.name: t for t in self.tiers}
+            for rule in self.released_tier:
+                if year >= rule.from_year:
+                    return names.get(rule.tier)
+        return None
+
+
+@lru_cache(maxsize=4)
+def load_bands(path: Path | None = None) -> PriceBands:
+    return read_facts(path or data_path("price_bands.yaml"), PriceBands)
+
+
+class PriceQuantity(NamedTuple):
+    """How many machines a listed price buys, the seller's stock count when it is one (else
+    None), and which rule decided (None when there was nothing to decide)."""
+
+    quantity: int
+    stock: int | None
+    reason: str | None
+
+
+def _count(text: str, parsed: int) -> tuple[int, str | None]:
+    """(the title's count, the stock words it is written with, if any)."""
+    for m in _STOCK_COUNT.finditer(text):
+        if _ORDER_TERM.search(text, max(0, m.start() - 24), m.start()):
+            continue  # "MOQ 20 units": an order term, not stock
+        n = int(next(g for g in m.groups() if g))
+        if n > 1 and (parsed <= 1 or n == parsed):
+            return n, " ".join(m.group().split())
+    word = _STOCK_WORD.search(text) if parsed > 1 else None
+    return parsed, None if word is None else word.group()
+
+
+def _usd(price: float | Decimal, currency: str | None, when: dt.date | None) -> float | None:
+    if currency is None:
+        return None
+    from monitor.normalise.fx import USD_ALIASES, bundled_rates
+
+    code = currency.strip().upper()
+    try:
+        if code in USD_ALIASES:
+            return float(price)
+        rates = bundled_rates()
+        day = when or rates.bounds(code)[1]
+        return float(rates.to_usd(Decimal(str(price)), code, day, max_age_days=3650).usd)
+    except (ValueError, InvalidOperation):
+        return None
+
+
+def _model(norm: Normalised, catalog: Catalog) -> Model | None:
+    if norm.model is None:
+        return None
+    for model in catalog.by_key.get(compact(norm.model), ()):
+        if model.name == norm.model:
+            return model
+    return None
+
+
+def _money(usd: float) -> str:
+    return f"${usd:,.0f}" if usd >= 100 else f"${usd:,.2f}"
+
+
+def price_quantity(
+    title: str,
+    norm: Normalised,
+    price: float | Decimal | None,
+    currency: str | None,
+    *,
+    usd: float | None = None,
+    when: dt.date | None = None,
+    catalog: Catalog | None = None,
+    bands: PriceBands | None = None,
+) -> PriceQuantity:
+    """How many machines ``price`` (in ``currency``, or ``usd`` when already converted) buys
+    for the listing ``title`` normalised as ``norm``. Unchanged (``norm.quantity``, reason None)
+    when the title states no count above 1."""
+    text = clean(title[:MAX_CHARS], load_lexicon())
+    catalog = catalog or load_catalog()
+    unit_word = _PER_UNIT.search(text)
+    parsed = norm.quantity
+    if parsed <= 1 and unit_word is not None:  # "3 x S19 $1,500 each": the count, unpriced
+        parsed = quantity_of(_PER_UNIT.sub(" ", text), catalog)
+    n, stock_words = _count(text, parsed)
+    if n <= 1:
+        return PriceQuantity(norm.quantity, None, None)
+    bands = bands or load_bands()
+    if usd is None and price is not None:
+        usd = _usd(price, currency, when)
+
+    # the implied unit price of each reading, and whether it is plausible
+    per_unit = per_lot = None
+    fits_unit = fits_lot = None
+    what = ""
+    model = _model(norm, catalog)
+    ths = norm.hashrate_ths
+    if ths is None and model is not None and model.bins:
+        ths = model.to_ths(model.bins[len(model.bins) // 2])
+    if usd is not None and usd > 0:
+        tier = None
+        if ths:
+            eff = norm.efficiency_j_th
+            if eff is None and model is not None and model.watts:  # the spec's J/TH
+                native, watts = next(iter(model.watts.items()))
+                eff = watts / (model.to_ths(native) or ths)
+            tier = bands.tier(eff, model.released if model else None)
+        if tier is not None and ths:
+            per_unit, per_lot = usd / ths, usd / n / ths
+            lo, hi = tier.low, tier.high
+            what = f"/TH ({tier.name} band ${lo:g}-{hi:g}/TH)"
+        else:
+            per_unit, per_lot = usd, usd / n
+            lo, hi = bands.per_machine_usd
+            what = f" a machine (band ${lo:g}-{hi:g})"
+        fits_unit, fits_lot = lo <= per_unit <= hi, lo <= per_lot <= hi
+
+    def implied(lot: bool) -> str:
+        value, fits = (per_lot, fits_lot) if lot else (per_unit, fits_unit)
+        if value is None:
+            return "no unit price to check"
+        return f"{_money(value)}{what}, {'plausible' if fits else 'implausible'}"
+
+    lot_word = _PER_LOT.search(text)
+    if unit_word is not None:
+        rule = f"words ({unit_word.group().strip()!r})"
+        lot = False
+    elif lot_word is not None:
+        rule = f"words ({lot_word.group().strip()!r})"
+        lot = True
+    elif fits_unit is not None and fits_unit != fits_lot:
+        lot = bool(fits_lot)
+        rule = f"plausibility: per {'unit' if lot else 'lot'} would be {implied(not lot)}"
+    else:
+        lot = not stock_words
+        why = f"stock word {stock_words!r}" if stock_words else "bare count"
+        checked = ""
+        if fits_unit is not None:
+            checked = ", both readings plausible" if fits_unit else ", neither reading plausible"
+        rule = f"{why}{checked}"
+    if lot:
+        return PriceQuantity(n, None, f"lot of {n} ({rule}): price per lot = {implied(True)}")
+    return PriceQuantity(
+        1, n, f"quantity {n} is stock ({rule}): price is per unit = {implied(False)}"
+    )
+
+
+def with_price(
+    title: str,
+    norm: Normalised,
+    price: float | Decimal | None,
+    currency: str | None,
+    *,
+    usd: float | None = None,
+    when: dt.date | None = None,
+    catalog: Catalog | None = None,
+) -> Normalised:
+    """``norm`` with the quantity ``price`` buys (:func:`price_quantity`) and its reason
+    appended to ``norm.reason``; ``norm`` itself when nothing was decided."""
+    if price is None:
+        return norm
+    decided = price_quantity(title, norm, price, currency, usd=usd, when=when, catalog=catalog)
+    if decided.reason is None:
+        return norm
+    reason = f"{norm.reason}; {decided.reason}" if norm.reason else decided.reason
+    return norm._replace(quantity=decided.quantity, reason=reason)

@@ -1,0 +1,140 @@
+"""What a listed price buys: a stock count priced per unit, or a lot (normalise.quantity)."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.normalise.quantity import load_bands, price_quantity, with_price
+from monitor.normalise.titles import normalise
+
+LOT, STOCK = "lot", "stock"
+
+# (title, price, currency, what the price buys, the count, a phrase of the deciding rule)
+CASES = [
+    # the issue's examples
+    ("10台 Antminer S19j Pro 100T 250元", 250, "CNY", STOCK, 10, "stock word"),
+    ("2шт Antminer S19 95T 2550 usdt", 2550, "USDT", STOCK, 2, "stock word"),
+    ("Куплю 20 шт Antminer S19j Pro 100T по 220", 220, "USD", STOCK, 20, "words ('по')"),
+    ("5 units available Antminer S19 95T $2,100", 2100, "USD", STOCK, 5, "stock word"),
+    ("lot of 4 Antminer S19 95T $6,000", 6000, "USD", LOT, 4, "words ('lot')"),
+    ("bundle of 10 Antminer S19 95T for $25,000", 25000, "USD", LOT, 10, "words ('bundle')"),
+    ("x4 Antminer S19 95T $6000 total", 6000, "USD", LOT, 4, "words ('total')"),
+    # words: per unit
+    ("蚂蚁S19 95T 现货 10台 单价2500", 2500, "CNY", STOCK, 10, "words ('each')"),
+    ("蚂蚁矿机 S19j Pro 100T 20台 3000元/台", 3000, "CNY", STOCK, 20, "words ('/ units')"),
+    ("Whatsminer M30S 88T 20 шт цена за шт 40000 руб", 40000, "RUB", STOCK, 20, "each"),
+    ("Antminer S19 95T 5 units @ $1,200", 1200, "USD", STOCK, 5, "words ('@')"),
+    ("3 x Antminer S19 95T $1,500 each", 1500, "USD", STOCK, 3, "words ('each')"),
+    ("Antminer S19 95T 8pcs price per unit $900", 900, "USD", STOCK, 8, "per unit"),
+    ("Antminer S19 95T in stock: 12, $950", 950, "USD", STOCK, 12, "plausibility"),
+    # words: per lot
+    ("Antminer S19 95T 10 шт за все 20000 usdt", 20000, "USDT", LOT, 10, "за все"),
+    ("Antminer S19 95T 打包 10台 15000 USDT", 15000, "USDT", LOT, 10, "words ('打包')"),
+    ("Antminer S19 95T 10台 共计 12000 USDT", 12000, "USDT", LOT, 10, "words ('共计')"),
+    ("Antminer S19 95T всего 5 шт 6000 usdt", 6000, "USDT", LOT, 5, "words ('всего')"),
+    ("6x Antminer S19 95T, $7,200 for all", 7200, "USD", LOT, 6, "for all"),
+    # words leave it open: plausibility decides, both ways
+    ("10pcs Antminer S19 95T $30,000", 30000, "USD", LOT, 10, "plausibility"),
+    ("Antminer S19 95T 20 units $120,000", 120000, "USD", LOT, 20, "plausibility"),
+    ("20 шт Antminer S19j Pro 100T 7000 CNY", 7000, "CNY", STOCK, 20, "plausibility"),
+    ("(10) Antminer S19 95T $500", 500, "USD", STOCK, 10, "plausibility"),
+    ("Antminer S19 95T x10 $400", 400, "USD", STOCK, 10, "plausibility"),
+    ("8 units Antminer L7 9500M $32,000", 32000, "USD", LOT, 8, "plausibility"),
+    ("Antminer L7 9500M x8 $150", 150, "USD", STOCK, 8, "plausibility"),
+    # both readings plausible: the count's own words lean
+    ("8 units Antminer L7 9500M $1,800", 1800, "USD", STOCK, 8, "both readings plausible"),
+    ("4x Antminer S19 95T $6,000", 6000, "USD", LOT, 4, "bare count, both"),
+    ("Whatsminer M30S 88T 3шт 1500 usdt", 1500, "USDT", STOCK, 3, "stock word '3 units'"),
+]
+
+
+@pytest.mark.parametrize(("title", "price", "currency", "buys", "count", "rule"), CASES)
+def test_the_count_is_stock_or_a_lot(
+    title: str, price: float, currency: str, buys: str, count: int, rule: str
+) -> None:
+    norm = normalise(title)
+    assert norm.kind == "miner", norm
+    decided = price_quantity(title, norm, price, currency)
+    assert decided.reason is not None, decided
+    assert rule in decided.reason, decided
+    if buys == LOT:
+        assert (decided.quantity, decided.stock) == (count, None), decided
+        assert decided.reason.startswith(f"lot of {count} ("), decided
+    else:
+        assert (decided.quantity, decided.stock) == (1, count), decided
+        assert decided.reason.startswith(f"quantity {count} is stock ("), decided
+        assert "price is per unit" in decided.reason
+
+
+def test_the_reason_states_the_implied_unit_price() -> None:
+    title = "lot of 4 Antminer S19 95T $6,000"
+    reason = price_quantity(title, normalise(title), 6000, "USD").reason
+    assert reason == (
+        "lot of 4 (words ('lot')): price per lot = $15.79/TH (new-gen band $0.9-180/TH), plausible"
+    )
+    title = "10台 Antminer S19j Pro 100T 2500元"
+    reason = price_quantity(title, normalise(title), 2500, "CNY").reason or ""
+    assert reason.startswith("quantity 10 is stock (plausibility: per lot would be $0.")
+    assert "implausible): price is per unit = $3." in reason
+
+
+@pytest.mark.parametrize(
+    ("title", "price"),
+    [
+        ("Antminer S19 95T $900", 900),  # no count
+        ("MOQ 20 units Antminer S19 95T $900", 900),  # an order term, not a count
+        ("Antminer S19 95T min order 5 pcs $900", 900),
+        ("Antminer S19 95T 3 x BM1398 spare $900", 900),  # a spec, not a lot
+    ],
+)
+def test_without_a_count_nothing_is_decided(title: str, price: float) -> None:
+    norm = normalise(title)
+    assert price_quantity(title, norm, price, "USD") == (norm.quantity, None, None)
+    assert with_price(title, norm, price, "USD") is norm
+
+
+def test_without_a_price_the_words_still_decide() -> None:
+    title = "lot of 3 Antminer S19 95T"
+    assert price_quantity(title, normalise(title), None, None)[:2] == (3, None)
+    title = "Куплю 20 шт Antminer S19j Pro"
+    decided = price_quantity(title, normalise(title), None, None)
+    assert decided[:2] == (1, 20)
+    assert decided.reason
+    assert "no unit price to check" in decided.reason
+    assert with_price(title, normalise(title), None, None) is normalise(title)
+
+
+def test_an_unknown_currency_skips_the_plausibility_check() -> None:
+    title = "10pcs Antminer S19 95T 30000 XYZ"
+    decided = price_quantity(title, normalise(title), 30000, "XYZ")
+    assert decided[:2] == (1, 10)
+    assert decided.reason
+    assert "no unit price to check" in decided.reason
+
+
+def test_a_converted_usd_amount_is_used_as_given() -> None:
+    title = "10pcs Antminer S19 95T"
+    assert price_quantity(title, normalise(title), 1, "XYZ", usd=30000.0).quantity == 10
+
+
+def test_with_price_keeps_the_title_reason_and_appends_the_decision() -> None:
+    title = "10台 Antminer S19j Pro 2500元"  # no hashrate: the catalog's middle bin is checked
+    norm = normalise(title)
+    assert norm.reason == "no hashrate in title"
+    out = with_price(title, norm, 2500, "CNY")
+    assert out.quantity == 1
+    assert out.reason
+    assert out.reason.startswith("no hashrate in title; quantity 10 is stock (")
+    assert out._replace(quantity=norm.quantity, reason=norm.reason) == norm
+
+
+def test_the_bands_cover_the_published_figures_they_come_from() -> None:
+    bands = load_bands()
+    for tier in bands.tiers:
+        assert tier.low <= tier.observed_low < tier.observed_high <= tier.high
+    assert [t.max_j_th for t in bands.tiers][-1] is None
+    assert bands.tier(30.5, None).name == "new-gen"  # type: ignore[union-attr]
+    assert bands.tier(50, None).name == "mid-gen"  # type: ignore[union-attr]
+    assert bands.tier(98, None).name == "old-gen"  # type: ignore[union-attr]
+    assert bands.tier(None, "2017-06").name == "old-gen"  # type: ignore[union-attr]
+    assert bands.tier(None, None) is None
