@@ -24,6 +24,7 @@ from monitor.fetch.http import Fetcher, FetchError, Stopped
 from monitor.jobs.locks import Busy, locks_dir, source_lock
 from monitor.normalise.catalog import Catalog, load_catalog
 from monitor.normalise.offers import parse_offers
+from monitor.normalise.quantity import with_price
 from monitor.normalise.record import Normalised
 from monitor.normalise.titles import normalise
 from monitor.store import Sighting, Store, StoreError
@@ -53,10 +54,15 @@ class RunResult:
 
 def expand(raw: RawListing, catalog: Catalog | None) -> list[tuple[RawListing, Normalised]]:
     """A listing and its normalised reading; a broker's multi-offer post becomes its offers."""
-    if not raw.message:
-        return [(raw, normalise(raw.title, catalog))]
+    if not raw.message:  # the count a price buys: stock (per unit) or lot (normalise.quantity)
+        norm = normalise(raw.title, catalog)
+        return [(raw, with_price(raw.title, norm, raw.price, raw.currency, catalog=catalog))]
     out = []
+    bids = 0
     for offer in parse_offers(raw.title, catalog):
+        if offer.side == "bid":  # wanted-to-buy: a buyer's price, never an ask sighting
+            bids += 1
+            continue
         if offer.price is None:
             continue
         extra = {**raw.extra, "price_basis": offer.price_basis, "post": raw.listing_id}
@@ -72,7 +78,12 @@ def expand(raw: RawListing, catalog: Catalog | None) -> list[tuple[RawListing, N
             message=False,
             extra=extra,
         )
-        out.append((derived, offer.normalised))
+        norm = offer.normalised
+        if offer.price_basis == "unit":  # "10台 ... 2500元": stock priced per unit, or a lot
+            norm = with_price(offer.text, norm, offer.price, offer.currency, catalog=catalog)
+        out.append((derived, norm))
+    if bids:
+        log.info("%s: %d wanted-to-buy bid(s) not stored as sightings", raw.listing_id, bids)
     if not out:  # kept, never dropped: a post without priced offers is stored as "other"
         first = next((line for line in raw.title.splitlines() if line.strip()), raw.title)
         reason = "message without priced offers"

@@ -15,6 +15,16 @@ that MOQ is the unpriced machine's own. A MOQ on an offer line is that
 offer's only. The model part of an offer line (the line without its price, MOQ and flag text)
 goes to ``normalise()``.
 
+Brokers' other layouts: a model line without a price followed by a line holding only a price is
+one offer (on the model's line); a price glued to Chinese text ("官電250元") is read; a bare
+amount is a price when the message names one currency ("Цены в USDT", "单位：元") and the rest of
+the line names a machine or part; a table (cells split by "|" or tabs) is read through its header
+row's model, hashrate and ask price columns; an amount labelled fair value, FMV, breakeven or
+hashprice is never the price. Customs flags (GTD, GTD RB, no GTD) belong to their own line, never
+to a header. A wanted-to-buy line ("WTB", "Куплю", "求购", "收 ...") is a bid (``side``); a
+price-less one makes the offers below it bids until the next place or stock header, or all of the
+message's offers when it comes before any offer.
+
 ``Offer.to_dict()`` gives the price as a JSON number, exactly the amount as written: an amount
 needing more than :data:`PRICE_DIGITS` significant digits (which a JSON number read as a double
 cannot carry exactly) is not read as a price.
@@ -52,16 +62,19 @@ _SUF = (
 )
 _PER_TH_MARK = r"\s*(?:/|per\s|за\s|每)\s*(?:th|t|т)(?:/s)?(?![a-zа-я])"  # "/T", "per TH", "за Т"
 _PER_TH = re.compile(_PER_TH_MARK, re.IGNORECASE)
+# what may not stand right before an amount: a letter of a Latin or Cyrillic word or a digit; a
+# CJK character may ("官電250元", "每台2680元": Chinese writes no space before a number)
+_WORD = r"0-9A-Za-z\u00c0-\u024f\u0400-\u04ff_"
 # groups: 1 currency before, 2 its number, 3 "k"; 4 number, 5 currency after; 6 a bare number
 # right before a per-TH mark ("14.2/T"): a price in the message's currency
 _PRICE = re.compile(
-    rf"{_PRE}\s?{_NUM}(k\b)?|(?<![\w.,]){_NUM}\s?{_SUF}|(?<![\w.,/]){_NUM}(?={_PER_TH_MARK})",
+    rf"{_PRE}\s?{_NUM}(k\b)?|(?<![{_WORD}.,]){_NUM}\s?{_SUF}|(?<![{_WORD}.,/]){_NUM}(?={_PER_TH_MARK})",
     re.IGNORECASE,
 )
 _THOUSAND = re.compile(r"^т(?:ыс)?\.?\s?", re.IGNORECASE)  # "т.р.", "тыс. руб": x1000, roubles
 _LOT = re.compile(r"\b(?:per\s+|/\s*|for\s+the\s+)?lot\b|за\s+(?:лот|партию)", re.IGNORECASE)
 _UNIT = re.compile(r"\beach\b|\bper\s+(?:unit|piece|pc|machine|miner)\b|/\s*(?:unit|pcs?|piece)\b"
-                   r"|/\s*台|за\s+шт\w*|/\s*шт\.?|单价", re.IGNORECASE)  # fmt: skip
+                   r"|/\s*台|每台|за\s+шт\w*|/\s*шт\.?|单价", re.IGNORECASE)  # fmt: skip
 _MOQ = [re.compile(p, re.IGNORECASE) for p in (
     r"\bmoq\s*[:：=]?\s*(\d+)\s*(?:pcs|units?|pieces)?",
     r"\bmin(?:imum)?\b\.?\s*(?:order|qty|quantity|purchase)?\s*(?:is|of)?\s*[:=]?\s*(\d+)"
@@ -72,6 +85,7 @@ _MOQ = [re.compile(p, re.IGNORECASE) for p in (
 )]  # fmt: skip
 _FLAGS = [(name, re.compile(p, re.IGNORECASE)) for name, p in (  # in order; a match is blanked
     ("no GTD", r"(?:без|no|non|without|w/o)[\s-]*(?:gtd|гтд)(?![a-zа-я])"),  # out so "без ГТД"
+    ("GTD RB", r"(?<![a-zа-я])(?:gtd|гтд)[\s-]*(?:rb|рб)(?![a-zа-я])"),  # Belarus customs
     ("GTD", r"(?<![a-zа-я])(?:gtd|гтд)(?![a-zа-я])"),  # is not also "GTD"
     ("on the way", r"on\s+the\s+way|in\s+transit|в\s+пути|在途"),
     ("futures", r"\bfutures?\b|\bpre-?orders?\b|期货|预售|предзаказ|под\s+заказ"),
@@ -83,6 +97,33 @@ _STATUS = re.compile(
     r"в\s+наличии|наличи|в\s+пути|склад|предзаказ|под\s+заказ|дн(?:ей|я)\b",
     re.IGNORECASE,
 )
+_CUSTOMS = frozenset({"no GTD", "GTD RB", "GTD"})  # flags of one line only, never a header's
+# wanted-to-buy: a line naming it is a bid; a price-less one makes the offers under it bids
+_WTB = re.compile(
+    r"(?<![a-zа-я])(?:wtb|want(?:ed)?\s+to\s+buy|buying|we\s+buy|looking\s+to\s+buy|куплю|"
+    r"покупаю|покупаем|скупаем|скупка)(?![a-zа-я])|求购|收购|^收(?![到货款益入费])",
+    re.IGNORECASE,
+)
+_WTS = re.compile(r"(?<![a-z])(?:wts|selling|for\s+sale)(?![a-z])|продаю|продаем|продам|出售", re.I)
+# a price labelled as something other than the ask: fair value, breakeven, hashprice, cost
+_NOT_ASK = re.compile(
+    r"fmv|fair|break\s*-?\s*even|hash\s*price|\bcost|\bbep\b|себестоим|окупаем|成本|回本|估值",
+    re.IGNORECASE,
+)
+_LABEL_CHARS = 16  # how far before an amount its label is looked for
+# a table: cells split by "|" or tabs; the header row names its columns
+_CELLS = re.compile(r"\s*(?:\||\t)\s*")
+_COL_MODEL = re.compile(r"model|miner|machine|модель|型号|机型", re.I)
+_COL_HASH = re.compile(r"hash|^th|^t/?h?/?s?$|算力|хеш|хэш", re.I)
+_COL_PRICE = re.compile(r"ask|price|offer|sell|цена|价格|售价|报价|单价|\$|usdt?\b|^u/t", re.I)
+# a bare amount (no currency written) in a message that names its currency: not a hashrate,
+# power, count or date ("200T", "3250W", "5 шт", "12-month")
+_BARE = re.compile(
+    rf"(?<![{_WORD}.,/#+:]){_NUM}(?![\w%+\-/]|[.,]\d|\s*(?:x\b|[×*]|шт|pcs?\b|units?\b|台|t\b|th\b|"
+    r"gh?\b|mh?\b|kh?\b|ph\b|w\b|kw\b|j\b|%|дн|days?\b|months?\b|мес|years?\b|год|лет))",
+    re.IGNORECASE,
+)
+_BARE_BEFORE = re.compile(r"(?:\bof|\bот|\bmoq|\bmin|\bx|[×*])\s*$", re.IGNORECASE)
 _FLAG_EMOJI = re.compile(r"[\U0001F1E6-\U0001F1FF]{2}")
 _KEYCAP = re.compile(r"[0-9#*]\ufe0f?\u20e3")
 _BULLET = re.compile(r"^(?:[\s•·∙●○◦▪▫►▶➤→*>|\-–—]+|\d{1,2}[.)]\s+)")
@@ -106,7 +147,24 @@ class _Header(NamedTuple):
     moq: int | None
 
 
-_Draft = tuple[int, str, str, list[re.Match[str]], _Header | None]  # line, text, NFKC text, ...
+class _Draft(NamedTuple):
+    line: int
+    text: str  # as written (a two-line offer: both lines)
+    norm: str  # NFKC text, a table row as "model hashrate price", a named currency written in
+    prices: list[re.Match[str]]  # the amounts of ``norm`` that may be the price
+    header: _Header | None
+    side: str  # "ask" or "bid"
+    named: str | None  # the message's named currency, when the price was written without one
+
+
+class _Table(NamedTuple):
+    """A table's header row: how many cells, which hold the model, hashrate and ask price."""
+
+    cells: int
+    model: int
+    hashrate: int | None
+    price: int
+    per_th: bool  # the price column is per TH ("$/T", "USDT/T")
 
 
 class _Currency(NamedTuple):
@@ -130,6 +188,7 @@ class Offer:
     location: str | None
     header: str | None
     flags: tuple[str, ...]
+    side: str = "ask"  # "bid" for a wanted-to-buy line or section
 
     def to_dict(self) -> dict[str, Any]:
         """The normalised fields flattened, then the offer's own fields (JSON-ready)."""
@@ -144,6 +203,7 @@ class Offer:
             text=self.text,
             header=self.header,
             flags=list(self.flags),
+            side=self.side,
         )
         return row
 
@@ -227,34 +287,78 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
 
     Location, header and flags come from the nearest header line above (a place or stock /
     shipping status; stacked headers with no offers between them merge), a place named on the
-    offer line itself wins. MOQ comes from the line, else its header, else a price-less line that
-    is not an unpriced offer. A bare $/TH price is in the message's currency (module docstring).
+    offer line itself wins; customs flags (GTD) are the line's own. MOQ comes from the line, else
+    its header, else a price-less line that is not an unpriced offer. A bare $/TH price is in the
+    message's currency (module docstring). A model line without a price followed by a line with
+    only a price is one offer; a table's rows are offers priced by its ask column. A
+    wanted-to-buy message, section or line gives bids (``side == "bid"``).
     """
+    lines = [
+        (number, text, unicodedata.normalize("NFKC", text), raw)
+        for number, line in enumerate(message[:MESSAGE_MAX].splitlines(), start=1)
+        for raw in [line[:LINE_MAX]]
+        for text in [_strip_emoji(raw)]
+        if text or _FLAG_EMOJI.search(raw)
+    ]
+    named: set[str] = set()  # currencies the price-less lines name ("Prices in USDT")
+    for _, _, norm, _ in lines:
+        if not _PRICE.search(norm) and (code := find_currency(norm)) is not None:
+            named.add(code)
+    one_named = next(iter(named)) if len(named) == 1 else None
     header: _Header | None = None
     header_used = True
     message_moq: int | None = None
-    named: set[str] = set()  # currencies the price-less lines name ("Prices in USDT")
     drafts: list[_Draft] = []
-    for number, line in enumerate(message[:MESSAGE_MAX].splitlines(), start=1):
-        raw = line[:LINE_MAX]
-        text = _strip_emoji(raw)
-        norm = unicodedata.normalize("NFKC", text)
-        if not norm and not _FLAG_EMOJI.search(raw):
+    table: _Table | None = None
+    pending: tuple[int, str, str] | None = None  # a model line waiting for its price line
+    side, message_bid = "ask", False
+    for number, text, norm, raw in lines:
+        cells = [c for c in _CELLS.split(norm.strip().strip("|").strip())]
+        if len(cells) < 3:
+            table = None
+        elif table is not None and len(cells) == table.cells:
+            norm = _table_row(cells, table)
+        elif (found := _table_header(cells)) is not None:
+            table = found
+            pending = None
             continue
-        prices = list(_PRICE.finditer(norm))
+        prices, norm, bare = _prices(norm, one_named, catalog)
+        waiting, pending = pending, None
+        if (
+            prices
+            and waiting is not None
+            and waiting[0] == number - 1
+            and not _names_a_model(_without_prices(norm, prices), catalog)
+        ):  # "S21 200T" then "$3,450": one offer on the model's line
+            norm = f"{waiting[2]} {norm}"
+            prices, norm, bare = _prices(norm, one_named, catalog)
+            number, text = waiting[0], f"{waiting[1]} {text}"
         if prices:
-            drafts.append((number, text, norm, prices, header))
+            bid = side == "bid" or _WTB.search(norm) is not None
+            named_bare = one_named if bare else None
+            draft = _Draft(number, text, norm, prices, header, "bid" if bid else "ask", named_bare)
+            drafts.append(draft)
             header_used = True
             continue
-        if (code := find_currency(norm)) is not None:
-            named.add(code)
+        if _WTB.search(norm):  # "WTB:", "Куплю:": the offers below are bids
+            side, message_bid = "bid", message_bid or not drafts
+            place = _place(norm, raw)
+            header, header_used = _Header(_clean_header(norm), place, place, (), None), False
+            continue
+        if _WTS.search(norm) and not message_bid:
+            side = "ask"
         moq, no_moq = _take_moq(norm)
-        flags = _take_flags(no_moq)[0]
+        flags = tuple(f for f in _take_flags(no_moq)[0] if f not in _CUSTOMS)
         place = _place(norm, raw)
+        if _unpriced_offer(no_moq, catalog):  # "M30S++ 106T price on request": not a header
+            pending = (number, text, norm)
+            continue
         if place is None and not flags and not _STATUS.search(norm) and not _FLAG_EMOJI.search(raw):
-            if moq is not None and not _unpriced_offer(no_moq, catalog):
+            if moq is not None:
                 message_moq = moq  # "MOQ 3 units, DM @broker"; not "M30S++ 106T ... MOQ 50"
             continue
+        if not message_bid:
+            side = "ask"  # a new place or stock header ends a wanted-to-buy section
         cleaned = _clean_header(norm)
         if not header_used and header is not None:  # stacked headers merge
             place = place or header.place
@@ -264,8 +368,83 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         header, header_used = _Header(cleaned, place, where, flags, moq), False
     if not header_used and header is not None and message_moq is None:
         message_moq = header.moq  # a footer such as "Min. order 2 pcs, delivery across Russia"
-    bare = _message_currency([d[3] for d in drafts], named)
-    return [_offer(d, message_moq, bare, catalog) for d in drafts]
+    bare_currency = _message_currency([d.prices for d in drafts], named)
+    return [_offer(d, message_moq, bare_currency, catalog) for d in drafts]
+
+
+def _table_header(cells: list[str]) -> _Table | None:
+    """A table's header row: a model column and an ask price column (not fair value...)."""
+    model = next((i for i, c in enumerate(cells) if _COL_MODEL.search(c)), None)
+    hashrate = next((i for i, c in enumerate(cells) if i != model and _COL_HASH.search(c)), None)
+    price = next(
+        (
+            i
+            for i, c in enumerate(cells)
+            if i not in (model, hashrate) and _COL_PRICE.search(c) and not _NOT_ASK.search(c)
+        ),
+        None,
+    )
+    if model is None or price is None:
+        return None
+    return _Table(len(cells), model, hashrate, price, bool(_PER_TH.search(cells[price])))
+
+
+def _table_row(cells: list[str], table: _Table) -> str:
+    """A table row as an offer line: "model hashrate price" (a bare hashrate is in TH/s)."""
+    hashrate = cells[table.hashrate] if table.hashrate is not None else ""
+    if re.fullmatch(_NUM, hashrate):
+        hashrate += "T"
+    price = cells[table.price]
+    if table.per_th and not _PER_TH.search(price):
+        price += "/T"
+    return f"{cells[table.model]} {hashrate} {price}"
+
+
+def _prices(
+    norm: str, named: str | None, catalog: Catalog | None
+) -> tuple[list[re.Match[str]], str, bool]:
+    """The amounts of a line that may be its price, the line (with a named currency written
+    after a bare amount), and whether that was done. Amounts labelled as fair value, breakeven
+    or hashprice are not prices."""
+    found = list(_PRICE.finditer(norm))
+    if not found and named is not None:
+        bare = [
+            m
+            for m in _BARE.finditer(norm)
+            if not _BARE_BEFORE.search(norm, 0, m.start()) and Decimal(_digits(m.group(1))) > 0
+        ]
+        if bare:
+            m = bare[-1]
+            rest = norm[: m.start()] + " " + norm[m.end() :]
+            if normalise(" ".join(_NOISE.sub(" ", rest).split()), catalog).kind != "other":
+                norm = f"{norm[: m.end()]} {named}{norm[m.end() :]}"
+                return list(_PRICE.finditer(norm)), norm, True
+    kept = []
+    end = 0
+    for m in found:
+        label = norm[max(end, m.start() - _LABEL_CHARS) : m.start()]
+        if not _NOT_ASK.search(label):
+            kept.append(m)
+        end = m.end()
+    return kept, norm, False
+
+
+def _digits(number: str) -> str:
+    if re.fullmatch(r"[\d \u00a0\u202f]+,\d{1,2}", number):
+        number = number.replace(",", ".")
+    return re.sub(r"[ ,\u00a0\u202f]", "", number)
+
+
+def _without_prices(norm: str, prices: list[re.Match[str]]) -> str:
+    for m in reversed(prices):
+        mark = _PER_TH.match(norm, m.end())
+        norm = norm[: m.start()] + " " + norm[mark.end() if mark else m.end() :]
+    return norm
+
+
+def _names_a_model(text: str, catalog: Catalog | None) -> bool:
+    got = normalise(" ".join(_NOISE.sub(" ", _take_moq(text)[1]).split()), catalog)
+    return got.model is not None or got.kind == "part"
 
 
 def _unpriced_offer(text: str, catalog: Catalog | None) -> bool:
@@ -312,32 +491,39 @@ def _message_currency(lines: list[list[re.Match[str]]], named: set[str]) -> _Cur
 def _offer(
     draft: _Draft, message_moq: int | None, bare: _Currency, catalog: Catalog | None
 ) -> Offer:
-    number, text, norm, prices, header = draft
+    number, text, norm, prices, header, side, named = draft
     price = _price_of(prices)
     number_text = price.group(2) or price.group(4) or price.group(6)
     currency_text = (price.group(1) or price.group(5) or "").strip()
     currency = _written_currency(price)
     per_th = _PER_TH.match(norm, price.end())
-    rest = norm
-    for m in reversed(prices):  # every amount and its per-TH mark leave the model part
-        mark = _PER_TH.match(norm, m.end())
-        rest = rest[: m.start()] + " " + rest[mark.end() if mark else m.end() :]
+    rest = _WTB.sub(" ", _without_prices(norm, prices))  # the model part: no prices, no "WTB"
     line_flags, rest = _take_flags(rest)
     moq, rest = _take_moq(rest)
     basis = "per_th" if per_th else "unit"
-    if basis == "unit" and _LOT.search(rest) and not _UNIT.search(rest):
+    per_unit = _UNIT.search(rest) is not None
+    if basis == "unit" and _LOT.search(rest) and not per_unit:
         basis = "lot"
     rest = _UNIT.sub(" ", re.sub(r"\b(?:per\s+|/\s*|for\s+the\s+)lot\b", " ", rest, flags=re.I))
     model_part = " ".join(_NOISE.sub(" ", rest).split())
     normalised = normalise(model_part, catalog)
+    notes = []
+    if per_unit and normalised.quantity != 1:  # "2 шт — 3 100 USDT за шт": a stock count
+        normalised = normalised._replace(quantity=1)
+        notes.append("price per unit: quantity 1")
     if price.group(6) is not None:  # "14.2/T": the currency is the message's
         currency = bare.code
-        note = f"currency not written: {bare.why}"
+        notes.append(f"currency not written: {bare.why}")
+    elif named is not None:  # "S21 200T — 3350" under "Цены в USDT"
+        notes.append(f"currency not written: {named}, as named in the message")
+    if notes:
+        note = "; ".join(notes)
         reason = f"{normalised.reason}; {note}" if normalised.reason else note
         normalised = normalised._replace(reason=reason)
     h = header or _Header("", None, None, (), None)
     if moq is None:
         moq = h.moq if h.moq is not None else message_moq
+    header_flags = tuple(f for f in h.flags if f not in _CUSTOMS)
     return Offer(
         line=number,
         text=text,
@@ -348,5 +534,6 @@ def _offer(
         moq=moq,
         location=_place(rest, "") or h.location,
         header=h.text or None,
-        flags=tuple(dict.fromkeys(h.flags + line_flags)),
+        flags=tuple(dict.fromkeys(header_flags + line_flags)),
+        side=side,
     )
