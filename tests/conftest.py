@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import threading
 import time
 from collections.abc import Iterator
@@ -11,6 +12,22 @@ from typing import Any
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+DEALER_ASKS = FIXTURES / "analysis" / "dealer_asks_2022_25to38.csv"
+
+
+def dealer_asks_csv(path: Path, extra: list[list[str]] | None = None) -> Path:
+    """The 2022 dealer asks (``DEALER_ASKS``) written at ``path`` in `asicmon import`'s format,
+    followed by the ``extra`` rows (observed_at, title, price, currency, source)."""
+    with DEALER_ASKS.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["observed_at", "title", "price", "currency", "source"])
+        for r in rows:
+            w.writerow([r["date"], f"{r['model']} {float(r['th']):g}T", r["price_usd"], "USD",
+                        r["source"]])  # fmt: skip
+        w.writerows(extra or [])
+    return path
 
 
 @dataclass

@@ -14,9 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from monitor.cli import cli
-from tests.conftest import LocalSite, Reply
-
-FIXTURE = Path(__file__).parent / "fixtures" / "analysis" / "dealer_asks_2022_25to38.csv"
+from tests.conftest import LocalSite, Reply, dealer_asks_csv
 
 
 def invoke(config: Path, *args: str, env: dict[str, str] | None = None) -> Result:
@@ -145,15 +143,7 @@ def dealer(tmp_path: Path) -> Path:
     """The dealer asks of 2022 imported into a fresh database."""
     config = tmp_path / "config.yaml"
     config.write_text("database: a.db\n", encoding="utf-8")
-    with FIXTURE.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    path = tmp_path / "asks.csv"
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["observed_at", "title", "price", "currency", "source"])
-        for r in rows:
-            w.writerow([r["date"], f"{r['model']} {float(r['th']):g}T", r["price_usd"], "USD",
-                        r["source"]])  # fmt: skip
+    path = dealer_asks_csv(tmp_path / "asks.csv")
     assert invoke(config, "import", str(path)).exit_code == 0
     return config
 

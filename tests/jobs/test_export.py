@@ -23,8 +23,8 @@ from monitor.config import Config, load_config
 from monitor.jobs.analyse import analyse_db
 from monitor.jobs.export import run_export
 from monitor.outputs.export_schema import MONTH_OF, SCHEMAS, WHAT
+from tests.conftest import dealer_asks_csv
 
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "analysis" / "dealer_asks_2022_25to38.csv"
 FORMATS = [("csv", None), ("parquet", None), ("parquet", "month")]
 
 
@@ -64,15 +64,7 @@ def dealer(tmp_path_factory: pytest.TempPathFactory) -> Data:
     """The 2022 dealer asks imported with `asicmon import` (as tests/jobs/test_importer.py)."""
     project = tmp_path_factory.mktemp("dealer")
     (project / "config.yaml").write_text("database: a.db\n", encoding="utf-8")
-    with FIXTURE.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    asks = project / "asks.csv"
-    with asks.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["observed_at", "title", "price", "currency", "source"])
-        for r in rows:
-            w.writerow([r["date"], f"{r['model']} {float(r['th']):g}T", r["price_usd"], "USD",
-                        r["source"]])  # fmt: skip
+    asks = dealer_asks_csv(project / "asks.csv")
     result = CliRunner().invoke(
         cli, ["--config", str(project / "config.yaml"), "import", str(asks)]
     )

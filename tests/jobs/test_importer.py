@@ -15,26 +15,18 @@ from click.testing import CliRunner, Result
 
 from monitor.analysis.events import load_events
 from monitor.cli import cli
-
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "analysis" / "dealer_asks_2022_25to38.csv"
+from tests.conftest import DEALER_ASKS, dealer_asks_csv
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A config, and the extract in the import format plus three bad rows."""
     (tmp_path / "config.yaml").write_text("database: a.db\n", encoding="utf-8")
-    with FIXTURE.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    out = tmp_path / "asks.csv"
-    with out.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["observed_at", "title", "price", "currency", "source"])
-        for r in rows:
-            w.writerow([r["date"], f"{r['model']} {float(r['th']):g}T", r["price_usd"], "USD",
-                        r["source"]])  # fmt: skip
-        w.writerow(["2022-13-40", "Antminer S19 95T", "1000", "USD", "x"])  # bad date
-        w.writerow(["2022-05-01", "Antminer S19 95T", "lots", "USD", "x"])  # bad price
-        w.writerow(["2022-05-01", "", "1000", "USD", "x"])  # no title
+    dealer_asks_csv(tmp_path / "asks.csv", [
+        ["2022-13-40", "Antminer S19 95T", "1000", "USD", "x"],  # bad date
+        ["2022-05-01", "Antminer S19 95T", "lots", "USD", "x"],  # bad price
+        ["2022-05-01", "", "1000", "USD", "x"],  # no title
+    ])  # fmt: skip
     return tmp_path
 
 
@@ -45,7 +37,7 @@ def run(project: Path, *args: str) -> str:
 
 
 def test_import_reports_bad_rows_and_keeps_good_ones(project: Path) -> None:
-    good = len(FIXTURE.read_text(encoding="utf-8").splitlines()) - 1
+    good = len(DEALER_ASKS.read_text(encoding="utf-8").splitlines()) - 1
     result = CliRunner().invoke(
         cli, ["--config", str(project / "config.yaml"), "import", str(project / "asks.csv")]
     )
