@@ -18,11 +18,15 @@ CJK_TEXT = re.compile(r"[\u3000-\u9fff\uac00-\ud7af]")
 CYRILLIC_TEXT = re.compile(r"[\u0400-\u04ff]")
 _CJK, _CYRILLIC = CJK_TEXT, CYRILLIC_TEXT
 # the lexicon's condition groups, strongest first
-ConditionGroup = Literal["for_parts", "refurbished", "used", "new", "weak_used", "weak_new"]
+# ("fault": a faulty piece, "broken fan"; for_parts unless the title says the unit works anyway)
+ConditionGroup = Literal[
+    "for_parts", "fault", "refurbished", "used", "new", "weak_used", "weak_new"
+]
 CONDITION_ORDER: tuple[ConditionGroup, ...] = get_args(ConditionGroup)
 # what each condition group reports: "weak" evidence maps onto the plain condition
 CONDITION_VALUE: dict[ConditionGroup, Condition] = {
     "for_parts": "for_parts",
+    "fault": "for_parts",
     "refurbished": "refurbished",
     "used": "used",
     "new": "new",
@@ -43,7 +47,8 @@ class LexiconFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: Literal[1]
-    translate: list[tuple[str, str]]
+    # [pattern, replacement] or [pattern, replacement, [literals one of which every match holds]]
+    translate: list[tuple[str, str] | tuple[str, str, list[str]]]
     words: dict[str, str]
     conditions: dict[ConditionGroup, list[str]]
     parts: list[str]
@@ -53,6 +58,11 @@ class LexiconFile(BaseModel):
     defect_before: str
     after: str
     miner_signals: list[str]
+    works_anyway: list[str] = []
+    services: list[str] = []
+    service_gate: list[str] = []
+    repairs: list[str] = []
+    repair_not_before: str = "(?!)"
     homoglyphs: dict[str, str] = {}
     places: list[Place] = []
 
@@ -65,26 +75,73 @@ class LexiconFile(BaseModel):
         return value
 
 
+Rule = tuple[re.Pattern[str], str, tuple[str, ...]]
+_META = frozenset("\\.[](){}|*+?^$")
+
+
+def literal_starts(pattern: str) -> tuple[str, ...]:
+    """The plain text every match of ``pattern`` starts with, one string per top-level
+    alternative ("ремонт\\w*|диагностик\\w*" -> ("ремонт", "диагностик")); () when some
+    alternative starts with no plain text (a class, group, escape or lookaround). A translation
+    runs only on text holding one of them: a substring test is cheaper than a regex scan."""
+    branches: list[str] = []
+    depth, start, i = 0, 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 1
+        elif c == "[":  # skip a class: "|" and ")" inside it are plain
+            i += 1
+            while i < len(pattern) and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            branches.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    branches.append(pattern[start:])
+    starts: list[str] = []
+    for branch in branches:
+        n = 0
+        while n < len(branch) and branch[n] not in _META:
+            n += 1
+        if n < len(branch) and branch[n] in "*?{":
+            n -= 1  # the last letter is optional or repeated: not required
+        if n <= 0:
+            return ()
+        starts.append(branch[:n])
+    return tuple(starts)
+
+
 def _alternation(fragments: list[str]) -> str:
     return "|".join(f"(?:{f})" for f in fragments)
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: it keys the normaliser's cache
 class Lexicon:
-    translate: list[tuple[re.Pattern[str], str]]  # rules for any script
-    translate_cjk: list[tuple[re.Pattern[str], str]]  # rules only tried on Chinese text
-    translate_cyrillic: list[tuple[re.Pattern[str], str]]  # only tried on Cyrillic text
+    # (pattern, replacement, literals one of which every match holds, or () if unknown)
+    translate: list[Rule]  # rules for any script
+    translate_cjk: list[Rule]  # rules only tried on Chinese text
+    translate_cyrillic: list[Rule]  # only tried on Cyrillic text
     words: re.Pattern[str]
     words_gate: re.Pattern[str]  # the same words as plain literals: a fast first check
     word_map: dict[str, str]
     condition: re.Pattern[str]
     condition_names: tuple[ConditionGroup, ...]  # group names, strongest first
     condition_rank: dict[str, int]
-    subject: re.Pattern[str]  # part, weak part or other words; the group tells which
+    subject: re.Pattern[str]  # part, weak part, other or service-gate words; the group tells
     included_before: re.Pattern[str]
     defect_before: re.Pattern[str]
     after: re.Pattern[str]
     miner_signal: re.Pattern[str]
+    works_anyway: re.Pattern[str] | None  # "broken fan, otherwise runs": the fault is no fault
+    service_gate: tuple[str, ...]  # literals, one of which every service match has
+    service: re.Pattern[str] | None  # "hashboard repair service", "will repair your miner"
+    repair: re.Pattern[str] | None  # "<a machine or board> repair", unless repair_not_before
+    repair_not_before: re.Pattern[str]
     homoglyphs: dict[int, str]  # a str.translate table: lookalike letter -> Latin letter
     homoglyph_beside_latin: re.Pattern[str] | None  # a lookalike next to a Latin letter or digit
     places: tuple[tuple[str, re.Pattern[str]], ...]  # (name, pattern), in the file's order
@@ -98,10 +155,11 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
         for name in CONDITION_ORDER
         if data.conditions.get(name)
     )
-    rules: dict[str, list[tuple[re.Pattern[str], str]]] = {"cjk": [], "cyr": [], "any": []}
-    for pattern, repl in data.translate:
+    rules: dict[str, list[Rule]] = {"cjk": [], "cyr": [], "any": []}
+    for pattern, repl, *given in data.translate:
         script = "cjk" if _CJK.search(pattern) else "cyr" if _CYRILLIC.search(pattern) else "any"
-        rules[script].append((re.compile(pattern), repl))
+        holds = tuple(given[0]) if given else literal_starts(pattern)
+        rules[script].append((re.compile(pattern), repl, holds))
     return Lexicon(
         translate=rules["any"],
         translate_cjk=rules["cjk"],
@@ -115,7 +173,10 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
         subject=re.compile(
             rf"(?<![a-z0-9])(?:(?P<other>{_alternation(data.other)})|"
             rf"(?P<part>{_alternation(data.parts)})|"
-            rf"(?P<weak>{_alternation(data.weak_parts)}))(?![a-z0-9])"
+            rf"(?P<weak>{_alternation(data.weak_parts)})"
+            # a word a service phrase holds ("repair", "service"): only marks where to look
+            rf"|(?P<svc>(?:{'|'.join(map(re.escape, data.service_gate)) or '(?!)'})[^\W\d_]*))"
+            r"(?![a-z0-9])"
         ),
         included_before=re.compile(data.included_before),
         defect_before=re.compile(data.defect_before),
@@ -123,11 +184,23 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
         miner_signal=re.compile(
             rf"(?<![a-z0-9])(?:{_alternation(data.miner_signals)})(?![a-z0-9])"
         ),
+        works_anyway=_words(data.works_anyway),
+        service_gate=tuple(data.service_gate),
+        service=_words(data.services),
+        repair=_words(data.repairs),
+        repair_not_before=re.compile(data.repair_not_before),
         homoglyphs=str.maketrans(data.homoglyphs) if data.homoglyphs else {},
         homoglyph_beside_latin=_beside_latin("".join(data.homoglyphs)),
         places=tuple((p.name, re.compile(p.pattern, re.IGNORECASE)) for p in data.places),
         flag_places={p.flag: p.name for p in data.places if p.flag},
     )
+
+
+def _words(fragments: list[str]) -> re.Pattern[str] | None:
+    """The fragments as one pattern on word boundaries; None when there are none."""
+    if not fragments:
+        return None
+    return re.compile(rf"(?<![a-z0-9])(?:{_alternation(fragments)})(?![a-z0-9])")
 
 
 def _beside_latin(letters: str) -> re.Pattern[str] | None:

@@ -9,16 +9,20 @@ how many machines the price buys:
 1. **Words.** A per-unit word ("each", "per unit", "@", "по 220", "за шт", "单价", "/台") makes the
    price per unit; a lot word ("lot", "bundle", "total", "for all", "за все", "всего", "共计",
    "打包") makes it the lot's. Either decides.
-2. **Plausibility**, when no such word decides: the implied unit price under each reading,
-   in USD per TH/s, against the band of the model's efficiency tier (``data/price_bands.yaml``,
-   derived from published price levels); without a TH/s, the price of one machine against a
-   per-machine band. The reading that fits wins when the other does not.
+2. **Plausibility**, when no such word decides (and the machines work: not ``for_parts``): the
+   implied unit price under each reading, in USD per TH/s, against the band of the model's
+   efficiency tier (``data/price_bands.yaml``, derived from published price levels); without a
+   TH/s, the price of one machine against a per-machine band. The reading that fits wins when
+   the other does not.
 3. **Leaning**, when both or neither fit: a count written with a stock word (台, шт, pcs, units,
    available, in stock) is stock; a bare count ("x4", "4x S19", "(4)") is a lot.
 
-A stock count prices one unit (quantity 1) and is kept in ``reason``; the reason always says
-which rule decided. The one $/TH definition is :mod:`monitor.analysis.unit_price`; the
-implied figures here only test plausibility.
+A price written in the title itself ("🔹$560 🔹100pcs", "$11.8/T, qty 200": a price per TH/s is a
+per-unit word) is read by the title normaliser (:func:`with_title_price`), so the title alone
+already says what its price buys; a price given beside the title (an import's column) decides
+again, in its place. A stock count prices one unit (quantity 1) and is kept in ``reason``; the
+reason always says which rule decided. The one $/TH definition is
+:mod:`monitor.analysis.unit_price`; the implied figures here only test plausibility.
 """
 
 from __future__ import annotations
@@ -45,10 +49,12 @@ _PER_UNIT = re.compile(
     r"|\bprice\s+per\b|/\s*(?:units?|pcs?|pieces?|ea|each|шт|штук\w*)(?![a-z])|@(?=\s*[$€£¥]?\d)"
     r"|(?<![а-яё])по(?=\s*[$€£¥]?\d)|цена\s+за\s+(?:1|одну|один)"
 )
+# the price is per TH/s of one machine ("$11.8/T", "14 U/T", "$14/TH"): so it prices one unit
+_PER_TH = re.compile(r"(?<=\d)\s*(?:usdt|usd|u|\$)?\s*/\s*th?(?:/s)?(?![a-z])")
 # the price buys them all
 _PER_LOT = re.compile(
     r"\blot\b|\bbundle\b|\bpallet\b|\btotal\b|\bfor\s+(?:all|the\s+lot|everything|both)\b"
-    r"|\ball\s+for\b|\bwhole\s+lot\b|\bone\s+price\b"
+    r"|\b(?:all|both)\s+for\b|\btakes?\s+(?:them\s+)?all\b|\bwhole\s+lot\b|\bone\s+price\b"
     r"|за\s+(?:вс[её]|лот|партию|комплект)|(?<![а-яё])(?:всего|итого|оптом)(?![а-яё])"
     r"|共计|合计|总价|总共|打包|一起|整批|全部"
 )
@@ -58,6 +64,16 @@ _STOCK_COUNT = re.compile(
     r"|(?:available|avail|in\s+stock|stock|qty|quantity)\s*[:=]?\s*(\d{1,5})(?![\d.,]\d|[a-z])"
     r"|(?<![a-z0-9.,$€£¥])(\d{1,5})\s*(?:available|avail|in\s+stock|left|on\s+hand)\b"
 )
+# a price written in a title: "$1,500", "€900", "$4.5k", "2550 usdt", "250元"
+_TITLE_PRICE = re.compile(
+    r"(?:(?P<sym>[$€£¥₽])\s*(?P<a>\d{1,3}(?:,\d{3})+|\d+)(?P<af>\.\d+)?(?P<ak>k)?(?![\d,]))"
+    r"|(?:(?<![\w.,])(?P<b>\d{1,3}(?:,\d{3})+|\d+)(?P<bf>\.\d+)?(?P<bk>k)?\s*"
+    r"(?P<code>usdt|usd|eur|rub|руб|rmb|cny|元|u(?=\s*/\s*th?(?![a-z])))(?![a-z]))"
+)
+_CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "₽": "RUB", "руб": "RUB"}
+_CURRENCY.update({"元": "CNY", "rmb": "CNY", "usdt": "USDT", "u": "USDT"})
+# the start of a reason :func:`price_quantity` wrote
+_DECIDED = re.compile(r"(?:lot of \d+|quantity \d+ is stock) \(")
 _STOCK_WORD = re.compile(r"\b(?:available|avail|in\s+stock|left|on\s+hand|qty|quantity)\b")
 _ORDER_TERM = re.compile(r"(?:moq|min(?:imum)?\.?\s*(?:order)?(?:\s*qty)?)\W{0,3}$")
 
@@ -173,7 +189,11 @@ def price_quantity(
     text = clean(title[:MAX_CHARS], load_lexicon())
     catalog = catalog or load_catalog()
     unit_word = _PER_UNIT.search(text)
+    per_th = _PER_TH.search(text) if unit_word is None and "/" in text else None
+    unit_word = unit_word or per_th
     parsed = norm.quantity
+    if norm.reason is not None and _DECIDED.search(norm.reason):
+        parsed = quantity_of(text, catalog)  # the title's own count, before its price decided
     if parsed <= 1 and unit_word is not None:  # "3 x S19 $1,500 each": the count, unpriced
         parsed = quantity_of(_PER_UNIT.sub(" ", text), catalog)
     n, stock_words = _count(text, parsed)
@@ -201,6 +221,8 @@ def price_quantity(
             tier = bands.tier(eff, model.released if model else None)
         if tier is not None and ths:
             per_unit, per_lot = usd / ths, usd / n / ths
+            if per_th is not None:  # the price is already per TH/s
+                per_unit, per_lot = usd, usd / n
             lo, hi = tier.low, tier.high
             what = f"/TH ({tier.name} band ${lo:g}-{hi:g}/TH)"
         else:
@@ -217,12 +239,13 @@ def price_quantity(
 
     lot_word = _PER_LOT.search(text)
     if unit_word is not None:
-        rule = f"words ({unit_word.group().strip()!r})"
+        rule = f"words ({unit_word.group().strip()!r}{': a price per TH/s' if per_th else ''})"
         lot = False
     elif lot_word is not None:
         rule = f"words ({lot_word.group().strip()!r})"
         lot = True
-    elif fits_unit is not None and fits_unit != fits_lot:
+    elif fits_unit is not None and fits_unit != fits_lot and norm.condition != "for_parts":
+        # (a machine sold for parts is priced below any working machine's band: not checked)
         lot = bool(fits_lot)
         rule = f"plausibility: per {'unit' if lot else 'lot'} would be {implied(not lot)}"
     else:
@@ -237,6 +260,28 @@ def price_quantity(
     return PriceQuantity(
         1, n, f"quantity {n} is stock ({rule}): price is per unit = {implied(False)}"
     )
+
+
+def title_price(text: str) -> tuple[Decimal, str] | None:
+    """The first price written in a cleaned title, and its currency code; None if none."""
+    m = _TITLE_PRICE.search(text)
+    if m is None:
+        return None
+    whole, frac, k, sign = (
+        m.group("a", "af", "ak", "sym") if m.group("sym") else m.group("b", "bf", "bk", "code")
+    )
+    amount = Decimal(whole.replace(",", "") + (frac or "")) * (1000 if k else 1)
+    return amount, _CURRENCY.get(sign, sign.upper())
+
+
+def with_title_price(title: str, text: str, norm: Normalised, catalog: Catalog) -> Normalised:
+    """``norm`` with the quantity the price written in its title buys (``text`` is the cleaned
+    title): "M30S++ 106T 🔹$560 🔹100pcs" is one machine of a stock of 100; "2 miners S19 Pro
+    both for $1500" a lot of 2. ``norm`` itself when the title states no price."""
+    found = title_price(text)
+    if found is None:
+        return norm
+    return with_price(title, norm, found[0], found[1], catalog=catalog)
 
 
 def with_price(
@@ -256,5 +301,7 @@ def with_price(
     decided = price_quantity(title, norm, price, currency, usd=usd, when=when, catalog=catalog)
     if decided.reason is None:
         return norm
-    reason = f"{norm.reason}; {decided.reason}" if norm.reason else decided.reason
+    # this price decides in place of one written in the title (:func:`with_title_price`)
+    kept = [r for r in (norm.reason or "").split("; ") if r and not _DECIDED.match(r)]
+    reason = "; ".join([*kept, decided.reason])
     return norm._replace(quantity=decided.quantity, reason=reason)

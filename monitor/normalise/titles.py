@@ -30,7 +30,7 @@ from monitor.normalise.record import Condition
 from monitor.normalise.record import Normalised as Normalised  # re-exported for older imports
 from scrapers import drop_invisible
 
-VERSION = 3  # 3: catalog_match, and model names of a known family the catalog lacks
+VERSION = 4  # 3: catalog_match, open vocabulary; 4: services, availability, prices in titles
 
 # A number with a unit: hashrate (p/t/g/m/k [h][/s], sol), power (w, kw) or efficiency (j/t).
 _MEASURE = re.compile(
@@ -42,7 +42,14 @@ _MEASURE = re.compile(
     r"(?![a-z0-9])"
 )
 _MULTIPLIER = {"p": 1e15, "t": 1e12, "g": 1e9, "m": 1e6, "k": 1e3}
-_GLUED = re.compile(r"([a-z+])(\d+(?:\.\d+)?(?:th|t|gh|g|ph|mh)(?:/s)?)(?![a-z0-9])")
+# a hashrate glued to the model before it, and perhaps to a power or J/TH after it
+# ("m30s+100t34w")
+_GLUED = re.compile(
+    r"([a-z+])(\d+(?:\.\d+)?(?:th|t|gh|g|ph|mh)(?:/s)?)(?![a-z])(?=\d+(?:\.\d+)?(?:kw|w|j)|(?!\d))"
+)
+_GLUED_POWER = re.compile(  # "104t3068w": a hashrate glued to the power after it
+    r"(?<![a-z0-9.,])(\d+(?:\.\d+)?(?:th|t|gh|g|ph)(?:/s)?)(?=\d+(?:\.\d+)?(?:kw|w|j)(?![a-z0-9]))"
+)
 _TOKEN = re.compile(r"[0-9a-z\u0400-\u04ff\u4e00-\u9fff]+\+*|\++")
 _NUMBER_WORDS = {
     "two": 2,
@@ -62,18 +69,24 @@ _NUMBER_WORDS = {
 _QUANTITY_CUE = re.compile(  # literal-led alternatives: Python's re finds these fast
     r"(?P<per>per\s+(?:unit|piece|machine|miner|pc|board)|each|ea|a\s+piece|"
     r"/\s*(?:unit|pc|piece|ea|board|each))(?![a-z])"
-    r"|(?:lot|bundle|pallet|set|batch|pack|qty|quantity)\s*(?:of|x|:|\()?\s*(?P<lot>\d{1,5})\b"
+    r"|(?:lote?|bundle|pallet|set|batch|pack|kit|qty|quantity)\s*(?:of|de|com|con|x|:)?\s*\(?\s*"
+    r"(?P<lot>\d{1,5})\b"
     r"|x\s*(?P<x>\d{1,5})(?![\d.,a-z-])"
     r"|(?P<word>pcs|pieces|units|unit|pack|miners|machines|sets|pc|x)(?![a-z0-9])"
 )
 # where a cue may start: plain literals, which Python's re scans for fast; each hit is then
 # checked with _QUANTITY_CUE anchored there
 _CUE_START = re.compile(
-    "per|each|ea|/|lot|bundle|pallet|set|batch|pack|qty|quantity|pcs|pieces|units|unit|miners|"
+    "per|each|ea|/|lot|bundle|pallet|set|batch|pack|kit|qty|quantity|pcs|pieces|units|unit|miners|"
     "machines|sets|pc|x"
 )
-_CODE = re.compile(r"\s*([a-z]+)\d")
+_CODE = re.compile(r"\s*([a-z]+\d+[a-z]*)")  # "c13", "bm1366", "s19j": a code after "Nx"
 _DIGITS_BEFORE = re.compile(r"(?:^|[^a-z0-9.,])(\d{1,5})\s*-?\s*$")
+# "2 bitcoin miners", "3 used machines": a count, one describing word, a word for whole machines
+_DIGITS_WORD_BEFORE = re.compile(
+    r"(?:^|[^a-z0-9.,$€£¥])(\d{1,4})\s+(?!(?:[ptgmk]h?|[kmg]?w|j|th|sol)\s)[a-z]{2,12}\s+$"
+)
+_MACHINE_WORDS = frozenset({"miners", "machines", "units"})
 _LEADING = re.compile(r"^\W*\(\s*(\d{1,5})\s*\)")
 _STOCK_BEFORE = re.compile(  # order terms, stock counts and capacities are not lots
     r"(?:moq|min(?:imum)?\.?\s*(?:order)?(?:\s*qty)?|stock|available|availability|"
@@ -81,7 +94,7 @@ _STOCK_BEFORE = re.compile(  # order terms, stock counts and capacities are not 
 )
 _STOCK_AFTER = re.compile(
     r"\s*(?:(?:units?|pcs|pieces|machines|miners)\s*)?(?:available|avail|in\s+stock|left|"
-    r"on\s+hand|ready|moq|min)"
+    r"on\s+hand|ready|moq|min)(?![a-z])"  # whole words: "4 miners" is not "4 min"
 )
 _WORD_QUANTITY = re.compile(
     r"\b(?:(?:lot|bundle|pallet|set|pack)\s+of\s+|^\W*)"
@@ -118,7 +131,13 @@ def clean(title: str, lex: Lexicon) -> str:
             rules = rules + lex.translate_cjk
         if CYRILLIC_TEXT.search(text):
             rules = rules + lex.translate_cyrillic
-        for pattern, repl in rules:
+        for pattern, repl, holds in rules:
+            if holds:  # literals one of which every match holds: none in the text, no match
+                for literal in holds:
+                    if literal in text:
+                        break
+                else:
+                    continue
             text = pattern.sub(repl, text)
     if lex.words_gate.search(text):
         text = lex.words.sub(lambda m: lex.word_map[m.group(1)], text)
@@ -145,18 +164,27 @@ def _fold_homoglyphs(text: str, table: dict[int, str]) -> str:
 
 
 def _unglue(text: str) -> str:
-    """ "s19jpro104t" -> "s19jpro 104t": only tried when the plain reading finds nothing."""
-    return _GLUED.sub(r"\1 \2", text)
+    """ "s19jpro104t" -> "s19jpro 104t ", "m30s+100t34w" -> "m30s+ 100t 34w": only tried
+    when the plain reading finds nothing."""
+    return _GLUED_POWER.sub(r"\1 ", _GLUED.sub(r"\1 \2 ", text))
 
 
 def _subject(
     text: str, lex: Lexicon, catalog: Catalog | None = None
 ) -> tuple[Literal["part", "other"], str] | None:
-    """("part"|"other", word) when the title sells a part or a non-miner; else None."""
+    """("part"|"other", word) when the title sells a part or a non-miner; else None. A service
+    (repairing machines) wins over a part word anywhere in the title: it sells no goods."""
     first = lex.subject.search(text)
-    if first is None:
+    if first is None:  # (every service phrase holds a word the subject pattern finds: "svc")
         return None
-    for m in lex.subject.finditer(text, first.start()):
+    hits = list(lex.subject.finditer(text, first.start()))
+    if any(m.group("svc") for m in hits):
+        at = next((m.start() for m in hits if not m.group("svc")), len(text))
+        if (service := _service(text, lex, at)) is not None:
+            return "other", service
+    for m in hits:
+        if m.group("svc"):
+            continue
         before, after = text[max(0, m.start() - 40) : m.start()], text[m.end() : m.end() + 30]
         if lex.included_before.search(before) or lex.after.search(after):
             continue  # "with PSU", "PSU included", "hashboard dead": the miner is the subject
@@ -165,6 +193,23 @@ def _subject(
         if m.group("weak") and (_measures(text)[0] or _ends_alias(text, m.start(), catalog)):
             continue  # a chip code beside a hashrate, or in an alias ("Bitaxe BM1366"): a miner
         return ("other" if m.group("other") else "part"), m.group(0)
+    return None
+
+
+def _service(text: str, lex: Lexicon, subject_at: int) -> str | None:
+    """The words offering a service ("hashboard repair service", "will repair your miner",
+    "矿机维修"), or None. "<a board> repair" only counts where it is the first thing the title
+    names (``subject_at``: where its first part or other word starts) and no word before it
+    makes it the item's use or need: "chips for hashboard repair", "needs repair" offer none.
+    Called only on a title that holds one of the lexicon's ``service_gate`` words."""
+    if lex.service is not None and (m := lex.service.search(text)) is not None:
+        return m.group(0)
+    if lex.repair is not None:
+        for m in lex.repair.finditer(text):
+            if m.start() > subject_at:
+                break
+            if not lex.repair_not_before.search(text, max(0, m.start() - 40), m.start()):
+                return m.group(0)
     return None
 
 
@@ -222,18 +267,19 @@ def _measures(text: str) -> tuple[list[float], int | None, float | None]:
             head, _, tail = raw.partition(",")
             raw = head + tail if len(tail) == 3 else f"{head}.{tail}"
         value = float(raw)
-        if m.group("hash"):
+        unit = m.lastgroup  # the one unit group that matched
+        if unit == "hash":
             hashrates.append(value * _MULTIPLIER[m.group("hash")])
-        elif m.group("sol"):
+        elif unit == "sol":
             hashrates.append(value * (1e3 if m.group("sol").startswith("k") else 1.0))
-        elif m.group("kw"):
+        elif unit == "kw":
             power = power or round(value * 1000)
-        elif m.group("w"):
+        elif unit == "w":
             if value >= 150:
                 power = power or round(value)
             elif value >= 5:
                 efficiency = efficiency or value  # "34W" in a title means 34 J/TH
-        elif m.group("eff") and 5 <= value < 150:
+        elif unit == "eff" and 5 <= value < 150:
             efficiency = efficiency or value
     return hashrates, power, efficiency
 
@@ -242,19 +288,23 @@ def _fit(model: Model, readings: list[float]) -> tuple[float, float | None]:
     """(relative distance, native hashrate) of the reading nearest one of the model's bins."""
     bins, base = model.bins, model.base
     best: tuple[float, float | None] = (float("inf"), None)
+    last = len(bins) - 1
+    if last < 0:
+        return best
     for reading in readings:
         native = reading / base
         i = bisect_left(bins, native)
-        for b in bins[max(0, i - 1) : i + 1]:
+        for b in (bins[i - 1], bins[i]) if 0 < i <= last else (bins[min(i, last)],):
             distance = abs(native - b) / b
             if distance < best[0]:
                 best = (distance, native)
     return best
 
 
-def quantity_of(text: str, catalog: Catalog | None = None) -> int:
+def quantity_of(text: str, catalog: Catalog | None = None, capacity: bool = False) -> int:
     """Units the listed price buys: "lot of 4" is 4; "x3 ... price per unit" is 1; "5 units
-    available" is stock, not a lot, so 1."""
+    available" is stock, not a lot, so 1. With ``capacity`` (the title sells an installation: a
+    container, a farm, hosting), "210 units" is what it holds, not a lot."""
     candidates: list[tuple[int, int, int]] = []  # (position, end, n)
     if "(" in text[:4] and (m := _LEADING.match(text)) is not None:
         candidates.append((m.start(1), m.end(1), int(m.group(1))))
@@ -273,9 +323,15 @@ def quantity_of(text: str, catalog: Catalog | None = None) -> int:
             candidates.append((m.start("x"), m.end("x"), int(m.group("x"))))
             continue
         word = m.start("word")
-        if word >= 0 and (d := _DIGITS_BEFORE.search(text, max(0, word - 12), word)):
+        if word < 0 or capacity and m.group("word") in _MACHINE_WORDS:
+            continue  # "container 210 units": what an installation holds, not a lot
+        if d := _DIGITS_BEFORE.search(text, max(0, word - 12), word):
             if m.group("word") == "x" and not _counts_things(text, m.end(), catalog):
                 continue  # "6x BM1366", "12x C13 outlets": a spec, not a lot
+            candidates.append((d.start(1), d.end(1), int(d.group(1))))
+        elif m.group("word") in _MACHINE_WORDS and (
+            d := _DIGITS_WORD_BEFORE.search(text, max(0, word - 20), word)
+        ):
             candidates.append((d.start(1), d.end(1), int(d.group(1))))
     for start, end, n in sorted(candidates):
         if _STOCK_BEFORE.search(text, max(0, start - 24), start) or _STOCK_AFTER.match(text, end):
@@ -291,7 +347,8 @@ def quantity_of(text: str, catalog: Catalog | None = None) -> int:
 
 
 def _counts_things(text: str, pos: int, catalog: Catalog | None) -> bool:
-    """After "Nx": a word ("4x fan") or a model ("2x S19") is counted; a part code is not."""
+    """After "Nx": a word ("4x fan") or a model ("2x S19") is counted; a part code ("6x BM1366",
+    "12x C13") is not."""
     nxt = _CODE.match(text, pos)
     if nxt is None:
         return True
@@ -299,12 +356,24 @@ def _counts_things(text: str, pos: int, catalog: Catalog | None) -> bool:
 
 
 def condition_of(text: str, lex: Lexicon) -> Condition:
-    """The strongest condition the title states: for_parts > refurbished > used > new."""
+    """The strongest condition the title states: for_parts > refurbished > used > new. A fault
+    the title says the unit works despite ("broken fan, otherwise runs") is not for_parts; "not
+    working", "for parts", "as is" always are."""
     rank = lex.condition_rank
     first = lex.condition.search(text)
     if first is None:
         return "unknown"
-    best = min(rank[m.lastgroup or ""] for m in lex.condition.finditer(text, first.start()))
+    found = [rank[m.lastgroup or ""] for m in lex.condition.finditer(text, first.start())]
+    best = min(found)
+    if (
+        lex.condition_names[best] == "fault"
+        and lex.works_anyway is not None
+        and lex.works_anyway.search(text)
+    ):
+        found = [r for r in found if r != best]
+        if not found:
+            return "unknown"
+        best = min(found)
     return CONDITION_VALUE[lex.condition_names[best]]
 
 
@@ -334,15 +403,19 @@ def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
     if subject is not None:
         kind, word = subject
         what = "part or accessory" if kind == "part" else "not a miner"
+        if kind == "other" and quantity > 1:  # "container ... 210 units": what it holds
+            base["quantity"] = quantity_of(text, catalog, capacity=True)
         return Normalised(kind=kind, confidence=0.8, reason=f"{what}: {word!r}", **base)
     model = _find_model(_TOKEN.findall(text), text, catalog)
     if model is None and (split := _unglue(text)) != text:
         text = split
         model = _find_model(_TOKEN.findall(text), text, catalog)
-    if model is None:
+    if model is not None:
+        miner = _miner(model, text, quantity, condition)
+    elif (found := open_vocab.find(text)) is not None:
         # open vocabulary: a model name of a known family the catalog lacks (open_vocab.py)
-        if (found := open_vocab.find(text)) is not None:
-            return open_vocab.miner(found, *_measures(text), quantity, condition)
+        miner = open_vocab.miner(found, *_measures(text), quantity, condition)
+    else:
         if lex.miner_signal.search(text) and _measures(text)[0]:
             return Normalised(
                 kind="miner",
@@ -352,7 +425,13 @@ def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
                 **base,
             )
         return Normalised(kind="other", confidence=0.5, reason="no catalog model in title", **base)
-    return _miner(model, text, quantity, condition)
+    if quantity > 1:
+        # a count with a price in the title: the price decides what it buys ("100pcs $560" is
+        # stock priced per unit). Imported here: the quantity module builds on this one.
+        from monitor.normalise.quantity import with_title_price
+
+        return with_title_price(title, text, miner, catalog)
+    return miner
 
 
 def _miner(model: Model, text: str, quantity: int, condition: Condition) -> Normalised:
@@ -374,9 +453,13 @@ def _miner(model: Model, text: str, quantity: int, condition: Condition) -> Norm
     if power is None and hashrate:
         if title_eff and ths:
             power = round(title_eff * ths)
-        elif model.watts:
-            near = min(model.watts, key=lambda b: abs(b - hashrate))
-            power = round(model.watts[near] / near * hashrate)
+        elif watts := model.watts:
+            if len(watts) == 1:  # most models: no search
+                ((near, rated),) = watts.items()
+            else:
+                near = min(watts, key=lambda b: abs(b - hashrate))
+                rated = watts[near]
+            power = round(rated / near * hashrate)
     return Normalised(
         "miner",
         model.maker,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from monitor.normalise.quantity import load_bands, price_quantity, with_price
+from monitor.normalise.quantity import load_bands, price_quantity, title_price, with_price
 from monitor.normalise.titles import normalise
 
 LOT, STOCK = "lot", "stock"
@@ -118,7 +120,7 @@ def test_a_converted_usd_amount_is_used_as_given() -> None:
 
 
 def test_with_price_keeps_the_title_reason_and_appends_the_decision() -> None:
-    title = "10台 Antminer S19j Pro 2500元"  # no hashrate: the catalog's middle bin is checked
+    title = "10台 Antminer S19j Pro"  # no hashrate: the catalog's middle bin is checked
     norm = normalise(title)
     assert norm.reason == "no hashrate in title"
     out = with_price(title, norm, 2500, "CNY")
@@ -138,3 +140,60 @@ def test_the_bands_cover_the_published_figures_they_come_from() -> None:
     assert bands.tier(98, None).name == "old-gen"  # type: ignore[union-attr]
     assert bands.tier(None, "2017-06").name == "old-gen"  # type: ignore[union-attr]
     assert bands.tier(None, None) is None
+
+
+# A price written in the title decides what it buys already in the title normaliser; a price
+# given beside the title (an import's column) then decides again, in its place.
+@pytest.mark.parametrize(
+    ("title", "quantity", "rule"),
+    [
+        ("10台 Antminer S19j Pro 2500元", 1, "quantity 10 is stock (plausibility"),
+        ("📍Ethiopia 🔹M30S++ 106T used 🔹$560 🔹100pcs", 1, "quantity 100 is stock (plausibility"),
+        ("WTS: S19k Pro 120T used, $11.8/T, qty 200", 1, "quantity 200 is stock (words ('/t'"),
+        ("WTS M50S 126T used 13.5 U/T qty 50", 1, "quantity 50 is stock (words ('u/t'"),
+        ("2 bitcoin miners S19 Pro 110th both for $1500", 2, "lot of 2 (words ('both for'"),
+        ("[WTS] S17+ 73T x4 for parts, $200 takes all", 4, "lot of 4 (words ('takes all'"),
+        ("Продам 3 асика Antminer S19 95T за все 150000 руб", 3, "lot of 3 (words ('за все'"),
+        ("S19 95T 10pcs $4,500 total", 10, "lot of 10 (words ('total'"),
+    ],
+)
+def test_a_price_in_the_title_decides_what_it_buys(title: str, quantity: int, rule: str) -> None:
+    norm = normalise(title)
+    assert norm.kind == "miner"
+    assert norm.quantity == quantity
+    assert norm.reason is not None
+    assert rule in norm.reason, norm.reason
+
+
+def test_a_price_beside_the_title_decides_in_place_of_the_titles() -> None:
+    title = "10台 Antminer S19j Pro 2500元"
+    norm = normalise(title)
+    assert norm.quantity == 1
+    again = with_price(title, norm, 2500, "CNY")
+    assert again.reason == norm.reason  # the same decision, not written twice
+    lot = with_price(title, norm, 25000 * 7, "CNY")  # a lot's price: the plausible reading
+    assert lot.quantity == 10
+    assert lot.reason is not None
+    assert lot.reason.startswith("no hashrate in title; lot of 10 (")
+    assert lot.reason.count("; ") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [
+        ("s19 95t $1,500", "1500", "USD"),
+        ("s19 95t €900.50 each", "900.50", "EUR"),
+        ("s19 95t $4.5k", "4500", "USD"),
+        ("s19 95t 2550 usdt", "2550", "USDT"),
+        ("s19 95t 250元", "250", "CNY"),
+        ("s19 95t 150000 руб", "150000", "RUB"),
+        ("m50s 126t 13.5 u/t", "13.5", "USDT"),
+    ],
+)
+def test_title_price_reads_the_first_price(text: str, amount: str, currency: str) -> None:
+    assert title_price(text) == (Decimal(amount), currency)
+
+
+@pytest.mark.parametrize("text", ["s19 95t 3250w", "s19 95t 4u rack", "s19 95t 10 units"])
+def test_title_price_reads_no_price_where_there_is_none(text: str) -> None:
+    assert title_price(text) is None

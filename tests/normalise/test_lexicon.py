@@ -1,0 +1,84 @@
+"""The lexicon file (data/lexicon.yaml): what the normaliser's fast checks rely on."""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from monitor import data_path
+from monitor.normalise.facts import read_facts
+from monitor.normalise.lexicon import LexiconFile, compile_lexicon, literal_starts, load_lexicon
+from monitor.normalise.titles import normalise
+
+
+def test_every_service_word_passes_the_fast_check() -> None:
+    """``service_gate`` is tried first: a service word none of its literals is in is never read."""
+    data = read_facts(data_path("lexicon.yaml"), LexiconFile)
+    assert data.service_gate
+    for fragment in [*data.services, *data.repairs]:
+        assert any(word in fragment for word in data.service_gate), fragment
+
+
+def test_a_lexicon_without_the_service_and_works_anyway_keys_still_loads() -> None:
+    data = read_facts(data_path("lexicon.yaml"), LexiconFile)
+    bare = data.model_copy(
+        update={"services": [], "repairs": [], "service_gate": [], "works_anyway": []}
+    )
+    lex = compile_lexicon(bare)
+    assert lex.service is None
+    assert lex.repair is None
+    assert lex.works_anyway is None
+    assert lex.service_gate == ()
+
+
+def test_service_words_are_read_from_the_lexicon() -> None:
+    lex = load_lexicon()
+    assert lex.service is not None
+    assert lex.service.search("hashboard repair service")
+    assert normalise("[SERVICE] Antminer hashboard repair").kind == "other"
+
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "titles"
+
+
+def _fixture_texts() -> list[str]:
+    texts = []
+    for name in ("dev-2026-12.csv", "titles-dev.csv", "styles.csv"):
+        with (FIXTURES / name).open(encoding="utf-8", newline="") as fh:
+            texts += [r["title"] for r in csv.DictReader(fh)]
+    return [unicodedata.normalize("NFKC", t.casefold()).casefold() for t in texts]
+
+
+def test_every_translation_match_holds_one_of_its_literals() -> None:
+    """A rule is skipped on text without its literals: so every match must hold one."""
+    lex = load_lexicon()
+    checked = 0
+    for rules in (lex.translate, lex.translate_cjk, lex.translate_cyrillic):
+        for pattern, _, holds in rules:
+            for text in _fixture_texts():
+                for m in pattern.finditer(text) if holds else ():
+                    assert any(h in m.group() for h in holds), (pattern.pattern, m.group())
+                    checked += 1
+    assert checked > 100
+
+
+@pytest.mark.parametrize(
+    ("pattern", "starts"),
+    [
+        (r"ремонт\w*|диагностик\w*", ("ремонт", "диагностик")),
+        (r"б/у|б\.у\.|бу(?![а-я])|подержан\w*", ("б/у", "б", "бу", "подержан")),
+        (r"нов(?:ый|ые|ая|ое)", ("нов",)),
+        (r"блок(?:и)? питания", ("блок",)),
+        (r"mined?", ("mine",)),  # the "d" is optional
+        (r"x[a|b]c|y", ("x", "y")),  # a "|" inside a class is plain
+        (r"(\d)\s*台", ()),
+        (r"(?<![а-я])ремонт", ()),
+        (r"a|(?:b)", ()),
+        (r"\d+", ()),
+    ],
+)
+def test_literal_starts(pattern: str, starts: tuple[str, ...]) -> None:
+    assert literal_starts(pattern) == starts

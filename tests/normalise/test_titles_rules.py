@@ -1,0 +1,210 @@
+"""Title rules for classes of real seller text (issue 13), each over the lexicon's languages:
+warranty periods, lots, stock counts with a per-unit price, services and other non-hardware,
+glued hashrate+power, availability words and faults the unit works despite."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.normalise.titles import normalise
+
+
+# A period ("3 months warranty", "保修3个月") is never a count of machines.
+@pytest.mark.parametrize(
+    ("title", "model"),
+    [
+        ("翻新 蚂蚁S19j Pro 100T 保修3个月", "Antminer S19j Pro"),
+        ("神马 M50S 126T 二手 质保2个月", "Whatsminer M50S"),
+        ("蚂蚁S21 200T 全新 3个月保修", "Antminer S21"),
+        ("Antminer S19j Pro 100T used 3 months warranty", "Antminer S19j Pro"),
+        ("Antminer S19 95T 90 days warranty", "Antminer S19"),
+        ("Whatsminer M30S 88T б/у гарантия 3 мес", "Whatsminer M30S"),
+        ("Antminer S19 95T garantía de 3 meses", "Antminer S19"),
+        ("Whatsminer M30S 88T garantia 6 meses", "Whatsminer M30S"),
+    ],
+)
+def test_a_warranty_period_is_not_a_quantity(title: str, model: str) -> None:
+    got = normalise(title)
+    assert (got.kind, got.model, got.quantity) == ("miner", model, 1)
+
+
+# Lots written in other ways: "(5)", one describing word before "miners", a set of, lote de.
+@pytest.mark.parametrize(
+    ("title", "quantity"),
+    [
+        ("Lot of (5) Whatsminer M20S 68TH/s miners used working", 5),
+        ("LOT OF (3) Antminer S19 95T", 3),
+        ("Комплект 4 асика Whatsminer M20S 68T одним лотом", 4),
+        ("Комплект из 6 асиков Antminer S19 95T, цена за все", 6),
+        ("Продам 3 асика Antminer S19 95T", 3),
+        ("2 bitcoin miners S19 Pro 110th both for $1500", 2),
+        ("3 used machines Antminer S19 95T", 3),
+        ("Lote de 4 Antminer S19j Pro 100T usados", 4),
+        ("Kit com 3 Whatsminer M30S 88T", 3),
+    ],
+)
+def test_lots(title: str, quantity: int) -> None:
+    got = normalise(title)
+    assert (got.kind, got.quantity) == ("miner", quantity)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Antminer S19 95T 95 th miners",  # a unit, not a describing word
+        "Шумобокс на 2 асика Whatsminer M30S",  # what a box holds
+        "Noise box for 4 miners, fits S19",
+    ],
+)
+def test_a_count_of_what_something_holds_is_no_lot(title: str) -> None:
+    assert normalise(title).quantity == 1
+
+
+# A stock count with a price per unit (or per TH) in the title: the price buys one.
+@pytest.mark.parametrize(
+    ("title", "rule"),
+    [
+        ("WTS: S19k Pro 120T used, $11.8/T, qty 200, Paraguay", "words ('/t'"),
+        ("📍Ethiopia 🔹M30S++ 106T used 🔹$560 🔹100pcs", "plausibility"),
+        ("Antminer S21 200T new $14/TH 300 units", "words ('/th'"),
+        ("Whatsminer M50S 126T б/у 12.8 U/T, 80 шт", "words ('u/t'"),
+        ("蚂蚁S19 95T 二手 100台 2500元", "plausibility"),
+        ("Whatsminer M67S 250T 3500W 10pcs $3,000", "stock word"),  # a model the catalog lacks
+    ],
+)
+def test_a_stock_count_with_a_unit_price_buys_one(title: str, rule: str) -> None:
+    got = normalise(title)
+    assert (got.kind, got.quantity) == ("miner", 1)
+    assert got.reason is not None
+    assert " is stock (" + rule in got.reason, got.reason
+
+
+# Services, hosting, contracts, containers and farms sell no machine: `other`, in any language,
+# even when they name a part or a count of machines.
+@pytest.mark.parametrize(
+    "title",
+    [
+        # repair services
+        "矿机维修 蚂蚁 神马 算力板维修",
+        "Will repair your antminer or whatsminer - hashboard repair",
+        "[SERVICE] Antminer hashboard repair, S19/S21 series, fast turnaround",
+        "[WTB] Looking for hashboard repair tech in Texas",
+        "Hashboard repair service for S19/S21, 7 day turnaround",
+        "Ремонт хэш-плат Antminer и Whatsminer",
+        "Отремонтируем ваш асик Antminer S19 95T, быстро",
+        "Reparación de placas hash Antminer S19",
+        "Servicio técnico Whatsminer M30S",
+        "Conserto de Antminer S19 95T e Whatsminer M30S",
+        "Assistência técnica para Antminer S19",
+        # hosting and rack space
+        "Rack space for Antminer S19 95T, 50 units, Texas",
+        "Место в дата-центре под Antminer S21 200T, Иркутск",
+        "Hospedagem para Antminer S19 95T no Paraguai",
+        "Alojamiento para Whatsminer M30S 88T en Paraguay",
+        "矿场机位 出租 蚂蚁S19 95T",
+        "托管 蚂蚁S19 95T 每度电0.05",
+        # hashrate contracts
+        "Contrato de hashrate Antminer S21 200T por 1 año",
+        "Контракт на хешрейт Antminer S21 200T",
+        "Whatsminer M30S 88T hashrate contract 30 days",
+        # containers and farms
+        "Hydro Cooling Container 40ft 210 Units Antminer S21 Hyd Mining Farm Container",
+        "Bitcoin mining farm for sale 2 MW 500 units S19",
+        "Майнинг-ферма 1 МВт под ключ, 300 асиков",
+        "Contenedor para 200 mineros Antminer S19",
+    ],
+)
+def test_services_and_installations_are_other(title: str) -> None:
+    got = normalise(title)
+    assert (got.kind, got.model, got.quantity) == ("other", None, 1), got
+
+
+# A machine that was repaired is still a machine; one that needs repair is for parts; a part
+# for repairs is a part.
+@pytest.mark.parametrize(
+    ("title", "kind", "condition"),
+    [
+        ("Antminer S19 Pro 110T repaired, tested", "miner", "used"),
+        ("Antminer S19 95T after repair, tested", "miner", "used"),
+        ("Антмайнер S19j Pro 100T отремонтирован, б/у", "miner", "used"),
+        ("Антмайнер S19 95T после ремонта", "miner", "unknown"),
+        ("蚂蚁S19 95T 维修过 二手", "miner", "used"),
+        ("Antminer S19 95T needs repair", "miner", "for_parts"),
+        ("Antminer S19 95T miner repair needed", "miner", "for_parts"),
+        ("Antminer S19 95T pulled from mining farm, used", "miner", "used"),
+        ("Antminer S19 95T from a bitcoin mining farm", "miner", "unknown"),
+        ("Антмайнер S19 95T с майнинг-фермы б/у", "miner", "used"),
+        ("Антмайнер S19 95T требует ремонта", "miner", "for_parts"),
+        ("Antminer S19 Pro 110T, not working, for repair", "miner", "for_parts"),
+        ("Replacement hashboard for Antminer S19j Pro repair", "part", "unknown"),
+        ("BM1366 ASIC Chip for Antminer S19 XP S21 Hashboard Repair 50pcs", "part", "unknown"),
+        ("BM1362 芯片 S19j Pro 维修用 100颗一起出", "part", "unknown"),
+    ],
+)
+def test_repaired_machines_and_repair_parts_are_goods(
+    title: str, kind: str, condition: str
+) -> None:
+    got = normalise(title)
+    assert (got.kind, got.condition) == (kind, condition)
+
+
+@pytest.mark.parametrize(
+    ("title", "model", "ths", "watts"),
+    [
+        ("M30S+100T34W used", "Whatsminer M30S+", 100, 3400),
+        ("S19j Pro 104T3068W used", "Antminer S19j Pro", 104, 3068),
+        ("S21 200T3500W new", "Antminer S21", 200, 3500),
+        ("Whatsminer M60S+186T3348W", "Whatsminer M60S+", 186, 3348),
+    ],
+)
+def test_a_hashrate_glued_to_its_power(title: str, model: str, ths: float, watts: int) -> None:
+    got = normalise(title)
+    assert (got.model, got.hashrate_ths, got.power_w) == (model, ths, watts)
+
+
+# Availability is no condition; "new arrival" is new.
+@pytest.mark.parametrize(
+    ("title", "condition"),
+    [
+        ("Hot Sale Antminer S21 200T with PSU", "unknown"),
+        ("Ready Stock Whatsminer M60S 186T", "unknown"),
+        ("In Stock Bitmain Antminer S21 Hydro 335T 5360W", "unknown"),
+        ("Whatsminer M50 114T - qty 25 in stock - price each", "unknown"),
+        ("Antminer S19 95T ready to ship", "unknown"),
+        ("蚂蚁S19 95T 现货", "unknown"),
+        ("Antminer S19 95T в наличии", "unknown"),
+        ("Antminer S21 200T New Arrival", "new"),
+        ("Antminer S21 Pro 234T in stock USA warehouse", "new"),
+        ("Used Antminer S19 95T in stock", "used"),
+    ],
+)
+def test_availability_is_not_a_condition(title: str, condition: str) -> None:
+    assert normalise(title).condition == condition
+
+
+# Damage to the packaging, or a fault the title says the unit works despite, is no fault; a
+# real fault still is.
+@pytest.mark.parametrize(
+    ("title", "condition"),
+    [
+        ("[WTS] Whatsminer M31S+ 80T - broken fan, otherwise runs", "unknown"),
+        ("Antminer S19 95T broken fan but hashing", "unknown"),
+        ("Whatsminer M31S 76T dead fan but still hashing", "unknown"),
+        ("Whatsminer M30S 88T вентилятор сломан, в остальном работает", "unknown"),
+        ("蚂蚁S19 95T 风扇坏 其他正常", "unknown"),
+        ("Antminer S19 95T - one fan faulty, miner works", "unknown"),
+        ("Antminer S19 95T damaged box, unit fine", "unknown"),
+        ("Antminer S19 95T - packaging damaged, unit fine", "unknown"),
+        ("Antminer S19 95T used, box damaged", "used"),
+        ("Antminer S19 95T damaged hashboard", "for_parts"),
+        ("Antminer S19 95T damaged", "for_parts"),
+        ("Antminer S19 95T not working", "for_parts"),
+        ("Antminer S19 95T not hashing but still runs", "for_parts"),  # no fault of a piece
+        ("Antminer S19 95T for parts, box damaged", "for_parts"),
+        ("Антмайнер S19 95T вентилятор сломан", "for_parts"),
+        ("蚂蚁S19 95T 风扇坏", "for_parts"),
+    ],
+)
+def test_faults_and_what_is_not_one(title: str, condition: str) -> None:
+    got = normalise(title)
+    assert (got.kind, got.condition) == ("miner", condition), got
