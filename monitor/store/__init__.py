@@ -7,6 +7,14 @@ whose process died (``kill -9``) is found by :meth:`Store.recover_interrupted_ru
 failed.
 May import: ``monitor.normalise`` (the record shape), ``monitor.liveness``, ``scrapers.base``.
 Never fetch, analysis, outputs or jobs; no statistics ($/TH, medians) in SQL.
+
+Reading at scale: the analysis never gets one Python object per sighting. ``sighting_weeks``
+(migration m009) counts the priced sightings per listing, ISO week, USD price, price basis and
+sold flag; triggers on ``observations`` keep it right on every insert, delete and update, so a
+daily write adds to it and a daily ``analyse`` reads it whole without reading every sighting
+again (a listing re-seen daily at one price is one row a week). :meth:`Views.analysis_arrow`
+reads it, joined to the listings as they are now, as Arrow tables through the ADBC SQLite
+driver; the medians stay exact because the analysis takes them weighted by the counts.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ Tables:
   A sighting is (listing, UTC day, price, currency), a UNIQUE index: seeing the same price again
   on the same day adds nothing, so re-running a scrape over the same pages (after a crash too)
   never duplicates an observation.
+- ``sighting_weeks`` (m009): the priced sightings counted per listing, ISO week, USD price,
+  basis and sold flag, kept by triggers on ``observations``: what the analysis reads.
 - ``http_cache`` (validators for conditional requests), ``market_daily`` (BTC/USD, hashprice),
   ``sent_alerts`` (what the digest already reported), ``sending_alerts`` (what a digest is
   sending: written before the SMTP exchange, moved to ``sent_alerts`` once the server accepted
@@ -182,4 +184,100 @@ def m008_catalog_match(db: Database) -> None:
     db.execute(
         "UPDATE listings SET catalog_match = CASE WHEN model IS NOT NULL THEN 1 "
         "WHEN kind = 'miner' THEN 0 END"
+    )
+
+
+# days since 1970-01-01 of an ISO date, and of the Monday of its ISO week (1970-01-01 was a
+# Thursday); SQL snippets over a date expression
+def _day_sql(date: str) -> str:
+    return f"(CAST(strftime('%s', {date}) AS INTEGER) / 86400)"
+
+
+def _week_sql(date: str) -> str:
+    day = _day_sql(date)
+    return f"({day} - ((({day} % 7) + 10) % 7))"
+
+
+_WEEK_KEY = "listing_key, week, usd_minor, price_basis, sold"
+
+
+def _week_add(row: str) -> str:
+    """The statement that counts the sighting ``row`` (``NEW``) into its sighting_weeks row."""
+    return (
+        f"INSERT INTO sighting_weeks ({_WEEK_KEY}, n, first_day, first_id) "
+        f"SELECT {row}.listing_key, {_week_sql(row + '.observed_date')}, {row}.usd_minor, "
+        f"{row}.price_basis, {row}.sold, 1, {_day_sql(row + '.observed_date')}, {row}.id "
+        f"WHERE {row}.usd_minor IS NOT NULL AND strftime('%s', {row}.observed_date) IS NOT NULL "
+        f"ON CONFLICT ({_WEEK_KEY}) DO UPDATE SET n = n + 1, "
+        "first_id = CASE WHEN excluded.first_day < first_day THEN excluded.first_id "
+        "WHEN excluded.first_day = first_day THEN min(first_id, excluded.first_id) "
+        "ELSE first_id END, first_day = min(first_day, excluded.first_day);"
+    )
+
+
+def _week_remove(row: str) -> str:
+    """The statements that take the sighting ``row`` (``OLD``) out of its sighting_weeks row:
+    one fewer, gone at none, and its first sighting found again when it was this one."""
+    match = (
+        f"listing_key = {row}.listing_key AND week = {_week_sql(row + '.observed_date')} "
+        f"AND usd_minor = {row}.usd_minor AND price_basis = {row}.price_basis "
+        f"AND sold = {row}.sold"
+    )
+    first = (
+        f"SELECT {_day_sql('o.observed_date')}, o.id FROM observations o "
+        f"WHERE o.listing_key = {row}.listing_key AND o.usd_minor = {row}.usd_minor "
+        f"AND o.price_basis = {row}.price_basis AND o.sold = {row}.sold "
+        f"AND {_week_sql('o.observed_date')} = {_week_sql(row + '.observed_date')} "
+        f"AND o.observed_date >= date({_week_sql(row + '.observed_date')} * 86400, 'unixepoch') "
+        f"AND o.observed_date < date(({_week_sql(row + '.observed_date')} + 7) * 86400, "
+        "'unixepoch') ORDER BY o.observed_date, o.id LIMIT 1"
+    )
+    return (
+        f"UPDATE sighting_weeks SET n = n - 1 WHERE {match};"
+        f"DELETE FROM sighting_weeks WHERE {match} AND n <= 0;"
+        f"UPDATE sighting_weeks SET (first_day, first_id) = ({first}) "
+        f"WHERE {match} AND first_id = {row}.id;"
+    )
+
+
+@migrations()
+def m009_sighting_weeks(db: Database) -> None:
+    """``sighting_weeks``: the priced sightings (``usd_minor`` known) counted per listing, ISO
+    week, USD price, price basis and sold flag (``n`` sightings; ``first_day`` / ``first_id``:
+    the earliest of them by day, then by id, so a reader can put rows in sighting order).
+    Days are counted from 1970-01-01; ``week`` is its Monday. Triggers on ``observations`` keep
+    it right on every insert, delete and update, whichever code writes; this migration fills it
+    from the observations already stored. The analysis reads it instead of every sighting: a
+    listing re-seen daily at one price is one row a week. Listing attributes (model, hashrate,
+    condition...) are not copied: they are joined when read, so a re-normalised listing counts
+    with its new attributes."""
+    db.execute(
+        "CREATE TABLE sighting_weeks (listing_key TEXT NOT NULL, week INTEGER NOT NULL, "
+        "usd_minor INTEGER NOT NULL, price_basis TEXT NOT NULL, sold INTEGER NOT NULL, "
+        "n INTEGER NOT NULL, first_day INTEGER NOT NULL, first_id INTEGER NOT NULL, "
+        f"PRIMARY KEY ({_WEEK_KEY})) WITHOUT ROWID"
+    )
+    # the earliest sighting (day, then id) of each group as one integer: (day + 2**17) * 2**40 + id
+    first = f"min(({_day_sql('observed_date')} + 131072) * 1099511627776 + id)"
+    db.execute(
+        f"INSERT INTO sighting_weeks ({_WEEK_KEY}, n, first_day, first_id) "
+        f"SELECT listing_key, week, usd_minor, price_basis, sold, n, "
+        "(f >> 40) - 131072, f & 1099511627775 FROM ("
+        f"SELECT listing_key, {_week_sql('observed_date')} AS week, usd_minor, price_basis, "
+        f"sold, count(*) AS n, {first} AS f FROM observations "
+        "WHERE usd_minor IS NOT NULL AND strftime('%s', observed_date) IS NOT NULL "
+        f"GROUP BY {_WEEK_KEY})"
+    )
+    db.execute(
+        "CREATE TRIGGER sighting_weeks_insert AFTER INSERT ON observations "
+        f"BEGIN {_week_add('NEW')} END"
+    )
+    db.execute(
+        "CREATE TRIGGER sighting_weeks_delete AFTER DELETE ON observations "
+        f"WHEN OLD.usd_minor IS NOT NULL BEGIN {_week_remove('OLD')} END"
+    )
+    db.execute(
+        "CREATE TRIGGER sighting_weeks_update AFTER UPDATE OF listing_key, observed_date, "
+        "usd_minor, price_basis, sold, id ON observations "
+        f"BEGIN {_week_remove('OLD')} {_week_add('NEW')} END"
     )

@@ -1,13 +1,16 @@
 """Every read: named views the jobs ask for, each returning rows of a declared shape.
 
-The store knows no statistics: a view selects and joins rows (priced miner sightings, each
-listing's latest price, unhealthy sources...); unit prices, indexes and medians are computed by
-:mod:`monitor.analysis` from these rows.
+The store knows no statistics: a view selects, joins and counts rows (priced miner sightings,
+each listing's latest price, unhealthy sources...); unit prices, indexes and medians are
+computed by :mod:`monitor.analysis` from these rows. The analysis reads columnar
+(:meth:`Views.analysis_arrow`: Arrow tables read in C by the ADBC driver, identical sightings
+of a listing in one week counted into one row by ``sighting_weeks``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
 from typing import Any, TypedDict, cast
 
 from monitor.store.db import BUSY_TIMEOUT_MS, Connection, _major_sql
@@ -144,6 +147,36 @@ class Summary(TypedDict):
     runs: int
 
 
+_MONDAY = 4  # 1970-01-05, day 4 since 1970-01-01, was a Monday
+_SIGHTING_TYPES = {"lid": "int64", "day": "int64", "first_id": "int64", "usd_minor": "int64",
+                   "price_basis": "string", "sold": "int64", "n": "int64"}  # fmt: skip
+_LISTING_TYPES = {"lid": "int64", "key": "string", "source": "string", "model": "string",
+                  "efficiency_j_th": "double", "hashrate_ths": "double", "quantity": "int64",
+                  "kind": "string", "condition": "string"}  # fmt: skip
+
+
+def _epoch_day(iso: str) -> int:
+    return (date.fromisoformat(iso[:10]) - date(1970, 1, 1)).days
+
+
+def _iso_day(day: int) -> str:
+    return (date(1970, 1, 1) + timedelta(days=day)).isoformat()
+
+
+def _arrow_table(cursor: Any, sql: str, types: dict[str, str]) -> Any:
+    """The rows of ``sql`` (its columns named as ``types``) as one Arrow table of those types.
+    ADBC infers a column's type from the first rows, so a typed first row (a sentinel, dropped
+    again) pins it: a column that starts with NULLs is not taken for another type."""
+    import pyarrow as pa
+
+    literal = {"int64": "0", "double": "0.0", "string": "''"}
+    sentinel = ", ".join(f"{literal[kind]} AS [{name}]" for name, kind in types.items())
+    cursor.execute(f"SELECT {sentinel} UNION ALL SELECT * FROM ({sql})")
+    table = cursor.fetch_arrow_table().slice(1)
+    schema = pa.schema([(name, kind) for name, kind in types.items()])
+    return table.cast(schema) if table.schema != schema else table
+
+
 class Views(Connection):
     """The read half of :class:`monitor.store.Store`."""
 
@@ -258,6 +291,83 @@ class Views(Connection):
             f"WHERE {' AND '.join(where)} ORDER BY o.observed_date",
             args,
         )
+
+    def analysis_arrow(
+        self, since: str | None = None, until: str | None = None, *, weekly: bool = True
+    ) -> tuple[Any, Any]:
+        """The priced miner sightings of :meth:`analysis_rows`, read columnar (Arrow tables
+        through the ADBC SQLite driver, in C: no Python object per row), in one read snapshot.
+
+        Returns ``(sightings, listings)``. ``listings``: one row per miner listing with a
+        hashrate (``lid``, its rowid for this read only, and ``key``, ``source``, ``model``,
+        ``efficiency_j_th``, ``hashrate_ths``, ``quantity`` (1 when unknown), ``kind``,
+        ``condition``), read now, so a re-normalised listing counts as it is now. ``sightings``:
+        ``lid``, ``day`` and ``first_id`` (days since 1970-01-01 and observation id of the
+        earliest sighting the row stands for), ``usd_minor``, ``price_basis``, ``sold`` and
+        ``n``, the number of identical sightings (same listing, price, basis and sold flag) the
+        row stands for. With ``weekly`` the weeks that lie wholly within ``since``..``until``
+        come from ``sighting_weeks`` (one row per listing, ISO week and price: ``day`` is the
+        week's first such sighting); every other day in range (``weekly=False``: all of them)
+        comes from ``observations``, one row per sighting (``n`` 1). Within one ISO week the
+        two are the same sightings counted the same way, so a median per listing and week or
+        day over these rows weighted by ``n`` is the median over the sightings themselves."""
+        import adbc_driver_sqlite.dbapi as adbc
+
+        lo = None if since is None else _epoch_day(since)
+        hi = None if until is None else _epoch_day(until)
+        raw: list[tuple[int | None, int | None]] = [(lo, hi)]
+        weeks: tuple[int | None, int | None] | None = None
+        if weekly:
+            first = None if lo is None else lo + (-(lo - _MONDAY) % 7)  # first whole week
+            last = None if hi is None else hi + 1 - ((hi + 1 - _MONDAY) % 7) - 7  # last one
+            if first is None or last is None or first <= last:
+                weeks = (first, last)
+                raw = []
+                if lo is not None and first is not None and lo < first:
+                    raw.append((lo, first - 1))
+                if hi is not None and last is not None and hi > last + 6:
+                    raw.append((last + 7, hi))
+        day = "(CAST(strftime('%s', o.observed_date) AS INTEGER) / 86400)"
+        miner = "l.kind = 'miner' AND l.hashrate_ths > 0"
+        parts = []
+        if weeks is not None:
+            where = [miner]
+            if weeks[0] is not None:
+                where.append(f"w.week >= {int(weeks[0])}")
+            if weeks[1] is not None:
+                where.append(f"w.week <= {int(weeks[1])}")
+            parts.append(
+                "SELECT l.rowid AS lid, w.first_day AS day, w.first_id, w.usd_minor, "
+                "w.price_basis, w.sold, w.n FROM sighting_weeks w "
+                f"JOIN listings l ON l.key = w.listing_key WHERE {' AND '.join(where)}"
+            )
+        for start, end in raw:
+            where = [miner, "o.usd_minor IS NOT NULL"]
+            if start is not None:
+                where.append(f"o.observed_date >= '{_iso_day(start)}'")
+            if end is not None:
+                where.append(f"o.observed_date <= '{_iso_day(end)}'")
+            parts.append(
+                f"SELECT l.rowid AS lid, {day} AS day, o.id AS first_id, o.usd_minor, "
+                "o.price_basis, o.sold, 1 AS n FROM observations o "
+                f"JOIN listings l ON l.key = o.listing_key WHERE {' AND '.join(where)}"
+            )
+        listings_sql = (
+            "SELECT l.rowid AS lid, l.key, l.source, l.model, l.efficiency_j_th, l.hashrate_ths, "
+            "coalesce(l.quantity, 1) AS quantity, l.kind, l.condition FROM listings l "
+            f"WHERE {miner}"
+        )
+        conn = adbc.connect(str(self.path))
+        try:
+            cursor = conn.cursor()
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            # the connection is in a transaction (ADBC's autocommit is off): one snapshot
+            sightings = _arrow_table(cursor, " UNION ALL ".join(parts), _SIGHTING_TYPES)
+            listings = _arrow_table(cursor, listings_sql, _LISTING_TYPES)
+            cursor.close()
+        finally:
+            conn.close()
+        return sightings, listings
 
     def sent_keys(self) -> set[tuple[str, str, str]]:
         """The keys (rule, subject, period) the digest already reported."""

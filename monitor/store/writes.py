@@ -18,6 +18,9 @@ from monitor.normalise.titles import VERSION as NORMALISER_VERSION
 from monitor.store.db import Connection, StoreError, _why, minor_units, utc_iso
 from scrapers.base import RawListing
 
+# the columns of an observation tuple for Writes.load_bulk
+BULK_COLUMNS = ("listing_key", "observed_at", "observed_date", "price_minor", "currency",
+                "price_basis", "sold", "usd_minor", "fx_rate", "fx_date")  # fmt: skip
 # pages kept in the HTTP validator cache per host (see Writes.put)
 HTTP_CACHE_PER_HOST = 500
 _ORIGIN = re.compile(r"[^:/?#]*://[^/?#]*")
@@ -240,16 +243,54 @@ class Writes(Connection):
             )
             earlier = [(now, k) for k in rows if k in known and now < known[k][0]]
             conn.executemany("UPDATE listings SET first_seen = ? WHERE key = ?", earlier)
-            before = conn.total_changes
-            conn.executemany(
+            # rowcount: the rows this statement added (not those its triggers wrote)
+            added = conn.executemany(
                 "INSERT OR IGNORE INTO observations (listing_key, run_id, observed_at, "
                 "observed_date, price_minor, currency, available, price_basis, sold, "
                 "shipping_minor, usd_minor, fx_rate, fx_date) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 sightings,
-            )
-            added = conn.total_changes - before
+            ).rowcount
         return Saved(listings=len(items), new_listings=len(fresh), observations=added)
+
+    def load_bulk(
+        self,
+        listings: Iterable[dict[str, Any]],
+        observations: Iterable[Sequence[Any]],
+        batch: int = 250_000,
+    ) -> int:
+        """Bulk path for large histories (benchmarks, migrations from other tools): listings as
+        column dicts (``key`` and the ``listings`` columns; a known key is left as it is) and
+        observations as tuples in :data:`BULK_COLUMNS` order (a sighting already stored adds
+        nothing), each ``batch`` rows one transaction of ``executemany``. The ``sighting_weeks``
+        triggers count the sightings as for any write. Returns the observations added."""
+        conn: sqlite3.Connection = self.db.conn
+        rows = list(listings)
+        if rows:
+            cols = list(rows[0])
+            with self._write():
+                conn.executemany(
+                    f"INSERT OR IGNORE INTO listings ({', '.join(cols)}) "
+                    f"VALUES ({', '.join('?' * len(cols))})",
+                    [tuple(r[c] for c in cols) for r in rows],
+                )
+        sql = (
+            f"INSERT OR IGNORE INTO observations ({', '.join(BULK_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(BULK_COLUMNS))})"
+        )
+        added = 0
+        chunk: list[Sequence[Any]] = []
+        for row in observations:
+            chunk.append(row)
+            if len(chunk) >= batch:
+                added += self._bulk_chunk(sql, chunk)
+                chunk = []
+        return added + (self._bulk_chunk(sql, chunk) if chunk else 0)
+
+    def _bulk_chunk(self, sql: str, chunk: list[Sequence[Any]]) -> int:
+        conn: sqlite3.Connection = self.db.conn
+        with self._write():
+            return conn.executemany(sql, chunk).rowcount  # not what the triggers wrote
 
     def put(self, url: str, etag: str | None, last_modified: str | None, text: str) -> None:
         """Keep a page's validators and body for conditional requests: at most

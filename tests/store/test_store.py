@@ -48,6 +48,7 @@ ALL = [
     "m006_run_owner",
     "m007_sending_alerts",
     "m008_catalog_match",
+    "m009_sighting_weeks",
 ]
 
 
