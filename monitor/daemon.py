@@ -127,7 +127,7 @@ class Daemon:
         if self.cfg.digest is not None:
             trigger = plain_trigger(self.cfg.digest.schedule)
             self._add("digest", self.send_digest, trigger, trigger.get_next_fire_time(None, now))
-        if self.cfg.market is not None:
+        if self.cfg.market.enabled:  # on by default: daily BTC/USD and hashprice
             trigger = plain_trigger(self.cfg.market.schedule)
             self._add("market", self.refresh_market, trigger, trigger.get_next_fire_time(None, now))
         for n, job in enumerate(self.cfg.exports):
@@ -157,16 +157,18 @@ class Daemon:
             log.exception("export job %s failed", job.what)
 
     def refresh_market(self) -> None:
-        """The same job as `asicmon market --days N`."""
-        if self.stop.is_set() or self.cfg.market is None:
+        """The same job as `asicmon market --days N`, from the APIs the config names. Offline
+        or an API changed: one warning line, and the next run tries again."""
+        job = self.cfg.market
+        if self.stop.is_set() or not job.enabled:
             return
         from monitor.jobs.market import refresh_market
 
         try:
-            days = refresh_market(self.cfg, self.cfg.market.days)
+            days = refresh_market(self.cfg, job.days)  # from the APIs `market:` names
             log.info("market: stored %d days", days)
-        except Exception as exc:  # offline, or the APIs changed: the next run tries again
-            log.warning("market job failed: %s", exc)
+        except Exception as exc:  # never a traceback: the daemon goes on
+            log.warning("market job failed (the next run tries again): %s", exc)
 
     def send_digest(self) -> None:
         """The same job as `asicmon digest --send`."""
@@ -237,8 +239,8 @@ class Daemon:
     def _run(self) -> int:
         self.recover()  # before anything else: a previous daemon may have been killed mid-run
         ids = self.build()
-        if not ids:
-            log.warning("no enabled sources: nothing to schedule")
+        if not any(job.startswith("scrape:") for job in ids):
+            log.warning("no enabled sources: no scraping scheduled")
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, self.request_stop)
         for job_id, first in self.first_runs.items():

@@ -32,7 +32,9 @@ PRODUCTS = json.dumps({"products": [
 def config(tmp_path: Path, site: LocalSite, schedule: str = "2s") -> Path:
     path = tmp_path / "config.yaml"
     path.write_text(
-        "database: d.db\nhttp: {delay_s: 0, jitter_s: 0, timeout_s: 5}\nsources:\n"
+        "database: d.db\nhttp: {delay_s: 0, jitter_s: 0, timeout_s: 5}\n"
+        "market: {enabled: false}\n"  # on by default; these tests never go online
+        "sources:\n"
         f'  - {{name: shop, kind: shopify, url: "{site.url}/shop", schedule: {schedule}}}\n',
         encoding="utf-8",
     )
@@ -312,3 +314,31 @@ def test_sources_show_the_next_run_the_daemon_schedules(tmp_path: Path, site: Lo
         assert abs((fresh - datetime.now(UTC)).total_seconds()) < 5
     finally:
         daemon.scheduler.shutdown(wait=False)
+
+
+def test_the_market_refresh_lands_in_the_database(tmp_path: Path, site: LocalSite) -> None:
+    """The daemon's market job (daily by default, every 2 s here) fetches from a local server
+    standing in for blockchain.info and stores the days in SQLite."""
+    from tests.fetch.test_market import serve_blockchain
+
+    serve_blockchain(site)
+    path, log = config(tmp_path, site, schedule="1h"), tmp_path / "daemon.log"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "market: {enabled: false}",
+        f"market: {{schedule: 2s, days: 3, blockchain_api: '{site.url}', "
+        f"mempool_api: '{site.url}'}}"), encoding="utf-8")  # fmt: skip
+    proc = start(path, log)
+    market = "SELECT date, btc_usd > 0, hashprice_usd_ph_day > 0, source FROM market_daily"
+    try:
+        wait_for(
+            "the market job", lambda: started(log) and len(rows(tmp_path / "d.db", market)) == 3
+        )
+    finally:
+        stop(proc)
+    assert rows(tmp_path / "d.db", market + " ORDER BY date") == [
+        ("2026-08-17", 1, None, "blockchain.info charts API"),  # the fixture has a gap that day
+        ("2026-08-18", 1, 1, "blockchain.info charts API"),
+        ("2026-08-19", 1, 1, "blockchain.info charts API"),
+    ]
+    assert any(e["msg"] == "market: stored 3 days" for e in log_lines(log))
+    assert any(e.get("job") == "market" for e in log_lines(log))  # scheduled, said so

@@ -140,7 +140,15 @@ class Config(_Strict):
     alerts: list[AlertRuleConfig] = []
     digest: DigestConfig | None = None
     exports: list[ExportJobConfig] = []
-    market: MarketJobConfig | None = Field(None, description="daemon's market data refresh")
+    market: MarketJobConfig = Field(
+        default_factory=MarketJobConfig,
+        description="daemon's daily market data refresh (on by default)",
+    )
+
+    @field_validator("market", mode="before")
+    @classmethod
+    def _market_defaults(cls, value: Any) -> Any:
+        return {} if value is None else value  # `market:` with nothing under it: the defaults
 
     @field_validator("alerts")
     @classmethod

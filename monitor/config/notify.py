@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
-from monitor.config.sources import STRICT, Schedule, key_error
+from monitor.config.sources import STRICT, Schedule, http_url, key_error
 
 
 class _Strict(BaseModel):
@@ -107,10 +107,18 @@ class ExportJobConfig(_Strict):
 
 
 class MarketJobConfig(_Strict):
-    """``market:``: the daemon refreshes daily BTC/USD and hashprice (``asicmon market``)."""
+    """``market:``: the daemon refreshes daily BTC/USD and hashprice (``asicmon market``); on
+    unless ``enabled: false``. The API bases may point at a mirror."""
 
+    enabled: bool = True
     schedule: Schedule = "0 2 * * *"
     days: Annotated[int, Field(ge=1, le=365)] = 7
+    blockchain_api: Annotated[
+        str, AfterValidator(http_url), Field(description="blockchain.info charts API base URL")
+    ] = "https://api.blockchain.info"
+    mempool_api: Annotated[
+        str, AfterValidator(http_url), Field(description="mempool.space API base (the fallback)")
+    ] = "https://mempool.space/api"
 
 
 class DigestConfig(_Strict):

@@ -13,7 +13,10 @@ Sources:
 
 - **Bundled** (offline): ``data/market/btc_usd_daily.csv``, BTC/USD 2010-07-18 to 2022-01-04 from
   nhamilton1/btc-utils-be (MIT; see ``data/market/README.md``). It has no hashprice or hashrate
-  history, because no series with a licence that allows redistribution was found.
+  history, because no series with a licence that allows redistribution was found; instead
+  ``data/market/difficulty_retargets.csv`` (:func:`load_retargets`, public chain facts) lets
+  ``monitor.analysis.hashprice`` compute the subsidy part of hashprice for any day offline.
+- **A user's CSV** (``asicmon market import``): :func:`parse_market_csv`.
 - **blockchain.info charts API** (online, the default): ``/charts/{market-price, hash-rate,
   miners-revenue}?timespan=90days&sampled=false&format=json``. Each call answers
   ``{"status": "ok", "name": ..., "unit": ..., "period": "day", "description": ...,
@@ -140,6 +143,138 @@ def _bundled() -> pd.DataFrame:
 def load_bundled() -> pd.DataFrame:
     """The bundled daily history (BTC/USD 2010-07-18 to 2022-01-04; hashprice and hashrate NaN)."""
     return _bundled().copy()
+
+
+@lru_cache(maxsize=1)
+def _retargets() -> pd.DataFrame:
+    path = data_path("market", "difficulty_retargets.csv")
+    if not path.is_file():
+        raise FileNotFoundError(f"bundled difficulty table missing: {path}")
+    table = pd.read_csv(path, dtype={"height": "int64", "date": "str", "difficulty": "float64"})
+    table["date"] = pd.to_datetime(table["date"], format="%Y-%m-%d")
+    if not (table["height"].diff().dropna() > 0).all() or not table["date"].is_monotonic_increasing:
+        raise ValueError(f"{path}: rows out of order")
+    return table
+
+
+def load_retargets() -> pd.DataFrame:
+    """The bundled difficulty per retarget (``height``, ``date``, ``difficulty``; 2009-01-03 to
+    2026-02-08, see ``data/market/README.md``) for ``monitor.analysis.hashprice``."""
+    return _retargets().copy()
+
+
+# -- a user's own daily series (asicmon market import) --------------------------------------------
+IMPORT_COLUMNS = ("date", "btc_usd", "hashprice_usd_ph_day")
+_IMPORT_VALUES = IMPORT_COLUMNS[1:]
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_STAMP = re.compile(  # a date-time: day, hour, minute, [second[.fraction]], [zone]
+    r"(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2}|UTC)?",
+    flags=re.IGNORECASE,
+)
+
+
+class MarketCsvError(ValueError):
+    """A market CSV with bad rows: ``problems`` holds ``(line, why)`` per problem (line None:
+    the whole file); :meth:`lines` words them as ``FILE:LINE: why``."""
+
+    def __init__(self, name: str, problems: list[tuple[int | None, str]]) -> None:
+        self.name = name
+        self.problems = problems
+        super().__init__(self.lines()[0] if problems else name)
+
+    def lines(self) -> list[str]:
+        return [f"{self.name}:{n}: {why}" if n else f"{self.name}: {why}"
+                for n, why in self.problems]  # fmt: skip
+
+
+def _import_day(text: str) -> str:
+    """``YYYY-MM-DD``, or an ISO date-time at 00:00 UTC (``2021-05-10T00:00:00Z``,
+    ``2021-05-10 00:00:00+00:00``, ``2021-05-10T02:00+02:00``): the UTC day as ``YYYY-MM-DD``."""
+    if not text:
+        raise ValueError("no date")
+    try:
+        if _DAY.fullmatch(text):
+            day = pd.Timestamp(text)
+        elif (stamp := _STAMP.fullmatch(text)) is not None:
+            zone = stamp.group(5)
+            if zone and zone.upper() not in ("Z", "UTC"):
+                at = pd.Timestamp(text.replace(" ", "T", 1)).tz_convert("UTC")
+            else:
+                at = pd.Timestamp(
+                    f"{stamp.group(1)}T{stamp.group(2)}:{stamp.group(3)}:{stamp.group(4) or '00'}"
+                )
+            if (at.hour, at.minute, at.second, at.microsecond) != (0, 0, 0, 0):
+                raise ValueError(f"date {text!r} is not at 00:00 UTC (one row per UTC day)")
+            day = at.tz_localize(None) if at.tzinfo is not None else at
+        else:
+            raise ValueError(f"date {text!r} is not YYYY-MM-DD (or an ISO date-time at 00:00 UTC)")
+    except (ValueError, OverflowError) as exc:
+        if str(exc).startswith("date "):
+            raise
+        raise ValueError(f"date {text!r} is not a real day") from None
+    return f"{day:%Y-%m-%d}"
+
+
+def _import_number(text: str, column: str) -> float | None:
+    if text == "":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{column} {text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{column} {text!r} must be a positive number")
+    return value
+
+
+def parse_market_csv(text: str, name: str = "market CSV") -> pd.DataFrame:
+    """A user's daily series (``date``, ``btc_usd``, ``hashprice_usd_ph_day``; a header row
+    naming ``date`` and at least one of the others; other columns ignored; either value may be
+    blank, not both; a byte-order mark is ignored) as a market frame (NaN where blank).
+
+    Every row is checked before anything is returned: :class:`MarketCsvError` lists each bad
+    row by line number (bad date, a value that is not a positive number, a date already seen,
+    no value at all). Blank lines are skipped."""
+    import csv
+
+    lines = text.removeprefix("\ufeff").splitlines()
+    reader = csv.reader(lines)
+    header = next(reader, None)
+    names = [h.strip().lower() for h in header or []]
+    if "date" not in names or not any(c in names for c in _IMPORT_VALUES):
+        found = ", ".join(h for h in names if h) or "nothing"
+        raise MarketCsvError(name, [(1, f"the header must name date and btc_usd and/or "
+                                        f"hashprice_usd_ph_day (found: {found})")])  # fmt: skip
+    where = {c: names.index(c) for c in IMPORT_COLUMNS if c in names}
+    problems: list[tuple[int | None, str]] = []
+    seen: dict[str, int] = {}
+    days: list[str] = []
+    values: dict[str, list[float]] = {c: [] for c in _IMPORT_VALUES}
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = {c: (row[i].strip() if i < len(row) else "") for c, i in where.items()}
+        try:
+            day = _import_day(cells["date"])
+            if day in seen:
+                raise ValueError(f"date {day} is already on line {seen[day]}")
+            seen[day] = line
+            got = {c: _import_number(cells.get(c, ""), c) for c in _IMPORT_VALUES}
+            if all(v is None for v in got.values()):
+                raise ValueError("no btc_usd and no hashprice_usd_ph_day (one is needed)")
+        except ValueError as exc:
+            problems.append((line, str(exc)))
+            continue
+        days.append(day)
+        for c in _IMPORT_VALUES:
+            values[c].append(math.nan if got[c] is None else float(got[c]))  # type: ignore[arg-type]
+    if problems:
+        raise MarketCsvError(name, problems)
+    if not days:
+        raise MarketCsvError(name, [(None, "no data rows after the header")])
+    frame = pd.DataFrame(values, index=pd.to_datetime(days, format="%Y-%m-%d"))
+    return _shape(frame)
 
 
 # -- blockchain.info -----------------------------------------------------------------------------

@@ -91,6 +91,7 @@ class DigestData:
     source_health: list[dict[str, Any]]  # {"name","status","reason","started_at"} not ok only
     unmatched: int
     chart_png: bytes | None  # inline image; None when there is no index yet
+    market_note: str | None = None  # why drops lack the market split (once, at the top)
 
 
 def has_news(data: DigestData) -> bool:
@@ -222,6 +223,8 @@ def _subject(data: DigestData, prefix: str) -> str:
 
 def _text_body(data: DigestData, when: str) -> str:
     out = [f"asicmon digest, {when}", ""]
+    if data.market_note:
+        out += [f"Note: {_clean(data.market_note)}", ""]
     for heading, lines, _ in _rows(data):
         out += [heading, "=" * len(heading), *(lines or ["None."]), ""]
     out.append(f"Unmatched titles (not in the catalog): {data.unmatched}")
@@ -232,6 +235,8 @@ def _text_body(data: DigestData, when: str) -> str:
 
 def _html_body(data: DigestData, when: str, cid: str | None) -> str:
     body = [f"<h1>asicmon digest</h1><p>{html.escape(when)}</p>"]
+    if data.market_note:
+        body.append(f"<p><small>Note: {_esc(data.market_note)}</small></p>")
     if cid:
         body.append(
             f'<p><img src="cid:{html.escape(cid)}" alt="asicmon price index with event markers" '

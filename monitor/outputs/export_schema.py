@@ -133,6 +133,7 @@ _DROPS = pa.schema(
         _f("market_change_pct", _FLOAT, "market change over the drop, %"),
         _f("market_lag_days", _INT, "market averaging lag in days"),
         _f("beta", _FLOAT, "price elasticity to the market"),
+        _f("market_note", _TEXT, "why the market split is null (e.g. no BTC/USD after a date)"),
         _f("events", _TEXT, "ids of the events near start, '; '-separated"),
         _f("chance_alignment_p", _FLOAT, "chance an event lands that near by luck"),
     ]
