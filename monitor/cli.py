@@ -577,6 +577,11 @@ def analyse(state: State, as_json: bool, series_names: bool, since: date | None,
     if as_json:
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
+    from monitor.jobs.market import market_notes_line
+
+    note = market_notes_line(result["drops"])
+    if note:  # once, at the top; each drop's own is in --json (market_note)
+        click.echo(f"note: {note}")
     series = sorted({p["series"] for p in result["index"]})
     click.echo(f"{len(series)} index series, {len(result['index'])} points")
     for drop in result["drops"]:
@@ -590,6 +595,19 @@ def analyse(state: State, as_json: bool, series_names: bool, since: date | None,
             click.echo(f"    {ev['date']} ({ev['days_from_start']:+d} d) {ev['id']}: {ev['title']}")
         if drop["events"] and drop["chance_alignment_p"] is not None:
             click.echo(f"    chance of such an alignment: p = {drop['chance_alignment_p']:.2f}")
+    for down in result["drawdowns"]:  # long slides, peak to trough (monitor.analysis.drawdowns)
+        back = f"half recovered by {down['recovered']}" if down["recovered"] else "not recovered"
+        line = (f"{down['series']}: drawdown -{down['depth_pct']:.0f} % "
+                f"{drop_span(down['start'], down['end'], freq)} (${down['peak']:.2f} -> "
+                f"${down['trough']:.2f}/TH, {back})")  # fmt: skip
+        if down["abnormal_pct"] is not None:
+            line += (f" (market explains {down['market_explained_pct']:.0f} pts, abnormal "
+                     f"{down['abnormal_pct']:.0f} pts)")  # fmt: skip
+        click.echo(line)
+        if down["events"]:
+            p = down["chance_alignment_p"]
+            chance = "" if p is None else f" (chance of such an alignment: p = {p:.2f})"
+            click.echo(f"    events: {', '.join(e['id'] for e in down['events'])}{chance}")
 
 
 @cli.command()
@@ -635,11 +653,14 @@ def events(state: State, as_json: bool) -> None:
                    f"{ev['kind']:<20} {ev['title']}")  # fmt: skip
 
 
-@cli.command("market")
+@cli.group("market", invoke_without_command=True)
 @click.option("--days", default=90, show_default=True, help="How many recent days to fetch.")
 @pass_state
 def market_cmd(state: State, days: int) -> None:
-    """Fetch recent daily BTC/USD and hashprice from public APIs into the database (online)."""
+    """Fetch recent daily BTC/USD and hashprice from public APIs into the database (online);
+    `market import FILE.csv` loads your own daily series instead."""
+    if click.get_current_context().invoked_subcommand is not None:
+        return
     from monitor.jobs import FetchError
     from monitor.jobs.market import refresh_market
 
@@ -648,6 +669,37 @@ def market_cmd(state: State, days: int) -> None:
     except FetchError as exc:
         raise click.ClickException(f"market data not fetched: {exc}") from None
     click.echo(f"stored {n} days of market data")
+
+
+MAX_MARKET_ERRORS = 20  # bad rows shown; the rest are counted
+
+
+@market_cmd.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_state
+def market_import(state: State, file: Path) -> None:
+    """Load your own daily BTC/USD and/or hashprice from a CSV.
+
+    Header row required, naming `date` and `btc_usd` and/or `hashprice_usd_ph_day` (USD per
+    PH/s per day); other columns are ignored and either value may be blank, not both. A date is
+    YYYY-MM-DD or an ISO date-time at 00:00 UTC (a Hashrate Index or pool export). Every row is
+    checked first: when any is bad, each is listed with its line number, nothing is stored and
+    the exit code is 2. A value replaces the stored one of its day; a blank keeps it."""
+    from monitor.jobs.market import MarketCsvError, import_market
+
+    try:
+        done = import_market(state.config(), file)
+    except MarketCsvError as exc:
+        lines = exc.lines()
+        for line in lines[:MAX_MARKET_ERRORS]:
+            click.echo(f"error: {line}", err=True)
+        if len(lines) > MAX_MARKET_ERRORS:
+            click.echo(f"... and {len(lines) - MAX_MARKET_ERRORS} more bad rows", err=True)
+        click.echo(f"nothing stored from {file}", err=True)
+        sys.exit(EXIT_INVALID_CONFIG)
+    click.echo(f"stored {done.days} days of market data from {file.name} ({done.first} to "
+               f"{done.last}; {done.with_btc_usd} with BTC/USD, {done.with_hashprice} with "
+               f"hashprice), source {done.source}")  # fmt: skip
 
 
 @cli.command()

@@ -1,117 +1,250 @@
-"""Make the demo's shop snapshots in data/demo/ (synthetic, deterministic, Shopify's real format).
+"""Make the demo's shop snapshots in data/demo/: China 2021, generated from published levels.
 
-Three fictional Shopify shops sell used miners, lots, parts and one non-hardware item. Six weekly
-snapshots follow a market path with a sharp fall in week four, per-shop noise, items selling out,
-new items appearing and one "call for price" item at 0.00. Run from the repository root:
+Three fictional Shopify shops (Shopify's real ``products.json`` format) sell used miners, lots,
+parts, units "for parts", a "call for price" item, one non-hardware item and, from June, one
+machine well under its tier's price (a farm leaving China), in 22 weekly snapshots, Mondays
+2021-04-05 to 2021-08-30. The listings are GENERATED: no shop listed these items. Their $/TH
+follows the published Hashrate Index tier levels and the Antminer S19 path of spring and summer 2021
+(``LEVELS`` below; each anchor names its published source), with per-listing markups and weekly
+noise, over the real BTC/USD of the bundled ``data/market/btc_usd_daily.csv``:
+
+- ``25to38`` (the Hashrate Index "<38 J/TH" tier at the time: S19, S19 Pro, M30S+, M30S++,
+  S19j Pro): about $120/TH in April ("at the peak in April 2021, the most energy-efficient ASICs
+  sold for $120 per TH/s", arcane.no citing Hashrate Index), peak $119.25/TH on 2021-05-07
+  (watcher.guru citing Hashrate Index), then the Antminer S19's -41.7 % "between May and July
+  2021" (thenextbitcoin.net) to $69.52/TH by 2021-07-12;
+- ``38to68`` (mid-gen: S17 family, T17, M20S, M21S, M31S): peak $96.24/TH on 2021-05-07
+  (watcher.guru), July-2021 low $43.20/TH (news.8btc.com citing Luxor/Hashrate Index);
+- ``above68`` (old-gen: S9 family): 2021 high $52.85/TH (date not stated: put at the other
+  tiers' peak, 2021-05-07), 2021 low $21/TH (news.8btc.com; put in July with the other tiers).
+
+Between anchors the level is interpolated in logs, day by day; the fall starts on 2021-05-12
+(BTC/USD's May crash; the tiers' published peak is 2021-05-07) and the July dates of the lows are
+not published (2021-07-12 is assumed). No August level is published: from 2021-07-12 each tier
+follows BTC/USD's 7-day mean with elasticity 0.5. Apart from that BTC/USD plays no part in the
+prices: the analysis has to find how much of the fall it explains.
+
+Deterministic (fixed seed; re-running rewrites identical files). Run from the repository root:
 
     python scripts/make_demo_data.py
 """
 
 from __future__ import annotations
 
+import csv
 import json
+import math
 import random
 import re
 import shutil
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
-OUT = Path(__file__).resolve().parent.parent / "data" / "demo"
-START = date(2026, 9, 1)
-WEEKS = 6
-MARKET = [1.00, 0.99, 0.97, 0.83, 0.75, 0.77]  # the used-rig price level each week
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "data" / "demo"
+BTC_CSV = ROOT / "data" / "market" / "btc_usd_daily.csv"
+START = date(2021, 4, 5)  # a Monday
+WEEKS = 22  # to 2021-08-30
+SEED = 2021
 
-# (product title, vendor, type, [(variant title, hashrate in TH/s or unit count, $ per TH or unit)])
-# A variant title "" is Shopify's "Default Title".
-HASHSUPPLY = [
+# Published tier levels in USD/TH (reference_points_asic_prices_news_2021-2024.csv, module doc).
+# (day, level): 2021-04-05 is "about $120 in April", 2021-05-12 holds the peak until BTC's crash.
+S19_MAY_TO_JULY = -0.417
+LEVELS: dict[str, list[tuple[date, float]]] = {
+    "25to38": [
+        (date(2021, 4, 5), 117.0),
+        (date(2021, 5, 7), 119.25),
+        (date(2021, 5, 12), 119.25),
+        (date(2021, 7, 12), round(119.25 * (1 + S19_MAY_TO_JULY), 2)),  # 69.52
+    ],
+    "38to68": [
+        (date(2021, 4, 5), 94.0),
+        (date(2021, 5, 7), 96.24),
+        (date(2021, 5, 12), 96.24),
+        (date(2021, 7, 12), 43.20),
+    ],
+    "above68": [
+        (date(2021, 4, 5), 51.0),
+        (date(2021, 5, 7), 52.85),
+        (date(2021, 5, 12), 52.85),
+        (date(2021, 7, 12), 21.0),
+    ],
+}
+AFTER_LOW_BTC_ELASTICITY = 0.5
+
+# (title, vendor, type, tier or None, [(variant title, TH/s per unit, units, $/TH premium)],
+#  first week listed). Tier None: parts and services, priced in USD per item (units = price).
+Item = tuple[str, str, str, str | None, list[tuple[str, float, int, float]], int]
+HASHSUPPLY: list[Item] = [
     (
-        "Bitmain Antminer S21 XP 270TH/s Air-Cooled (Used, Tested)",
+        "Bitmain Antminer S19 Pro 110TH/s 3250W (Used, Tested)",
         "Bitmain",
         "ASIC Miner",
-        [("", 270, 17.5)],
+        "25to38",
+        [("", 110, 1, 1.08)],
+        0,
     ),
-    ("Bitmain Antminer S21 200T - Used", "Bitmain", "ASIC Miner", [("", 200, 13.0)]),
-    ("Antminer S21 Pro 234TH Bitcoin Miner", "Bitmain", "ASIC Miner", [("", 234, 15.0)]),
+    ("Bitmain Antminer S19 95T - Used", "Bitmain", "ASIC Miner", "25to38", [("", 95, 1, 0.97)], 0),
     (
-        "Bitmain Antminer S19j Pro",
+        "Bitmain Antminer S19",
         "Bitmain",
         "ASIC Miner",
-        [("96TH", 96, 3.9), ("100TH", 100, 4.0), ("104TH", 104, 4.1)],
+        "25to38",
+        [("86TH", 86, 1, 0.95), ("90TH", 90, 1, 0.96), ("95TH", 95, 1, 0.98)],
+        0,
     ),
-    (
-        "Bitmain Antminer S19 XP 141TH/s",
-        "Bitmain",
-        "ASIC Miner",
-        [("Used", 141, 9.0), ("Refurbished", 141, 9.6)],
-    ),
-    ("Antminer S19k Pro 120T Used Miner w/ PSU", "Bitmain", "ASIC Miner", [("", 120, 7.0)]),
-    ("Bitmain Antminer S19 Pro 110TH/s 3250W", "Bitmain", "ASIC Miner", [("", 110, 3.5)]),
-    ("Antminer T21 190TH Used", "Bitmain", "ASIC Miner", [("", 190, 10.0)]),
-    ("Whatsminer M60S 186T 18.5J/T Used", "MicroBT", "ASIC Miner", [("", 186, 11.0)]),
-    ("MicroBT Whatsminer M50S", "MicroBT", "ASIC Miner", [("122T", 122, 6.8), ("126T", 126, 7.0)]),
-    ("Whatsminer M30S++ 112TH", "MicroBT", "ASIC Miner", [("", 112, 4.0)]),
+    ("Whatsminer M30S++ 112TH", "MicroBT", "ASIC Miner", "25to38", [("", 112, 1, 1.04)], 0),
     (
         "LOT OF 10 - Whatsminer M30S+ 100T used (price per lot)",
         "MicroBT",
         "ASIC Miner Lot",
-        [("", 100 * 10, 2.9)],
+        "25to38",
+        [("", 100, 10, 0.94)],
+        0,
     ),
-    ("Canaan Avalon A1366 130TH Used", "Canaan", "ASIC Miner", [("", 130, 6.0)]),
-    ("Bitmain Antminer L7 9500MH/s Scrypt Miner (Used)", "Bitmain", "ASIC Miner", [("", 1, 2300)]),
-    ("APW12 Power Supply for Antminer S19 / S21", "Bitmain", "Parts", [("", 1, 95)]),
-    ("Antminer S19j Pro Hashboard 104T (Replacement)", "Bitmain", "Parts", [("", 1, 180)]),
-    ("12038 Fan 4-Pack for Antminer S19/S21", "Generic", "Parts", [("", 1, 48)]),
-]
-RIGXCHANGE = [
-    ("Used Antminer S19 95TH SHA256 BTC Miner", "Bitmain", "Used Miners", [("", 95, 2.8)]),
-    ("Antminer S19 Pro 110T Used - Tested Working", "Bitmain", "Used Miners", [("", 110, 3.4)]),
-    ("Bitmain Antminer S19j Pro 100T (used)", "Bitmain", "Used Miners", [("", 100, 3.8)]),
     (
-        "Bitmain Antminer S19j Pro 104TH/s - 90 day warranty",
+        "Bitmain Antminer S19j Pro",
         "Bitmain",
-        "Used Miners",
-        [("Used", 104, 4.0), ("Refurbished", 104, 4.4)],
+        "ASIC Miner",
+        "25to38",
+        [("96TH", 96, 1, 1.03), ("100TH", 100, 1, 1.05), ("104TH", 104, 1, 1.06)],
+        9,
     ),
-    ("Whatsminer M30S++ 106T Used", "MicroBT", "Used Miners", [("", 106, 3.7)]),
-    ("Whatsminer M31S+ 82TH/s 42J/TH", "MicroBT", "Used Miners", [("", 82, 2.1)]),
-    ("MicroBT Whatsminer M50S+ 136T", "MicroBT", "Used Miners", [("", 136, 8.0)]),
-    ("Avalon A1246 90T used bitcoin miner", "Canaan", "Used Miners", [("", 90, 3.0)]),
-    ("Canaan AvalonMiner 1166 Pro 81T", "Canaan", "Used Miners", [("", 81, 1.9)]),
+    ("Antminer S17 Pro 53T Used", "Bitmain", "ASIC Miner", "38to68", [("", 53, 1, 1.05)], 0),
+    ("Antminer S17+ 73TH 2920W", "Bitmain", "ASIC Miner", "38to68", [("", 73, 1, 1.06)], 0),
+    ("Whatsminer M20S 68T Used", "MicroBT", "ASIC Miner", "38to68", [("", 68, 1, 0.97)], 0),
+    ("Whatsminer M31S 70T", "MicroBT", "ASIC Miner", "38to68", [("", 70, 1, 1.0)], 0),
     (
         "Bitmain Antminer S9 13.5TH/s with APW3++ Power Supply",
         "Bitmain",
-        "Used Miners",
-        [("", 13.5, 2.6)],
+        "ASIC Miner",
+        "above68",
+        [("", 13.5, 1, 1.0)],
+        0,
     ),
-    ("Antminer S21 Hyd 335TH Hydro-Cooled (Used)", "Bitmain", "Used Miners", [("", 335, 14.0)]),
-    ("Antminer S19 XP Hyd 255TH", "Bitmain", "Used Miners", [("", 255, 8.5)]),
-    ("Lot of 5 Antminer S19j Pro 96T", "Bitmain", "Lots", [("", 96 * 5, 3.7)]),
-    ("Whatsminer M30S 88T", "MicroBT", "Used Miners", [("", 88, 2.5)]),
-    ("Antminer S17 Pro 53T (for parts, not hashing)", "Bitmain", "Used Miners", [("", 53, 0.9)]),
-    ("Hosting Deposit - 1 Month, per machine", "RigXchange", "Service", [("", 1, 150)]),
-    ("Whatsminer M20S 68T - call for price", "MicroBT", "Used Miners", [("", 68, 0)]),
+    ("Antminer S9j 14.5T", "Bitmain", "ASIC Miner", "above68", [("", 14.5, 1, 1.04)], 0),
+    ("APW12 Power Supply for Antminer S19", "Bitmain", "Parts", None, [("", 1, 1, 210.0)], 0),
+    ("Antminer S19 Hashboard 32T (Replacement)", "Bitmain", "Parts", None, [("", 1, 1, 640.0)], 0),
+    ("12038 Fan 4-Pack for Antminer S17/S19", "Generic", "Parts", None, [("", 1, 1, 48.0)], 0),
 ]
-BLOCKBAY = [
-    ("Bitmain Antminer S21+ 216T New in Box", "Bitmain", "Miners", [("", 216, 15.5)]),
-    ("Antminer S21 XP Hyd 473TH", "Bitmain", "Miners", [("", 473, 18.0)]),
-    ("Bitmain Antminer S19j Pro+ 120T", "Bitmain", "Miners", [("", 120, 5.0)]),
-    ("Antminer S19", "Bitmain", "Miners", [("90TH", 90, 2.7), ("95TH", 95, 2.8)]),
-    ("Antminer S19a Pro 110TH", "Bitmain", "Miners", [("", 110, 3.6)]),
-    ("Whatsminer M56S++ 254T Immersion", "MicroBT", "Miners", [("", 254, 10.5)]),
-    ("Whatsminer M63S 390TH Hydro", "MicroBT", "Miners", [("", 390, 14.5)]),
-    ("Whatsminer M30S++ 110TH/s (Used)", "MicroBT", "Miners", [("", 110, 3.9)]),
-    ("Canaan Avalon A1466 150T", "Canaan", "Miners", [("", 150, 9.5)]),
-    ("Avalon A1346 110T Used", "Canaan", "Miners", [("", 110, 4.2)]),
-    ("Antminer S19 XP 134TH Used", "Bitmain", "Miners", [("", 134, 8.8)]),
-    ("Bitmain Antminer KS5 Pro 21TH kHeavyHash", "Bitmain", "Miners", [("", 1, 1800)]),
-    ("Antminer S19 Hydro 158T", "Bitmain", "Miners", [("", 158, 5.5)]),
-    ("Whatsminer M50 114T used", "MicroBT", "Miners", [("", 114, 5.8)]),
-    ("Antminer S19j Pro 92T - pre-owned", "Bitmain", "Miners", [("", 92, 3.6)]),
-    ("Whatsminer M30S+ 98T", "MicroBT", "Miners", [("", 98, 2.9)]),
-    ("Control board for Antminer S19 (Xilinx)", "Bitmain", "Parts", [("", 1, 110)]),
+RIGXCHANGE: list[Item] = [
+    (
+        "Used Antminer S19 95TH SHA256 BTC Miner",
+        "Bitmain",
+        "Used Miners",
+        "25to38",
+        [("", 95, 1, 0.99)],
+        0,
+    ),
+    (
+        "Antminer S19 Pro 110T Used - Tested Working",
+        "Bitmain",
+        "Used Miners",
+        "25to38",
+        [("", 110, 1, 1.07)],
+        0,
+    ),
+    ("Whatsminer M30S++ 106T Used", "MicroBT", "Used Miners", "25to38", [("", 106, 1, 1.02)], 0),
+    ("Whatsminer M30S+ 100T used", "MicroBT", "Used Miners", "25to38", [("", 100, 1, 0.96)], 0),
+    (
+        "Bitmain Antminer S19j Pro 100T (used)",
+        "Bitmain",
+        "Used Miners",
+        "25to38",
+        [("", 100, 1, 1.05)],
+        10,
+    ),
+    ("Lot of 5 Antminer S19 95T", "Bitmain", "Lots", "25to38", [("", 95, 5, 0.95)], 0),
+    ("Antminer S17 56TH Used", "Bitmain", "Used Miners", "38to68", [("", 56, 1, 0.98)], 0),
+    ("Antminer T17 40T Used", "Bitmain", "Used Miners", "38to68", [("", 40, 1, 0.92)], 0),
+    ("Whatsminer M21S 56T", "MicroBT", "Used Miners", "38to68", [("", 56, 1, 0.9)], 0),
+    (
+        "Antminer S17 Pro 53T (for parts, not hashing)",
+        "Bitmain",
+        "Used Miners",
+        "38to68",
+        [("", 53, 1, 0.3)],
+        0,
+    ),
+    ("Antminer S9i 14T Used", "Bitmain", "Used Miners", "above68", [("", 14, 1, 0.98)], 0),
+    (
+        "Antminer S9 13.5T - as is, untested",
+        "Bitmain",
+        "Used Miners",
+        "above68",
+        [("", 13.5, 1, 0.45)],
+        0,
+    ),
+    (
+        "Hosting Deposit - 1 Month, per machine",
+        "RigXchange",
+        "Service",
+        None,
+        [("", 1, 1, 150.0)],
+        0,
+    ),
+    ("Whatsminer M20S 68T - call for price", "MicroBT", "Used Miners", None, [("", 68, 1, 0.0)], 0),
+]
+BLOCKBAY: list[Item] = [
+    ("Antminer S19 Pro 110TH", "Bitmain", "Miners", "25to38", [("", 110, 1, 1.09)], 0),
+    (
+        "Antminer S19",
+        "Bitmain",
+        "Miners",
+        "25to38",
+        [("90TH", 90, 1, 0.97), ("95TH", 95, 1, 0.99)],
+        0,
+    ),
+    ("Whatsminer M30S++ 110TH/s (Used)", "MicroBT", "Miners", "25to38", [("", 110, 1, 1.03)], 0),
+    ("Whatsminer M30S+ 98T", "MicroBT", "Miners", "25to38", [("", 98, 1, 0.95)], 0),
+    ("Antminer S19j Pro 104T - pre-owned", "Bitmain", "Miners", "25to38", [("", 104, 1, 1.06)], 11),
+    ("Antminer S17+ 73T Used", "Bitmain", "Miners", "38to68", [("", 73, 1, 1.04)], 0),
+    ("Antminer S17 Pro 53TH/s", "Bitmain", "Miners", "38to68", [("", 53, 1, 1.03)], 0),
+    ("Whatsminer M20S 68T", "MicroBT", "Miners", "38to68", [("", 68, 1, 0.96)], 0),
+    ("Canaan Avalon A1066 50T", "Canaan", "Miners", "38to68", [("", 50, 1, 0.88)], 0),
+    ("Antminer S9 13.5T Used", "Bitmain", "Miners", "above68", [("", 13.5, 1, 1.0)], 0),
+    ("Antminer S9j 14.5TH/s (Used)", "Bitmain", "Miners", "above68", [("", 14.5, 1, 1.03)], 0),
+    (
+        "Antminer S19 90T - ex-China farm, quick sale",
+        "Bitmain",
+        "Miners",
+        "25to38",
+        [("", 90, 1, 0.62)],
+        8,
+    ),  # a seller leaving China: a deal for the digest
+    ("Control board for Antminer S19 (Xilinx)", "Bitmain", "Parts", None, [("", 1, 1, 160.0)], 0),
 ]
 SHOPS = {"hashsupply": HASHSUPPLY, "rigxchange": RIGXCHANGE, "blockbay": BLOCKBAY}
+
+
+def btc_week_means() -> dict[date, float]:
+    """BTC/USD's trailing 7-day mean per day (bundled, real)."""
+    daily: dict[date, float] = {}
+    with BTC_CSV.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            day = date.fromisoformat(row["date"])
+            if date(2021, 3, 1) <= day <= date(2021, 9, 30):
+                daily[day] = float(row["btc_usd"])
+    days = sorted(daily)
+    return {d: sum(daily[x] for x in days[max(0, i - 6) : i + 1]) / min(7, i + 1)
+            for i, d in enumerate(days)}  # fmt: skip
+
+
+def level(tier: str, day: date, btc: dict[date, float]) -> float:
+    """The tier's generated $/TH level on ``day`` (module doc)."""
+    points = LEVELS[tier]
+    if day <= points[0][0]:
+        return points[0][1]
+    low_day, low = points[-1]
+    if day >= low_day:
+        return low * (btc[day] / btc[low_day]) ** AFTER_LOW_BTC_ELASTICITY
+    for (d0, v0), (d1, v1) in zip(points, points[1:], strict=False):
+        if d0 <= day <= d1:
+            f = (day - d0).days / (d1 - d0).days
+            return math.exp(math.log(v0) + f * (math.log(v1) - math.log(v0)))
+    raise AssertionError(day)
 
 
 def handle(title: str) -> str:
@@ -119,43 +252,79 @@ def handle(title: str) -> str:
 
 
 def money(value: float) -> str:
-    return str(
-        Decimal(value).quantize(Decimal("1"), rounding=ROUND_HALF_UP) - Decimal("0.01")
-        if value >= 100
-        else Decimal(value).quantize(Decimal("0.01"))
-    )
+    if value <= 0:
+        return "0.00"
+    exact = Decimal(str(round(value, 2)))
+    if value >= 100:  # shop-style prices: 2,499.00 -> 2,499.99 below the round figure
+        return str(exact.quantize(Decimal("1"), rounding=ROUND_HALF_UP) - Decimal("0.01"))
+    return str(exact.quantize(Decimal("0.01")))
 
 
-def build() -> None:
-    rng = random.Random(2026)
+def product(pid: int, title: str, vendor: str, ptype: str, created: date, stamp: str,
+            variants: list[dict[str, Any]]) -> dict[str, Any]:  # fmt: skip
+    values = [v["option1"] for v in variants]
+    return {
+        "id": pid,
+        "title": title,
+        "handle": handle(title) + (f"-{pid % 1000}" if pid % 1000 else ""),
+        "body_html": f"<p>{title}. Ships from our warehouse.</p>",
+        "published_at": f"{created.isoformat()}T10:15:00-04:00",
+        "created_at": f"{created.isoformat()}T10:15:00-04:00",
+        "updated_at": stamp,
+        "vendor": vendor,
+        "product_type": ptype,
+        "tags": [t for t in ("Used" if "used" in title.lower() else "", ptype) if t],
+        "variants": variants,
+        "images": [],
+        "options": [
+            {
+                "name": "Title" if values == ["Default Title"] else "Option",
+                "position": 1,
+                "values": values,
+            }
+        ],
+    }
+
+
+def build() -> list[date]:
+    rng = random.Random(SEED)
+    btc = btc_week_means()
     if OUT.exists():
         for child in OUT.iterdir():
             if child.is_dir():
                 shutil.rmtree(child)
+    weeks = [START + timedelta(weeks=k) for k in range(WEEKS)]
     for shop_no, (shop, items) in enumerate(SHOPS.items()):
-        # each product: the week it appears and the week it sells out (if ever)
-        plan = []
+        # each item: a seller's markup; a listing life: it sells out (shown unavailable for a
+        # week, then gone) and some are relisted a week or two later as a new product
+        lives: list[tuple[int, int | None, int, Item, float]] = []
         for i, item in enumerate(items):
-            appears = 0 if i % 7 else rng.choice([0, 1, 2])
-            sells_out = rng.choice([None, None, None, None, appears + 3])
-            plan.append((appears, sells_out, 7_100_000_000_000 + shop_no * 10**9 + i * 7919, item))
-        for week in range(WEEKS):
-            day = START + timedelta(weeks=week)
+            markup = rng.uniform(0.93, 1.07)
+            first = item[5] + (rng.choice([0, 0, 0, 1]) if item[5] == 0 and i % 4 == 3 else 0)
+            pid = 6_600_000_000_000 + shop_no * 10**9 + i * 7919
+            if item[3] is not None and rng.random() < 0.35:
+                sold_at = rng.randint(first + 4, WEEKS - 6)
+                lives.append((first, sold_at, pid, item, markup))
+                relist = sold_at + rng.choice([2, 3])
+                lives.append((relist, None, pid + 1, item, markup * rng.uniform(0.97, 1.03)))
+            else:
+                lives.append((first, None, pid, item, markup))
+        for week, day in enumerate(weeks):
             stamp = f"{day.isoformat()}T08:00:00-04:00"
             products = []
-            for appears, sells_out, pid, (title, vendor, ptype, variants) in plan:
-                if week < appears:
+            for first, sold_at, pid, (title, vendor, ptype, tier, variants, _), markup in lives:
+                if week < first or (sold_at is not None and week > sold_at):
                     continue
-                created = (START + timedelta(weeks=appears) - timedelta(days=3)).isoformat()
                 vlist = []
-                for pos, (vtitle, units, unit_price) in enumerate(variants, start=1):
-                    noise = 1 + rng.uniform(-0.03, 0.03)
-                    level = MARKET[week] if ptype not in ("Parts", "Service") else 1.0
-                    price = units * unit_price * level * noise if unit_price else 0
-                    vid = 40_000_000_000_000 + pid % 10**9 * 10 + pos
+                for pos, (vtitle, ths, units, premium) in enumerate(variants, start=1):
+                    noise = math.exp(rng.gauss(0.0, 0.035))
+                    if tier is None:  # parts, services: their own price, not the tiers'
+                        price = premium * noise if premium else 0.0
+                    else:
+                        price = units * ths * level(tier, day, btc) * premium * markup * noise
                     vlist.append(
                         {
-                            "id": vid,
+                            "id": 40_000_000_000_000 + pid % 10**9 * 10 + pos,
                             "title": vtitle or "Default Title",
                             "option1": vtitle or "Default Title",
                             "option2": None,
@@ -164,48 +333,29 @@ def build() -> None:
                             "requires_shipping": ptype != "Service",
                             "taxable": True,
                             "featured_image": None,
-                            "available": sells_out is None or week < sells_out,
+                            "available": sold_at is None or week < sold_at,
                             "price": money(price),
                             "grams": 0 if ptype == "Service" else 14500,
                             "compare_at_price": None,
                             "position": pos,
                             "product_id": pid,
-                            "created_at": f"{created}T10:15:00-04:00",
+                            "created_at": f"{weeks[first] - timedelta(days=3)}T10:15:00-04:00",
                             "updated_at": stamp,
                         }
                     )
-                option_values = [v["option1"] for v in vlist]
-                products.append(
-                    {
-                        "id": pid,
-                        "title": title,
-                        "handle": handle(title),
-                        "body_html": f"<p>{title}. Ships from our warehouse, tested.</p>",
-                        "published_at": f"{created}T10:15:00-04:00",
-                        "created_at": f"{created}T10:15:00-04:00",
-                        "updated_at": stamp,
-                        "vendor": vendor,
-                        "product_type": ptype,
-                        "tags": [
-                            t for t in ("Used" if "used" in title.lower() else "", ptype) if t
-                        ],
-                        "variants": vlist,
-                        "images": [],
-                        "options": [
-                            {
-                                "name": "Title" if option_values == ["Default Title"] else "Option",
-                                "position": 1,
-                                "values": option_values,
-                            }
-                        ],
-                    }
-                )
+                created = weeks[first] - timedelta(days=3)
+                products.append(product(pid, title, vendor, ptype, created, stamp, vlist))
             folder = OUT / day.isoformat()
             folder.mkdir(parents=True, exist_ok=True)
-            text = json.dumps({"products": products}, indent=1, ensure_ascii=False)
-            (folder / f"{shop}.json").write_text(text + "\n", encoding="utf-8")
+            lines = ",\n".join(json.dumps(p, ensure_ascii=False, separators=(",", ":"))
+                               for p in products)  # fmt: skip
+            (folder / f"{shop}.json").write_text(
+                '{"products":[\n' + lines + "\n]}\n", encoding="utf-8"
+            )
+    return weeks
 
 
 if __name__ == "__main__":
-    build()
-    print(f"wrote {WEEKS} snapshots of {len(SHOPS)} shops to {OUT}")
+    made = build()
+    print(f"wrote {len(made)} weekly snapshots ({made[0]} to {made[-1]}) of {len(SHOPS)} shops "
+          f"to {OUT}")  # fmt: skip

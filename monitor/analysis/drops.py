@@ -70,6 +70,8 @@ __all__ = [
     "covered_days",
     "drop_span",
     "find_drops",
+    "market_note",
+    "market_notes_line",
     "segment",
     "utc_days",
 ]
@@ -230,6 +232,33 @@ def _market_logs(market: pd.DataFrame | None) -> dict[str, pd.Series]:
         full = full.interpolate(limit=10, limit_area="inside")
         out[name] = full
     return out
+
+
+MARKET_HINT = "run `asicmon market` or `asicmon market import FILE.csv`"
+
+
+def market_note(market_logs: dict[str, pd.Series], first: Any, last: Any) -> str:
+    """Why a drop whose level windows span ``first``..``last`` has no market split: the market
+    data it needs ends before, starts after, or covers too little (``market_note`` of a drop)."""
+    if not market_logs:
+        return f"no BTC/USD or hashprice data: {MARKET_HINT}"
+    name, daily = max(market_logs.items(), key=lambda kv: (kv[1].index[-1], kv[0] == "btc_usd"))
+    label = "BTC/USD" if name == "btc_usd" else "hashprice"
+    if pd.Timestamp(last) > daily.index[-1]:
+        return f"no {label} after {daily.index[-1]:%Y-%m-%d}: {MARKET_HINT}"
+    if pd.Timestamp(first) < daily.index[0]:
+        return f"no {label} before {daily.index[0]:%Y-%m-%d}: {MARKET_HINT}"
+    return f"{label} has gaps over this series (under {MARKET_COVERAGE:.0%} covered): {MARKET_HINT}"
+
+
+def market_notes_line(drops: list[dict[str, Any]]) -> str | None:
+    """One line for the top of a report: how many drops lack the market split, and the most
+    common ``market_note`` (why); None when every drop has it."""
+    notes = [str(d["market_note"]) for d in drops if d.get("market_note")]
+    if not notes:
+        return None
+    why = max(dict.fromkeys(notes), key=notes.count)  # the most common; the first on a tie
+    return f"no market split for {len(notes)} of {len(drops)} drops: {why}"
 
 
 def _on_grid(daily: pd.Series, grid: pd.DatetimeIndex, step: int) -> np.ndarray:
@@ -463,6 +492,10 @@ def _drops_in_series(
                 explained = 100 * (1 - math.exp(beta * (xpost - xpre)))
             else:
                 beta = lag = None
+        note = None
+        if explained is None:  # why, on the drop (its level windows), else on the whole series
+            span = np.flatnonzero(ep.pre | ep.post) if xs else np.array([0, n - 1])
+            note = market_note(market_logs, grid[span[0]], grid[span[-1]])
         abnormal = None if explained is None else drop_pct - explained
         is_abnormal = None if abnormal is None else bool(abnormal >= 100 * min_drop)
         if drop_pct <= 0 or (drop_pct < 100 * min_drop and not is_abnormal):
@@ -483,6 +516,7 @@ def _drops_in_series(
             "market_change_pct": None if change is None else round(change, 2),
             "market_lag_days": lag,
             "beta": None if beta is None else round(beta, 3),
+            "market_note": note,
         }
 
     # drops of the market-adjusted (abnormal) level that the per-drop decomposition confirms...
@@ -525,8 +559,9 @@ def find_drops(
     Each drop: ``series``, ``basis``, ``start``/``end`` (ISO dates), ``drop_pct`` (45.0 means
     -45 %), ``level_before``/``level_after`` ($/TH), ``market_explained_pct``, ``abnormal_pct``,
     ``abnormal``, ``market_regressor`` ("hashprice" or "btc_usd"), ``market_change_pct``, ``beta``
-    (None without market data), ``events`` and ``chance_alignment_p`` (None when no event
-    lines up with the drop).
+    (None without market data), ``market_note`` (None when the market split was computed, else
+    why not, e.g. "no BTC/USD after 2022-01-04: run ..."), ``events`` and ``chance_alignment_p``
+    (None when no event lines up with the drop).
     ``penalty`` multiplies ``sigma² log n`` (default :data:`DEFAULT_PENALTY`). Ordered by start.
     """
     if index is None or len(index) == 0:

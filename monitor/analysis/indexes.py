@@ -16,7 +16,10 @@ Index method (:func:`build_index`), in order:
 4. **Dedup.** A listing (``source`` + ``listing_key``) seen many times in one period counts once in
    that period, at the median of its sightings' unit prices; ``n_obs`` counts the sightings. Its
    model is the period's first, its hashrate and J/TH the period's medians. Listings are not
-   weighted by lot size.
+   weighted by lot size. A frame may carry a column ``n``: each row then stands for ``n``
+   identical sightings (the store's per-listing, per-week counts), and the medians are the
+   weighted medians, which equal the medians over the sightings themselves exactly; its rows
+   must come in sighting order (each row's earliest sighting), as the raw rows would.
 5. **Outliers.** Per ``(model, basis)``, each listing-period's log $/TH is compared with the
    centred rolling median of the model's listing-periods within ``rolling`` (default 28 days).
    It is a candidate when ``|log u - median| > mad_k * scale`` with
@@ -44,12 +47,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from monitor.analysis.drawdowns import find_drawdowns
 from monitor.analysis.drops import align_events, chance_alignment, find_drops, utc_days
 from monitor.analysis.unit_price import usd_per_th
 from monitor.normalise.record import Condition
@@ -57,12 +62,14 @@ from monitor.normalise.record import Condition
 __all__ = [
     "INDEX_COLUMNS",
     "NOT_WORKING",
+    "ListingPeriods",
     "TIERS",
     "align_events",
     "analyse",
     "build_index",
     "chance_alignment",
     "find_drops",
+    "listing_periods",
     "tier_of",
     "working",
 ]
@@ -82,6 +89,8 @@ MIN_SCREEN = 5  # listing-periods needed in a rolling window before it screens o
 SUPPORT_SHARE = 0.25  # share of a window's other listings that makes a far value a new level
 
 
+_COPY_ON_WRITE = int(pd.__version__.split(".", 1)[0]) >= 3  # pandas 3: always copy-on-write
+
 NOT_WORKING: frozenset[Condition] = frozenset({"for_parts"})
 """Listing conditions that are not a working unit as sold ("for parts", "not hashing", "dead",
 "as-is", "untested": ``data/lexicon.yaml`` says which words): never in an index, a deal or an
@@ -91,8 +100,20 @@ alert."""
 def working(condition: pd.Series[Any]) -> np.ndarray:
     """Which rows are working units: a condition not in :data:`NOT_WORKING` (``unknown`` and a
     missing condition count as working: most sellers do not say)."""
-    text = condition.astype("string").str.strip().str.lower()
-    return ~text.isin(NOT_WORKING).fillna(False).to_numpy(dtype=bool)
+    return ~_matches(condition, lambda text: text.isin(NOT_WORKING))
+
+
+def _matches(column: pd.Series[Any], test: Any) -> np.ndarray:
+    """``test`` on the stripped, lower-cased text of each value (False where missing); for a
+    categorical column on its categories only, then spread by code."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        on_cats = _matches(pd.Series(column.cat.categories), test)
+        spread: np.ndarray = np.append(on_cats, False)[codes]  # code -1 (missing): the False
+        return spread
+    text = column.astype("string").str.strip().str.lower()
+    out: np.ndarray = test(text).fillna(False).to_numpy(dtype=bool)
+    return out
 
 
 def tier_of(j_th: float | None) -> str | None:
@@ -116,12 +137,12 @@ def period_of(days: pd.Series[pd.Timestamp], freq: Literal["D", "W"]) -> pd.Seri
 
 def _prepare(obs: pd.DataFrame, freq: Literal["D", "W"]) -> pd.DataFrame:
     """Miner rows with a valid unit price, their period, basis and listing identity."""
-    df = obs.copy()
+    df = obs.copy(deep=False)  # columns are replaced below, never written into
+    keep = np.ones(len(df), dtype=bool)
     if "kind" in df:
-        kind = df["kind"].astype("string").str.strip().str.lower()
-        df = df[(kind == "miner").fillna(False).to_numpy(dtype=bool)]
+        keep &= _matches(df["kind"], lambda text: text == "miner")
     if "condition" in df:
-        df = df[working(df["condition"])]
+        keep &= working(df["condition"])
     for col in ("price_usd", "hashrate_ths", "quantity", "efficiency_j_th"):
         df[col] = pd.to_numeric(df[col], errors="coerce") if col in df else np.nan
     df["quantity"] = df["quantity"].fillna(1)
@@ -133,22 +154,48 @@ def _prepare(obs: pd.DataFrame, freq: Literal["D", "W"]) -> pd.DataFrame:
         & df["day"].notna()
         & df["model"].notna()
     )
-    df = df[ok].copy()
+    df = df[keep & ok.to_numpy(dtype=bool)]  # one filter: every row that counts, in order
+    if not _COPY_ON_WRITE:  # pandas 2: a filtered frame must be copied before it is written
+        df = df.copy()
     basis = df["price_basis"] if "price_basis" in df.columns else None
     df["log_u"] = np.log(usd_per_th(df["price_usd"], df["quantity"], df["hashrate_ths"], basis))
     df["period"] = period_of(df["day"], freq).to_numpy()
     sold = (
         df["sold"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "sold" in df else False
     )
-    df["basis"] = np.where(sold, "sold", "ask")
-    source = df["source"].astype(str) if "source" in df else ""
-    df["key"] = source + "\x1f" + df["listing_key"].astype(str)
-    df["model"] = df["model"].astype(str)
+    if "n" in df:  # counted rows: a categorical (no string per row)
+        flags = np.broadcast_to(np.asarray(sold, dtype=np.int8), (len(df),))
+        df["basis"] = pd.Categorical.from_codes(flags, categories=pd.Index(["ask", "sold"]))
+    else:
+        df["basis"] = np.where(sold, "sold", "ask")
+    df["key"] = _listing_keys(df)
+    if "n" not in df or not isinstance(df["model"].dtype, pd.CategoricalDtype):
+        df["model"] = df["model"].astype(str)  # counted rows: once per listing-period, in _dedup
     return df
+
+
+def _listing_keys(df: pd.DataFrame) -> Any:
+    """``source`` + ``listing_key`` (a listing's identity); as a categorical built from the
+    distinct pairs when both columns are categorical (one string per listing, not per row)."""
+    if "source" in df:
+        src, lk = df["source"], df["listing_key"]
+        if isinstance(src.dtype, pd.CategoricalDtype) and isinstance(lk.dtype, pd.CategoricalDtype):
+            width = len(lk.cat.categories) + 1
+            pair = (src.cat.codes.to_numpy(np.int64) + 1) * width + lk.cat.codes.to_numpy() + 1
+            codes, pairs = pd.factorize(pair)
+            sources = np.append(np.asarray(src.cat.categories, dtype=object), "nan")
+            keys = np.append(np.asarray(lk.cat.categories, dtype=object), "nan")
+            labels = pd.Index(sources[pairs // width - 1], dtype=object) + "\x1f"
+            labels = labels + pd.Index(keys[pairs % width - 1], dtype=object)
+            return pd.Categorical.from_codes(codes, categories=labels)
+    source = df["source"].astype(str) if "source" in df else ""
+    return source + "\x1f" + df["listing_key"].astype(str)
 
 
 def _dedup(df: pd.DataFrame) -> pd.DataFrame:
     """One row per (listing, basis, period): median log unit price, sightings counted."""
+    if "n" in df.columns:
+        return _dedup_counted(df)
     grouped = df.groupby(["key", "basis", "period"], sort=False)
     out = grouped.agg(
         log_u=("log_u", "median"),
@@ -158,6 +205,89 @@ def _dedup(df: pd.DataFrame) -> pd.DataFrame:
         n_obs=("log_u", "size"),
     )
     return out.reset_index()
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray, group: np.ndarray, n: int) -> Any:
+    """Per group ``0..n-1``: the median of ``values`` with each repeated ``weights`` times, NaN
+    left out (NaN for a group without values). Exactly the median of the repeated values: the
+    middle one, or half the sum of the middle two, as pandas takes it."""
+    ok = ~np.isnan(values)
+    v, w, g = values[ok], weights[ok], group[ok]
+    out = np.full(n, np.nan)
+    rows = np.bincount(g, minlength=n)
+    alone = rows[g] == 1
+    out[g[alone]] = v[alone]  # one distinct value: the median, however often it was seen
+    v, w, g = v[~alone], w[~alone], g[~alone]
+    if not len(v):
+        return out
+    order = np.lexsort((v, g))
+    v, w, g = v[order], w[order], g[order]
+    cum = np.cumsum(w)
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    ends = np.r_[starts[1:], len(g)]
+    base = cum[starts] - w[starts]  # sightings before each group's first
+    total = cum[ends - 1] - base
+    lo = np.searchsorted(cum, base + (total - 1) // 2, side="right")
+    hi = np.searchsorted(cum, base + total // 2, side="right")
+    out[g[starts]] = (v[lo] + v[hi]) / 2
+    return out
+
+
+def _codes(column: pd.Series[Any]) -> np.ndarray:
+    """Integer codes of a column's values (equal values, equal codes; missing: -1)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(dtype=np.int64)
+    codes: np.ndarray = pd.factorize(column)[0].astype(np.int64)
+    return codes
+
+
+def _dedup_counted(df: pd.DataFrame) -> pd.DataFrame:
+    """:func:`_dedup` of rows that each stand for ``n`` identical sightings, in sighting order:
+    the same rows, in the same order, as the raw sightings give."""
+    key, basis, period = _codes(df["key"]), _codes(df["basis"]), _codes(df["period"])
+    nb, npd = int(basis.max(initial=0)) + 2, int(period.max(initial=0)) + 2
+    g, _ = pd.factorize(((key + 1) * nb + basis + 1) * npd + period + 1)  # by first appearance
+    g = g.astype(np.int64)
+    count = int(g.max()) + 1 if len(g) else 0
+    w = df["n"].to_numpy(dtype=np.int64)
+    # codes come in order of first appearance: a group's first row is where the code is new
+    first = np.flatnonzero(np.r_[True, g[1:] > np.maximum.accumulate(g)[:-1]]) if count else g
+
+    def median(column: str) -> Any:
+        x = df[column].to_numpy(dtype=float)
+        at_first = x[first][g]
+        if np.all((x == at_first) | (np.isnan(x) & np.isnan(at_first))):
+            return x[first]  # one value in each group (a listing's attribute): its median
+        return _weighted_median(x, w, g, count)
+
+    def text(column: str) -> pd.Series[Any]:  # strings as objects: no per-row conversion
+        values = df[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            names = np.asarray(values.cat.categories.astype(str), dtype=object)
+            picked = names[values.cat.codes.to_numpy()[first]]
+        else:
+            picked = np.asarray(values.iloc[first].astype(str), dtype=object)
+        return pd.Series(picked, dtype=object)
+
+    return pd.DataFrame(
+        {
+            "key": key[first],  # a listing's identity only needs comparing: its code
+            "basis": text("basis"),
+            "period": df["period"].to_numpy()[first],
+            "log_u": _weighted_median(df["log_u"].to_numpy(dtype=float), w, g, count),
+            "model": text("model"),
+            "hashrate_ths": median("hashrate_ths"),
+            "efficiency_j_th": median("efficiency_j_th"),
+            "n_obs": np.bincount(g, weights=w, minlength=count).astype(np.int64),
+        }
+    )
+
+
+def _each_distinct(values: pd.Series[Any], func: Any) -> pd.Series[Any]:
+    """``values.map(func)``, calling ``func`` once per distinct value (NaN: ``func(nan)``)."""
+    codes, distinct = pd.factorize(values)
+    out = np.array([func(v) for v in distinct] + [func(math.nan)], dtype=object)
+    return pd.Series(out[codes], index=values.index, dtype=object)
 
 
 def _screen(df: pd.DataFrame, mad_k: float, rolling: str) -> pd.DataFrame:
@@ -212,7 +342,7 @@ def _fixed_effects(y: np.ndarray, t: np.ndarray, v: np.ndarray, n_iter: int = 50
 def _series_index(df: pd.DataFrame) -> pd.DataFrame:
     """Period values of one (series, basis) panel of deduplicated, screened listing-periods."""
     t_codes, periods = pd.factorize(df["period"], sort=True)
-    variant = df["model"] + "|" + df["hashrate_ths"].map(lambda h: f"{h:.3g}")
+    variant = df["model"] + "|" + _each_distinct(df["hashrate_ths"], lambda h: f"{h:.3g}")
     v_codes, _ = pd.factorize(variant)
     y = df["log_u"].to_numpy(dtype=float)
     m = _fixed_effects(y, t_codes, v_codes)
@@ -240,8 +370,59 @@ def _btc_by_period(market: pd.DataFrame | None, freq: Literal["D", "W"]) -> pd.S
     return frame.groupby("period")["btc"].mean()
 
 
-def build_index(
+@dataclass(frozen=True)
+class ListingPeriods:
+    """Sightings kept, deduplicated and screened (method steps 1-5), over ``since``..``until``:
+    the first half of :func:`build_index`, made once by :func:`listing_periods` and passed as
+    ``obs`` to :func:`analyse` or :func:`build_index` for each ``by``."""
+
+    frame: pd.DataFrame
+    freq: str
+    mad_k: float
+    rolling: str
+    since: pd.Timestamp | None
+    until: pd.Timestamp | None
+
+
+def _listing_periods(
+    obs: pd.DataFrame | None, freq: Literal["D", "W"], mad_k: float, rolling: str
+) -> pd.DataFrame:
+    if obs is None or len(obs) == 0:
+        return pd.DataFrame()
+    df = _prepare(obs, freq)
+    return df if df.empty else _screen(_dedup(df), mad_k, rolling)
+
+
+def listing_periods(
     obs: pd.DataFrame,
+    *,
+    since: str | date | datetime | pd.Timestamp | None = None,
+    until: str | date | datetime | pd.Timestamp | None = None,
+    freq: Literal["D", "W"] = "W",
+    mad_k: float = 3.5,
+    rolling: str = "28D",
+) -> ListingPeriods:
+    """The listing-periods of ``obs`` from ``since`` to ``until`` (:class:`ListingPeriods`)."""
+    lo, hi = _day(since), _day(until)
+    frame = _listing_periods(_between(obs, lo, hi), freq, mad_k, rolling)
+    return ListingPeriods(frame, freq, mad_k, rolling, lo, hi)
+
+
+def _between(obs: pd.DataFrame, lo: pd.Timestamp | None, hi: pd.Timestamp | None) -> pd.DataFrame:
+    """The sightings of ``obs`` from day ``lo`` to day ``hi`` (inclusive; None: open)."""
+    if obs is None or not len(obs) or (lo is None and hi is None):
+        return obs
+    days = utc_days(obs["observed_date"])
+    keep = pd.Series(True, index=obs.index)
+    if lo is not None:
+        keep &= (days >= lo).to_numpy()
+    if hi is not None:
+        keep &= (days <= hi).to_numpy()
+    return obs[keep.to_numpy()]
+
+
+def build_index(
+    obs: pd.DataFrame | ListingPeriods,
     *,
     by: Literal["model", "tier"] = "model",
     freq: Literal["D", "W"] = "W",
@@ -259,16 +440,18 @@ def build_index(
     if by not in ("model", "tier"):
         raise ValueError(f"by must be 'model' or 'tier', not {by!r}")
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in INDEX_COLUMNS})
-    if obs is None or len(obs) == 0:
-        return empty
-    df = _prepare(obs, freq)
+    if isinstance(obs, ListingPeriods):
+        if (obs.freq, obs.mad_k, obs.rolling) != (freq, mad_k, rolling):
+            raise ValueError("listing periods made with another freq, mad_k or rolling")
+        df = obs.frame.copy()
+    else:
+        df = _listing_periods(obs, freq, mad_k, rolling)
     if df.empty:
         return empty
-    df = _screen(_dedup(df), mad_k, rolling)
     if by == "model":
         df["series"] = "model:" + df["model"]
     else:
-        tiers = df["efficiency_j_th"].map(tier_of)
+        tiers = _each_distinct(df["efficiency_j_th"], tier_of)
         df = df[tiers.notna()].copy()
         df["series"] = "tier:" + tiers[tiers.notna()]
     parts = []
@@ -316,7 +499,7 @@ def _day(value: str | date | datetime | pd.Timestamp | None) -> pd.Timestamp | N
 
 
 def analyse(
-    obs: pd.DataFrame,
+    obs: pd.DataFrame | ListingPeriods,
     market: pd.DataFrame | None,
     events: pd.DataFrame | None,
     *,
@@ -330,24 +513,22 @@ def analyse(
     mad_k: float = 3.5,
     rolling: str = "28D",
 ) -> dict[str, list[dict[str, Any]]]:
-    """Index and drops, ready for ``json.dumps``: ``{"index": [...], "drops": [...]}``.
+    """Index, drops and drawdowns, ready for ``json.dumps``: ``{"index": [...], "drops": [...],
+    "drawdowns": [...]}`` (drawdowns: :func:`monitor.analysis.drawdowns.find_drawdowns`).
 
     ``since``/``until`` (inclusive days) restrict the sightings before anything is computed.
     Index records carry ISO dates; NaN becomes None. Drops are those of
     :func:`monitor.analysis.drops.find_drops` on the index built with ``by``/``freq``.
     """
-    if obs is not None and len(obs):
-        days = utc_days(obs["observed_date"])
-        keep = pd.Series(True, index=obs.index)
-        lo, hi = _day(since), _day(until)
-        if lo is not None:
-            keep &= (days >= lo).to_numpy()
-        if hi is not None:
-            keep &= (days <= hi).to_numpy()
-        obs = obs[keep.to_numpy()]
+    if isinstance(obs, ListingPeriods):
+        if (obs.since, obs.until) != (_day(since), _day(until)):
+            raise ValueError("listing periods made for another since/until")
+    else:
+        obs = _between(obs, _day(since), _day(until))
     index = build_index(obs, by=by, freq=freq, market=market, mad_k=mad_k, rolling=rolling)
     drops = find_drops(
         index, market=market, events=events, min_drop=min_drop, window=window, penalty=penalty
     )
+    drawdowns = find_drawdowns(index, market=market, events=events)
     records = [_to_json(r) for r in index.to_dict(orient="records")]
-    return {"index": records, "drops": _to_json(drops)}
+    return {"index": records, "drops": _to_json(drops), "drawdowns": _to_json(drawdowns)}

@@ -1,10 +1,16 @@
-"""Glue between the store and the pure analysis: frames in, JSON and charts out."""
+"""Glue between the store and the pure analysis: frames in, JSON and charts out.
+
+The analysis reads :func:`sightings_frame`: the store's per-listing, per-week sighting counts
+(``sighting_weeks``, kept as sightings are written) as Arrow tables, framed with the listings'
+text as categoricals, never a Python object per sighting; :func:`analyse_frames` keeps,
+deduplicates and screens the listing-periods once for both the tier and the model indexes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from monitor.analysis.drops import drop_span as drop_span  # the CLI words drops with it
@@ -13,21 +19,72 @@ from monitor.store import Store
 
 
 def observations_frame(store: Store, since: str | None, until: str | None) -> pd.DataFrame:
-    """Priced miner sightings in USD, in the shape ``monitor.analysis.indexes`` expects (every
-    condition: the index leaves out what is not a working unit)."""
-    rows = store.analysis_rows(since, until)
-    frame = pd.DataFrame(
-        rows,
-        columns=["observed_date", "listing_key", "source", "model", "efficiency_j_th",
-                 "hashrate_ths", "quantity", "usd_minor", "price_basis", "sold", "kind",
-                 "condition"],
-    )  # fmt: skip
-    frame["observed_date"] = pd.to_datetime(frame["observed_date"])
-    # as listed: a lot's price, or a $/TH rate (price_basis "per_th"); the analysis turns it
-    # into $/TH with monitor.analysis.unit_price, the one definition
-    frame["price_usd"] = frame["usd_minor"] / 100.0
-    frame["sold"] = frame["sold"].astype(bool)
-    return frame.drop(columns=["usd_minor"])
+    """Priced miner sightings in USD, one row per sighting, in the shape
+    ``monitor.analysis.indexes`` expects (every condition: the index leaves out what is not a
+    working unit). Read columnar (:meth:`Store.analysis_arrow`), in sighting order."""
+    frame = _frame(*store.analysis_arrow(since, until, weekly=False))
+    return frame.drop(columns=["n"])
+
+
+def sightings_frame(
+    store: Store, since: str | None, until: str | None, *, freq: str = "W"
+) -> pd.DataFrame:
+    """What the analysis reads: :func:`observations_frame` with identical sightings of a listing
+    in one ISO week folded into one row counted by ``n`` (the store's ``sighting_weeks``), so a
+    listing re-seen daily at one price is one row a week. Weekly indexes (``freq`` W) and their
+    medians come out exactly as from the raw rows; daily ones (``freq`` D) read every sighting."""
+    return _frame(*store.analysis_arrow(since, until, weekly=freq == "W"))
+
+
+def _frame(sightings: Any, listings: Any) -> pd.DataFrame:
+    """Arrow tables of :meth:`Store.analysis_arrow` as one frame, in sighting order (each row's
+    earliest sighting by day, then id, as the raw rows come); the listings' text columns are
+    categoricals (one string per listing, not per row)."""
+    lids = listings.column("lid").to_numpy()
+    day = sightings.column("day").to_numpy()
+    # sighting order: by day, then id (ids stay below 2**40), one sort of one integer
+    order = np.argsort(day * (1 << 40) + sightings.column("first_id").to_numpy())
+    lid = sightings.column("lid").to_numpy()[order]
+    if len(lids) and lids.min() >= 0 and lids.max() < 4 * len(lids) + (1 << 20):
+        where = np.zeros(int(lids.max()) + 1, dtype=np.int64)  # rowid -> listing row
+        where[lids] = np.arange(len(lids))
+        at = where[lid]
+    else:
+        by_lid = np.argsort(lids)
+        at = by_lid[np.searchsorted(lids[by_lid], lid)]
+
+    def text(column: str) -> pd.Categorical:
+        codes, values = pd.factorize(listings.column(column).to_pandas())
+        return pd.Categorical.from_codes(codes[at], categories=pd.Index(values, dtype=object))
+
+    def number(column: str) -> np.ndarray:
+        values: np.ndarray = np.asarray(listings.column(column).to_numpy(zero_copy_only=False))
+        picked: np.ndarray = values[at]
+        return picked
+
+    basis = sightings.column("price_basis").combine_chunks().dictionary_encode()
+    basis_codes = np.asarray(basis.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "observed_date": pd.to_datetime(day[order], unit="D"),
+            "listing_key": text("key"),
+            "source": text("source"),
+            "model": text("model"),
+            "efficiency_j_th": number("efficiency_j_th").astype(float),
+            "hashrate_ths": number("hashrate_ths").astype(float),
+            "quantity": number("quantity"),
+            # as listed: a lot's price, or a $/TH rate (price_basis "per_th"); the analysis
+            # turns it into $/TH with monitor.analysis.unit_price, the one definition
+            "price_usd": sightings.column("usd_minor").to_numpy()[order] / 100.0,
+            "price_basis": pd.Categorical.from_codes(
+                basis_codes[order], categories=pd.Index(basis.dictionary.to_pylist(), dtype=object)
+            ),
+            "sold": sightings.column("sold").to_numpy()[order].astype(bool),
+            "kind": text("kind"),
+            "condition": text("condition"),
+            "n": sightings.column("n").to_numpy()[order],
+        }
+    )
 
 
 def market_frame(store: Store) -> pd.DataFrame:
@@ -59,16 +116,20 @@ def analyse_frames(
     by: str = "both",
     freq: str = "W",
 ) -> dict[str, Any]:
-    """Index and drops per tier and per model (``by``), weekly or daily (``freq``), from frames
-    already read (pure: the digest reads the store once and calls this)."""
-    from monitor.analysis.indexes import analyse
+    """Index, drops and drawdowns per tier and per model (``by``), weekly or daily (``freq``),
+    from frames already read (pure: the digest reads the store once and calls this)."""
+    from monitor.analysis.indexes import analyse, listing_periods
 
-    result: dict[str, Any] = {"index": [], "drops": []}
+    # kept, deduplicated and screened once for both kinds
+    periods = listing_periods(obs, since=since, until=until, freq=freq)  # type: ignore[arg-type]
+    result: dict[str, Any] = {"index": [], "drops": [], "drawdowns": []}
     for kind in ("tier", "model") if by == "both" else (by,):
-        part = analyse(obs, market, events, since=since, until=until, by=kind, freq=freq)  # type: ignore[arg-type]
+        part = analyse(periods, market, events, since=since, until=until, by=kind, freq=freq)  # type: ignore[arg-type]
         result["index"] += part["index"]
         result["drops"] += part["drops"]
+        result["drawdowns"] += part["drawdowns"]
     result["drops"].sort(key=lambda d: (d["start"], d["series"]))
+    result["drawdowns"].sort(key=lambda d: (d["start"], d["series"]))
     return result
 
 
@@ -82,7 +143,7 @@ def analyse_db(
 ) -> dict[str, Any]:
     """``asicmon analyse``: read the sightings and market days, then :func:`analyse_frames`."""
     with Store(cfg.database, create=False) as store:
-        obs = observations_frame(store, since, until)
+        obs = sightings_frame(store, since, until, freq=freq)
         market = market_frame(store)
     return analyse_frames(obs, market, events_frame(cfg), since, until, by=by, freq=freq)
 
@@ -90,15 +151,16 @@ def analyse_db(
 def plot(
     cfg: Config, series: str, out: Path, since: str | None = None, until: str | None = None
 ) -> None:
-    """``asicmon plot``: one index series with event markers and shaded drops, written
-    atomically to ``out`` (PNG). ``ValueError`` names the known series when ``series`` is not
-    one of them; ``out`` is replaced as an export is (:func:`monitor.jobs.export.run_export`:
+    """``asicmon plot``: one index series with event markers, shaded drops and drawdowns,
+    written atomically to ``out`` (PNG). ``ValueError`` names the known series when ``series``
+    is not one of them; ``out`` is replaced as an export is (:func:`monitor.jobs.export.run_export`:
     ``ExportRefused``, ``ExportError``)."""
     from monitor.outputs.charts import render_chart
     from monitor.outputs.export import check_target, replacing
 
     check_target(out, [cfg.database])  # before any work: never the database, a folder ...
     result = analyse_db(cfg, since, until)
-    png = render_chart(result["index"], events_frame(cfg), result["drops"], series)
+    png = render_chart(result["index"], events_frame(cfg), result["drops"], series,
+                       drawdowns=result["drawdowns"])  # fmt: skip
     with replacing(out, protect=[cfg.database]) as fh:  # a crash never leaves half a picture
         fh.write(png)

@@ -3,7 +3,14 @@
 A local HTTP server on 127.0.0.1 (random port) plays three Shopify shops. For each bundled
 snapshot date it serves that week's catalogs and runs one scrape cycle through the same code as
 ``asicmon scrape`` (fetcher, robots.txt, paging, parser, normaliser, store), with the clock set to
-the snapshot's date. Then it exports CSV and Parquet and prints a summary.
+the snapshot's date. Then it exports CSV and Parquet, runs the analysis (``asicmon analyse``) and
+prints a summary that ends with what the analysis found.
+
+The bundled snapshots (``data/demo/``, made by ``scripts/make_demo_data.py``) replay spring and
+summer 2021: weekly listings from April to August GENERATED from the published Hashrate Index tier
+levels and the Antminer S19 path (no shop listed them), priced over the real bundled BTC/USD. The
+finding is the first tier drop: China's 2021 mining ban, the part of it BTC/USD explains and the
+catalog's China events that line up.
 """
 
 from __future__ import annotations
@@ -19,12 +26,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pandas as pd
 import yaml
 
 from monitor import data_path
+from monitor.analysis.indexes import tier_of, working
 from monitor.analysis.unit_price import usd_per_th
 from monitor.config import load_config
-from monitor.jobs.analyse import observations_frame
+from monitor.jobs.analyse import analyse_db, drop_span, observations_frame
 from monitor.jobs.collect import run_cycle
 from monitor.jobs.export import run_export
 from monitor.store import Store
@@ -138,7 +147,10 @@ def run_demo(workdir: Path, echo: Callable[[str], None] = print) -> dict[str, An
     with shop_server(snaps[0][1]) as (base_url, state):
         cfg_path.write_text(demo_config_text(base_url, shops), encoding="utf-8")
         cfg = load_config(cfg_path)
-        echo(f"demo: {len(shops)} shops on {base_url}, {len(snaps)} weekly snapshots")
+        echo(f"demo: {len(shops)} shops on {base_url}, {len(snaps)} weekly snapshots "
+             f"{snaps[0][0]} to {snaps[-1][0]}")  # fmt: skip
+        echo("  (listings generated from published Hashrate Index levels over real BTC/USD: "
+             "data/demo/README.md)")  # fmt: skip
         for day, folder in snaps:
             state["snapshot"] = folder
             moment = datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC)
@@ -167,15 +179,81 @@ def run_demo(workdir: Path, echo: Callable[[str], None] = print) -> dict[str, An
         f"miners normalised (model + hashrate): {summary['miners_normalised']}/"
         f"{summary['miners']} = {share:.0%}"
     )
-    echo("median USD/TH per model, first week -> last week:")
-    for model, (first, last, n) in sorted(medians.items(), key=lambda kv: -kv[1][1]):
+    echo(f"median USD/TH per tier, {snaps[0][0]} -> {snaps[-1][0]}:")
+    for tier, (first, last, n) in sorted(medians.items(), key=lambda kv: -kv[1][1]):
         change = (last / first - 1) * 100
-        echo(f"  {model:<24} {first:8.2f} -> {last:8.2f}  ({change:+.0f} %, {n} listings)")
+        echo(f"  {tier:<14} {first:8.2f} -> {last:8.2f}  ({change:+.0f} %, {n} listings)")
     echo(f"database: {cfg.database}")
-    for path in files:
-        echo(f"export:   {path}")
-    echo(f"next:     asicmon --config {cfg_path} analyse   (indexes and drops of the demo data)")
-    return {**summary, "share_normalised": share, "files": [str(f) for f in files]}
+    echo(f"exports:  {exports}/{{listings,observations}}.{{csv,parquet}}")
+    result = analyse_db(cfg)
+    finding = _finding(result)
+    echo("")
+    for line in finding:
+        echo(line)
+    echo("")
+    echo(f"more:     asicmon --config {cfg_path} analyse   (every index, drop and drawdown)")
+    return {
+        **summary,
+        "share_normalised": share,
+        "files": [str(f) for f in files],
+        "drops": result["drops"],
+        "drawdowns": result["drawdowns"],
+    }
+
+
+REGRESSOR = {"btc_usd": "BTC/USD", "hashprice": "hashprice"}
+
+
+def _finding(result: dict[str, Any]) -> list[str]:
+    """The demo's last lines: the first drop of an efficiency-tier index, in words, with its market
+    split, the China events that line up and their chance p; the other tier drops in one line."""
+    tier_drops = [d for d in result["drops"] if str(d["series"]).startswith("tier:")]
+    if not tier_drops:
+        return ["finding: no sustained drop in any efficiency-tier index"]
+    first, *others = tier_drops
+    out = [
+        f"finding: the {first['series']} index fell {first['drop_pct']:.0f} % "
+        f"{drop_span(first['start'], first['end'])}, "
+        f"${first['level_before']:.2f} -> ${first['level_after']:.2f}/TH"
+    ]
+    if first["market_explained_pct"] is None:
+        out.append("  market split: none (no market data over the drop)")
+    else:
+        name = REGRESSOR.get(first["market_regressor"], first["market_regressor"])
+        out.append(
+            f"  {name} explains {first['market_explained_pct']:.0f} points of it ({name} "
+            f"{first['market_change_pct']:+.0f} % over the same weeks, elasticity "
+            f"{first['beta']:.2f})"
+        )
+        out.append(f"  abnormal (the rest): {first['abnormal_pct']:.0f} points")
+    china = [e for e in first["events"] if str(e["jurisdiction"] or "").startswith("CN")]
+    rest = len(first["events"]) - len(china)
+    out.append(
+        f"  China events from 7 days before its start to 28 days after: {len(china)}"
+        + (f" (and {rest} elsewhere)" if rest else "")
+    )
+    for ev in china:
+        out.append(f"    {ev['date']} {ev['jurisdiction']:<6} {ev['title']}")
+    if first["chance_alignment_p"] is not None:
+        out.append(
+            f"  chance of events this close to a random date: p = "
+            f"{first['chance_alignment_p']:.2f} (weak evidence alone)"
+        )
+    down = [w for w in result["drawdowns"] if w["series"] == first["series"]]
+    for w in down[:1]:
+        out.append(
+            f"  as one drawdown: -{w['depth_pct']:.0f} % {drop_span(w['start'], w['end'])}, "
+            f"${w['peak']:.2f} -> ${w['trough']:.2f}/TH"
+            + ("" if w["recovered"] is None else f", half recovered by {w['recovered']}")
+        )
+    for k, d in enumerate(others):
+        cn = sum(str(e["jurisdiction"] or "").startswith("CN") for e in d["events"])
+        p = "" if d["chance_alignment_p"] is None else f", p = {d['chance_alignment_p']:.2f}"
+        out.append(
+            f"  {'other tiers:' if k == 0 else '':<13}{d['series']} -{d['drop_pct']:.0f} % "
+            f"{drop_span(d['start'], d['end'])} ({cn} China events{p})"
+        )
+    return out
 
 
 def _at(moment: datetime) -> datetime:
@@ -183,21 +261,24 @@ def _at(moment: datetime) -> datetime:
 
 
 def _median_per_th(store: Store) -> dict[str, tuple[float, float, int]]:
-    """Per model: median USD/TH on the first and the last snapshot day, and listings."""
+    """Per efficiency tier: median USD/TH of its working units on the first and the last snapshot
+    day, and how many listings."""
     frame = observations_frame(store, None, None)
     if frame.empty:
         return {}
+    frame = frame[frame["kind"].eq("miner").to_numpy() & working(frame["condition"])].copy()
     frame["u"] = usd_per_th(frame["price_usd"], frame["quantity"], frame["hashrate_ths"],
                             frame["price_basis"])  # fmt: skip
+    frame["tier"] = [tier_of(None if pd.isna(j) else float(j)) for j in frame["efficiency_j_th"]]
     ends = frame[frame["observed_date"].isin([frame["observed_date"].min(),
                                               frame["observed_date"].max()])]  # fmt: skip
     first_day, last_day = ends["observed_date"].min(), ends["observed_date"].max()
     out = {}
-    for model, part in ends.dropna(subset=["u"]).groupby("model"):
+    for tier, part in ends.dropna(subset=["u", "tier"]).groupby("tier"):
         days = part.groupby("observed_date")["u"].median()
         if first_day in days.index and last_day in days.index:
-            out[str(model)] = (float(days[first_day]), float(days[last_day]),
-                               int(part["listing_key"].nunique()))  # fmt: skip
+            out[f"tier:{tier}"] = (float(days[first_day]), float(days[last_day]),
+                                   int(part["listing_key"].nunique()))  # fmt: skip
     return out
 
 

@@ -25,10 +25,11 @@ from typing import Any
 
 import pandas as pd
 
+from monitor.analysis.drops import market_notes_line
 from monitor.analysis.indexes import tier_of
 from monitor.analysis.unit_price import usd_per_th
 from monitor.config import Config
-from monitor.jobs.analyse import analyse_frames, events_frame, market_frame, observations_frame
+from monitor.jobs.analyse import analyse_frames, events_frame, market_frame, sightings_frame
 from monitor.outputs.alerts import AlertRule, evaluate, rank_deals, select_deals
 from monitor.outputs.charts import render_chart
 from monitor.outputs.digest import (
@@ -80,7 +81,7 @@ def gather(cfg: Config, now: datetime) -> tuple[DigestData, list[Reported]]:
     since = (now - timedelta(days=lookback)).date()
     events = events_frame(cfg)
     with Store(cfg.database, create=False) as store:
-        obs = observations_frame(store, None, None)
+        obs = sightings_frame(store, None, None)  # counted per listing-week: what analyse reads
         market = market_frame(store)
         deals_df = deals_frame(store)
         health = store.unhealthy_sources()
@@ -123,6 +124,7 @@ def gather(cfg: Config, now: datetime) -> tuple[DigestData, list[Reported]]:
         ],  # fmt: skip
         source_health=[dict(h) for h in health if ("_health", h["name"], h["started_at"]) in new],
         unmatched=unmatched,
+        market_note=market_notes_line(result["drops"]),
         chart_png=(
             render_chart(
                 result["index"], events, result["drops"], digest.chart_series if digest else None

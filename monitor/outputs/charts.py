@@ -1,7 +1,7 @@
 """Charts: the one drawing of a price index, used by ``asicmon plot`` and the digest.
 
-Event markers come from the event catalog and drops from the analysis; every label that came
-from a data file or a page is cleaned and shown literally (no mathtext).
+Event markers come from the event catalog, drops and drawdowns from the analysis; every label
+that came from a data file or a page is cleaned and shown literally (no mathtext).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from monitor.analysis.drops import market_notes_line
 from monitor.outputs.digest import _clean
 
 
@@ -35,9 +36,10 @@ def render_chart(
     events: pd.DataFrame | None,
     drops: list[dict[str, Any]],
     series: str | None = None,
+    drawdowns: list[dict[str, Any]] | None = None,
 ) -> bytes:
     """One index series as a PNG: its bases (a gap of over 35 days is not bridged), shaded
-    drops and dashed event markers.
+    drops, hatched drawdowns (their slide, from ``start`` to ``end``) and dashed event markers.
 
     ``series`` defaults to the one with the most index records. Uses the Agg canvas through a
     :class:`~matplotlib.figure.Figure` (no pyplot state), so it is safe in the daemon.
@@ -76,6 +78,15 @@ def render_chart(
         ax.axvspan(start, end, color="tab:red", alpha=0.15,  # type: ignore[arg-type]
                    label=None if labelled else "sustained drop")  # fmt: skip
         labelled = True
+    labelled = False
+    for down in drawdowns or []:
+        if down.get("series") != series:
+            continue
+        label = None if labelled else f"drawdown (-{down['depth_pct']:.0f} %)"
+        ax.axvspan(pd.Timestamp(down["start"]), pd.Timestamp(down["end"]),  # type: ignore[arg-type]
+                   facecolor="none", edgecolor="tab:orange", hatch="//", lw=0, alpha=0.6,
+                   label=label)  # fmt: skip
+        labelled = True
     if events is not None and len(events):
         dates = pd.to_datetime(events["date"], errors="coerce")
         shown = events[(dates >= lo) & (dates <= hi)]
@@ -86,6 +97,9 @@ def render_chart(
                     color="dimgray")  # fmt: skip
     ax.set_ylabel("USD per TH/s")
     ax.set_title(_mpl(f"asicmon price index: {series}"))
+    note = market_notes_line([d for d in drops if d.get("series") == series])
+    if note:  # the caption says why the market split is missing (also the PNG's Description)
+        fig.text(0.5, -0.02, _mpl(note), ha="center", va="top", fontsize=7, color="dimgray")
     fmt = "%Y-%m-%d" if hi - lo < pd.Timedelta("120D") else "%Y-%m"
     ax.xaxis.set_major_formatter(DateFormatter(fmt))  # type: ignore[no-untyped-call]
     ax.grid(alpha=0.3)
@@ -94,5 +108,6 @@ def render_chart(
     buf = io.BytesIO()
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*[Gg]lyph.*missing")
-        fig.savefig(buf, format="png", bbox_inches="tight")
+        fig.savefig(buf, format="png", bbox_inches="tight",
+                    metadata={"Description": note} if note else None)  # fmt: skip
     return buf.getvalue()

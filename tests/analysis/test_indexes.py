@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from monitor.analysis.drops import chance_alignment, covered_days, find_drops, segment
 from monitor.analysis.indexes import (
@@ -238,7 +240,7 @@ def test_empty_input_gives_empty_outputs() -> None:
     assert list(empty.columns) == INDEX_COLUMNS
     assert empty.empty
     assert find_drops(empty) == []
-    assert analyse(frame([]), None, None) == {"index": [], "drops": []}
+    assert analyse(frame([]), None, None) == {"index": [], "drops": [], "drawdowns": []}
 
 
 # -- segmentation ------------------------------------------------------------------------------
@@ -417,7 +419,7 @@ def test_analyse_is_json_ready_and_filters_dates() -> None:
     out = analyse(obs, market, events, since="2024-02-01", until="2024-12-31", by="model")
     text = json.dumps(out, allow_nan=False)  # raises on NaN
     back = json.loads(text)
-    assert set(back) == {"index", "drops"}
+    assert set(back) == {"index", "drops", "drawdowns"}
     assert all(set(INDEX_COLUMNS) <= set(r) for r in back["index"])
     periods = [r["period"] for r in back["index"]]
     assert min(periods) >= "2024-01-29"  # the Monday of since's week
@@ -510,3 +512,51 @@ def test_event_drop_alert_tells_a_one_week_drop_as_that_week() -> None:
     longer = {**drop, "end": "2026-10-05"}
     [alert] = evaluate([AlertRule(name="policy", kind="event_drop")], [], [longer], None)
     assert "fell 21.0 % from 2026-09-21 to 2026-10-05;" in alert.detail
+
+
+# --- counted rows (``n``: the store's per-listing, per-week sighting counts) ----------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 3),  # listing
+            st.integers(0, 20),  # day
+            st.sampled_from([800.0, 900.0, 1000.0, 1000.5, 1234.56, 3000.0]),  # $/TH x 100
+            st.booleans(),  # sold
+            st.integers(1, 4),  # identical sightings
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.sampled_from(["W", "D"]),
+)
+def test_counted_rows_index_as_the_sightings_they_stand_for(rows: list[tuple], freq: str) -> None:
+    """A frame of rows each standing for ``n`` identical sightings gives exactly the index of
+    the sightings themselves, repeated (weighted medians = medians, same row order)."""
+    counted, raw = [], []
+    for key, day, price, sold, n in rows:
+        row = sighting(day, f"l{key}", price / 100, sold=sold)
+        counted.append({**row, "n": n})
+        raw += [row] * n
+    order = sorted(range(len(counted)), key=lambda i: counted[i]["observed_date"])  # type: ignore[arg-type, return-value]
+    counted = [counted[i] for i in order]
+    raw = sorted(raw, key=lambda r: r["observed_date"])  # type: ignore[arg-type, return-value]
+    for by in ("model", "tier"):
+        want = build_index(pd.DataFrame(raw), by=by, freq=freq)  # type: ignore[arg-type]
+        got = build_index(pd.DataFrame(counted), by=by, freq=freq)  # type: ignore[arg-type]
+        assert json.dumps(got.to_dict(orient="records"), default=str) == json.dumps(
+            want.to_dict(orient="records"), default=str
+        )
+
+
+def test_counted_rows_weigh_the_median() -> None:
+    """One listing in one week: 3 sightings at 10 $/TH and 1 at 40: the median is 10, not 25."""
+    rows = [{**sighting(0, "a", 10.0), "n": 3}, {**sighting(1, "a", 40.0), "n": 1}]
+    index = build_index(pd.DataFrame(rows), by="model", freq="W")
+    assert index["usd_per_th"].tolist() == pytest.approx([10.0])
+    assert index["n_obs"].tolist() == [4]
+    even = [{**sighting(0, "a", 10.0), "n": 2}, {**sighting(1, "a", 40.0), "n": 2}]
+    index = build_index(pd.DataFrame(even), by="model", freq="W")
+    assert index["usd_per_th"].tolist() == pytest.approx([20.0])  # geometric mean of 10, 40

@@ -16,7 +16,9 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
+from monitor.analysis.drops import drop_span
 from monitor.cli import cli
+from monitor.jobs.demo import demo_root, snapshots
 
 
 def run_demo(workdir: Path) -> str:
@@ -59,9 +61,12 @@ def test_demo_fills_the_database(demo: tuple[Path, str, str]) -> None:
     assert per_listing >= 2
     assert normalised / miners >= 0.9
     assert parts >= 3  # parts are recognised, not counted as miners
-    assert runs[0] == runs[1] == 2 * 6 * 3  # two demo runs x 6 snapshots x 3 shops, all ok
-    assert "median USD/TH per model" in out
-    assert "Antminer S19j Pro" in out
+    weeks = len(snapshots(demo_root()))
+    assert weeks == 22  # Mondays 2021-04-05 to 2021-08-30
+    assert runs[0] == runs[1] == 2 * weeks * 3  # two demo runs x 22 snapshots x 3 shops, all ok
+    assert "median USD/TH per tier" in out
+    assert "tier:25to38" in out
+    assert "generated from published Hashrate Index levels" in out.splitlines()[1]
 
 
 def test_second_demo_adds_no_duplicate_observations(demo: tuple[Path, str, str]) -> None:
@@ -141,21 +146,50 @@ def test_the_demo_config_is_left_usable(demo: tuple[Path, str, str]) -> None:
     assert png.read_bytes()[:4] == b"\x89PNG"
 
 
-def test_demo_drops_within_a_week_and_without_events_read_right(
-    demo: tuple[Path, str, str],
-) -> None:
+def test_demo_drop_spans_read_right(demo: tuple[Path, str, str]) -> None:
     workdir, _, _ = demo
     text = on_demo(workdir, "analyse")
     assert text.exit_code == 0, text.output
-    assert "in the week of 2026-09-21" in text.stdout
-    assert not re.search(r"from (\S+) to \1\b", text.stdout)  # never "from X to X"
     data = json.loads(on_demo(workdir, "analyse", "--json").stdout)
-    one_week = [d for d in data["drops"] if d["start"] == d["end"]]
-    assert one_week
-    no_events = [d for d in data["drops"] if not d["events"]]
-    assert no_events
-    assert all(d["chance_alignment_p"] is None for d in no_events)  # not 0.0
+    for d in data["drops"]:  # every drop is worded from its own start and end
+        assert (
+            f"{d['series']}: -{d['drop_pct']:.0f} % {drop_span(d['start'], d['end'])}"
+            in text.stdout
+        )
+    assert not re.search(r"from (\S+) to \1\b", text.stdout)  # never "from X to X"
     daily = on_demo(workdir, "analyse", "--freq", "D")
     assert daily.exit_code == 0, daily.output
     assert not re.search(r"from (\S+) to \1\b", daily.stdout)
     assert "in the week of" not in daily.stdout
+
+
+def test_demo_finds_the_china_2021_drop(demo: tuple[Path, str, str]) -> None:
+    """The finding the demo is for: the tier drop from mid-May 2021, its size, the part the
+    market explains and the China events that line up, in the JSON and in the demo's summary."""
+    workdir, out, _ = demo
+    data = json.loads(on_demo(workdir, "analyse", "--json").stdout)
+    china = [
+        d
+        for d in data["drops"]
+        if d["series"].startswith("tier:")
+        and "2021-05-10" <= d["start"] <= "2021-06-07"
+        and d["drop_pct"] >= 30
+        and any(e["jurisdiction"] == "CN" for e in d["events"])
+        and d["market_explained_pct"] is not None
+    ]
+    assert china, data["drops"]
+    first = china[0]
+    assert first["chance_alignment_p"] is not None
+    assert 0 < first["market_explained_pct"] < first["drop_pct"]
+    summary = out[out.index("finding:") :]
+    assert f"fell {first['drop_pct']:.0f} % {drop_span(first['start'], first['end'])}" in summary
+    assert f"explains {first['market_explained_pct']:.0f} points" in summary
+    assert f"p = {first['chance_alignment_p']:.2f}" in summary
+    for ev in first["events"]:
+        if ev["jurisdiction"].startswith("CN"):
+            assert f"{ev['date']} {ev['jurisdiction']:<6} {ev['title']}" in summary
+    # the slide is also one drawdown, from the May peak to the July trough
+    slide = [w for w in data["drawdowns"] if w["series"] == first["series"]]
+    assert len(slide) == 1
+    assert "2021-04-26" <= slide[0]["start"] <= "2021-05-17" <= slide[0]["end"]
+    assert slide[0]["depth_pct"] >= first["drop_pct"] - 5

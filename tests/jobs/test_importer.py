@@ -56,7 +56,13 @@ def test_import_reports_bad_rows_and_keeps_good_ones(project: Path) -> None:
 def test_analyse_flags_the_2022_decline(project: Path) -> None:
     run(project, "import", str(project / "asks.csv"))
     data = json.loads(run(project, "analyse", "--json", "--by", "tier"))
-    assert set(data) == {"index", "drops"}
+    assert set(data) == {"index", "drops", "drawdowns"}
+    # the 2022 slide, as one drawdown of over half (monitor.analysis.drawdowns)
+    (slide,) = [w for w in data["drawdowns"] if w["series"] == "tier:25to38"]
+    assert slide["start"] <= "2022-05-09" <= "2022-07-04" <= slide["end"]
+    assert slide["depth_pct"] >= 55
+    assert all({"id", "date", "jurisdiction", "title", "days_from_start"} <= set(e)
+               for e in slide["events"])  # fmt: skip
     tier = [d for d in data["drops"] if d["series"] == "tier:25to38"]
     assert tier, data["drops"]
     first = min(tier, key=lambda d: d["start"])
