@@ -88,16 +88,17 @@ def _frame(sightings: Any, listings: Any) -> pd.DataFrame:
 
 
 def market_frame(store: Store) -> pd.DataFrame:
-    """Daily BTC/USD and hashprice: bundled history, overlaid with what the database holds."""
+    """Daily BTC/USD and hashprice: bundled history, overlaid with what the database holds, and
+    hashprice computed offline from chain facts wherever BTC/USD is known and no hashprice is."""
     from monitor.fetch.market import load_bundled
+    from monitor.jobs.market import with_offline_hashprice
 
-    bundled = load_bundled()
+    market = load_bundled()
     stored = pd.DataFrame(store.market_rows(), columns=["date", "btc_usd", "hashprice_usd_ph_day"])
-    if stored.empty:
-        return bundled
-    stored["date"] = pd.to_datetime(stored["date"])
-    stored = stored.set_index("date")
-    return stored.combine_first(bundled).sort_index()
+    if not stored.empty:
+        stored["date"] = pd.to_datetime(stored["date"])
+        market = stored.set_index("date").combine_first(market).sort_index()
+    return with_offline_hashprice(market)
 
 
 def events_frame(cfg: Config) -> pd.DataFrame:

@@ -9,8 +9,9 @@ prints a summary that ends with what the analysis found.
 The bundled snapshots (``data/demo/``, made by ``scripts/make_demo_data.py``) replay spring and
 summer 2021: weekly listings from April to August GENERATED from the published Hashrate Index tier
 levels and the Antminer S19 path (no shop listed them), priced over the real bundled BTC/USD. The
-finding is the first tier drop: China's 2021 mining ban, the part of it BTC/USD explains and the
-catalog's China events that line up.
+finding is the first tier's fall (its drawdown): China's 2021 mining ban, the part of it the market
+explains (hashprice, computed offline from the bundled BTC/USD and difficulty table) and the
+catalog's China events that line up, then the sharpest changepoint step inside it.
 """
 
 from __future__ import annotations
@@ -204,54 +205,79 @@ def run_demo(workdir: Path, echo: Callable[[str], None] = print) -> dict[str, An
 REGRESSOR = {"btc_usd": "BTC/USD", "hashprice": "hashprice"}
 
 
-def _finding(result: dict[str, Any]) -> list[str]:
-    """The demo's last lines: the first drop of an efficiency-tier index, in words, with its market
-    split, the China events that line up and their chance p; the other tier drops in one line."""
-    tier_drops = [d for d in result["drops"] if str(d["series"]).startswith("tier:")]
-    if not tier_drops:
-        return ["finding: no sustained drop in any efficiency-tier index"]
-    first, *others = tier_drops
-    out = [
-        f"finding: the {first['series']} index fell {first['drop_pct']:.0f} % "
-        f"{drop_span(first['start'], first['end'])}, "
-        f"${first['level_before']:.2f} -> ${first['level_after']:.2f}/TH"
+def _split(item: dict[str, Any]) -> list[str]:
+    """The market split of a drop or drawdown in words (or what is missing)."""
+    if item["market_explained_pct"] is None:
+        return [f"  market split: none ({item.get('market_note') or 'no market data over it'})"]
+    name = REGRESSOR.get(item["market_regressor"], item["market_regressor"])
+    return [
+        f"  {name} explains {item['market_explained_pct']:.0f} points of it ({name} "
+        f"{item['market_change_pct']:+.0f} % over the same weeks, elasticity {item['beta']:.2f})",
+        f"  abnormal (the rest): {item['abnormal_pct']:.0f} points",
     ]
-    if first["market_explained_pct"] is None:
-        out.append("  market split: none (no market data over the drop)")
+
+
+def _china(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [e for e in events if str(e["jurisdiction"] or "").startswith("CN")]
+
+
+def _finding(result: dict[str, Any]) -> list[str]:
+    """The demo's last lines: the fall of the first efficiency-tier index (its drawdown, peak to
+    trough), its market split, the China events in its window and their chance p; then the
+    sharpest step the changepoint detector found inside it, and the other tiers in one line."""
+    tiers = [w for w in result["drawdowns"] if str(w["series"]).startswith("tier:")]
+    steps = [d for d in result["drops"] if str(d["series"]).startswith("tier:")]
+    if not tiers and not steps:
+        return ["finding: no sustained fall in any efficiency-tier index"]
+    if not tiers:  # a fall too short to be a drawdown: word the first changepoint drop
+        first = steps[0]
+        fall = {**first, "depth_pct": first["drop_pct"], "peak": first["level_before"],
+                "trough": first["level_after"]}  # fmt: skip
     else:
-        name = REGRESSOR.get(first["market_regressor"], first["market_regressor"])
-        out.append(
-            f"  {name} explains {first['market_explained_pct']:.0f} points of it ({name} "
-            f"{first['market_change_pct']:+.0f} % over the same weeks, elasticity "
-            f"{first['beta']:.2f})"
-        )
-        out.append(f"  abnormal (the rest): {first['abnormal_pct']:.0f} points")
-    china = [e for e in first["events"] if str(e["jurisdiction"] or "").startswith("CN")]
-    rest = len(first["events"]) - len(china)
+        fall = tiers[0]
+    out = [
+        f"finding: the {fall['series']} index fell {fall['depth_pct']:.0f} % "
+        f"{drop_span(fall['start'], fall['end'])}, ${fall['peak']:.2f} -> ${fall['trough']:.2f}/TH"
+    ]
+    out += _split(fall)
+    china = _china(fall["events"])
+    rest = len(fall["events"]) - len(china)
     out.append(
-        f"  China events from 7 days before its start to 28 days after: {len(china)}"
+        f"  China events from 7 days before its start to its end: {len(china)}"
         + (f" (and {rest} elsewhere)" if rest else "")
     )
     for ev in china:
         out.append(f"    {ev['date']} {ev['jurisdiction']:<6} {ev['title']}")
-    if first["chance_alignment_p"] is not None:
+    if fall["chance_alignment_p"] is not None:
+        p = fall["chance_alignment_p"]
         out.append(
-            f"  chance of events this close to a random date: p = "
-            f"{first['chance_alignment_p']:.2f} (weak evidence alone)"
+            f"  chance of events this close to a random date: p = {p:.2f} "
+            + (
+                "(the dates alone are weak evidence)"
+                if p < 0.5
+                else "(the dates alone prove nothing)"
+            )
         )
-    down = [w for w in result["drawdowns"] if w["series"] == first["series"]]
-    for w in down[:1]:
+    inside = [
+        d for d in steps
+        if d["series"] == fall["series"] and fall["start"] <= d["start"] <= fall["end"]
+    ]  # fmt: skip
+    for d in inside[:1]:
+        explained = (
+            "" if d["market_explained_pct"] is None
+            else f"; {REGRESSOR.get(d['market_regressor'], d['market_regressor'])} "
+            f"{d['market_change_pct']:+.0f} %, abnormal {d['abnormal_pct']:.0f} points"
+        )  # fmt: skip
         out.append(
-            f"  as one drawdown: -{w['depth_pct']:.0f} % {drop_span(w['start'], w['end'])}, "
-            f"${w['peak']:.2f} -> ${w['trough']:.2f}/TH"
-            + ("" if w["recovered"] is None else f", half recovered by {w['recovered']}")
+            f"  sharpest step: -{d['drop_pct']:.0f} % {drop_span(d['start'], d['end'])}"
+            f"{explained}, {len(_china(d['events']))} China events"
         )
-    for k, d in enumerate(others):
-        cn = sum(str(e["jurisdiction"] or "").startswith("CN") for e in d["events"])
-        p = "" if d["chance_alignment_p"] is None else f", p = {d['chance_alignment_p']:.2f}"
+    others = [w for w in (tiers or steps) if w is not fall and w["series"] != fall["series"]]
+    for k, w in enumerate(others):
+        depth = w.get("depth_pct", w.get("drop_pct"))
         out.append(
-            f"  {'other tiers:' if k == 0 else '':<13}{d['series']} -{d['drop_pct']:.0f} % "
-            f"{drop_span(d['start'], d['end'])} ({cn} China events{p})"
+            f"  {'other tiers:' if k == 0 else '':<13}{w['series']} -{depth:.0f} % "
+            f"{drop_span(w['start'], w['end'])} ({len(_china(w['events']))} China events)"
         )
     return out
 

@@ -127,7 +127,11 @@ def gather(cfg: Config, now: datetime) -> tuple[DigestData, list[Reported]]:
         market_note=market_notes_line(result["drops"]),
         chart_png=(
             render_chart(
-                result["index"], events, result["drops"], digest.chart_series if digest else None
+                result["index"],
+                events,
+                result["drops"],
+                digest.chart_series if digest else None,
+                drawdowns=result["drawdowns"],
             )
             if result["index"]
             else None

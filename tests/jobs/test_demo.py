@@ -164,32 +164,44 @@ def test_demo_drop_spans_read_right(demo: tuple[Path, str, str]) -> None:
 
 
 def test_demo_finds_the_china_2021_drop(demo: tuple[Path, str, str]) -> None:
-    """The finding the demo is for: the tier drop from mid-May 2021, its size, the part the
-    market explains and the China events that line up, in the JSON and in the demo's summary."""
+    """The finding the demo is for: the tier fall from mid-May 2021 (one drawdown, peak to
+    trough), its size, the part the market explains and the China events that line up, in the
+    JSON and in the demo's summary; and the changepoint step inside it."""
     workdir, out, _ = demo
     data = json.loads(on_demo(workdir, "analyse", "--json").stdout)
     china = [
-        d
-        for d in data["drops"]
-        if d["series"].startswith("tier:")
-        and "2021-05-10" <= d["start"] <= "2021-06-07"
-        and d["drop_pct"] >= 30
-        and any(e["jurisdiction"] == "CN" for e in d["events"])
-        and d["market_explained_pct"] is not None
+        w
+        for w in data["drawdowns"]
+        if w["series"].startswith("tier:")
+        and "2021-05-10" <= w["start"] <= "2021-06-07"
+        and w["depth_pct"] >= 30
+        and any(e["jurisdiction"] == "CN" for e in w["events"])
+        and w["market_explained_pct"] is not None
     ]
-    assert china, data["drops"]
+    assert china, data["drawdowns"]
     first = china[0]
+    assert first["end"] >= "2021-06-28"  # down to the July trough
     assert first["chance_alignment_p"] is not None
-    assert 0 < first["market_explained_pct"] < first["drop_pct"]
+    assert 0 < first["market_explained_pct"] < first["depth_pct"]
+    cn = {e["jurisdiction"] for e in first["events"]}
+    assert {
+        "CN",
+        "CN-NM",
+        "CN-XJ",
+        "CN-SC",
+    } <= cn  # State Council, Inner Mongolia, Xinjiang, Sichuan
     summary = out[out.index("finding:") :]
-    assert f"fell {first['drop_pct']:.0f} % {drop_span(first['start'], first['end'])}" in summary
+    assert f"fell {first['depth_pct']:.0f} % {drop_span(first['start'], first['end'])}" in summary
     assert f"explains {first['market_explained_pct']:.0f} points" in summary
     assert f"p = {first['chance_alignment_p']:.2f}" in summary
     for ev in first["events"]:
         if ev["jurisdiction"].startswith("CN"):
             assert f"{ev['date']} {ev['jurisdiction']:<6} {ev['title']}" in summary
-    # the slide is also one drawdown, from the May peak to the July trough
-    slide = [w for w in data["drawdowns"] if w["series"] == first["series"]]
-    assert len(slide) == 1
-    assert "2021-04-26" <= slide[0]["start"] <= "2021-05-17" <= slide[0]["end"]
-    assert slide[0]["depth_pct"] >= first["drop_pct"] - 5
+    # the changepoint detector finds a sharp step of the same tier inside the fall
+    steps = [
+        d for d in data["drops"]
+        if d["series"] == first["series"] and first["start"] <= d["start"] <= first["end"]
+    ]  # fmt: skip
+    assert steps
+    assert steps[0]["drop_pct"] >= 20
+    assert f"sharpest step: -{steps[0]['drop_pct']:.0f} %" in summary
