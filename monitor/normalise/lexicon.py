@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
@@ -41,6 +41,7 @@ class Place(BaseModel):
     name: str
     pattern: str
     flag: str | None = None  # ISO 3166 alpha-2 code of its flag emoji
+    within: str | None = None  # the wider place it is in ("Shenzhen" in "China")
 
 
 class LexiconFile(BaseModel):
@@ -51,6 +52,8 @@ class LexiconFile(BaseModel):
     translate: list[tuple[str, str] | tuple[str, str, list[str]]]
     words: dict[str, str]
     conditions: dict[ConditionGroup, list[str]]
+    # the same groups in other Latin-script languages: read only where a gate literal is found
+    conditions_more: dict[ConditionGroup, list[str]] = {}
     parts: list[str]
     weak_parts: list[str]
     other: list[str]
@@ -65,6 +68,8 @@ class LexiconFile(BaseModel):
     repair_not_before: str = "(?!)"
     homoglyphs: dict[str, str] = {}
     places: list[Place] = []
+    # currency words a price list names its prices in ("Цены в рублях"): ISO code -> patterns
+    currencies: dict[str, list[str]] = {}
 
     @field_validator("homoglyphs")
     @classmethod
@@ -117,7 +122,25 @@ def literal_starts(pattern: str) -> tuple[str, ...]:
 
 
 def _alternation(fragments: list[str]) -> str:
-    return "|".join(f"(?:{f})" for f in fragments)
+    """The fragments as one alternation, those starting with the same plain letter factored
+    under it ("psus?", "power...": "p(?:(?:sus?)|(?:ower...))"): at each place the regex engine
+    then tries one branch per first letter, not every fragment, which keeps long word lists
+    cheap. Same-letter fragments keep their order; fragments without a plain first letter stay
+    whole, in their place."""
+    branches: dict[str, list[str]] = {}  # first letter (or "\0<i>" for a whole one) -> rests
+    for i, fragment in enumerate(fragments):
+        starts = literal_starts(fragment)
+        if len(starts) == 1:
+            branches.setdefault(starts[0][0], []).append(fragment[1:])
+        else:
+            branches[f"\0{i}"] = [fragment]
+    out = []
+    for head, rests in branches.items():
+        if head.startswith("\0"):
+            out.append(f"(?:{rests[0]})")
+        else:
+            out.append(re.escape(head) + "(?:" + "|".join(f"(?:{r})" for r in rests) + ")")
+    return "|".join(out)
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: it keys the normaliser's cache
@@ -132,6 +155,8 @@ class Lexicon:
     condition: re.Pattern[str]
     condition_names: tuple[ConditionGroup, ...]  # group names, strongest first
     condition_rank: dict[str, int]
+    # conditions_more, read where ``condition`` finds one of their plain starts (group "more")
+    condition_more: re.Pattern[str] | None
     subject: re.Pattern[str]  # part, weak part, other or service-gate words; the group tells
     included_before: re.Pattern[str]
     defect_before: re.Pattern[str]
@@ -146,15 +171,22 @@ class Lexicon:
     homoglyph_beside_latin: re.Pattern[str] | None  # a lookalike next to a Latin letter or digit
     places: tuple[tuple[str, re.Pattern[str]], ...]  # (name, pattern), in the file's order
     flag_places: dict[str, str]  # flag code -> place name
+    place_within: dict[str, str] = field(default_factory=dict)  # place -> the wider place
+    currency_words: tuple[tuple[str, re.Pattern[str]], ...] = ()  # (ISO code, its words)
 
 
 def compile_lexicon(data: LexiconFile) -> Lexicon:
-    names = tuple(n for n in CONDITION_ORDER if data.conditions.get(n))
-    groups = "|".join(
-        f"(?P<{name}>{_alternation(data.conditions.get(name, []))})"
-        for name in CONDITION_ORDER
-        if data.conditions.get(name)
+    names = tuple(
+        n for n in CONDITION_ORDER if data.conditions.get(n) or data.conditions_more.get(n)
     )
+    groups = _condition_groups(data.conditions)
+    more = _condition_groups(data.conditions_more)
+    starts: list[str] = []
+    for fragments in data.conditions_more.values():
+        for fragment in fragments:
+            if not (plain := literal_starts(fragment)):
+                raise ValueError(f"conditions_more: {fragment!r} does not start with plain text")
+            starts.extend(plain)
     rules: dict[str, list[Rule]] = {"cjk": [], "cyr": [], "any": []}
     for pattern, repl, *given in data.translate:
         script = "cjk" if _CJK.search(pattern) else "cyr" if _CYRILLIC.search(pattern) else "any"
@@ -167,7 +199,12 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
         words=re.compile(r"\b(" + "|".join(re.escape(w) for w in data.words) + r")\b"),
         words_gate=re.compile("|".join(re.escape(w) for w in data.words)),
         word_map=dict(data.words),
-        condition=re.compile(rf"(?<![a-z0-9])(?:{groups})(?![a-z0-9])"),
+        # (a match of the last group, "more", is only the gate of ``condition_more``)
+        condition=re.compile(
+            rf"(?<![a-z0-9])(?:(?:{groups})(?![a-z0-9])"
+            + (f"|(?P<more>{_literal_trie(starts)}))" if starts else ")")
+        ),
+        condition_more=re.compile(rf"(?<![a-z0-9])(?:{more})(?![a-z0-9])") if more else None,
         condition_names=names,
         condition_rank={n: i for i, n in enumerate(names)},
         subject=re.compile(
@@ -193,6 +230,40 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
         homoglyph_beside_latin=_beside_latin("".join(data.homoglyphs)),
         places=tuple((p.name, re.compile(p.pattern, re.IGNORECASE)) for p in data.places),
         flag_places={p.flag: p.name for p in data.places if p.flag},
+        place_within={p.name: p.within for p in data.places if p.within},
+        currency_words=tuple(
+            (code, re.compile(_alternation(words), re.IGNORECASE))
+            for code, words in data.currencies.items()
+        ),
+    )
+
+
+def _literal_trie(words: list[str]) -> str:
+    """A regex finding any of ``words`` (plain text), as a trie: "c(?:om\\ defeito|on\\ defecto)"
+    tries one branch per letter where a flat alternation tries every word. A word that another
+    word starts with stands for both (a match of either is all a gate needs)."""
+    kept = sorted({w for w in words if w and not any(o != w and w.startswith(o) for o in words)})
+    tree: dict[str, Any] = {}
+    for word in kept:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in node.items()]
+        if not alts:
+            return ""
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(tree)
+
+
+def _condition_groups(conditions: dict[ConditionGroup, list[str]]) -> str:
+    """The condition fragments as one alternation of named groups, strongest first."""
+    return "|".join(
+        f"(?P<{name}>{_alternation(conditions[name])})"
+        for name in CONDITION_ORDER
+        if conditions.get(name)
     )
 
 

@@ -16,13 +16,15 @@ offer's only. The model part of an offer line (the line without its price, MOQ a
 goes to ``normalise()``.
 
 Brokers' other layouts: a model line without a price followed by a line holding only a price is
-one offer (on the model's line); a price glued to Chinese text ("官電250元") is read; a bare
-amount is a price when the message names one currency ("Цены в USDT", "单位：元") and the rest of
-the line names a machine or part; a table (cells split by "|" or tabs) is read through its header
-row's model, hashrate and ask price columns; an amount labelled fair value, FMV, breakeven or
-hashprice is never the price. Customs flags (GTD, GTD RB, no GTD) belong to their own line, never
-to a header. A wanted-to-buy line ("WTB", "Куплю", "求购", "收 ...") is a bid (``side``); a
-price-less one makes the offers below it bids until the next place or stock header, or all of the
+one offer (on the model's line); a price glued to Chinese text ("官電250元") is read; a bare amount
+is a price when the message names one currency ("Цены в USDT", "单位：元", or a word of the
+lexicon's ``currencies``: "Цены в рублях") and the rest of the line names a machine or part; a
+unit or lot price written "€4.350" is European thousands (4350); a table (cells split by "|" or
+tabs) is read through its header row's model, hashrate and ask price columns; an amount labelled
+fair value, FMV, breakeven or hashprice is never the price. Customs flags (GTD, GTD RB, no GTD)
+belong to their own line, never to a header. A wanted-to-buy line ("WTB", "Куплю", "求购", "收
+...") is a bid (``side``); a price-less one (not a title naming both sides, "WTS / WTB — EU
+desk") makes the offers below it bids until the next place or stock header, or all of the
 message's offers when it comes before any offer.
 
 ``Offer.to_dict()`` gives the price as a JSON number, exactly the amount as written: an amount
@@ -45,7 +47,7 @@ from scrapers.money import CODES, SYMBOLS, currency_code, find_currency
 
 # an amount: grouped by "," (with cents: "3,299.99") or by spaces ("185 000", "1 580,50"), or not
 _NUM = (
-    r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)"
+    r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d{1,3}(?:\.\d{3}){2,}(?![\d.])"
     r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?(?![\d\w])|\d+(?:[.,]\d+)?)"
 )
 # The currency alternatives come from the one table (scrapers.money): its symbols and Latin-script
@@ -58,7 +60,7 @@ _PRE = rf"({_SYMBOL_ALT}|(?<![a-z])(?:{_CODE_ALT})(?![a-z]))"
 _SUF = (
     rf"(\s?\$(?!\s*\d)|(?:{_CODE_ALT}|U)\b"
     rf"|{'|'.join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True) if '$' not in s)}"
-    r"|руб(?:\.|лей|ля|\b)|р\.(?!\w)|т\.?\s?р\.|тыс\.?\s?(?:руб\w*\.?|р\.|₽))"
+    r"|руб(?:\.|лей|ля|\b)|р(?:\.(?!\w)|(?![\w.]))|т\.?\s?р\.|тыс\.?\s?(?:руб\w*\.?|р\.|₽))"
 )
 _PER_TH_MARK = r"\s*(?:/|per\s|за\s|每)\s*(?:th|t|т)(?:/s)?(?![a-zа-я])"  # "/T", "per TH", "за Т"
 _PER_TH = re.compile(_PER_TH_MARK, re.IGNORECASE)
@@ -72,6 +74,7 @@ _PRICE = re.compile(
     re.IGNORECASE,
 )
 _THOUSAND = re.compile(r"^т(?:ыс)?\.?\s?", re.IGNORECASE)  # "т.р.", "тыс. руб": x1000, roubles
+_DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")  # "4.350", "1.150": not "0.052"
 _LOT = re.compile(r"\b(?:per\s+|/\s*|for\s+the\s+)?lot\b|за\s+(?:лот|партию)", re.IGNORECASE)
 _UNIT = re.compile(r"\beach\b|\bper\s+(?:unit|piece|pc|machine|miner)\b|/\s*(?:unit|pcs?|piece)\b"
                    r"|/\s*台|每台|за\s+шт\w*|/\s*шт\.?|单价", re.IGNORECASE)  # fmt: skip
@@ -98,6 +101,7 @@ _STATUS = re.compile(
     re.IGNORECASE,
 )
 _CUSTOMS = frozenset({"no GTD", "GTD RB", "GTD"})  # flags of one line only, never a header's
+_STATUSES = frozenset({"on the way", "futures", "in stock"})  # a line's own replaces its header's
 # wanted-to-buy: a line naming it is a bid; a price-less one makes the offers under it bids
 _WTB = re.compile(
     r"(?<![a-zа-я])(?:wtb|want(?:ed)?\s+to\s+buy|buying|we\s+buy|looking\s+to\s+buy|куплю|"
@@ -232,11 +236,13 @@ def _strip_emoji(line: str) -> str:
 
 
 def _place(text: str, raw: str) -> str | None:
-    """The canonical place named earliest in ``text``, else the first known flag emoji."""
+    """The canonical place named earliest in ``text`` (a place wins over the wider place it is
+    in: "国内 ... 深圳自提" is Shenzhen), else the first known flag emoji."""
     lexicon = load_lexicon()
     hits = [(m.start(), name) for name, rx in lexicon.places if (m := rx.search(text))]
     if hits:
-        return min(hits)[1]
+        wider = {lexicon.place_within.get(name) for _, name in hits}
+        return min(hit for hit in hits if hit[1] not in wider)[1]
     for m in _FLAG_EMOJI.finditer(raw):
         code = "".join(chr(ord(c) - 0x1F1E6 + 65) for c in m.group(0))
         return lexicon.flag_places.get(code, code)
@@ -259,11 +265,22 @@ def _take_moq(text: str) -> tuple[int | None, str]:
     return None, text
 
 
-def _amount(number: str, currency_text: str, kilo: str | None) -> Decimal | None:
+def _amount(
+    number: str, currency_text: str, kilo: str | None, unit_price: bool = False
+) -> Decimal | None:
     """The price as written; ``None`` when no price can be that large ("$" and 40 digits) or
-    be written that finely (more than :data:`PRICE_DIGITS` significant digits)."""
+    be written that finely (more than :data:`PRICE_DIGITS` significant digits). A ``unit_price``
+    (per unit or lot, not per TH) written "4.350" is 4350: European thousands, as no price of a
+    machine is written to a tenth of a cent."""
     if re.fullmatch(r"[\d \u00a0\u202f]+,\d{1,2}", number):  # decimal comma: "24,5", "1 580,50"
         number = number.replace(",", ".")
+    elif number.count(".") > 1 or (
+        unit_price
+        and not kilo
+        and not currency_text.lower().startswith("т")
+        and _DOT_THOUSANDS.fullmatch(number)
+    ):
+        number = number.replace(".", "")  # "€4.350/pc": a unit price has no third decimal
     digits = re.sub(r"[ ,\u00a0\u202f]", "", number)
     if len(digits.partition(".")[0]) > _MAX_DIGITS:
         return None
@@ -302,7 +319,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
     ]
     named: set[str] = set()  # currencies the price-less lines name ("Prices in USDT")
     for _, _, norm, _ in lines:
-        if not _PRICE.search(norm) and (code := find_currency(norm)) is not None:
+        if not _PRICE.search(norm) and (code := _named_currency(norm)) is not None:
             named.add(code)
     one_named = next(iter(named)) if len(named) == 1 else None
     header: _Header | None = None
@@ -340,7 +357,8 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             drafts.append(draft)
             header_used = True
             continue
-        if _WTB.search(norm):  # "WTB:", "Куплю:": the offers below are bids
+        both = _WTB.search(norm) is not None and _WTS.search(norm) is not None
+        if _WTB.search(norm) and not both:  # "WTB:", "Куплю:": the offers below are bids
             side, message_bid = "bid", message_bid or not drafts
             place = _place(norm, raw)
             header, header_used = _Header(_clean_header(norm), place, place, (), None), False
@@ -370,6 +388,14 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         message_moq = header.moq  # a footer such as "Min. order 2 pcs, delivery across Russia"
     bare_currency = _message_currency([d.prices for d in drafts], named)
     return [_offer(d, message_moq, bare_currency, catalog) for d in drafts]
+
+
+def _named_currency(text: str) -> str | None:
+    """The currency a price-less line names: a code or symbol ("Prices in USDT"), else one of
+    the lexicon's currency words ("Цены в рублях")."""
+    if (code := find_currency(text)) is not None:
+        return code
+    return next((code for code, rx in load_lexicon().currency_words if rx.search(text)), None)
 
 
 def _table_header(cells: list[str]) -> _Table | None:
@@ -432,6 +458,8 @@ def _prices(
 def _digits(number: str) -> str:
     if re.fullmatch(r"[\d \u00a0\u202f]+,\d{1,2}", number):
         number = number.replace(",", ".")
+    elif number.count(".") > 1:  # "1.234.500"
+        number = number.replace(".", "")
     return re.sub(r"[ ,\u00a0\u202f]", "", number)
 
 
@@ -524,11 +552,13 @@ def _offer(
     if moq is None:
         moq = h.moq if h.moq is not None else message_moq
     header_flags = tuple(f for f in h.flags if f not in _CUSTOMS)
+    if any(f in _STATUSES for f in line_flags):  # "期货1月到" under "现货报价": the line's own
+        header_flags = tuple(f for f in header_flags if f not in _STATUSES)
     return Offer(
         line=number,
         text=text,
         normalised=normalised,
-        price=_amount(number_text, currency_text, price.group(3)),
+        price=_amount(number_text, currency_text, price.group(3), basis != "per_th"),
         currency=currency,
         price_basis=basis,
         moq=moq,

@@ -161,8 +161,10 @@ def _canonical(shape: Shape, m: re.Match[str]) -> str:
     """The model name as written, canonically spaced and cased: "Antminer S21e XP Hyd"."""
     spec = shape.shape
     code = re.sub(r"[\s-]+", "", m.group("code"))
-    if spec.prefix is not None:
-        code = spec.prefix + " " + code[len(spec.prefix) :].upper()
+    if spec.prefix is not None:  # "Nano 3S"; a prefix ending in "-" is joined: "E-DG1M"
+        written = re.sub(r"[\s-]+", "", spec.prefix)
+        joiner = "" if spec.prefix.endswith("-") else " "
+        code = spec.prefix + joiner + code[len(written) :].upper()
     else:
         if spec.lead is not None and not code.startswith(spec.lead.casefold()):
             code = spec.lead.casefold() + code

@@ -46,7 +46,7 @@ from monitor.normalise.titles import MAX_CHARS, clean, quantity_of
 # the price buys one unit (matched on the cleaned title: 台 is "units", "за шт"/"单价" "each")
 _PER_UNIT = re.compile(
     r"\beach\b|\bea\b|\bper\s+(?:unit|piece|pc|machine|miner|item)\b|\bunit\s+price\b"
-    r"|\bprice\s+per\b|/\s*(?:units?|pcs?|pieces?|ea|each|шт|штук\w*)(?![a-z])|@(?=\s*[$€£¥]?\d)"
+    r"|\bprice\s+per\b|/\s*(?:units?|pcs?|pieces?|sets?|ea|each|шт|штук\w*)(?![a-z])|@(?=\s*[$€£¥]?\d)"
     r"|(?<![а-яё])по(?=\s*[$€£¥]?\d)|цена\s+за\s+(?:1|одну|один)"
 )
 # the price is per TH/s of one machine ("$11.8/T", "14 U/T", "$14/TH"): so it prices one unit
@@ -68,7 +68,7 @@ _STOCK_COUNT = re.compile(
 _TITLE_PRICE = re.compile(
     r"(?:(?P<sym>[$€£¥₽])\s*(?P<a>\d{1,3}(?:,\d{3})+|\d+)(?P<af>\.\d+)?(?P<ak>k)?(?![\d,]))"
     r"|(?:(?<![\w.,])(?P<b>\d{1,3}(?:,\d{3})+|\d+)(?P<bf>\.\d+)?(?P<bk>k)?\s*"
-    r"(?P<code>usdt|usd|eur|rub|руб|rmb|cny|元|u(?=\s*/\s*th?(?![a-z])))(?![a-z]))"
+    r"(?P<code>usdt|usd|eur|rub|руб|rmb|cny|元|[$€£₽]|u(?=\s*/\s*th?(?![a-z])))(?![a-z]))"
 )
 _CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "₽": "RUB", "руб": "RUB"}
 _CURRENCY.update({"元": "CNY", "rmb": "CNY", "usdt": "USDT", "u": "USDT"})

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Literal, TypedDict
 
 from monitor.normalise import open_vocab
-from monitor.normalise.catalog import Catalog, Model, load_catalog
+from monitor.normalise.catalog import Catalog, Model, compact, load_catalog
 from monitor.normalise.lexicon import (
     CJK_TEXT,
     CONDITION_VALUE,
@@ -68,7 +68,7 @@ _NUMBER_WORDS = {
 # Quantity cues. Patterns lead with literal words: Python's re scans for those quickly.
 _QUANTITY_CUE = re.compile(  # literal-led alternatives: Python's re finds these fast
     r"(?P<per>per\s+(?:unit|piece|machine|miner|pc|board)|each|ea|a\s+piece|"
-    r"/\s*(?:unit|pc|piece|ea|board|each))(?![a-z])"
+    r"/\s*(?:unit|pc|piece|ea|board|each|set))(?![a-z])"
     r"|(?:lote?|bundle|pallet|set|batch|pack|kit|qty|quantity)\s*(?:of|de|com|con|x|:)?\s*\(?\s*"
     r"(?P<lot>\d{1,5})\b"
     r"|x\s*(?P<x>\d{1,5})(?![\d.,a-z-])"
@@ -94,20 +94,25 @@ _STOCK_BEFORE = re.compile(  # order terms, stock counts and capacities are not 
 )
 _STOCK_AFTER = re.compile(
     r"\s*(?:(?:units?|pcs|pieces|machines|miners)\s*)?(?:available|avail|in\s+stock|left|"
-    r"on\s+hand|ready|moq|min)(?![a-z])"  # whole words: "4 miners" is not "4 min"
-)
+    r"on\s+hand|ready|moq|min|per\s+(?:carton|ctn|box|case|pallet))(?![a-z])"
+)  # (whole words: "4 miners" is not "4 min"; "10 pieces per carton" is packing)
 _WORD_QUANTITY = re.compile(
     r"\b(?:(?:lot|bundle|pallet|set|pack)\s+of\s+|^\W*)"
     r"(two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|dozen)\b"
     r"|\b(two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\s+(?:\w+\s+)?"
-    r"(?:miners|machines|units)\b|\b(pair)\s+of\b"
+    r"(?:miners|machines|units)\b|\b(pair)\s+of\b|\bfor\s+(both)\b|\b(both)\s+for\b"
 )
 _WORD = re.compile(r"[^\W_]+")
+# a cooling word anywhere in a title, and the catalog name endings of that cooling's variant
+_COOLING_WORD = re.compile(r"(?<![a-z])(?:(?P<hydro>hydro|hyd)|immersion|imm)(?![a-z])")
+_COOLING_SUFFIXES = {"hydro": ("hyd", "hydro"), "immersion": ("immersion", "imm", "i")}
 _LATIN = re.compile("[A-Za-z]")
 # Characters of a title that are read. Listing titles are capped at 500 when scraped (eBay
 # allows 80); the cap bounds the work for a title from anywhere else.
 MAX_CHARS = 500
-_WORD_GATE = re.compile("two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|dozen|pair")
+_WORD_GATE = re.compile(
+    "two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|dozen|pair|both"
+)
 
 
 def clean(title: str, lex: Lexicon) -> str:
@@ -245,6 +250,22 @@ def _find_model(tokens: list[str], text: str, catalog: Catalog) -> Model | None:
     return models[0] if len(models) == 1 else _by_hashrate(models, text)
 
 
+def _cooled_variant(model: Model, text: str, catalog: Catalog) -> Model:
+    """An air model named with a cooling word apart from its name ("S21 XP 473TH Hydro",
+    "S21 200T 浸没式"): the catalog's model of that cooling ("... Hyd", "... Immersion", "...I"),
+    when it has one; else the model as found."""
+    m = _COOLING_WORD.search(text)
+    if m is None:
+        return model
+    cooling = "hydro" if m.group("hydro") else "immersion"
+    base = compact(model.name)
+    for suffix in _COOLING_SUFFIXES[cooling]:
+        found = catalog.by_key.get(base + suffix)
+        if found is not None and len(found) == 1 and found[0].cooling == cooling:
+            return found[0]
+    return model
+
+
 def _maker_words(model: Model) -> set[str]:
     return {model.maker.casefold(), model.name.split(" ", 1)[0].casefold()}
 
@@ -320,6 +341,8 @@ def quantity_of(text: str, catalog: Catalog | None = None, capacity: bool = Fals
             candidates.append((m.start("lot"), m.end("lot"), int(m.group("lot"))))
             continue
         if m.group("x") and (m.start() == 0 or not text[m.start() - 1].isalnum()):
+            if _ends_alias(text, m.start(), catalog):
+                continue  # "Antminer X5", "Jasminer X4": a model name, not a count
             candidates.append((m.start("x"), m.end("x"), int(m.group("x"))))
             continue
         word = m.start("word")
@@ -342,7 +365,7 @@ def quantity_of(text: str, catalog: Catalog | None = None, capacity: bool = Fals
         w = _WORD_QUANTITY.search(text)
         if w is not None:
             number = next(g for g in w.groups() if g)
-            return 2 if number == "pair" else _NUMBER_WORDS[number]
+            return 2 if number in ("pair", "both") else _NUMBER_WORDS[number]
     return 1
 
 
@@ -363,7 +386,17 @@ def condition_of(text: str, lex: Lexicon) -> Condition:
     first = lex.condition.search(text)
     if first is None:
         return "unknown"
-    found = [rank[m.lastgroup or ""] for m in lex.condition.finditer(text, first.start())]
+    found = []
+    gate = False  # a word of another language's conditions (the lexicon's conditions_more)
+    for m in lex.condition.finditer(text, first.start()):
+        if m.lastgroup == "more":
+            gate = True
+        else:
+            found.append(rank[m.lastgroup or ""])
+    if gate and lex.condition_more is not None:
+        found += [rank[m.lastgroup or ""] for m in lex.condition_more.finditer(text)]
+    if not found:
+        return "unknown"
     best = min(found)
     if (
         lex.condition_names[best] == "fault"
@@ -411,6 +444,8 @@ def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
         text = split
         model = _find_model(_TOKEN.findall(text), text, catalog)
     if model is not None:
+        if model.cooling == "air" and ("hyd" in text or "imm" in text):
+            model = _cooled_variant(model, text, catalog)
         miner = _miner(model, text, quantity, condition)
     elif (found := open_vocab.find(text)) is not None:
         # open vocabulary: a model name of a known family the catalog lacks (open_vocab.py)

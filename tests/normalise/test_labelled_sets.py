@@ -17,6 +17,8 @@ from benchmarks.eval_titles import evaluate, problems
 
 TITLES = Path(__file__).parent.parent / "fixtures" / "titles"
 DEV = TITLES / "dev-2026-12.csv"
+# written blind as a held-out set, measured once, then made development data (issue 13)
+DEV_V2 = TITLES / "dev-v2-2026-12.csv"
 HELDOUT = TITLES / "heldout" / "heldout-2026-12.csv"
 OLDER = [TITLES / "titles-dev.csv", TITLES / "styles.csv"]
 
@@ -25,6 +27,7 @@ OLDER = [TITLES / "titles-dev.csv", TITLES / "styles.csv"]
 # any leak not listed here, fails the test.
 KNOWN_LEAKS = {
     DEV: set(),  # the development set leaks nothing: keep it so
+    DEV_V2: set(),  # nor the second one
     HELDOUT: {
         "Место в дата-центре под асики S21, от 10 шт",
         "Whatsminer M30S++ repair - send us your broken miner",
@@ -37,7 +40,7 @@ def titles(path: Path) -> list[str]:
         return [row["title"] for row in csv.DictReader(fh)]
 
 
-@pytest.mark.parametrize(("path", "rows"), [(DEV, 274), (HELDOUT, 115)])
+@pytest.mark.parametrize(("path", "rows"), [(DEV, 274), (DEV_V2, 235), (HELDOUT, 115)])
 def test_set_is_well_formed(path: Path, rows: int) -> None:
     assert problems(path) == []
     assert len(titles(path)) == rows
@@ -46,13 +49,14 @@ def test_set_is_well_formed(path: Path, rows: int) -> None:
 
 
 def test_sets_share_no_title() -> None:
-    dev, held = set(titles(DEV)), set(titles(HELDOUT))
+    dev, dev_v2, held = set(titles(DEV)), set(titles(DEV_V2)), set(titles(HELDOUT))
     assert not dev & held
+    assert not dev_v2 & (dev | held)
     older = {t for path in OLDER for t in titles(path)}
-    assert not (dev | held) & older
+    assert not (dev | dev_v2 | held) & older
 
 
-@pytest.mark.parametrize("path", [DEV, HELDOUT], ids=["dev", "heldout"])
+@pytest.mark.parametrize("path", [DEV, DEV_V2, HELDOUT], ids=["dev", "dev-v2", "heldout"])
 def test_no_part_or_other_counted_as_miner(path: Path) -> None:
     leaked: list[str] = []
     got = evaluate(path, leaked=leaked)

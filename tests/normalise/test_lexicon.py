@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 from pathlib import Path
 
@@ -10,7 +11,14 @@ import pytest
 
 from monitor import data_path
 from monitor.normalise.facts import read_facts
-from monitor.normalise.lexicon import LexiconFile, compile_lexicon, literal_starts, load_lexicon
+from monitor.normalise.lexicon import (
+    LexiconFile,
+    _alternation,
+    _literal_trie,
+    compile_lexicon,
+    literal_starts,
+    load_lexicon,
+)
 from monitor.normalise.titles import normalise
 
 
@@ -82,3 +90,49 @@ def test_every_translation_match_holds_one_of_its_literals() -> None:
 )
 def test_literal_starts(pattern: str, starts: tuple[str, ...]) -> None:
     assert literal_starts(pattern) == starts
+
+
+# issue 13: word lists factored by first letter, and other languages' conditions behind a gate
+@pytest.mark.parametrize(
+    "fragments",
+    [
+        ["psus?", "power\\s*suppl(?:y|ies)", "pdus?", "fans?", "(?=bad)bad\\s+boards?", "f"],
+        ["hash\\s*-?\\s*boards?", "x?fans?", "a|b", "[ab]c", "hose", "hoses?\\s*kits?"],
+    ],
+)
+def test_a_factored_alternation_matches_as_the_flat_one(fragments: list[str]) -> None:
+    flat = re.compile("|".join(f"(?:{f})" for f in fragments))
+    factored = re.compile(_alternation(fragments))
+    texts = ["psu", "power supplies", "pdu", "fan", "bad board", "f", "hash - boards", "xfans",
+             "a", "b", "ac", "hose", "hoses kit", "hose kits", "no", "ps", "boards"]  # fmt: skip
+    for text in texts:
+        got, want = factored.fullmatch(text), flat.fullmatch(text)
+        assert (got is None) == (want is None), text
+        got, want = factored.match(text), flat.match(text)
+        assert (got and got.group(0)) == (want and want.group(0)), text
+
+
+def test_literal_trie_finds_exactly_its_words() -> None:
+    trie = re.compile(_literal_trie(["neu", "neuf", "no funciona", "novo", "cũ", "arızalı"]))
+    for word in ["neu", "neuf", "no funciona", "novo", "cũ", "arızalı", "x neuwertig"]:
+        assert trie.search(word), word
+    for text in ["new", "no", "nov", "cu", "funciona", "arizali"]:
+        assert trie.search(text) is None, text
+
+
+def test_conditions_in_other_languages_are_read_behind_their_gate() -> None:
+    lex = load_lexicon()
+    assert lex.condition_more is not None
+    gated = re.compile(lex.condition.pattern)
+    # the gate finds every entry's plain start (a title holding none skips those words)
+    data = read_facts(data_path("lexicon.yaml"), LexiconFile)
+    for fragments in data.conditions_more.values():
+        for fragment in fragments:
+            (start,) = literal_starts(fragment)
+            assert any(m.lastgroup == "more" for m in gated.finditer(f" {start} ")), fragment
+    bad = data.model_copy(update={"conditions_more": {"used": ["(?:usad[oa])"]}})
+    with pytest.raises(ValueError, match="does not start with plain text"):
+        compile_lexicon(bad)
+    # the strongest condition still wins across the two lists
+    assert normalise("Antminer S19 95TH used, no funciona").condition == "for_parts"
+    assert normalise("Antminer S19 95TH usado, not working").condition == "for_parts"

@@ -35,6 +35,11 @@ GOLDEN = [
     "mixed_ask_wtb",  # a WTB section between stock sections
     "hosting_contracts",  # hosting and hashrate contracts stay kind other
     "usdt_per_th_lots",  # bare $/T and lot prices under "All prices in USDT"
+    # written blind as held-out messages, measured once, then made development data
+    "v2_cn_yuan_per_t",  # 元/T header over a bare "88/T"; 深圳 wins over 国内; a line's 期货
+    "v2_eu_wts_wtb",  # "€4.350" thousands; a "WTS / WTB" title over WTS and WTB sections
+    "v2_otc_desk_per_th",  # dotted leaders, $/T, a MOQ line over a section
+    "v2_russian_rub_gtd",  # "Цены в рублях", bare amounts, "р", ГТД on their own lines
 ]
 # the priced lines of the real message, counted by hand (line 2 is a promo, others are headers)
 REAL_LINES = [
@@ -240,6 +245,14 @@ def test_a_price_written_too_finely_for_a_json_number_is_not_read() -> None:
         ("M30S++ 106T HK$9,800", "9800", "HKD", "unit"),
         ("S19j Pro 100T $3,499 $3,299", "3299", "USD", "unit"),  # the old, struck price first
         ("Lot of 10 Antminer S9 13.5T $1,500 per lot", "1500", "USD", "lot"),
+        # issue 13 (dev-v2): European thousands and the bare rouble "р"
+        ("Antminer S21 Pro 245T – €4.350/pc", "4350", "EUR", "unit"),
+        ("12x Antminer S19j Pro 100T – €4.800 the lot", "4800", "EUR", "lot"),
+        ("S19 Pro 110T €1.234.500 the lot", "1234500", "EUR", "lot"),
+        ("S21 200T $14.200/T", "14.2", "USD", "per_th"),  # per TH: a decimal point
+        ("S19 XP 141T $3.250k", "3250", "USD", "unit"),
+        ("S19kpro 120T 4.350 т.р.", "4350", "RUB", "unit"),
+        ("Whatsminer M30S++ 108Th б/у — 79 900 р", "79900", "RUB", "unit"),
     ],
 )
 def test_price_forms(line: str, price: str, currency: str, basis: str) -> None:
@@ -296,6 +309,18 @@ def test_without_gtd_is_not_gtd() -> None:
     (without,) = parse_offers("S19kpro 120T 1930$ без ГТД")
     (with_gtd,) = parse_offers("S19kpro 120T 2030$ с ГТД")
     assert (without.flags, with_gtd.flags) == (("no GTD",), ("GTD",))
+
+
+def test_a_place_wins_over_the_wider_place_it_is_in() -> None:
+    (cn,) = parse_offers("国内现货 深圳自提\nS21 200T 95元/T")
+    (ru,) = parse_offers("Россия, склад Екатеринбург\nS21 200T 289 000 ₽")
+    (us,) = parse_offers("USA stock\nS21 200T $3,900")
+    assert (cn.location, ru.location, us.location) == ("Shenzhen", "Yekaterinburg", "USA")
+
+
+def test_a_lines_own_stock_status_replaces_its_headers() -> None:
+    spot, future = parse_offers("现货报价\nS21 200T 95元/T\nM60S 186T 102元/T 期货1月到")
+    assert (spot.flags, future.flags) == (("in stock",), ("futures",))
 
 
 def test_flag_emoji_alone_is_a_header() -> None:
@@ -525,6 +550,23 @@ def test_bids_are_not_stored_as_sightings() -> None:
     post = "HK stock\nS21 200T $3,300\nWTB:\nS19k Pro 120T $1,450"
     rows = expand(RawListing("p1", "https://t.example/1", post, None, None, message=True), None)
     assert [(raw.listing_id, raw.price) for raw, _ in rows] == [("p1#2", Decimal("3300"))]
+
+
+def test_a_title_naming_both_sides_leaves_the_sections_to_say() -> None:
+    message = "WTS / WTB — EU desk\nWTS\n• S21 200T – €3.900\nWTB\n• S19 XP 140T – €1.150/unit"
+    assert [(o.price, o.side) for o in parse_offers(message)] == [
+        (Decimal(3900), "ask"),
+        (Decimal(1150), "bid"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("named", "currency"),
+    [("Цены в рублях за 1 шт", "RUB"), ("Preise in Euro, netto", "EUR"), ("单位：人民币", "CNY")],
+)
+def test_a_currency_word_names_the_bare_prices(named: str, currency: str) -> None:
+    (offer,) = parse_offers(f"{named}\nAntminer T21 190Th — 265 000")
+    assert (offer.price, offer.currency) == (Decimal(265000), currency)
 
 
 def offer_score(folder: Path) -> tuple[int, int, int, int]:

@@ -197,3 +197,19 @@ def test_title_price_reads_the_first_price(text: str, amount: str, currency: str
 @pytest.mark.parametrize("text", ["s19 95t 3250w", "s19 95t 4u rack", "s19 95t 10 units"])
 def test_title_price_reads_no_price_where_there_is_none(text: str) -> None:
     assert title_price(text) is None
+
+
+# issue 13 (dev-v2): "X<digits>" that ends a catalog model name is the model, not "x N" units
+@pytest.mark.parametrize(
+    ("title", "model", "quantity"),
+    [
+        ("Antminer X5 212KH/s", "Antminer X5", 1),
+        ("Jasminer X4 2500MH/s", "Jasminer X4", 1),
+        ("Antminer X9 1000KH/s", "Antminer X9", 1),
+        ("Antminer S19 95T x5", "Antminer S19", 5),  # still a count after a model
+        ("x3 Jasminer X4 2500MH/s", "Jasminer X4", 3),
+    ],
+)
+def test_a_model_name_like_x5_is_not_a_count(title: str, model: str, quantity: int) -> None:
+    got = normalise(title)
+    assert (got.model, got.quantity) == (model, quantity)

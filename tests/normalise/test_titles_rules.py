@@ -208,3 +208,120 @@ def test_availability_is_not_a_condition(title: str, condition: str) -> None:
 def test_faults_and_what_is_not_one(title: str, condition: str) -> None:
     got = normalise(title)
     assert (got.kind, got.condition) == ("miner", condition), got
+
+
+# Conditions in German, Spanish, Portuguese, French, Turkish and Vietnamese (the lexicon's
+# conditions_more): each group, each language; "like new" in them is used, not new.
+@pytest.mark.parametrize(
+    ("title", "condition"),
+    [
+        ("Antminer S19 Pro 110TH gebraucht, läuft", "used"),
+        ("Whatsminer M50S 126TH neu und OVP", "new"),
+        ("Antminer S21 200TH originalverpackt", "new"),
+        ("Antminer S19j Pro 104TH generalüberholt", "refurbished"),
+        ("Antminer S19 95TH wie neu", "used"),
+        ("Antminer T19 84TH defekt", "for_parts"),
+        ("Antminer T19 84TH gebraucht, kein Defekt", "used"),
+        ("Antminer T19 84TH nicht defekt", "unknown"),
+        ("Whatsminer M30S 88TH für Bastler", "for_parts"),
+        ("Antminer S19 95th usado funcionando", "used"),
+        ("Antminer S19 95th como nuevo", "used"),
+        ("Whatsminer M50 114t nuevo sellado", "new"),
+        ("Antminer S19j Pro 100th reacondicionado", "refurbished"),
+        ("Antminer S19 95th no funciona, para repuestos", "for_parts"),
+        ("Antminer S19 95th usada", "used"),
+        ("Whatsminer M30S 88th novo lacrado", "new"),
+        ("Antminer S19 Pro 110th recondicionada", "refurbished"),
+        ("Antminer S19 95th com defeito", "for_parts"),
+        ("Antminer S19 95th não funciona", "for_parts"),
+        ("Antminer S19 95TH d'occasion", "used"),
+        ("Antminer S21 200TH neuf", "new"),
+        ("Antminer S19 95TH pour pièces", "for_parts"),
+        ("Antminer S19 95TH ikinci el", "used"),
+        ("Antminer S21 200TH sıfır", "new"),
+        ("Máy đào Antminer S19 95T cũ", "used"),
+        ("Máy đào Antminer S21 200T mới", "new"),
+    ],
+)
+def test_conditions_in_other_languages(title: str, condition: str) -> None:
+    got = normalise(title)
+    assert (got.kind, got.condition) == ("miner", condition), got
+
+
+# A machine sold with its PSU, or described by a piece it needs or lacks, is a miner.
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Antminer S19 95TH used, built-in power supply",
+        "Avalon A1246 90TH refurbished - EU plug PSU",
+        "蚂蚁S19 95T 二手 带电源",
+        "Antminer S19 95TH gebraucht mit Netzteil",
+        "Antminer S19 95th usado con fuente",
+        "Antminer S19 95th usada com fonte",
+        "Antminer S19 95TH defekt, zwei Hashboards fehlen",
+        "Antminer S19 95TH needs PSU, otherwise fine",
+    ],
+)
+def test_a_miner_with_or_needing_a_piece_is_a_miner(title: str) -> None:
+    got = normalise(title)
+    assert (got.kind, got.model) == ("miner", "Antminer S19" if "S19" in title else got.model)
+    assert got.model is not None
+
+
+# Hydro / water-cooling pieces are parts even naming the miner they fit; cooling plant is other;
+# part words in German, Spanish and Portuguese are parts.
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Water cooling kit for Antminer S19 Pro Hyd", "part"),
+        ("Cooling plate set for Whatsminer M53S", "part"),
+        ("Manifold 12-way for S21 Hyd rack", "part"),
+        ("Quick connector pair for Antminer S21 Hyd", "part"),
+        ("蚂蚁 S19 Hyd 分水器", "part"),
+        ("Coolant 20L for hydro miners", "part"),
+        ("Immersion cooling tank for 12 Antminer S19", "other"),
+        ("Dry cooler 500kW for S21 Hyd farm", "other"),
+        ("Netzteil für Antminer S19", "part"),
+        ("Fuente de poder para Antminer S19", "part"),
+        ("Fonte para Antminer S19 usada", "part"),
+        ("Ventiladores 12038 para Antminer", "part"),
+        ("Looking for someone to host 5 Antminer S19", "other"),
+    ],
+)
+def test_cooling_pieces_plant_and_foreign_part_words(title: str, kind: str) -> None:
+    got = normalise(title)
+    assert got.kind == kind, got
+
+
+# What a price buys: packing is not a lot, "for both" is a lot of two, "по N$" is per unit.
+@pytest.mark.parametrize(
+    ("title", "quantity"),
+    [
+        ("APW12 PSU for Antminer S19 wholesale 20 pcs per carton", 1),
+        ("Antminer S19 95TH x2 - $1800 for both", 2),
+        ("Antminer S19 95TH - both for $1800", 2),
+        ("Куплю 10 шт Antminer S19 95T по 900$", 1),
+        ("Hose kit for S21 Hyd, 20 sets $45/set", 1),
+    ],
+)
+def test_packing_pairs_and_per_unit_prices(title: str, quantity: int) -> None:
+    assert normalise(title).quantity == quantity
+
+
+# Immersion: the catalog's immersion model where one exists; else the model as written (MicroBT
+# names no immersion model); a name the catalog lacks is read as written.
+@pytest.mark.parametrize(
+    ("title", "model"),
+    [
+        ("Avalon 1566 Immersion 249T", "Avalon A1566I"),
+        ("Antminer S21 200T 浸没式", "Antminer S21 Immersion"),
+        ("Whatsminer M36S+ immersion 146T", "Whatsminer M36S+"),
+        ("神马 M33S++ 浸没式 240T", "Whatsminer M33S++"),
+        ("Goldshell E-DG1M 3.4GH Scrypt", "Goldshell E-DG1M"),
+        ("Antminer S21 XP 473TH Hydro", "Antminer S21 XP Hyd"),  # the word apart from the name
+        ("蚂蚁 S21 XP 473T 水冷", "Antminer S21 XP Hyd"),
+        ("Whatsminer M53S hydro 226T", "Whatsminer M53S"),  # itself the hydro model
+    ],
+)
+def test_immersion_variants_and_hyphenated_names(title: str, model: str) -> None:
+    assert normalise(title).model == model
