@@ -57,9 +57,13 @@ class LexiconFile(BaseModel):
     parts: list[str]
     weak_parts: list[str]
     other: list[str]
+    heading_other: list[str] = []  # other only where it heads the title (titles.py)
     included_before: str
     defect_before: str
     after: str
+    # after a part word: the word saying what it is for ("for", "für", "pour", "для"), with the
+    # words that may stand between (read right after the part word; a model must follow)
+    part_for: str = "(?!)"
     miner_signals: list[str]
     works_anyway: list[str] = []
     services: list[str] = []
@@ -158,9 +162,12 @@ class Lexicon:
     # conditions_more, read where ``condition`` finds one of their plain starts (group "more")
     condition_more: re.Pattern[str] | None
     subject: re.Pattern[str]  # part, weak part, other or service-gate words; the group tells
+    # which "other" words count only where they head the title (plant, warnings); None: none
+    heading_other: re.Pattern[str] | None
     included_before: re.Pattern[str]
     defect_before: re.Pattern[str]
     after: re.Pattern[str]
+    part_for: re.Pattern[str]
     miner_signal: re.Pattern[str]
     works_anyway: re.Pattern[str] | None  # "broken fan, otherwise runs": the fault is no fault
     service_gate: tuple[str, ...]  # literals, one of which every service match has
@@ -208,16 +215,20 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
         condition_names=names,
         condition_rank={n: i for i, n in enumerate(names)},
         subject=re.compile(
-            rf"(?<![a-z0-9])(?:(?P<other>{_alternation(data.other)})|"
+            rf"(?<![a-z0-9])(?:(?P<other>{_alternation(data.other + data.heading_other)})|"
             rf"(?P<part>{_alternation(data.parts)})|"
             rf"(?P<weak>{_alternation(data.weak_parts)})"
             # a word a service phrase holds ("repair", "service"): only marks where to look
             rf"|(?P<svc>(?:{'|'.join(map(re.escape, data.service_gate)) or '(?!)'})[^\W\d_]*))"
             r"(?![a-z0-9])"
         ),
+        heading_other=(
+            re.compile(_alternation(data.heading_other)) if data.heading_other else None
+        ),
         included_before=re.compile(data.included_before),
         defect_before=re.compile(data.defect_before),
         after=re.compile(data.after),
+        part_for=re.compile(data.part_for),
         miner_signal=re.compile(
             rf"(?<![a-z0-9])(?:{_alternation(data.miner_signals)})(?![a-z0-9])"
         ),

@@ -54,23 +54,25 @@ _NUM = (
 # codes, before or after the number; after it also the broker shorthand "U" ("3200U") and the
 # Russian forms (руб., р., т.р. = thousand roubles). A "$" after a number is its currency only when
 # no number follows ("3200 $", not "3200 $3100"). Every match is mapped back by currency_code().
+# what may not stand right before an amount, nor right after a currency code: a letter of a Latin
+# or Cyrillic word or a digit; a CJK character may ("官電250元", "每台2680元": Chinese writes no
+# space before a number; "2680U一台" is 2680 USDT a unit)
+_WORD = r"0-9A-Za-z\u00c0-\u024f\u0400-\u04ff_"
 _SYMBOL_ALT = "|".join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
 _CODE_ALT = "|".join(sorted((c for c in CODES if c.isascii()), key=len, reverse=True))
 _PRE = rf"({_SYMBOL_ALT}|(?<![a-z])(?:{_CODE_ALT})(?![a-z]))"
 _SUF = (
-    rf"(\s?\$(?!\s*\d)|(?:{_CODE_ALT}|U)\b"
+    rf"(\s?\$(?!\s*\d)|(?:{_CODE_ALT}|U)(?![{_WORD}])"
     rf"|{'|'.join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True) if '$' not in s)}"
     r"|руб(?:\.|лей|ля|\b)|р(?:\.(?!\w)|(?![\w.]))|т\.?\s?р\.|тыс\.?\s?(?:руб\w*\.?|р\.|₽))"
 )
 _PER_TH_MARK = r"\s*(?:/|per\s|за\s|每)\s*(?:th|t|т)(?:/s)?(?![a-zа-я])"  # "/T", "per TH", "за Т"
 _PER_TH = re.compile(_PER_TH_MARK, re.IGNORECASE)
-# what may not stand right before an amount: a letter of a Latin or Cyrillic word or a digit; a
-# CJK character may ("官電250元", "每台2680元": Chinese writes no space before a number)
-_WORD = r"0-9A-Za-z\u00c0-\u024f\u0400-\u04ff_"
+_PER_KWH_MARK = r"\s*/\s*(?:kwh|квт)"  # "0.049/kWh": a hosting rate in the message's currency
 # groups: 1 currency before, 2 its number, 3 "k"; 4 number, 5 currency after; 6 a bare number
 # right before a per-TH mark ("14.2/T"): a price in the message's currency
 _PRICE = re.compile(
-    rf"{_PRE}\s?{_NUM}(k\b)?|(?<![{_WORD}.,]){_NUM}\s?{_SUF}|(?<![{_WORD}.,/]){_NUM}(?={_PER_TH_MARK})",
+    rf"{_PRE}\s?{_NUM}(k\b)?|(?<![{_WORD}.,]){_NUM}\s?{_SUF}|(?<![{_WORD}.,/]){_NUM}(?={_PER_TH_MARK}|{_PER_KWH_MARK})",
     re.IGNORECASE,
 )
 _THOUSAND = re.compile(r"^т(?:ыс)?\.?\s?", re.IGNORECASE)  # "т.р.", "тыс. руб": x1000, roubles
@@ -539,6 +541,9 @@ def _offer(
     if per_unit and normalised.quantity != 1:  # "2 шт — 3 100 USDT за шт": a stock count
         normalised = normalised._replace(quantity=1)
         notes.append("price per unit: quantity 1")
+    if side == "bid" and normalised.kind == "other" and not _WTB.search(norm):
+        side = "ask"  # hosting listed under "WTB:" is the broker's own offer, unless it says wanted
+        notes.append("a service line in a wanted-to-buy section: offered")
     if price.group(6) is not None:  # "14.2/T": the currency is the message's
         currency = bare.code
         notes.append(f"currency not written: {bare.why}")

@@ -2,9 +2,11 @@
 
 Steps: fold case and width, translate the lexicon's non-English words, decide whether the
 title's subject is a part or a non-hardware item (a part word that the title only mentions, as in
-"with PSU" or "dead hashboard", does not count), find the catalog model by the longest key made of
-adjacent tokens, read the number+unit tokens (hashrate, power, J/TH), pick the hashrate nearest a
-catalog bin, then quantity and condition. Every result has a ``confidence`` and, unless it is a
+"with PSU" or "dead hashboard", or that comes after the title's hashrate, as in "M20S 65TH inc
+PSU", does not count: the head-noun rule), find the catalog model by the longest key made of
+adjacent tokens, read the number+unit tokens (hashrate, power, J/TH; a bare number right after the
+model only where it is one of the model's bins), pick the hashrate nearest a catalog bin, then
+quantity and condition. Every result has a ``confidence`` and, unless it is a
 clean match, a ``reason``, so unmatched titles are stored and reviewed rather than dropped.
 The words are data (``data/lexicon.yaml``); the models are data (``data/catalog.yaml``).
 """
@@ -30,7 +32,8 @@ from monitor.normalise.record import Condition
 from monitor.normalise.record import Normalised as Normalised  # re-exported for older imports
 from scrapers import drop_invisible
 
-VERSION = 4  # 3: catalog_match, open vocabulary; 4: services, availability, prices in titles
+VERSION = 5  # 3: catalog_match, open vocabulary; 4: services, availability, prices in titles;
+# 5: the head-noun rule for part/plant words, algorithm names no count, bare hashrates at a bin
 
 # A number with a unit: hashrate (p/t/g/m/k [h][/s], sol), power (w, kw) or efficiency (j/t).
 _MEASURE = re.compile(
@@ -40,6 +43,11 @@ _MEASURE = re.compile(
     r"(?P<sol>k?sol(?:/s)?)|"
     r"(?P<hash>[ptgmk])(?:h(?:/s|s)?|/s)?)"
     r"(?![a-z0-9])"
+)
+# a word and a bare number after it ("s9 13.5"), not a price, a percentage or a measure
+_BARE_AFTER = re.compile(
+    r"(?<![a-z0-9])([a-z0-9+]+)\s+(\d{1,5}(?:[.,]\d{1,2})?)(?![\w.,%$€£¥₽/-])"
+    r"(?!\s*(?:\$|€|£|¥|₽|元|usd|eur|usdt|rub|руб|k\b|pcs|units?\b|x\b))"
 )
 _MULTIPLIER = {"p": 1e15, "t": 1e12, "g": 1e9, "m": 1e6, "k": 1e3}
 # a hashrate glued to the model before it, and perhaps to a power or J/TH after it
@@ -72,13 +80,14 @@ _QUANTITY_CUE = re.compile(  # literal-led alternatives: Python's re finds these
     r"|(?:lote?|bundle|pallet|set|batch|pack|kit|qty|quantity)\s*(?:of|de|com|con|x|:)?\s*\(?\s*"
     r"(?P<lot>\d{1,5})\b"
     r"|x\s*(?P<x>\d{1,5})(?![\d.,a-z-])"
-    r"|(?P<word>pcs|pieces|units|unit|pack|miners|machines|sets|pc|x)(?![a-z0-9])"
+    r"|(?P<word>pcs|pieces|units|unit|pack|miners|machines|sets|pc|x|"
+    r"stück|stk|pezzi|piezas|unidades|peças|pièces)(?![a-z0-9])"
 )
 # where a cue may start: plain literals, which Python's re scans for fast; each hit is then
 # checked with _QUANTITY_CUE anchored there
 _CUE_START = re.compile(
     "per|each|ea|/|lot|bundle|pallet|set|batch|pack|kit|qty|quantity|pcs|pieces|units|unit|miners|"
-    "machines|sets|pc|x"
+    "machines|sets|pc|x|stück|stk|pezzi|piezas|unidades|peças|pièces"
 )
 _CODE = re.compile(r"\s*([a-z]+\d+[a-z]*)")  # "c13", "bm1366", "s19j": a code after "Nx"
 _DIGITS_BEFORE = re.compile(r"(?:^|[^a-z0-9.,])(\d{1,5})\s*-?\s*$")
@@ -193,12 +202,36 @@ def _subject(
         before, after = text[max(0, m.start() - 40) : m.start()], text[m.end() : m.end() + 30]
         if lex.included_before.search(before) or lex.after.search(after):
             continue  # "with PSU", "PSU included", "hashboard dead": the miner is the subject
-        if not m.group("other") and lex.defect_before.search(before):
+        other = m.group("other") is not None
+        heading = other and (h := lex.heading_other) is not None and h.fullmatch(m.group(0))
+        if (heading or not other) and _after_miner_head(text, m.start(), m.end(), lex, catalog):
+            continue  # "M50S+ 140T ..., power supply built in", "S19 191T, ran on dry cooler"
+        if not other and lex.defect_before.search(before):
             continue  # "dead hashboard", "one fan missing"
         if m.group("weak") and (_measures(text)[0] or _ends_alias(text, m.start(), catalog)):
             continue  # a chip code beside a hashrate, or in an alias ("Bitaxe BM1366"): a miner
-        return ("other" if m.group("other") else "part"), m.group(0)
+        return ("other" if other else "part"), m.group(0)
     return None
+
+
+def _after_miner_head(
+    text: str, start: int, end: int, lex: Lexicon, catalog: Catalog | None
+) -> bool:
+    """The head-noun rule: a part or plant word that comes after a hashrate (the title has
+    already named the machine it sells: "M20S 65TH inc PSU", "S19j Pro 104T ... 带原装电源",
+    "S19 Pro+ Hydro 191T, ran on dry cooler") describes that machine, unless it is itself for a
+    model ("... 95TH, spare PSU for S19"). A part word heading the title, or one before any
+    hashrate ("PSU for S19 95TH", "Placa controladora Antminer S19"), is the subject."""
+    for m in _MEASURE.finditer(text, 0, start):
+        if m.lastgroup in ("hash", "sol"):
+            break
+    else:
+        return False  # no hashrate before the word
+    if catalog is not None and (f := lex.part_for.match(text, end)) is not None:
+        nxt = _TOKEN.match(text, f.end())
+        if nxt is not None and nxt.group(0)[0].isalpha() and nxt.group(0) in catalog.prefixes:
+            return False  # "... fan for S19": a part for a model, wherever it stands
+    return True
 
 
 def _service(text: str, lex: Lexicon, subject_at: int) -> str | None:
@@ -305,6 +338,20 @@ def _measures(text: str) -> tuple[list[float], int | None, float | None]:
     return hashrates, power, efficiency
 
 
+def _bare_hashrate(model: Model, text: str) -> float | None:
+    """A number without a unit right after the model's name ("Антмайнер S9 13.5 на запчасти")
+    that is one of the model's catalog bins (within 2 %): its hashrate, in H/s. Any other bare
+    number (a price, a count, a year) is not read."""
+    last = model.name.rsplit(" ", 1)[-1].casefold()
+    for m in _BARE_AFTER.finditer(text):
+        if m.group(1) != last:
+            continue
+        value = float(m.group(2).replace(",", "."))
+        if any(abs(value - b) <= 0.02 * b for b in model.bins):
+            return value * model.base
+    return None
+
+
 def _fit(model: Model, readings: list[float]) -> tuple[float, float | None]:
     """(relative distance, native hashrate) of the reading nearest one of the model's bins."""
     bins, base = model.bins, model.base
@@ -341,8 +388,8 @@ def quantity_of(text: str, catalog: Catalog | None = None, capacity: bool = Fals
             candidates.append((m.start("lot"), m.end("lot"), int(m.group("lot"))))
             continue
         if m.group("x") and (m.start() == 0 or not text[m.start() - 1].isalnum()):
-            if _ends_alias(text, m.start(), catalog):
-                continue  # "Antminer X5", "Jasminer X4": a model name, not a count
+            if _ends_alias(text, m.start(), catalog) or "x" + m.group("x") in _algorithms(catalog):
+                continue  # "Antminer X5": a model name; "X11 DASH": an algorithm; not counts
             candidates.append((m.start("x"), m.end("x"), int(m.group("x"))))
             continue
         word = m.start("word")
@@ -367,6 +414,12 @@ def quantity_of(text: str, catalog: Catalog | None = None, capacity: bool = Fals
             number = next(g for g in w.groups() if g)
             return 2 if number in ("pair", "both") else _NUMBER_WORDS[number]
     return 1
+
+
+@lru_cache(maxsize=8)
+def _algorithms(catalog: Catalog | None) -> frozenset[str]:
+    """The catalog's algorithm names, compacted ("x11", "sha256"): never a count."""
+    return frozenset(compact(m.algorithm) for m in catalog.models) if catalog else frozenset()
 
 
 def _counts_things(text: str, pos: int, catalog: Catalog | None) -> bool:
@@ -473,6 +526,8 @@ def _miner(model: Model, text: str, quantity: int, condition: Condition) -> Norm
     readings, title_power, title_eff = _measures(text)
     if not readings and (split := _unglue(text)) != text:
         readings, title_power, title_eff = _measures(split)
+    if not readings and (bare := _bare_hashrate(model, text)) is not None:
+        readings = [bare]
     distance, hashrate = _fit(model, readings)
     confidence, reason = 0.95, None
     if hashrate is None or distance > 0.35:

@@ -19,6 +19,7 @@ TITLES = Path(__file__).parent.parent / "fixtures" / "titles"
 DEV = TITLES / "dev-2026-12.csv"
 # written blind as a held-out set, measured once, then made development data (issue 13)
 DEV_V2 = TITLES / "dev-v2-2026-12.csv"
+DEV_V3 = TITLES / "dev-v3-2026-12.csv"  # the third blind set, made development data the same way
 HELDOUT = TITLES / "heldout" / "heldout-2026-12.csv"
 OLDER = [TITLES / "titles-dev.csv", TITLES / "styles.csv"]
 
@@ -28,6 +29,7 @@ OLDER = [TITLES / "titles-dev.csv", TITLES / "styles.csv"]
 KNOWN_LEAKS = {
     DEV: set(),  # the development set leaks nothing: keep it so
     DEV_V2: set(),  # nor the second one
+    DEV_V3: set(),  # nor the third
     HELDOUT: {
         "Место в дата-центре под асики S21, от 10 шт",
         "Whatsminer M30S++ repair - send us your broken miner",
@@ -40,7 +42,11 @@ def titles(path: Path) -> list[str]:
         return [row["title"] for row in csv.DictReader(fh)]
 
 
-@pytest.mark.parametrize(("path", "rows"), [(DEV, 274), (DEV_V2, 235), (HELDOUT, 115)])
+@pytest.mark.parametrize(
+    ("path", "rows"),
+    [(DEV, 274), (DEV_V2, 235), (DEV_V3, 266), (HELDOUT, 115)],
+    ids=["dev", "dev-v2", "dev-v3", "heldout"],
+)
 def test_set_is_well_formed(path: Path, rows: int) -> None:
     assert problems(path) == []
     assert len(titles(path)) == rows
@@ -56,7 +62,15 @@ def test_sets_share_no_title() -> None:
     assert not (dev | dev_v2 | held) & older
 
 
-@pytest.mark.parametrize("path", [DEV, DEV_V2, HELDOUT], ids=["dev", "dev-v2", "heldout"])
+def test_dev_v3_shares_no_title_with_the_other_development_sets() -> None:
+    dev_v3 = set(titles(DEV_V3))
+    others = {t for path in [DEV, DEV_V2, *OLDER] for t in titles(path)}
+    assert not dev_v3 & others
+
+
+@pytest.mark.parametrize(
+    "path", [DEV, DEV_V2, DEV_V3, HELDOUT], ids=["dev", "dev-v2", "dev-v3", "heldout"]
+)
 def test_no_part_or_other_counted_as_miner(path: Path) -> None:
     leaked: list[str] = []
     got = evaluate(path, leaked=leaked)

@@ -440,6 +440,52 @@ def test_prices_glued_to_cjk_text(line: str, price: str, currency: str) -> None:
     assert (offer.price, offer.currency, offer.price_basis) == (Decimal(price), currency, "unit")
 
 
+@pytest.mark.parametrize(
+    ("line", "price"),
+    [
+        ("冰河KS5M 15T 全新 2680U一台", "2680"),
+        ("蚂蚁S21 200T 现货 3350USDT每台", "3350"),
+        ("神马M60S 170T 1999U/台", "1999"),
+    ],
+)
+def test_a_currency_code_may_be_followed_by_cjk(line: str, price: str) -> None:
+    (offer,) = parse_offers(line)
+    assert (offer.price, offer.currency) == (Decimal(price), "USD")
+
+
+@pytest.mark.parametrize(
+    ("message", "price", "currency"),
+    [
+        ("All prices USD\nS21 200T | 3,450\nHosting Texas 0.062/kWh, 5 MW", "0.062", "USD"),
+        ("Цены в рублях\nS21 200T — 310000\nХостинг Иркутск 4,9/кВт·ч", "4.9", "RUB"),
+    ],
+)
+def test_a_bare_hosting_rate_per_kwh_is_in_the_messages_currency(
+    message: str, price: str, currency: str
+) -> None:
+    offer = parse_offers(message)[-1]
+    assert (offer.price, offer.currency, offer.price_basis) == (Decimal(price), currency, "unit")
+    assert offer.normalised.kind == "other"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "WTB:\nS21 200T $2,900\nHosting Ethiopia $0.055/kWh, 2 MW available",
+        "Куплю:\nS19 XP 141T — 1350$\n\nРазмещение в Братске 5,2 ₽/кВт·ч — пишите",
+    ],
+)
+def test_hosting_under_a_wanted_section_is_offered(message: str) -> None:
+    bid, hosting = parse_offers(message)
+    assert (bid.side, hosting.side) == ("bid", "ask")
+    assert hosting.normalised.kind == "other"
+
+
+def test_wanted_hosting_stays_a_bid() -> None:
+    (offer,) = parse_offers("WTB hosting for 2 MW at $0.05/kWh")
+    assert offer.side == "bid"
+
+
 def test_bare_prices_take_the_currency_the_message_names() -> None:
     message = "Цены в USDT\nS21 200T — 3350 (ГТД РБ)\nM50S 126T — 1890, от 3 шт\n"
     message += "Lot of 40 S19j Pro 100T — 34,000"

@@ -325,3 +325,140 @@ def test_packing_pairs_and_per_unit_prices(title: str, quantity: int) -> None:
 )
 def test_immersion_variants_and_hyphenated_names(title: str, model: str) -> None:
     assert normalise(title).model == model
+
+
+# The head-noun rule (issue 13, dev-v3): a part word that heads the title, or that is for a model,
+# is the subject; after the title's hashrate, or after with/inc/mit/con/avec/с/带/含, it is an
+# accessory of the miner the title sells. Paraphrases in several languages, none from a labelled
+# set.
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Placa controladora para Antminer S19j Pro, usada",
+        "Carte de contrôle pour Whatsminer M50",
+        "Ventilateurs 12038 pour Antminer S21 (x4)",
+        "散热片 M30S 用 全新",
+        "Schallschutzbox für Whatsminer M30S, selbst gebaut",
+        "Scheda di controllo Antminer S19 per ricambi",
+        "MicroBT P221 power unit for M50S",
+        "Bitaxe Ultra PCB only, without ASIC",
+        "Antminer S9 board only, no chips",
+        "Только плата от Bitaxe Gamma, без чипа",
+        "Antminer S19 95T: replacement fan for S19 / S19 Pro",
+        "Alimentatore APW12 per Antminer S21",
+        "Kit hidráulico para Antminer S19 Hydro",
+    ],
+)
+def test_a_part_word_heading_the_title_is_a_part(title: str) -> None:
+    got = normalise(title)
+    assert got.kind == "part", got
+
+
+@pytest.mark.parametrize(
+    ("title", "model"),
+    [
+        ("Whatsminer M30S++ 112T, PSU built-in, used", "Whatsminer M30S++"),
+        ("Antminer S19 Pro 110TH inc. power supply", "Antminer S19 Pro"),
+        ("Antminer S21 200T 二手 含原厂电源", "Antminer S21"),
+        ("Whatsminer M50 118T gebraucht, Netzteil eingebaut", "Whatsminer M50"),
+        ("Whatsminer M30S 88T con fuente incluida", "Whatsminer M30S"),
+        ("Antminer T21 190T avec alimentation", "Antminer T21"),
+        ("Antminer S21 Hyd 335T, ran on a dry cooler, used", "Antminer S21 Hyd"),
+        ("Whatsminer M53 226T hydro, out of an immersion tank", "Whatsminer M53"),
+        ("Antminer S19j Pro 100T, beware of scammers, pickup only", "Antminer S19j Pro"),
+        ("Antminer S9 sin fuente, usado", "Antminer S9"),
+        ("Antminer S9 ohne Netzteil", "Antminer S9"),
+        ("Antminer S9 sans alimentation", "Antminer S9"),
+        ("Antminer S9, cables not included", "Antminer S9"),
+        ("Whatsminer M30S 88T с блоком питания, б/у", "Whatsminer M30S"),
+        ("Antminer S9 без блока питания", "Antminer S9"),
+    ],
+)
+def test_a_part_or_plant_word_after_the_hashrate_describes_the_miner(
+    title: str, model: str
+) -> None:
+    got = normalise(title)
+    assert (got.kind, got.model) == ("miner", model), got
+
+
+# Non-hardware: warnings about sellers and whole installations are other, in any language.
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Beware of fake Whatsminer M60 sellers on this board",
+        "SCAM alert: shop selling Antminer L9 below cost",
+        "Осторожно, мошенники! Antminer S21 по предоплате",
+        "骗子 出售 S19 收定金",
+        "Mining station 500kW for Whatsminer M63 Hyd",
+        "Containerised immersion setup for 40 Antminer S19",
+        "Dry cooler 1.2MW for Antminer S21 Hyd containers",
+    ],
+)
+def test_warnings_and_installations_are_other(title: str) -> None:
+    got = normalise(title)
+    assert got.kind == "other", got
+
+
+# Algorithm names are never counts; a bare number after a model is its hashrate only when it is
+# one of the model's catalog bins.
+@pytest.mark.parametrize(
+    ("title", "quantity"),
+    [
+        ("Antminer D7 1286G X11 Dash", 1),
+        ("Antminer D9 X11 1770 GH/s x2", 2),
+        ("Lüfter für Antminer S19, 2 Stück", 2),
+        ("Ventole 12038 per Antminer, 8 pezzi", 8),
+        ("Cable de alimentación C13 para mineros, 10 piezas", 10),
+        ("Кабель питания C13 для асиков, 50 шт", 50),
+    ],
+)
+def test_algorithm_names_and_part_counts(title: str, quantity: int) -> None:
+    assert normalise(title).quantity == quantity
+
+
+@pytest.mark.parametrize(
+    ("title", "ths"),
+    [
+        ("Antminer S9 13 for parts", 13.0),
+        ("Antminer S9 13.5 not working", 13.5),
+        ("Whatsminer M30S 88 used", 88.0),
+        ("Antminer S9 2017 for parts", None),  # a year, not a bin
+        ("Antminer S9 13.5$ for parts", None),  # a price
+    ],
+)
+def test_a_bare_number_after_a_model_is_a_hashrate_only_at_a_bin(
+    title: str, ths: float | None
+) -> None:
+    assert normalise(title).hashrate_ths == ths
+
+
+@pytest.mark.parametrize(
+    ("title", "condition"),
+    [
+        ("Whatsminer M30S 88T usata", "used"),
+        ("Antminer S21 200T nuovo sigillato", "new"),
+        ("Antminer S19 95T guasto", "for_parts"),
+        ("Antminer L7 9500M spare or repairs", "for_parts"),
+        ("Antminer S19j Pro 100T non funzionante", "for_parts"),
+        ("Placa hash Antminer S19 para reparar", "for_parts"),
+        ("S19 控制板 故障", "for_parts"),
+    ],
+)
+def test_more_condition_words(title: str, condition: str) -> None:
+    assert normalise(title).condition == condition
+
+
+# Home and solo miners (catalog entries with a source) are miners, not other.
+@pytest.mark.parametrize(
+    ("title", "model"),
+    [
+        ("NerdQAxe++ used, 4.8T", "NerdQAxe++"),
+        ("Bitaxe GT 801 solo miner", "Bitaxe GT"),
+        ("Goldshell Byte with Doge card", "Goldshell Byte"),
+        ("iBeLink BM-K1+ KDA miner", "iBeLink BM-K1+"),
+        ("Elphapex DG Hydro 1 water cooled, new", "Elphapex DG Hydro 1"),
+    ],
+)
+def test_home_and_solo_miners(title: str, model: str) -> None:
+    got = normalise(title)
+    assert (got.kind, got.model) == ("miner", model), got
