@@ -43,15 +43,12 @@ import pandas as pd
 from monitor.analysis.drops import (
     ESTIMATION_DAYS,
     ESTIMATION_GAP_DAYS,
-    MARKET_COVERAGE,
-    MARKET_LAGS_DAYS,
     N0,
+    EventTable,
+    MarketGrids,
     _grid,
     _market_logs,
     _market_model,
-    _on_grid,
-    align_events,
-    chance_alignment,
     covered_days,
     utc_days,
 )
@@ -101,7 +98,7 @@ def peak_troughs(
 def _series_drawdowns(
     g: pd.DataFrame,
     *,
-    market_logs: dict[str, pd.Series],
+    grids: MarketGrids,
     min_depth: float,
     recovery: float,
 ) -> list[dict[str, Any]]:
@@ -118,17 +115,7 @@ def _series_drawdowns(
     counts = g["n_listings"].to_numpy(dtype=float)
     w[pos] = counts / (counts + N0)
     days = (grid - grid[0]).days.to_numpy()
-    xname, xs = None, {}
-    for name in ("hashprice", "btc_usd"):
-        if name in market_logs:
-            raw = _on_grid(market_logs[name], grid, step)
-            if np.isfinite(raw[w > 0]).mean() >= MARKET_COVERAGE:
-                xname, daily = name, market_logs[name]
-                xs = {
-                    lag: _on_grid(daily.rolling(lag, min_periods=1).mean(), grid, step)
-                    for lag in MARKET_LAGS_DAYS
-                }
-                break
+    xname, xs = grids.regressors(grid, step, w)
     out = []
     for peak, trough, back in found:
         depth = 100 * (1 - math.exp(level[trough] - level[peak]))
@@ -189,10 +176,11 @@ def find_drawdowns(
     """
     if index is None or len(index) == 0:
         return []
-    market_logs = _market_logs(market)
+    grids = MarketGrids(_market_logs(market))
     ev = None
     if events is not None and len(events):
         ev = events[utc_days(events["date"]).notna().to_numpy()]
+    table = EventTable(ev)
     frame = index.copy()
     frame["period"] = utc_days(frame["period"]).to_numpy()
     if "basis" not in frame:
@@ -205,14 +193,14 @@ def find_drawdowns(
     out: list[dict[str, Any]] = []
     for _, g in frame.groupby(["series", "basis"], sort=True):
         g = g.sort_values("period").drop_duplicates("period", keep="last").reset_index(drop=True)
-        found = _series_drawdowns(g, market_logs=market_logs, min_depth=min_depth,
+        found = _series_drawdowns(g, grids=grids, min_depth=min_depth,
                                   recovery=recovery)  # fmt: skip
         covered = covered_days(g["period"]) if ev is not None and found else None
         for d in found:
             window = (-PRE_DAYS, max(MIN_POST_DAYS, d["duration_days"]))
-            d["events"] = align_events(pd.Timestamp(d["start"]), ev, window)
+            d["events"] = table.align(pd.Timestamp(d["start"]), window)
             d["chance_alignment_p"] = (
-                round(chance_alignment(covered, ev["date"], window), 4)
+                round(table.chance(covered, window), 4)
                 if d["events"] and ev is not None and covered is not None
                 else None
             )

@@ -115,18 +115,21 @@ def segment(y: np.ndarray, w: np.ndarray, pen: float, min_size: int, min_obs: in
     best = np.full(n + 1, np.inf)
     best[0] = -pen
     prev = np.zeros(n + 1, dtype=int)
+    # candidate starts of a segment ending at e: s <= e - min_size with cobs[e] - cobs[s] >=
+    # min_obs (cobs never falls: a prefix) and best[s] finite (inf totals never win)
+    limit = np.searchsorted(cobs, cobs - min_obs, side="right")
     for e in range(min_size, n + 1):
-        s = np.arange(0, e - min_size + 1)
-        ok = np.isfinite(best[s]) & (cobs[e] - cobs[s] >= min_obs)
-        if not ok.any():
+        m = min(e - min_size + 1, int(limit[e]))
+        if m <= 0:
             continue
-        s = s[ok]
-        sw = cw[e] - cw[s]
-        swy = cwy[e] - cwy[s]
-        cost = cwyy[e] - cwyy[s] - np.where(sw > 0, swy * swy / np.where(sw > 0, sw, 1.0), 0.0)
-        total = best[s] + cost + pen
+        sw = cw[e] - cw[:m]
+        swy = cwy[e] - cwy[:m]
+        cost = cwyy[e] - cwyy[:m] - np.where(sw > 0, swy * swy / np.where(sw > 0, sw, 1.0), 0.0)
+        total = best[:m] + cost + pen
         k = int(np.argmin(total))
-        best[e], prev[e] = total[k], s[k]
+        if not np.isfinite(total[k]):
+            continue
+        best[e], prev[e] = total[k], k
     if not np.isfinite(best[n]):
         return []
     starts, e = [], n
@@ -153,7 +156,15 @@ def chance_alignment(
     """Share of ``days`` with at least one event dated in ``[d + window[0], d + window[1]]``."""
     if len(days) == 0:
         return 0.0
-    ev = np.sort(utc_days(event_dates).dropna().to_numpy().astype("datetime64[D]"))
+    return _chance(
+        days, np.sort(utc_days(event_dates).dropna().to_numpy().astype("datetime64[D]")), window
+    )
+
+
+def _chance(days: pd.DatetimeIndex, ev: np.ndarray, window: tuple[int, int]) -> float:
+    """:func:`chance_alignment` with the event days ``ev`` sorted (``datetime64[D]``)."""
+    if len(days) == 0:
+        return 0.0
     d = pd.DatetimeIndex(days).to_numpy().astype("datetime64[D]")
     lo = np.searchsorted(ev, d + np.timedelta64(window[0], "D"), side="left")
     hi = np.searchsorted(ev, d + np.timedelta64(window[1], "D"), side="right")
@@ -184,25 +195,49 @@ def align_events(
     start: pd.Timestamp, events: pd.DataFrame | None, window: tuple[int, int]
 ) -> list[dict[str, Any]]:
     """Events dated within ``[start + window[0], start + window[1]]`` days, by date."""
-    if events is None or len(events) == 0:
-        return []
-    dates = utc_days(events["date"]).to_numpy()
-    lags = (pd.DatetimeIndex(dates) - start).days
-    hit = np.flatnonzero((lags >= window[0]) & (lags <= window[1]))
-    title = "title" if "title" in events else "description"
-    out = []
-    for i in sorted(map(int, hit), key=lambda i: (dates[i], str(events["id"].iloc[i]))):
-        row = events.iloc[i]
-        out.append(
-            {
-                "id": str(row["id"]),
-                "date": pd.Timestamp(dates[i]).strftime("%Y-%m-%d"),
-                "jurisdiction": None if pd.isna(row.get("jurisdiction")) else row["jurisdiction"],
-                "title": None if pd.isna(row.get(title)) else str(row[title]),
-                "days_from_start": int(lags[i]),
-            }
-        )
-    return out
+    return EventTable(events).align(start, window)
+
+
+class EventTable:
+    """An events frame read once into arrays, for :func:`align_events` of many drops."""
+
+    def __init__(self, events: pd.DataFrame | None) -> None:
+        self.empty = events is None or len(events) == 0
+        if events is None or self.empty:
+            return
+        self.dates = utc_days(events["date"]).to_numpy()
+        self.index = pd.DatetimeIndex(self.dates)
+        self.days = np.sort(self.index.dropna().to_numpy().astype("datetime64[D]"))
+        title = "title" if "title" in events else "description"
+        nothing = pd.Series([None] * len(events), index=events.index, dtype=object)
+        self.ids = events["id"].to_numpy(dtype=object)
+        self.places = events.get("jurisdiction", nothing).to_numpy(dtype=object)
+        self.titles = events[title].to_numpy(dtype=object) if title in events else nothing
+
+    def chance(self, days: pd.DatetimeIndex, window: tuple[int, int]) -> float:
+        """:func:`chance_alignment` of these events."""
+        ev = self.days if not self.empty else np.array([], dtype="datetime64[D]")
+        return _chance(days, ev, window)
+
+    def align(self, start: pd.Timestamp, window: tuple[int, int]) -> list[dict[str, Any]]:
+        """:func:`align_events` of these events."""
+        if self.empty:
+            return []
+        lags = (self.index - start).days
+        hit = np.flatnonzero((lags >= window[0]) & (lags <= window[1]))
+        out = []
+        for i in sorted(map(int, hit), key=lambda i: (self.dates[i], str(self.ids[i]))):
+            place, title = self.places[i], self.titles[i]
+            out.append(
+                {
+                    "id": str(self.ids[i]),
+                    "date": pd.Timestamp(self.dates[i]).strftime("%Y-%m-%d"),
+                    "jurisdiction": None if pd.isna(place) else place,
+                    "title": None if pd.isna(title) else str(title),
+                    "days_from_start": int(lags[i]),
+                }
+            )
+        return out
 
 
 def _grid(periods: pd.Series) -> tuple[pd.DatetimeIndex, int]:
@@ -262,11 +297,48 @@ def market_notes_line(drops: list[dict[str, Any]]) -> str | None:
 
 
 def _on_grid(daily: pd.Series, grid: pd.DatetimeIndex, step: int) -> np.ndarray:
+    return _per_step(daily, step).reindex(grid).to_numpy(dtype=float)
+
+
+def _per_step(daily: pd.Series, step: int) -> pd.Series:
+    """A daily series as it is read on a grid of ``step`` days: itself, or its weekly means."""
     if step == 1:
-        return daily.reindex(grid).to_numpy(dtype=float)
+        return daily
     index = pd.DatetimeIndex(daily.index)
-    weeks = daily.groupby(index - pd.to_timedelta(index.day_of_week, unit="D")).mean()
-    return weeks.reindex(grid).to_numpy(dtype=float)
+    return daily.groupby(index - pd.to_timedelta(index.day_of_week, unit="D")).mean()
+
+
+class MarketGrids:
+    """The market regressors of every series of one index, each daily log series and trailing
+    mean aggregated once per grid step (not once per series): :func:`regressors`."""
+
+    def __init__(self, market_logs: dict[str, pd.Series]) -> None:
+        self.logs = market_logs
+        self._done: dict[tuple[str, int, int], pd.Series] = {}
+
+    def on_grid(self, name: str, lag: int, grid: pd.DatetimeIndex, step: int) -> np.ndarray:
+        """The log series ``name`` (its trailing ``lag``-day mean; 0: itself) on ``grid``."""
+        key = (name, lag, step)
+        if key not in self._done:
+            daily = self.logs[name]
+            if lag:
+                daily = daily.rolling(lag, min_periods=1).mean()
+            self._done[key] = _per_step(daily, step)
+        return self._done[key].reindex(grid).to_numpy(dtype=float)
+
+    def regressors(
+        self, grid: pd.DatetimeIndex, step: int, w: np.ndarray
+    ) -> tuple[str | None, dict[int, np.ndarray]]:
+        """Hashprice when it covers :data:`MARKET_COVERAGE` of the observed periods (``w > 0``),
+        else BTC/USD: its name and trailing means of its log per lag on ``grid`` (none: {})."""
+        for name in ("hashprice", "btc_usd"):
+            if name in self.logs:
+                raw = self.on_grid(name, 0, grid, step)
+                if np.isfinite(raw[w > 0]).mean() >= MARKET_COVERAGE:
+                    return name, {
+                        lag: self.on_grid(name, lag, grid, step) for lag in MARKET_LAGS_DAYS
+                    }
+        return None, {}
 
 
 def _fit(
@@ -440,7 +512,7 @@ def _episodes(
 def _drops_in_series(
     g: pd.DataFrame,
     *,
-    market_logs: dict[str, pd.Series],
+    grids: MarketGrids,
     min_drop: float,
     penalty: float,
     min_size_days: int,
@@ -464,17 +536,8 @@ def _drops_in_series(
         min_fall=min_fall,
     )
     # regressor: hashprice when it covers the series, else BTC/USD; trailing means of its log
-    xname, xs = None, {}
-    for name in ("hashprice", "btc_usd"):
-        if name in market_logs:
-            raw = _on_grid(market_logs[name], grid, step)
-            if np.isfinite(raw[w > 0]).mean() >= MARKET_COVERAGE:
-                xname, daily = name, market_logs[name]
-                xs = {
-                    lag: _on_grid(daily.rolling(lag, min_periods=1).mean(), grid, step)
-                    for lag in MARKET_LAGS_DAYS
-                }
-                break
+    xname, xs = grids.regressors(grid, step, w)
+    market_logs = grids.logs
 
     def report(ep: _Episode, detector: str) -> dict[str, Any] | None:
         pre, post = _wmean(y, w, ep.pre), _wmean(y, w, ep.post)
@@ -567,10 +630,11 @@ def find_drops(
     if index is None or len(index) == 0:
         return []
     pen = DEFAULT_PENALTY if penalty is None else float(penalty)
-    market_logs = _market_logs(market)
+    grids = MarketGrids(_market_logs(market))
     ev = None
     if events is not None and len(events):
         ev = events[utc_days(events["date"]).notna().to_numpy()]
+    table = EventTable(ev)
     frame = index.copy()
     frame["period"] = utc_days(frame["period"]).to_numpy()
     if "basis" not in frame:
@@ -583,7 +647,7 @@ def find_drops(
         g = g.sort_values("period").drop_duplicates("period", keep="last").reset_index(drop=True)
         found = _drops_in_series(
             g,
-            market_logs=market_logs,
+            grids=grids,
             min_drop=min_drop,
             penalty=pen,
             min_size_days=min_size_days,
@@ -591,10 +655,10 @@ def find_drops(
             level_days=level_days,
         )
         p = None
-        if ev is not None:
-            p = round(chance_alignment(covered_days(g["period"]), ev["date"], window), 4)
         for d in found:
-            d["events"] = align_events(pd.Timestamp(d["start"]), ev, window)
+            d["events"] = table.align(pd.Timestamp(d["start"]), window)
+            if d["events"] and p is None:  # the series' chance, once it is needed
+                p = round(table.chance(covered_days(g["period"]), window), 4)
             d["chance_alignment_p"] = p if d["events"] else None
         drops.extend(found)
     drops.sort(key=lambda d: (d["start"], d["series"], d["basis"]))

@@ -68,8 +68,10 @@ __all__ = [
     "analyse",
     "build_index",
     "chance_alignment",
+    "deduplicated",
     "find_drops",
     "listing_periods",
+    "screened",
     "tier_of",
     "working",
 ]
@@ -241,6 +243,13 @@ def _codes(column: pd.Series[Any]) -> np.ndarray:
     return codes
 
 
+def _identity(column: pd.Series[Any], codes: np.ndarray) -> Any:
+    """Listing identities by ``codes`` of ``column``: a categorical of its text when it is one."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return pd.Categorical.from_codes(codes, categories=column.cat.categories)
+    return codes
+
+
 def _dedup_counted(df: pd.DataFrame) -> pd.DataFrame:
     """:func:`_dedup` of rows that each stand for ``n`` identical sightings, in sighting order:
     the same rows, in the same order, as the raw sightings give."""
@@ -260,18 +269,19 @@ def _dedup_counted(df: pd.DataFrame) -> pd.DataFrame:
             return x[first]  # one value in each group (a listing's attribute): its median
         return _weighted_median(x, w, g, count)
 
-    def text(column: str) -> pd.Series[Any]:  # strings as objects: no per-row conversion
+    def text(column: str) -> Any:  # a categorical of str: one string per distinct value
         values = df[column]
         if isinstance(values.dtype, pd.CategoricalDtype):
             names = np.asarray(values.cat.categories.astype(str), dtype=object)
-            picked = names[values.cat.codes.to_numpy()[first]]
-        else:
-            picked = np.asarray(values.iloc[first].astype(str), dtype=object)
-        return pd.Series(picked, dtype=object)
+            at, distinct = pd.factorize(names)  # categories that read alike are one
+            codes = at[values.cat.codes.to_numpy()[first]]
+            return pd.Categorical.from_codes(codes, categories=pd.Index(distinct, dtype=object))
+        return pd.Series(np.asarray(values.iloc[first].astype(str), dtype=object), dtype=object)
 
     return pd.DataFrame(
         {
-            "key": key[first],  # a listing's identity only needs comparing: its code
+            # a listing's identity, one string per listing (its code where no text is known)
+            "key": _identity(df["key"], key[first]),
             "basis": text("basis"),
             "period": df["period"].to_numpy()[first],
             "log_u": _weighted_median(df["log_u"].to_numpy(dtype=float), w, g, count),
@@ -290,35 +300,75 @@ def _each_distinct(values: pd.Series[Any], func: Any) -> pd.Series[Any]:
     return pd.Series(out[codes], index=values.index, dtype=object)
 
 
+def _sorted_codes(column: pd.Series[Any]) -> np.ndarray:
+    """Integer codes of a text column in the order of its values (as ``factorize(sort=True)``),
+    from a categorical's categories when it is one (no string compared per row)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        names = np.asarray(column.cat.categories, dtype=object)
+        rank = np.empty(len(names), dtype=np.int64)
+        rank[sorted(range(len(names)), key=lambda i: names[i])] = np.arange(len(names))
+        codes: np.ndarray = rank[column.cat.codes.to_numpy()]
+        return codes
+    return np.asarray(pd.factorize(column, sort=True)[0], dtype=np.int64)
+
+
+def _window_medians(x: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The median of each slice ``x[starts[j]:ends[j]]`` (non-empty), taken as pandas' rolling
+    median takes it: the middle value, or half the sum of the middle two."""
+    out = np.empty(len(starts))
+    for j, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+        size, half = b - a, (b - a) // 2
+        if size == 1:
+            out[j] = x[a]
+        elif size % 2:
+            out[j] = np.partition(x[a:b], half)[half]
+        else:
+            pair = np.partition(x[a:b], (half - 1, half))
+            out[j] = (pair[half] + pair[half - 1]) / 2
+    return out
+
+
 def _screen(df: pd.DataFrame, mad_k: float, rolling: str) -> pd.DataFrame:
-    """Drop listing-periods far from their model's centred rolling median (see module doc)."""
-    df = df.sort_values(["model", "basis", "period"], kind="stable").reset_index(drop=True)
-    keep = np.ones(len(df), dtype=bool)
-    half = pd.Timedelta(rolling) / 2
-    for _, idx in df.groupby(["model", "basis"], sort=False).indices.items():
-        if len(idx) < MIN_SCREEN:
+    """Drop listing-periods far from their model's centred rolling median (see module doc).
+
+    The rolling statistics are those of pandas' centred time-based rolling window (closed on the
+    right: ``(t - rolling/2, t + rolling/2]``), computed once per distinct period of a
+    ``(model, basis)`` group on the slice of its rows sorted by period, not once per row."""
+    model, basis = _sorted_codes(df["model"]), _sorted_codes(df["basis"])
+    when = df["period"].to_numpy().astype("datetime64[ns]").view(np.int64)
+    order = np.lexsort((when, basis, model))  # stable: the order of sort_values(kind="stable")
+    df = df.iloc[order].reset_index(drop=True)
+    model, basis, when = model[order], basis[order], when[order]
+    size = len(df)
+    keep = np.ones(size, dtype=bool)
+    half = pd.Timedelta(rolling).value // 2
+    log_u, keys = df["log_u"].to_numpy(dtype=float), _codes(df["key"])
+    new_group = np.r_[True, (model[1:] != model[:-1]) | (basis[1:] != basis[:-1])]
+    starts = np.flatnonzero(new_group)
+    for a, b in zip(starts.tolist(), np.r_[starts[1:], size].tolist(), strict=True):
+        if b - a < MIN_SCREEN:
             continue
-        times = pd.DatetimeIndex(df["period"].iloc[idx])
-        s = pd.Series(df["log_u"].to_numpy()[idx], index=times)
-        med = s.rolling(rolling, center=True, min_periods=1).median()
-        dev = (s - med).abs()
-        mad = dev.rolling(rolling, center=True, min_periods=1).median()
-        count = s.rolling(rolling, center=True, min_periods=1).count()
-        scale = np.maximum(1.4826 * mad.to_numpy(), MAD_FLOOR)
-        bad = (dev.to_numpy() > mad_k * scale) & (count.to_numpy() >= MIN_SCREEN)
+        times, lu = when[a:b], log_u[a:b]
+        first = np.flatnonzero(np.r_[True, times[1:] != times[:-1]])  # one window per period
+        rows = np.diff(np.r_[first, b - a])
+        lo = np.searchsorted(times, times[first] - half, side="right")
+        hi = np.searchsorted(times, times[first] + half, side="right")
+        dev = np.abs(lu - np.repeat(_window_medians(lu, lo, hi), rows))
+        scale = np.maximum(1.4826 * np.repeat(_window_medians(dev, lo, hi), rows), MAD_FLOOR)
+        bad = (dev > mad_k * scale) & (np.repeat(hi - lo, rows) >= MIN_SCREEN)
         if not bad.any():
             continue
         # a candidate backed by a quarter of the other listings in its window is a new level
-        lu, keys = s.to_numpy(), df["key"].to_numpy()[idx]
-        lo = times.searchsorted(times - half, side="left")
-        hi = times.searchsorted(times + half, side="right")
+        group_keys = keys[a:b]
+        lo = np.searchsorted(times, times - half, side="left")
+        hi = np.searchsorted(times, times + half, side="right")
         for c in np.flatnonzero(bad):
             near = np.abs(lu[lo[c] : hi[c]] - lu[c]) <= mad_k * scale[c]
-            near &= keys[lo[c] : hi[c]] != keys[c]
-            others = int((keys[lo[c] : hi[c]] != keys[c]).sum())
+            near &= group_keys[lo[c] : hi[c]] != group_keys[c]
+            others = int((group_keys[lo[c] : hi[c]] != group_keys[c]).sum())
             if near.sum() >= 2 and near.sum() >= SUPPORT_SHARE * others:
                 bad[c] = False
-        keep[idx[bad]] = False
+        keep[a:b][bad] = False
     return df[keep].reset_index(drop=True)
 
 
@@ -339,21 +389,25 @@ def _fixed_effects(y: np.ndarray, t: np.ndarray, v: np.ndarray, n_iter: int = 50
     return m
 
 
-def _series_index(df: pd.DataFrame) -> pd.DataFrame:
-    """Period values of one (series, basis) panel of deduplicated, screened listing-periods."""
-    t_codes, periods = pd.factorize(df["period"], sort=True)
-    variant = df["model"] + "|" + _each_distinct(df["hashrate_ths"], lambda h: f"{h:.3g}")
+def _series_index(
+    period: np.ndarray, variant: np.ndarray, y: np.ndarray, key: np.ndarray, n_obs: np.ndarray
+) -> pd.DataFrame:
+    """Period values of one (series, basis) panel of deduplicated, screened listing-periods, as
+    arrays in the frame's row order: ``variant`` and ``key`` integer codes (a variant's code in
+    order of first appearance in the panel), ``y`` the log unit prices."""
+    t_codes, periods = pd.factorize(period, sort=True)
     v_codes, _ = pd.factorize(variant)
-    y = df["log_u"].to_numpy(dtype=float)
     m = _fixed_effects(y, t_codes, v_codes)
     adjusted = pd.Series(y - m[v_codes] + m[v_codes].mean())
     level = adjusted.groupby(t_codes).median()
+    nt, width = len(periods), int(key.max(initial=0)) + 1
+    pairs = pd.unique(t_codes.astype(np.int64) * width + key)  # distinct (period, listing)
     out = pd.DataFrame(
         {
             "period": periods[level.index.to_numpy()],
             "usd_per_th": np.exp(level.to_numpy()),
-            "n_listings": df.groupby(t_codes)["key"].nunique().to_numpy(),
-            "n_obs": df.groupby(t_codes)["n_obs"].sum().to_numpy(),
+            "n_listings": np.bincount(pairs // width, minlength=nt),
+            "n_obs": np.bincount(t_codes, weights=n_obs, minlength=nt).astype(np.int64),
         }
     )
     return out
@@ -391,6 +445,33 @@ def _listing_periods(
         return pd.DataFrame()
     df = _prepare(obs, freq)
     return df if df.empty else _screen(_dedup(df), mad_k, rolling)
+
+
+def deduplicated(obs: pd.DataFrame | None, freq: Literal["D", "W"] = "W") -> pd.DataFrame:
+    """Method steps 1-4 of ``obs``: one row per listing, basis and period (``key``, ``basis``,
+    ``period``, ``log_u``, ``model``, ``hashrate_ths``, ``efficiency_j_th``, ``n_obs``), in order
+    of each row's first sighting, before the outlier screen. The rows of disjoint runs of whole
+    periods, concatenated in time order, are those of all of them read at once (a cache keeps
+    past periods and adds the new ones: :func:`screened` takes them)."""
+    if obs is None or len(obs) == 0:
+        return pd.DataFrame()
+    df = _prepare(obs, freq)
+    return df if df.empty else _dedup(df)
+
+
+def screened(
+    frame: pd.DataFrame,
+    *,
+    since: str | date | datetime | pd.Timestamp | None = None,
+    until: str | date | datetime | pd.Timestamp | None = None,
+    freq: Literal["D", "W"] = "W",
+    mad_k: float = 3.5,
+    rolling: str = "28D",
+) -> ListingPeriods:
+    """:class:`ListingPeriods` from a :func:`deduplicated` frame of the sightings of ``since`` to
+    ``until`` (method step 5): what :func:`listing_periods` makes from the sightings."""
+    out = frame if frame.empty else _screen(frame, mad_k, rolling)
+    return ListingPeriods(out, freq, mad_k, rolling, _day(since), _day(until))
 
 
 def listing_periods(
@@ -443,22 +524,40 @@ def build_index(
     if isinstance(obs, ListingPeriods):
         if (obs.freq, obs.mad_k, obs.rolling) != (freq, mad_k, rolling):
             raise ValueError("listing periods made with another freq, mad_k or rolling")
-        df = obs.frame.copy()
+        df = obs.frame  # read, never written into
     else:
         df = _listing_periods(obs, freq, mad_k, rolling)
     if df.empty:
         return empty
+    # every step on integer codes: one string per model, tier or variant, not per row
+    models, model_names = pd.factorize(df["model"])
     if by == "model":
-        df["series"] = "model:" + df["model"]
+        codes, labels = models, np.array([f"model:{m}" for m in model_names], dtype=object)
     else:
-        tiers = _each_distinct(df["efficiency_j_th"], tier_of)
-        df = df[tiers.notna()].copy()
-        df["series"] = "tier:" + tiers[tiers.notna()]
+        codes, tier_names = pd.factorize(_each_distinct(df["efficiency_j_th"], tier_of))
+        labels = np.array([f"tier:{t}" for t in tier_names], dtype=object)  # -1: no tier
+    if not (codes >= 0).any():
+        return empty
+    bases, basis_index = pd.factorize(df["basis"])
+    labels, basis_names = labels.astype(str), np.asarray(basis_index, dtype=str)
+    rank = np.argsort(np.argsort(labels, kind="stable"), kind="stable")  # label -> sorted place
+    brank = np.argsort(np.argsort(basis_names, kind="stable"), kind="stable")
+    panel = np.where(codes >= 0, rank[codes] * len(basis_names) + brank[bases], -1)
+    order = np.argsort(panel, kind="stable")  # each panel's rows in the frame's order
+    order = order[panel[order] >= 0]
+    edges = np.flatnonzero(np.r_[True, panel[order][1:] != panel[order][:-1], True])
+    hashrates, rates = pd.factorize(df["hashrate_ths"], use_na_sentinel=False)
+    shown, _ = pd.factorize(np.array([f"{h:.3g}" for h in rates], dtype=object))
+    variant = models.astype(np.int64) * (len(rates) + 1) + shown[hashrates]
+    keys, _ = pd.factorize(df["key"])
+    period, y = df["period"].to_numpy(), df["log_u"].to_numpy(dtype=float)
+    n_obs = df["n_obs"].to_numpy(dtype=np.int64)
     parts = []
-    for (series, basis), panel in df.groupby(["series", "basis"], sort=True):
-        part = _series_index(panel.reset_index(drop=True))
-        part.insert(0, "series", str(series))  # "model:..." or "tier:..."
-        part.insert(2, "basis", str(basis))  # "sold" or "ask"
+    for a, b in zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True):
+        rows = order[a:b]
+        part = _series_index(period[rows], variant[rows], y[rows], keys[rows], n_obs[rows])
+        part.insert(0, "series", str(labels[codes[rows[0]]]))  # "model:..." or "tier:..."
+        part.insert(2, "basis", str(basis_names[bases[rows[0]]]))  # "sold" or "ask"
         parts.append(part)
     if not parts:
         return empty
@@ -481,6 +580,18 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """``frame``'s rows as JSON-ready dicts (:func:`_jsonable` values), a column at a time."""
+    columns = []
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            column = column.dt.strftime("%Y-%m-%d")
+        columns.append([_jsonable(v) for v in column.tolist()])
+    names = [str(c) for c in frame.columns]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def _to_json(value: Any) -> Any:
@@ -530,5 +641,5 @@ def analyse(
         index, market=market, events=events, min_drop=min_drop, window=window, penalty=penalty
     )
     drawdowns = find_drawdowns(index, market=market, events=events)
-    records = [_to_json(r) for r in index.to_dict(orient="records")]
+    records = _records(index)
     return {"index": records, "drops": _to_json(drops), "drawdowns": _to_json(drawdowns)}

@@ -3,7 +3,19 @@
 The analysis reads :func:`sightings_frame`: the store's per-listing, per-week sighting counts
 (``sighting_weeks``, kept as sightings are written) as Arrow tables, framed with the listings'
 text as categoricals, never a Python object per sighting; :func:`analyse_frames` keeps,
-deduplicates and screens the listing-periods once for both the tier and the model indexes."""
+deduplicates and screens the listing-periods once for both the tier and the model indexes.
+
+**Cache** (``asicmon analyse`` over the whole history, weekly: :func:`cached_periods`). The
+deduplicated listing-weeks (method steps 1-4, :func:`monitor.analysis.indexes.deduplicated`)
+are kept in ``<database>.analysis-cache`` (Arrow IPC, written atomically), keyed by the store's
+``analysis_epoch`` (m010: its random ``store_id`` and its ``epoch``) and the highest observation
+id read. The next run reads only the weeks from that of the earliest sighting added since (its
+id is higher), takes the cached weeks before it, and screens and indexes the whole (the screen,
+the fixed effects and the drops depend on every week: they are recomputed each run). Any other
+change (an observation deleted or updated, a listing deleted, re-normalised, or inserted for
+sightings already stored) raises ``epoch`` by trigger, and the cache is rebuilt from scratch, as
+it is for another database file, another cache format (:data:`CACHE_VERSION`) or a file that
+cannot be read. ``since``/``until`` and daily runs read the store and leave the cache alone."""
 
 from __future__ import annotations
 
@@ -107,6 +119,108 @@ def events_frame(cfg: Config) -> pd.DataFrame:
     return load_events(list(cfg.events))
 
 
+CACHE_VERSION = "1"  # the cached frame's layout and the method steps 1-4 it holds
+
+
+def cache_path(database: Path) -> Path:
+    """Where the analysis cache of ``database`` lives: beside it."""
+    return database.with_name(database.name + ".analysis-cache")
+
+
+_TEXT = ("key", "basis", "model")  # text columns, cached as dictionaries
+
+
+def _read_cache(path: Path, store_id: str, epoch: int) -> tuple[pd.DataFrame, int] | None:
+    """The cached listing-weeks and the last observation id they hold, when the cache is of this
+    store at this epoch and format (else None: rebuild)."""
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    try:
+        with pa.OSFile(str(path)) as source:  # read into memory: the file may be replaced
+            table = ipc.open_file(source).read_all()
+    except (OSError, pa.ArrowException):
+        return None
+    meta = {k.decode(): v.decode() for k, v in (table.schema.metadata or {}).items()}
+    wanted = {"version": CACHE_VERSION, "store_id": store_id, "epoch": str(epoch)}
+    if any(meta.get(k) != v for k, v in wanted.items()) or not meta.get("last_id", "").isdigit():
+        return None
+    frame = table.to_pandas()
+    if "period" in frame:  # Arrow keeps microseconds: the analysis's periods are in ns
+        frame["period"] = frame["period"].astype("datetime64[ns]")
+    for column in _TEXT:  # categoricals of str objects, as the analysis makes them
+        if column in frame and isinstance(frame[column].dtype, pd.CategoricalDtype):
+            values = frame[column].cat
+            names = pd.Index(np.asarray(values.categories, dtype=object), dtype=object)
+            frame[column] = pd.Categorical.from_codes(values.codes.to_numpy(), categories=names)
+    return frame, int(meta["last_id"])
+
+
+def _write_cache(path: Path, frame: pd.DataFrame, store_id: str, epoch: int, last_id: int) -> None:
+    """Keep ``frame`` as the cache (atomically: a crash leaves the old file or none). A cache
+    that cannot be written is not an error: the next run reads the store."""
+    import os
+
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    stored = frame.copy(deep=False)
+    for column in _TEXT:
+        if column in stored and not isinstance(stored[column].dtype, pd.CategoricalDtype):
+            stored[column] = stored[column].astype("category")
+    meta = {"version": CACHE_VERSION, "store_id": store_id, "epoch": str(epoch),
+            "last_id": str(last_id)}  # fmt: skip
+    table = pa.Table.from_pandas(stored, preserve_index=False).replace_schema_metadata(meta)
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with pa.OSFile(str(part), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+        part.replace(path)
+    except (OSError, pa.ArrowException):
+        part.unlink(missing_ok=True)
+
+
+def _joined(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """Cached weeks, then the weeks read again: listing identities as one categorical."""
+    if new.empty:
+        return old
+    if old.empty:
+        return new
+    from pandas.api.types import union_categoricals
+
+    text = [c for c in _TEXT if c in new]
+    out = pd.concat([old.drop(columns=text), new.drop(columns=text)], ignore_index=True)
+    for column in text:
+        parts = [f[column].astype("category").array for f in (old, new)]
+        out[column] = pd.Series(union_categoricals(parts))
+    return out[list(new.columns)]
+
+
+def cached_periods(store: Store, database: Path) -> pd.DataFrame:
+    """The deduplicated listing-weeks of the whole history (steps 1-4), from the cache and the
+    weeks with sightings added since it was written (module doc), and the cache updated."""
+    from monitor.analysis.indexes import deduplicated
+
+    store_id, epoch, last_id = store.analysis_mark()  # before the sightings: module doc
+    path = cache_path(database)
+    cached = _read_cache(path, store_id, epoch)
+    if cached is not None and cached[1] <= last_id and "period" in cached[0]:
+        old, old_id = cached
+        day = store.first_day_after(old_id)
+        if day is None:
+            frame = old
+        else:
+            week = day - (day - 4) % 7  # its Monday (1970-01-05, day 4, was one)
+            monday = pd.Timestamp(week, unit="D")
+            new = deduplicated(sightings_frame(store, monday.strftime("%Y-%m-%d"), None))
+            frame = _joined(old[old["period"].to_numpy() < monday.to_datetime64()], new)
+    else:
+        frame = deduplicated(sightings_frame(store, None, None))
+    if cached is None or frame is not cached[0] or cached[1] != last_id:
+        _write_cache(path, frame, store_id, epoch, last_id)
+    return frame
+
+
 def analyse_frames(
     obs: pd.DataFrame,
     market: pd.DataFrame,
@@ -119,10 +233,25 @@ def analyse_frames(
 ) -> dict[str, Any]:
     """Index, drops and drawdowns per tier and per model (``by``), weekly or daily (``freq``),
     from frames already read (pure: the digest reads the store once and calls this)."""
-    from monitor.analysis.indexes import analyse, listing_periods
+    from monitor.analysis.indexes import listing_periods
 
     # kept, deduplicated and screened once for both kinds
     periods = listing_periods(obs, since=since, until=until, freq=freq)  # type: ignore[arg-type]
+    return _analyse_periods(periods, market, events, since, until, by=by, freq=freq)
+
+
+def _analyse_periods(
+    periods: Any,
+    market: pd.DataFrame,
+    events: pd.DataFrame,
+    since: str | None,
+    until: str | None,
+    *,
+    by: str,
+    freq: str,
+) -> dict[str, Any]:
+    from monitor.analysis.indexes import analyse
+
     result: dict[str, Any] = {"index": [], "drops": [], "drawdowns": []}
     for kind in ("tier", "model") if by == "both" else (by,):
         part = analyse(periods, market, events, since=since, until=until, by=kind, freq=freq)  # type: ignore[arg-type]
@@ -143,10 +272,18 @@ def analyse_db(
     freq: str = "W",
 ) -> dict[str, Any]:
     """``asicmon analyse``: read the sightings and market days, then :func:`analyse_frames`."""
+    if since is not None or until is not None or freq != "W":
+        with Store(cfg.database, create=False) as store:
+            obs = sightings_frame(store, since, until, freq=freq)
+            market = market_frame(store)
+        return analyse_frames(obs, market, events_frame(cfg), since, until, by=by, freq=freq)
+    from monitor.analysis.indexes import screened
+
     with Store(cfg.database, create=False) as store:
-        obs = sightings_frame(store, since, until, freq=freq)
+        frame = cached_periods(store, Path(cfg.database))
         market = market_frame(store)
-    return analyse_frames(obs, market, events_frame(cfg), since, until, by=by, freq=freq)
+    periods = screened(frame)
+    return _analyse_periods(periods, market, events_frame(cfg), None, None, by=by, freq=freq)
 
 
 def plot(

@@ -12,6 +12,11 @@ Tables:
   never duplicates an observation.
 - ``sighting_weeks`` (m009): the priced sightings counted per listing, ISO week, USD price,
   basis and sold flag, kept by triggers on ``observations``: what the analysis reads.
+- ``analysis_epoch`` (m010): one row, ``store_id`` (random, set once) and ``epoch``, a counter
+  that triggers raise on every change an analysis cache cannot follow by reading only the
+  observations added since (``monitor.jobs.analyse``): a deleted or updated observation, a
+  deleted listing, a listing whose analysed fields change (re-normalised), a listing inserted
+  for observations already stored.
 - ``http_cache`` (validators for conditional requests), ``market_daily`` (BTC/USD, hashprice),
   ``sent_alerts`` (what the digest already reported), ``sending_alerts`` (what a digest is
   sending: written before the SMTP exchange, moved to ``sent_alerts`` once the server accepted
@@ -281,3 +286,40 @@ def m009_sighting_weeks(db: Database) -> None:
         "usd_minor, price_basis, sold, id ON observations "
         f"BEGIN {_week_remove('OLD')} {_week_add('NEW')} END"
     )
+
+
+_ANALYSED = ("key", "source", "model", "efficiency_j_th", "hashrate_ths", "quantity", "kind",
+             "condition")  # fmt: skip
+_BUMP = "UPDATE analysis_epoch SET epoch = epoch + 1 WHERE id = 1;"
+
+
+@migrations()
+def m010_analysis_epoch(db: Database) -> None:
+    """``analysis_epoch``: the store's identity and a counter of the changes that invalidate a
+    cache of analysed sightings keyed by the last observation id (appends do not raise it: a
+    cache reads what was added after its id). Triggers raise ``epoch`` on a deleted or updated
+    observation, a deleted listing, an update that changes one of a listing's analysed fields
+    (:data:`_ANALYSED`: a re-normalised title), and a listing inserted when observations of its
+    key are already stored (they join the analysis without a new observation id)."""
+    db.execute(
+        "CREATE TABLE analysis_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), "
+        "store_id TEXT NOT NULL, epoch INTEGER NOT NULL)"
+    )
+    db.execute("INSERT INTO analysis_epoch VALUES (1, lower(hex(randomblob(16))), 0)")
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _ANALYSED)
+    for name, sql in (
+        ("observations_delete", f"AFTER DELETE ON observations BEGIN {_BUMP} END"),
+        ("observations_update", f"AFTER UPDATE ON observations BEGIN {_BUMP} END"),
+        ("listings_delete", f"AFTER DELETE ON listings BEGIN {_BUMP} END"),
+        (
+            "listings_update",
+            f"AFTER UPDATE OF {', '.join(_ANALYSED)} ON listings WHEN {changed} BEGIN {_BUMP} END",
+        ),
+        (
+            "listings_insert",
+            "AFTER INSERT ON listings WHEN EXISTS "
+            "(SELECT 1 FROM observations WHERE listing_key = NEW.key) "
+            f"BEGIN {_BUMP} END",
+        ),
+    ):
+        db.execute(f"CREATE TRIGGER analysis_epoch_{name} {sql}")

@@ -369,6 +369,27 @@ class Views(Connection):
             conn.close()
         return sightings, listings
 
+    def analysis_mark(self) -> tuple[str, int, int]:
+        """``(store_id, epoch, last_id)``: what a cache of analysed sightings is keyed by
+        (``analysis_epoch``, m010, and the highest observation id). Read before the sightings
+        it keys: a write in between is then read again by the next run, never missed."""
+        row = self.query(
+            "SELECT e.store_id, e.epoch, (SELECT coalesce(max(id), 0) FROM observations) AS last "
+            "FROM analysis_epoch e WHERE e.id = 1"
+        )[0]
+        return str(row["store_id"]), int(row["epoch"]), int(row["last"])
+
+    def first_day_after(self, last_id: int) -> int | None:
+        """The earliest day (days since 1970-01-01) of a priced sighting with an id above
+        ``last_id`` (None: none): from there on a cache keyed by ``last_id`` is out of date."""
+        row = self.query(
+            "SELECT min(CAST(strftime('%s', observed_date) AS INTEGER) / 86400) AS d "
+            "FROM observations WHERE id > ? AND usd_minor IS NOT NULL "
+            "AND strftime('%s', observed_date) IS NOT NULL",
+            [last_id],
+        )[0]
+        return None if row["d"] is None else int(row["d"])
+
     def sent_keys(self) -> set[tuple[str, str, str]]:
         """The keys (rule, subject, period) the digest already reported."""
         rows = self.db.execute("SELECT rule, subject, period FROM sent_alerts").fetchall()

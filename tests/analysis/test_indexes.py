@@ -560,3 +560,133 @@ def test_counted_rows_weigh_the_median() -> None:
     even = [{**sighting(0, "a", 10.0), "n": 2}, {**sighting(1, "a", 40.0), "n": 2}]
     index = build_index(pd.DataFrame(even), by="model", freq="W")
     assert index["usd_per_th"].tolist() == pytest.approx([20.0])  # geometric mean of 10, 40
+
+
+# --- the array screen and index equal pandas' rolling and groupby, bit for bit ----------------
+
+
+def _screen_reference(df: pd.DataFrame, mad_k: float, rolling: str) -> pd.DataFrame:
+    """The outlier screen of the method (module doc, step 5) with pandas' centred time-based
+    rolling windows, one row at a time: what the array version must equal exactly."""
+    from monitor.analysis.indexes import MAD_FLOOR, MIN_SCREEN, SUPPORT_SHARE
+
+    df = df.sort_values(["model", "basis", "period"], kind="stable").reset_index(drop=True)
+    keep = np.ones(len(df), dtype=bool)
+    half = pd.Timedelta(rolling) / 2
+    for _, idx in df.groupby(["model", "basis"], sort=False).indices.items():
+        if len(idx) < MIN_SCREEN:
+            continue
+        times = pd.DatetimeIndex(df["period"].iloc[idx])
+        s = pd.Series(df["log_u"].to_numpy()[idx], index=times)
+        med = s.rolling(rolling, center=True, min_periods=1).median()
+        dev = (s - med).abs()
+        mad = dev.rolling(rolling, center=True, min_periods=1).median()
+        count = s.rolling(rolling, center=True, min_periods=1).count()
+        scale = np.maximum(1.4826 * mad.to_numpy(), MAD_FLOOR)
+        bad = (dev.to_numpy() > mad_k * scale) & (count.to_numpy() >= MIN_SCREEN)
+        lu, keys = s.to_numpy(), df["key"].to_numpy()[idx]
+        lo = times.searchsorted(times - half, side="left")
+        hi = times.searchsorted(times + half, side="right")
+        for c in np.flatnonzero(bad):
+            near = np.abs(lu[lo[c] : hi[c]] - lu[c]) <= mad_k * scale[c]
+            near &= keys[lo[c] : hi[c]] != keys[c]
+            others = int((keys[lo[c] : hi[c]] != keys[c]).sum())
+            if near.sum() >= 2 and near.sum() >= SUPPORT_SHARE * others:
+                bad[c] = False
+        keep[idx[bad]] = False
+    return df[keep].reset_index(drop=True)
+
+
+def _listing_periods_frame(seed: int, rows: int, step: int) -> pd.DataFrame:
+    """Random deduplicated listing-periods: 3 models, both bases, periods ``step`` days apart
+    (several listings per period), a few far prices and a few groups at a new level."""
+    rng = np.random.default_rng(seed)
+    period = MONDAY + pd.to_timedelta(rng.integers(0, 40, rows) * step, unit="D")
+    log_u = np.log(30.0) + rng.normal(0, 0.08, rows)
+    far = rng.random(rows) < 0.05  # mistyped prices: far up or down
+    log_u[far] += rng.choice([-1.2, 1.1], rows)[far]
+    log_u[rng.random(rows) < 0.03] = np.log(30.0) - 0.5  # a second level: supported
+    log_u = np.round(log_u, 2)  # ties, as repeated prices give
+    return pd.DataFrame(
+        {
+            "key": rng.integers(0, rows // 3 + 1, rows),
+            "basis": rng.choice(["ask", "sold"], rows, p=[0.8, 0.2]).astype(object),
+            "period": period,
+            "log_u": log_u,
+            "model": rng.choice(["Antminer S19", "Antminer S9", "Whatsminer M30S"], rows),
+            "hashrate_ths": rng.choice([95.0, 104.0, 104.2, 110.0], rows),
+            "efficiency_j_th": rng.choice([21.5, 29.5, np.nan, 34.0], rows),
+            "n_obs": rng.integers(1, 8, rows),
+        }
+    ).astype({"model": object})
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), rows=st.integers(0, 400), step=st.sampled_from([1, 7]))
+def test_screen_equals_pandas_rolling(seed: int, rows: int, step: int) -> None:
+    """The screen computes its rolling medians per distinct period on sorted arrays: the rows
+    kept, their order and values are exactly those of pandas' rolling windows, daily or weekly,
+    with ties and several listings per period."""
+    from monitor.analysis.indexes import _screen
+
+    frame = _listing_periods_frame(seed, rows, step)
+    for rolling in ("28D", "7D"):
+        expected = _screen_reference(frame, 3.5, rolling)
+        pd.testing.assert_frame_equal(_screen(frame, 3.5, rolling), expected, check_exact=True)
+
+
+def _index_reference(df: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Method steps 6-7 with string series and variants and pandas groupby (no market)."""
+    from monitor.analysis.indexes import _fixed_effects
+
+    df = df.copy()
+    if by == "model":
+        df["series"] = "model:" + df["model"]
+    else:
+        tiers = df["efficiency_j_th"].map(tier_of)
+        df = df[tiers.notna()].copy()
+        df["series"] = "tier:" + tiers[tiers.notna()].astype(str)
+    parts = []
+    for (series, basis), panel in df.groupby(["series", "basis"], sort=True):
+        panel = panel.reset_index(drop=True)
+        t_codes, periods = pd.factorize(panel["period"], sort=True)
+        variant = panel["model"] + "|" + panel["hashrate_ths"].map(lambda h: f"{h:.3g}")
+        v_codes, _ = pd.factorize(variant)
+        y = panel["log_u"].to_numpy(dtype=float)
+        m = _fixed_effects(y, t_codes, v_codes)
+        level = pd.Series(y - m[v_codes] + m[v_codes].mean()).groupby(t_codes).median()
+        part = pd.DataFrame(
+            {
+                "series": str(series),
+                "period": periods[level.index.to_numpy()],
+                "basis": str(basis),
+                "usd_per_th": np.exp(level.to_numpy()),
+                "btc_per_th": np.nan,
+                "n_listings": panel.groupby(t_codes)["key"].nunique().to_numpy().astype(int),
+                "n_obs": panel.groupby(t_codes)["n_obs"].sum().to_numpy().astype(int),
+            }
+        )
+        parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=INDEX_COLUMNS)
+    out = pd.concat(parts, ignore_index=True)[INDEX_COLUMNS]
+    return out.sort_values(["series", "basis", "period"], ignore_index=True)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), rows=st.integers(1, 400))
+def test_index_equals_string_groupby(seed: int, rows: int) -> None:
+    """The index works on integer codes for series, variants and listings: its values equal,
+    bit for bit, those of the same method on string labels with pandas groupby, per model and
+    per tier (variants that print alike at 3 digits, 104.0 and 104.2 TH/s, are one variant)."""
+    from monitor.analysis.indexes import ListingPeriods
+
+    frame = _listing_periods_frame(seed, rows, 7)
+    periods = ListingPeriods(frame, "W", 3.5, "28D", None, None)
+    for by in ("model", "tier"):
+        got = build_index(periods, by=by)  # type: ignore[arg-type]
+        expected = _index_reference(frame, by)
+        if expected.empty:
+            assert got.empty
+            continue
+        pd.testing.assert_frame_equal(got, expected, check_exact=True, check_dtype=False)

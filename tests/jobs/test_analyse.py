@@ -18,11 +18,13 @@ import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
+from monitor.analysis.indexes import deduplicated
 from monitor.cli import cli
 from monitor.config import load_config
 from monitor.jobs.analyse import (
     analyse_db,
     analyse_frames,
+    cache_path,
     events_frame,
     market_frame,
     observations_frame,
@@ -255,7 +257,7 @@ def test_migration_fills_counts_of_an_older_database(tmp_path: Path) -> None:
     old.close()
     config.write_text(f"database: {db}\n", encoding="utf-8")
     with Store(db) as store:
-        assert store.applied_migrations()[-1] == "m009_sighting_weeks"
+        assert "m009_sighting_weeks" in store.applied_migrations()
     stored, expected = weeks_recounted(db)
     assert stored == expected
     assert len(stored) > 800
@@ -272,3 +274,202 @@ def test_observations_frame_keeps_one_row_per_sighting(dealer: Path) -> None:
     assert "n" not in raw
     pairs = sorted(zip(raw["listing_key"].astype(str), raw["price_usd"], strict=True))
     assert pairs == sorted(zip(old["listing_key"].astype(str), old["price_usd"], strict=True))
+
+
+# --- the analysis cache: only new weeks are read; any other change rebuilds it ----------------
+
+
+def fresh(config: Path) -> str:
+    """``analyse --json`` of the whole history read from every sighting (no cache), as JSON."""
+    cfg = load_config(config)
+    with Store(cfg.database, create=False) as store:
+        old = old_frame(store, None, None)
+        market = market_frame(store)
+    return json.dumps(analyse_frames(old, market, events_frame(cfg)))
+
+
+def tamper(db: Path) -> dict[bytes, bytes]:
+    """Raise every cached log price by 1 (the file's key kept): a run that reads the cache
+    shows it. Returns the cache's metadata."""
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    path = cache_path(db)
+    with pa.OSFile(str(path)) as source:
+        table = ipc.open_file(source).read_all()
+    frame = table.to_pandas()
+    frame["log_u"] += 1.0
+    meta = table.schema.metadata
+    changed = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(meta)
+    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, changed.schema) as writer:
+        writer.write_table(changed)
+    return dict(meta)
+
+
+def cached_frame(db: Path) -> tuple[pd.DataFrame, dict[bytes, bytes]]:
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    with pa.OSFile(str(cache_path(db))) as source:
+        table = ipc.open_file(source).read_all()
+    return table.to_pandas(), dict(table.schema.metadata)
+
+
+def epoch(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return int(conn.execute("SELECT epoch FROM analysis_epoch").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_cache_keeps_past_weeks_and_reads_the_new_ones(dealer: Path) -> None:
+    """A run writes the cache; the next, after new sightings, takes the weeks before the first
+    new sighting's week from it (a tampered cache shows through) and reads the rest again; with
+    no cache the result is the old path's, and a cache-made run equals it when untouched."""
+    cfg = load_config(dealer)
+    db = Path(cfg.database)
+    first = analyse_db(cfg)
+    assert json.dumps(first) == fresh(dealer)
+    assert cache_path(db).exists()
+    again = analyse_db(cfg)  # nothing new: the cache alone, the same result
+    assert json.dumps(again) == json.dumps(first)
+    before = tamper(db)
+    later = resighted_csv(dealer.parent / "later.csv", dealer.parent / "asks.csv", 400, 3)
+    done = CliRunner().invoke(cli, ["--config", str(dealer), "import", str(later)])
+    assert done.exit_code == 0, done.output
+    with Store(db) as store:
+        first_new = store.query("SELECT min(observed_date) AS d FROM observations WHERE id > ?",
+                                [int(before[b"last_id"])])[0]["d"]  # fmt: skip
+        whole = deduplicated(sightings_frame(store, None, None))
+    monday = pd.Timestamp(first_new) - pd.Timedelta(days=pd.Timestamp(first_new).day_of_week)
+    result = analyse_db(cfg)
+    assert json.dumps(result) != fresh(dealer)  # past weeks came from the (tampered) cache
+    frame, meta = cached_frame(db)
+    assert int(meta[b"last_id"]) > int(before[b"last_id"])
+    assert meta[b"epoch"] == before[b"epoch"]
+    past = frame["period"] < monday
+    assert past.any()
+    assert (~past).any()
+    old_whole = whole[(whole["period"] < monday).to_numpy()]
+    new_whole = whole[(whole["period"] >= monday).to_numpy()]
+    assert list(frame.loc[past, "log_u"]) == list(old_whole["log_u"] + 1.0)
+    assert list(frame.loc[~past, "log_u"]) == list(new_whole["log_u"])  # read again
+    assert list(frame["key"].astype(str)) == list(whole["key"].astype(str))
+    cache_path(db).unlink()
+    assert json.dumps(analyse_db(cfg)) == fresh(dealer)
+    resighted = resighted_csv(dealer.parent / "again.csv", dealer.parent / "asks.csv", 1, 4)
+    done = CliRunner().invoke(cli, ["--config", str(dealer), "import", str(resighted)])
+    assert done.exit_code == 0, done.output  # new sightings in the oldest weeks too
+    assert json.dumps(analyse_db(cfg)) == fresh(dealer)
+
+
+def first_listing(db: Path) -> dict[str, Any]:
+    with Store(db) as store:
+        sightings = "SELECT listing_key FROM observations"
+        return store.query(f"SELECT * FROM listings WHERE kind = 'miner' AND key IN ({sightings}) "
+                           "ORDER BY key LIMIT 1")[0]  # fmt: skip
+
+
+def resee(db: Path, key: str, title: str) -> None:
+    """Re-sight listing ``key`` under ``title`` through the scrapers' write path."""
+    later = datetime(2030, 1, 1, tzinfo=UTC)
+    with Store(db) as store:
+        run = store.start_run("import", "import", later)
+        source, listing_id = key.split(":", 1)
+        raw = RawListing(listing_id=listing_id, url="", title=title, price=None, currency=None)
+        store.save_page(run, source, [Sighting(raw, normalise(title), later)], later)
+        store.finish_run(run, later, status="ok")
+
+
+def sql(db: Path, statement: str, args: tuple[Any, ...] = ()) -> None:
+    conn = sqlite3.connect(db)  # foreign keys off: a listing can go with its sightings left
+    with conn:
+        conn.execute(statement, args)
+    conn.close()
+
+
+CHANGES = {
+    "observation deleted": lambda db, row: sql(db, "DELETE FROM observations WHERE id % 3 = 0"),
+    "observation updated": lambda db, row: sql(
+        db, "UPDATE observations SET usd_minor = usd_minor * 2 WHERE id % 4 = 0"
+    ),
+    "listing re-normalised": lambda db, row: resee(db, row["key"], "Antminer S19 Pro 110T"),
+    "listing for parts": lambda db, row: resee(db, row["key"], str(row["title"]) + " for parts"),
+    "listing deleted": lambda db, row: sql(db, "DELETE FROM listings WHERE key = ?", (row["key"],)),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_cache_is_rebuilt_after_any_other_change(dealer: Path, change: str) -> None:
+    """Deleted or updated sightings, a re-normalised listing (another model, for parts) and a
+    deleted listing raise the store's epoch: the next run ignores the cache (tampered here, so
+    a stale use would show) and gives the old path's result."""
+    cfg = load_config(dealer)
+    db = Path(cfg.database)
+    analyse_db(cfg)
+    row = first_listing(db)
+    tamper(db)
+    was = epoch(db)
+    CHANGES[change](db, row)
+    assert epoch(db) > was
+    assert json.dumps(analyse_db(cfg)) == fresh(dealer)
+
+
+def test_cache_is_rebuilt_when_a_listing_comes_back(dealer: Path) -> None:
+    """A listing inserted for sightings already stored joins them to the analysis without a new
+    observation id: its insert raises the epoch too."""
+    cfg = load_config(dealer)
+    db = Path(cfg.database)
+    row = first_listing(db)
+    sql(db, "DELETE FROM listings WHERE key = ?", (row["key"],))
+    gone = analyse_db(cfg)
+    tamper(db)
+    was = epoch(db)
+    names = ", ".join(row)
+    sql(db, f"INSERT INTO listings ({names}) VALUES ({', '.join('?' * len(row))})",
+        tuple(row.values()))  # fmt: skip
+    assert epoch(db) > was
+    back = analyse_db(cfg)
+    assert json.dumps(back) == fresh(dealer) != json.dumps(gone)
+
+
+def test_cache_survives_a_resighting_and_is_per_database(dealer: Path, tmp_path: Path) -> None:
+    """Re-seeing a listing under the same title changes none of its analysed fields: the epoch
+    stays (the cache is kept). A cache beside another database (another store_id) is not read."""
+    cfg = load_config(dealer)
+    db = Path(cfg.database)
+    analyse_db(cfg)
+    row = first_listing(db)
+    was = epoch(db)
+    resee(db, row["key"], str(row["title"]))
+    assert epoch(db) == was
+    tamper(db)
+    assert json.dumps(analyse_db(cfg)) != fresh(dealer)  # kept, and read
+    other = tmp_path / "other"
+    other.mkdir()
+    config = other / "config.yaml"
+    config.write_text("database: a.db\n", encoding="utf-8")
+    done = CliRunner().invoke(cli, ["--config", str(config), "import",
+                                    str(dealer_rows(other / "asks.csv"))])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    cache_path(db).replace(cache_path(other / "a.db"))  # another store's cache, same rows
+    assert json.dumps(analyse_db(load_config(config))) == fresh(config)
+
+
+def test_cache_of_an_empty_store_gives_way_to_the_first_sightings(tmp_path: Path) -> None:
+    """A run on a store without sightings caches an empty frame; the first sightings written
+    after it are all read."""
+    config = tmp_path / "config.yaml"
+    config.write_text("database: a.db\n", encoding="utf-8")
+    cfg = load_config(config)
+    with Store(cfg.database):
+        pass
+    assert analyse_db(cfg) == {"index": [], "drops": [], "drawdowns": []}
+    assert cache_path(Path(cfg.database)).exists()
+    done = CliRunner().invoke(cli, ["--config", str(config), "import",
+                                    str(dealer_rows(tmp_path / "asks.csv"))])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    result = analyse_db(cfg)
+    assert result["index"]
+    assert json.dumps(result) == fresh(config)

@@ -101,3 +101,40 @@ def test_analysis_arrow_takes_whole_weeks_from_the_counts_and_cut_weeks_raw(
     # 3..7 January and 15..16 January one by one, the week of the 8th counted
     assert sorted(cut.column("n").to_pylist()) == [1] * 7 + [7]
     assert sum(cut.column("n").to_pylist()) == sum(daily.column("n").to_pylist()) == 14
+
+
+def test_analysis_mark_follows_appends_and_epoch_follows_other_changes(tmp_path: Path) -> None:
+    """``analysis_epoch`` (m010): appended sightings move only the last id (and
+    ``first_day_after`` finds their earliest day); deleting or updating a sighting, changing a
+    listing's analysed field, deleting a listing or inserting one whose sightings are stored
+    raise the epoch; an update that leaves the analysed fields as they were does not."""
+    db = tmp_path / "a.db"
+    with Store(db) as store:
+        first = [obs("s:1", "2024-01-03", 100000), obs("s:2", "2024-01-04", 90000)]
+        store.load_bulk([listing_row("s:1"), listing_row("s:2")], first)
+        store_id, epoch, last = store.analysis_mark()
+        assert len(store_id) == 32
+        assert store.first_day_after(last) is None
+        store.load_bulk([], [obs("s:1", "2024-01-10", 100000), obs("s:2", "2024-01-02", 1)])
+        assert store.analysis_mark() == (store_id, epoch, last + 2)
+        assert store.first_day_after(last) == 19724  # 2024-01-02, days since 1970-01-01
+
+        def bumped(sql: str, *args: object) -> bool:
+            before = store.analysis_mark()[1]
+            with store.db.conn:
+                store.db.conn.execute(sql, args)
+            return store.analysis_mark()[1] > before
+
+        assert not bumped("UPDATE listings SET last_seen = '2024-02-01T00:00:00Z', "
+                          "model = model WHERE key = 's:1'")  # fmt: skip
+        assert bumped("UPDATE listings SET condition = 'for_parts' WHERE key = 's:1'")
+        assert bumped("UPDATE listings SET hashrate_ths = 100 WHERE key = 's:1'")
+        assert bumped("UPDATE observations SET usd_minor = 5 WHERE listing_key = 's:2'")
+        assert bumped("DELETE FROM observations WHERE usd_minor = 5")
+        row = listing_row("s:9")
+        insert = f"INSERT INTO listings ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
+        assert not bumped(insert, *row.values())  # no sightings of it yet
+        store.db.conn.execute("PRAGMA foreign_keys = OFF")
+        assert bumped("DELETE FROM listings WHERE key = 's:1'")
+        assert bumped(insert, *listing_row("s:1").values())  # its sightings are stored
+        assert store.analysis_mark()[0] == store_id

@@ -49,6 +49,7 @@ ALL = [
     "m007_sending_alerts",
     "m008_catalog_match",
     "m009_sighting_weeks",
+    "m010_analysis_epoch",
 ]
 
 
