@@ -82,6 +82,8 @@ CODES: Mapping[str, str] = MappingProxyType(
         "PLN": "PLN",
         "SGD": "SGD",
         "NZD": "NZD",
+        "AED": "AED",
+        "SAR": "SAR",
     }
 )
 # Broker shorthands, understood only right after a number in a price list ("3200U", "5000 р."):

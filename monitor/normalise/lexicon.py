@@ -18,14 +18,16 @@ CJK_TEXT = re.compile(r"[\u3000-\u9fff\uac00-\ud7af]")
 CYRILLIC_TEXT = re.compile(r"[\u0400-\u04ff]")
 _CJK, _CYRILLIC = CJK_TEXT, CYRILLIC_TEXT
 # the lexicon's condition groups, strongest first
-# ("fault": a faulty piece, "broken fan"; for_parts unless the title says the unit works anyway)
+# ("fault": a faulty piece, "broken fan"; for_parts unless the title says the unit works anyway;
+# "lacks_boards": "no hashboards", for_parts for a miner, but what a part is, not its condition)
 ConditionGroup = Literal[
-    "for_parts", "fault", "refurbished", "used", "new", "weak_used", "weak_new"
+    "for_parts", "lacks_boards", "fault", "refurbished", "used", "new", "weak_used", "weak_new"
 ]
 CONDITION_ORDER: tuple[ConditionGroup, ...] = get_args(ConditionGroup)
 # what each condition group reports: "weak" evidence maps onto the plain condition
 CONDITION_VALUE: dict[ConditionGroup, Condition] = {
     "for_parts": "for_parts",
+    "lacks_boards": "for_parts",
     "fault": "for_parts",
     "refurbished": "refurbished",
     "used": "used",

@@ -72,12 +72,16 @@ _PER_KWH_MARK = r"\s*/\s*(?:kwh|квт)"  # "0.049/kWh": a hosting rate in the m
 # groups: 1 currency before, 2 its number, 3 "k"; 4 number, 5 currency after; 6 a bare number
 # right before a per-TH mark ("14.2/T"): a price in the message's currency
 _PRICE = re.compile(
-    rf"{_PRE}\s?{_NUM}(k\b)?|(?<![{_WORD}.,]){_NUM}\s?{_SUF}|(?<![{_WORD}.,/]){_NUM}(?={_PER_TH_MARK}|{_PER_KWH_MARK})",
+    rf"{_PRE}\s?{_NUM}(k\b)?|(?<![{_WORD}.,])(?<!hyd\s)(?<!hydro\s){_NUM}\s?{_SUF}|(?<![{_WORD}.,/]){_NUM}(?={_PER_TH_MARK}|{_PER_KWH_MARK})",
     re.IGNORECASE,
 )
+# "1.15万" (Chinese: x 10,000): the amount written out, so "1.15万/台" is 11500 a unit
+_WAN = re.compile(r"(?<![\d.,])(\d{1,4}(?:\.\d{1,4})?)\s*万")
 _THOUSAND = re.compile(r"^т(?:ыс)?\.?\s?", re.IGNORECASE)  # "т.р.", "тыс. руб": x1000, roubles
 _DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")  # "4.350", "1.150": not "0.052"
-_LOT = re.compile(r"\b(?:per\s+|/\s*|for\s+the\s+)?lot\b|за\s+(?:лот|партию)", re.IGNORECASE)
+_LOT = re.compile(
+    r"\b(?:per\s+|/\s*|for\s+the\s+)?lot\b|за\s+(?:лот|партию|вс[её](?![а-яё]))", re.IGNORECASE
+)
 _UNIT = re.compile(r"\beach\b|\bper\s+(?:unit|piece|pc|machine|miner)\b|/\s*(?:unit|pcs?|piece)\b"
                    r"|/\s*台|每台|за\s+шт\w*|/\s*шт\.?|单价", re.IGNORECASE)  # fmt: skip
 _MOQ = [re.compile(p, re.IGNORECASE) for p in (
@@ -94,7 +98,8 @@ _FLAGS = [(name, re.compile(p, re.IGNORECASE)) for name, p in (  # in order; a m
     ("GTD", r"(?<![a-zа-я])(?:gtd|гтд)(?![a-zа-я])"),  # is not also "GTD"
     ("on the way", r"on\s+the\s+way|in\s+transit|в\s+пути|在途"),
     ("futures", r"\bfutures?\b|\bpre-?orders?\b|期货|预售|предзаказ|под\s+заказ"),
-    ("in stock", r"\bin\s+stock\b|\bstock\b|\bspot\b|现货|в\s+наличии|наличие"),
+    ("in stock", r"\bin\s+stock\b|\bstock\b|\bspot\b|\b\d+\s*(?:pcs\s+|units\s+)?avail(?:able)?\b"
+                 r"|现货|в\s+наличии|наличие"),  # "30 avail": a stock count
 )]  # fmt: skip
 _STATUS = re.compile(
     r"\bstock|on\s+the\s+way|in\s+transit|warehouse|\bspot\b|futures?|pre-?order|"
@@ -107,7 +112,8 @@ _STATUSES = frozenset({"on the way", "futures", "in stock"})  # a line's own rep
 # wanted-to-buy: a line naming it is a bid; a price-less one makes the offers under it bids
 _WTB = re.compile(
     r"(?<![a-zа-я])(?:wtb|want(?:ed)?\s+to\s+buy|buying|we\s+buy|looking\s+to\s+buy|куплю|"
-    r"покупаю|покупаем|скупаем|скупка)(?![a-zа-я])|求购|收购|^收(?![到货款益入费])",
+    r"покупаю|покупаем|скупаем|скупка|buscamos|compramos|compro)(?![a-zа-я])|^\W*wanted(?![a-z])"
+    r"|求购|收购|^收(?![到货款益入费])",
     re.IGNORECASE,
 )
 _WTS = re.compile(r"(?<![a-z])(?:wts|selling|for\s+sale)(?![a-z])|продаю|продаем|продам|出售", re.I)
@@ -125,7 +131,7 @@ _COL_PRICE = re.compile(r"ask|price|offer|sell|цена|价格|售价|报价|单
 # a bare amount (no currency written) in a message that names its currency: not a hashrate,
 # power, count or date ("200T", "3250W", "5 шт", "12-month")
 _BARE = re.compile(
-    rf"(?<![{_WORD}.,/#+:]){_NUM}(?![\w%+\-/]|[.,]\d|\s*(?:x\b|[×*]|шт|pcs?\b|units?\b|台|t\b|th\b|"
+    rf"(?<![{_WORD}.,/#+:]){_NUM}(?![\w%+\-]|/(?!\s*(?:台|units?\b|pcs?\b|pieces?\b|шт))|[.,]\d|\s*(?:x\b|[×*]|шт|pcs?\b|units?\b|台|t\b|th\b|"
     r"gh?\b|mh?\b|kh?\b|ph\b|w\b|kw\b|j\b|%|дн|days?\b|months?\b|мес|years?\b|год|лет))",
     re.IGNORECASE,
 )
@@ -319,6 +325,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         for text in [_strip_emoji(raw)]
         if text or _FLAG_EMOJI.search(raw)
     ]
+    lines = [(n, text, _ten_thousands(norm), raw) for n, text, norm, raw in lines]
     named: set[str] = set()  # currencies the price-less lines name ("Prices in USDT")
     for _, _, norm, _ in lines:
         if not _PRICE.search(norm) and (code := _named_currency(norm)) is not None:
@@ -457,6 +464,13 @@ def _prices(
     return kept, norm, False
 
 
+def _ten_thousands(text: str) -> str:
+    """An amount in 万 (10,000) written out: "1.15万" is "11500"; other text unchanged."""
+    if "万" not in text:
+        return text
+    return _WAN.sub(lambda m: f"{(Decimal(m.group(1)) * 10000).normalize():f}", text)
+
+
 def _digits(number: str) -> str:
     if re.fullmatch(r"[\d \u00a0\u202f]+,\d{1,2}", number):
         number = number.replace(",", ".")
@@ -541,6 +555,15 @@ def _offer(
     if per_unit and normalised.quantity != 1:  # "2 шт — 3 100 USDT за шт": a stock count
         normalised = normalised._replace(quantity=1)
         notes.append("price per unit: quantity 1")
+    elif basis == "unit" and normalised.quantity > 1 and normalised.kind == "miner":
+        # "5,050 USDT — 14 pcs": whether the price buys one of a stock or the lot is decided as
+        # for a title with its price (words, then plausibility: monitor/normalise/quantity.py)
+        from monitor.normalise.quantity import with_price
+
+        amount = Decimal(_digits(number_text))
+        normalised = with_price(model_part, normalised, amount, currency, catalog=catalog)
+        if normalised.quantity > 1:  # decided: the price buys the lot
+            basis = "lot"
     if side == "bid" and normalised.kind == "other" and not _WTB.search(norm):
         side = "ask"  # hosting listed under "WTB:" is the broker's own offer, unless it says wanted
         notes.append("a service line in a wanted-to-buy section: offered")

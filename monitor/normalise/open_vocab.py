@@ -74,6 +74,8 @@ class FamilyFile(BaseModel):
     name: str
     words: list[str] = Field(min_length=1)
     variants: dict[str, str] = {}
+    # cooling words read after the code but not named ("M53S++ hydro" is the M53S++)
+    unnamed: dict[str, Cooling] = {}
     shapes: list[ShapeFile] = Field(min_length=1)
 
 
@@ -126,7 +128,8 @@ def compile_families(data: FamiliesFile) -> Families:
         words = "|".join(f"(?:{w})" for w in sorted(family.words, key=len, reverse=True))
         gate.append(f"(?P<f{i}>{words})")
         own: list[Shape] = []
-        variants = _variant_alternation(family.variants) if family.variants else None
+        read = {**family.variants, **dict.fromkeys(family.unnamed, "")}
+        variants = _variant_alternation(read) if read else None
         tail = rf"(?P<var>(?:\s*-?\s*(?:{variants}))*)" if variants else "(?P<var>)"
         for shape in family.shapes:
             pattern = (
@@ -172,8 +175,9 @@ def _canonical(shape: Shape, m: re.Match[str]) -> str:
     sub = m.group("sub")
     name = f"{shape.family.name} {code}{sub.upper() if spec.sub_case == 'upper' else sub}"
     for v in shape.variant_token.finditer(m.group("var")):
-        word = shape.family.variants[v.group(1)]
-        name += word if word.startswith("+") else f" {word}"
+        word = shape.family.variants.get(v.group(1))
+        if word is not None:  # (an unnamed cooling word adds nothing to the name)
+            name += word if word.startswith("+") else f" {word}"
     return name
 
 
@@ -196,6 +200,9 @@ def find(text: str, families: Families | None = None) -> Found | None:
     name = _canonical(shape, m)
     words = name.split()
     cooling = next((c for word, c in fam.cooling.items() if word in words), None)
+    if cooling is None and shape.family.unnamed:
+        tokens = (v.group(1) for v in shape.variant_token.finditer(m.group("var")))
+        cooling = next((shape.family.unnamed[t] for t in tokens if t in shape.family.unnamed), None)
     spec = shape.shape
     low, high = spec.range
     return Found(

@@ -79,8 +79,8 @@ _QUANTITY_CUE = re.compile(  # literal-led alternatives: Python's re finds these
     r"/\s*(?:unit|pc|piece|ea|board|each|set))(?![a-z])"
     r"|(?:lote?|bundle|pallet|set|batch|pack|kit|qty|quantity)\s*(?:of|de|com|con|x|:)?\s*\(?\s*"
     r"(?P<lot>\d{1,5})\b"
-    r"|x\s*(?P<x>\d{1,5})(?![\d.,a-z-])"
-    r"|(?P<word>pcs|pieces|units|unit|pack|miners|machines|sets|pc|x|"
+    r"|x\s*(?P<x>\d{1,5})(?![\d.a-z-]|,\d)"
+    r"|(?P<word>pcs|pieces|units|unit|pack|miners|machines|sets|set|pc|x|"
     r"stück|stk|pezzi|piezas|unidades|peças|pièces)(?![a-z0-9])"
 )
 # where a cue may start: plain literals, which Python's re scans for fast; each hit is then
@@ -90,7 +90,7 @@ _CUE_START = re.compile(
     "machines|sets|pc|x|stück|stk|pezzi|piezas|unidades|peças|pièces"
 )
 _CODE = re.compile(r"\s*([a-z]+\d+[a-z]*)")  # "c13", "bm1366", "s19j": a code after "Nx"
-_DIGITS_BEFORE = re.compile(r"(?:^|[^a-z0-9.,])(\d{1,5})\s*-?\s*$")
+_DIGITS_BEFORE = re.compile(r"(?:^|[^a-z0-9.,])(\d{1,5})(?:er)?\s*-?\s*$")  # "2er Set": of 2
 # "2 bitcoin miners", "3 used machines": a count, one describing word, a word for whole machines
 _DIGITS_WORD_BEFORE = re.compile(
     r"(?:^|[^a-z0-9.,$€£¥])(\d{1,4})\s+(?!(?:[ptgmk]h?|[kmg]?w|j|th|sol)\s)[a-z]{2,12}\s+$"
@@ -431,10 +431,11 @@ def _counts_things(text: str, pos: int, catalog: Catalog | None) -> bool:
     return catalog is not None and nxt.group(1) in catalog.prefixes
 
 
-def condition_of(text: str, lex: Lexicon) -> Condition:
+def condition_of(text: str, lex: Lexicon, part: bool = False) -> Condition:
     """The strongest condition the title states: for_parts > refurbished > used > new. A fault
     the title says the unit works despite ("broken fan, otherwise runs") is not for_parts; "not
-    working", "for parts", "as is" always are."""
+    working", "for parts", "as is" always are. With ``part`` (the title sells a part), missing
+    hashboards describe the part ("case with fans, no hashboards"): no condition."""
     rank = lex.condition_rank
     first = lex.condition.search(text)
     if first is None:
@@ -448,6 +449,8 @@ def condition_of(text: str, lex: Lexicon) -> Condition:
             found.append(rank[m.lastgroup or ""])
     if gate and lex.condition_more is not None:
         found += [rank[m.lastgroup or ""] for m in lex.condition_more.finditer(text)]
+    if part and "lacks_boards" in rank:
+        found = [r for r in found if r != rank["lacks_boards"]]
     if not found:
         return "unknown"
     best = min(found)
@@ -489,6 +492,8 @@ def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
     if subject is not None:
         kind, word = subject
         what = "part or accessory" if kind == "part" else "not a miner"
+        if kind == "part" and condition == "for_parts":
+            base["condition"] = condition_of(text, lex, part=True)
         if kind == "other" and quantity > 1:  # "container ... 210 units": what it holds
             base["quantity"] = quantity_of(text, catalog, capacity=True)
         return Normalised(kind=kind, confidence=0.8, reason=f"{what}: {word!r}", **base)

@@ -11,6 +11,7 @@ import pytest
 from monitor.normalise.fx import (
     ECB_SOURCE,
     IDENTITY_SOURCE,
+    PEG_SOURCE,
     Conversion,
     FxRates,
     StaleRateError,
@@ -76,6 +77,15 @@ def test_usd_and_usdt_are_identity(code: str) -> None:
     day = date(2024, 6, 1)  # a Saturday: no ECB lookup at all
     got = to_usd(Decimal("4477"), code, day)
     assert got == Conversion(Decimal("4477.00"), Decimal(1), day, IDENTITY_SOURCE)
+
+
+@pytest.mark.parametrize(
+    ("code", "amount", "usd"), [("AED", "4600", "1252.55"), ("sar", "3750", "1000.00")]
+)
+def test_dollar_pegged_currencies_convert_at_their_peg(code: str, amount: str, usd: str) -> None:
+    day = date(2026, 12, 5)  # past the ECB file: a peg needs no published rate
+    got = to_usd(Decimal(amount), code, day)
+    assert (got.usd, got.rate_date, got.source) == (Decimal(usd), day, PEG_SOURCE)
 
 
 def test_unknown_currency_is_a_clear_value_error() -> None:

@@ -20,6 +20,7 @@ DEV = TITLES / "dev-2026-12.csv"
 # written blind as a held-out set, measured once, then made development data (issue 13)
 DEV_V2 = TITLES / "dev-v2-2026-12.csv"
 DEV_V3 = TITLES / "dev-v3-2026-12.csv"  # the third blind set, made development data the same way
+DEV_V4 = TITLES / "dev-v4-2026-12.csv"  # the fourth, likewise
 HELDOUT = TITLES / "heldout" / "heldout-2026-12.csv"
 OLDER = [TITLES / "titles-dev.csv", TITLES / "styles.csv"]
 
@@ -30,6 +31,7 @@ KNOWN_LEAKS = {
     DEV: set(),  # the development set leaks nothing: keep it so
     DEV_V2: set(),  # nor the second one
     DEV_V3: set(),  # nor the third
+    DEV_V4: set(),  # nor the fourth
     HELDOUT: {
         "Место в дата-центре под асики S21, от 10 шт",
         "Whatsminer M30S++ repair - send us your broken miner",
@@ -44,8 +46,8 @@ def titles(path: Path) -> list[str]:
 
 @pytest.mark.parametrize(
     ("path", "rows"),
-    [(DEV, 274), (DEV_V2, 235), (DEV_V3, 266), (HELDOUT, 115)],
-    ids=["dev", "dev-v2", "dev-v3", "heldout"],
+    [(DEV, 274), (DEV_V2, 235), (DEV_V3, 266), (DEV_V4, 291), (HELDOUT, 115)],
+    ids=["dev", "dev-v2", "dev-v3", "dev-v4", "heldout"],
 )
 def test_set_is_well_formed(path: Path, rows: int) -> None:
     assert problems(path) == []
@@ -68,8 +70,16 @@ def test_dev_v3_shares_no_title_with_the_other_development_sets() -> None:
     assert not dev_v3 & others
 
 
+def test_dev_v4_shares_no_title_with_the_other_development_sets() -> None:
+    dev_v4 = set(titles(DEV_V4))
+    others = {t for path in [DEV, DEV_V2, DEV_V3, *OLDER] for t in titles(path)}
+    assert not dev_v4 & others
+
+
 @pytest.mark.parametrize(
-    "path", [DEV, DEV_V2, DEV_V3, HELDOUT], ids=["dev", "dev-v2", "dev-v3", "heldout"]
+    "path",
+    [DEV, DEV_V2, DEV_V3, DEV_V4, HELDOUT],
+    ids=["dev", "dev-v2", "dev-v3", "dev-v4", "heldout"],
 )
 def test_no_part_or_other_counted_as_miner(path: Path) -> None:
     leaked: list[str] = []

@@ -40,6 +40,15 @@ GOLDEN = [
     "v2_eu_wts_wtb",  # "€4.350" thousands; a "WTS / WTB" title over WTS and WTB sections
     "v2_otc_desk_per_th",  # dotted leaders, $/T, a MOQ line over a section
     "v2_russian_rub_gtd",  # "Цены в рублях", bare amounts, "р", ГТД on their own lines
+    # the third and fourth blind messages
+    "v3_cn_wechat_yuan_u",
+    "v3_hk_dubai_otc_futures_wtb",  # JAFZA is Dubai
+    "v3_ru_tg_usdt_gtd",
+    "v3_us_dealer_unit_per_th",  # "Dallas, TX"; "30 avail" is in stock
+    "v4_cn_yuan_per_t_tai",  # "1.15万/台", a bare "21400/台" under 人民币, 收 lines are bids
+    "v4_py_us_hosting_broker",  # "— Villarrica, Paraguay —", "Odessa, TX", "Wanted / Buscamos:"
+    "v4_ru_avito_rub_usdt",  # Новосибирск in a sentence header, "Лот: 4 шт ... за все"
+    "v4_dubai_otc_wtb_futures",  # "AED 4,600 each": a dollar-pegged currency
 ]
 # the priced lines of the real message, counted by hand (line 2 is a promo, others are headers)
 REAL_LINES = [
@@ -484,6 +493,77 @@ def test_hosting_under_a_wanted_section_is_offered(message: str) -> None:
 def test_wanted_hosting_stays_a_bid() -> None:
     (offer,) = parse_offers("WTB hosting for 2 MW at $0.05/kWh")
     assert offer.side == "bid"
+
+
+# -- the fourth development messages: 万, a bare amount per 台, "Wanted:", places, "за всё" ----
+@pytest.mark.parametrize(
+    ("message", "price", "currency", "basis"),
+    [
+        ("价格单位：人民币\n阿瓦隆 A1246 90T 0.95万/台", "9500", "CNY", "unit"),
+        ("价格单位：人民币\n蚂蚁 S19 XP 141T 2万元", "20000", "CNY", "unit"),
+        ("报价：人民币\n神马 M30S+ 100T 二手 3650/台", "3650", "CNY", "unit"),
+        ("Цены в рублях\n3 шт Antminer S19 95T — 270 000 за всё", "270000", "RUB", "lot"),
+    ],
+)
+def test_ten_thousands_bare_unit_prices_and_all_for(
+    message: str, price: str, currency: str, basis: str
+) -> None:
+    offer = parse_offers(message)[-1]
+    assert (offer.price, offer.currency, offer.price_basis) == (Decimal(price), currency, basis)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Wanted: S19 XP 141T up to $12/T", "WANTED - M50 118T, $7.9/T", "Buscamos S21 200T a $14/T"],
+)
+def test_a_line_opening_with_wanted_is_a_bid(line: str) -> None:
+    (offer,) = parse_offers(line)
+    assert offer.side == "bid"
+
+
+def test_a_rack_height_after_hyd_is_no_price() -> None:
+    for line, price in [
+        ("Antminer S23 Hyd 3U 1150T — 22.8 USDT/T", "22.8"),
+        ("Antminer S23 hydro 3U 1160T $26,500", "26500"),
+    ]:
+        (offer,) = parse_offers(line)
+        assert (offer.normalised.model, offer.price) == ("Antminer S23 Hyd 3U", Decimal(price))
+
+
+@pytest.mark.parametrize(
+    ("header", "place"),
+    [
+        ("— Villarrica (hosted) —", "Villarrica"),
+        ("Склад: Новосибирск", "Novosibirsk"),
+        ("Pickup Odessa, TX", "Odessa"),
+        ("Dallas warehouse", "Dallas"),
+        ("Delivery JAFZA bonded", "Dubai"),
+    ],
+)
+def test_more_places(header: str, place: str) -> None:
+    (offer,) = parse_offers(f"{header}\nS21 200T $3,400")
+    assert offer.location == place
+
+
+@pytest.mark.parametrize(
+    ("line", "quantity", "basis"),
+    [
+        ("Whatsminer M60S 180T — 2,950 USDT — 9 pcs", 1, "unit"),  # a stock count: one of 9
+        ("3x Antminer S21 200T — $10,200", 3, "lot"),  # a bare count: the lot
+        ("Antminer S21 200T — 3,400 USDT — 20 units, MOQ 2", 1, "unit"),
+    ],
+)
+def test_a_count_beside_a_unit_price_is_decided_as_in_titles(
+    line: str, quantity: int, basis: str
+) -> None:
+    (offer,) = parse_offers(line)
+    assert (offer.normalised.quantity, offer.price_basis) == (quantity, basis)
+    assert "(" in (offer.normalised.reason or "")  # the rule that decided is named
+
+
+def test_a_count_available_is_in_stock() -> None:
+    (offer,) = parse_offers("Antminer S21 200T — $3,300 — 12 avail")
+    assert offer.flags == ("in stock",)
 
 
 def test_bare_prices_take_the_currency_the_message_names() -> None:

@@ -24,7 +24,7 @@ from monitor.normalise.titles import normalise
 # title -> (maker, model, hashrate in the model's unit or None, quantity)
 OPEN = {
     "Whatsminer M79S 300T": ("MicroBT", "Whatsminer M79S", 300.0, 1),
-    "Whatsminer M79S+ Hydro 420TH 5400W": ("MicroBT", "Whatsminer M79S+ Hyd", 420.0, 1),
+    "Whatsminer M79S+ Hydro 420TH 5400W": ("MicroBT", "Whatsminer M79S+", 420.0, 1),  # no "Hyd"
     "MicroBT Whatsminer M89 XP 500T": ("MicroBT", "Whatsminer M89 XP", 500.0, 1),
     "whatsminer m79se 180t": ("MicroBT", "Whatsminer M79SE", 180.0, 1),
     "Whatsminer M79S++ 460T used": ("MicroBT", "Whatsminer M79S++", 460.0, 1),

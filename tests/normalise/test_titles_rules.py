@@ -462,3 +462,128 @@ def test_more_condition_words(title: str, condition: str) -> None:
 def test_home_and_solo_miners(title: str, model: str) -> None:
     got = normalise(title)
     assert (got.kind, got.model) == ("miner", model), got
+
+
+# Condition words of more languages (issue 13, fourth development set): Ukrainian and Kazakh
+# (translated), Japanese and Korean (translated), Polish, Italian, Portuguese, Turkish and Arabic
+# (conditions_more), English "as spares", "pre owned".
+@pytest.mark.parametrize(
+    ("title", "condition"),
+    [
+        ("Antminer S19 XP 134T б/в, без гарантії", "used"),
+        ("Whatsminer M30S++ 108T нові, в наявності", "new"),
+        ("Қолданылған Whatsminer M30S 86T", "used"),
+        ("Antminer L7 9050M 中古品 稼働品", "used"),
+        ("Avalon A1246 90T 新品 未使用", "new"),
+        ("Antminer S19 Pro 110T ジャンク品", "for_parts"),
+        ("Whatsminer M50 120T 중고 제품", "used"),
+        ("Antminer S21 200T 미개봉 새제품", "new"),
+        ("Antminer S19 95T 부품용 판매", "for_parts"),
+        ("Koparka Whatsminer M30S 88T używany, sprawny", "used"),
+        ("Antminer S19j Pro 100T nowa koparka", "new"),
+        ("Antminer S19 90T uszkodzona", "for_parts"),
+        ("Antminer T19 84T na części", "for_parts"),
+        ("Avalon 1246 85T ricondizionata", "refurbished"),
+        ("Bitaxe Supra 500GH novas", "new"),
+        ("Antminer S19 95T 2. el temiz", "used"),
+        ("Antminer S19 95T kullanılmış", "used"),
+        ("Antminer S19 95T مستعمل بحالة ممتازة", "used"),
+        ("Whatsminer M60 172T جديد", "new"),
+        ("Antminer S9 14T, selling as spares", "for_parts"),
+        ("Antminer L7 9500M pre owned unit", "used"),
+        # a "new" heading the title is the item's, whatever piece it names; elsewhere "new PSU"
+        # is a piece of a miner, not the miner's condition
+        ("New PSU APW12 for S19", "new"),
+        ("Antminer S19 95T new PSU", "unknown"),
+    ],
+)
+def test_condition_words_of_more_languages(title: str, condition: str) -> None:
+    assert normalise(title).condition == condition
+
+
+# Part words and maker names of more languages and scripts.
+@pytest.mark.parametrize(
+    ("title", "kind", "model"),
+    [
+        ("Zasilacz 3300W do koparki", "part", None),
+        ("Płyta sterująca do Whatsminer M30S", "part", None),
+        ("güç kaynağı 3600W Antminer için", "part", None),
+        ("مزود طاقة لجهاز Antminer S9", "part", None),
+        ("Блок живлення 3300W для Antminer", "part", None),
+        ("해시보드 S19 Pro 판매", "part", None),
+        ("電源ユニット 3300W Antminer用", "part", None),
+        ("앤트마이너 S21 200T", "miner", "Antminer S21"),
+        ("왓츠마이너 M30S++ 110T", "miner", "Whatsminer M30S++"),
+        ("ビットメイン S19 Pro 110TH", "miner", "Antminer S19 Pro"),
+        ("아발론 1246 90T", "miner", "Avalon A1246"),
+        ("아발론 나노 3 4TH", "miner", "Avalon Nano 3"),
+        ("NerdQAxe+ 2.5T solo miner", "miner", "NerdQAxe+"),
+        ("NerdQAxe++ 4.8T", "miner", "NerdQAxe++"),
+        # where a miner came from is no plant for sale
+        ("Antminer S19j Pro 100T ex-bitcoin farm, working", "miner", "Antminer S19j Pro"),
+    ],
+)
+def test_parts_and_makers_of_more_languages(title: str, kind: str, model: str | None) -> None:
+    got = normalise(title)
+    assert (got.kind, got.model) == (kind, model), got
+
+
+# German repair services are other; a miner that needs a repair is still a miner.
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Reparatur von Hashboards aller Art", "other"),
+        ("Miner-Reparatur: Netzteile und Hashboards", "other"),
+        ("Hashboard Reparatur für S19", "other"),
+        ("Antminer S19 95T, braucht Reparatur", "miner"),
+    ],
+)
+def test_german_repair_services(title: str, kind: str) -> None:
+    assert normalise(title).kind == kind
+
+
+# Counts: a bare "x4," is a count; "3er Set", "zestaw 2", "两颗" are sets; "cadauna" prices one
+# of the stock; "оба за" prices the pair; "可装8台" is what a tank holds.
+@pytest.mark.parametrize(
+    ("title", "quantity"),
+    [
+        ("Antminer S19 95T x4, sold together only", 4),
+        ("Netzteil APW12 3er Set", 3),
+        ("Whatsminer M30S 88T zestaw 2 sztuk", 2),
+        ("散热风扇 两颗", 2),
+        ("Whatsminer M30S 88T x3 disponibili, prezzo cadauno", 1),
+        ("Antminer S19 90T, отдам оба за 3000$", 2),
+        ("浸没式机柜 可装8台", 1),
+    ],
+)
+def test_sets_pairs_and_stock_counts_of_more_languages(title: str, quantity: int) -> None:
+    assert normalise(title).quantity == quantity
+
+
+# Missing hashboards make a miner for_parts, but only describe a part sold without them.
+@pytest.mark.parametrize(
+    ("title", "kind", "condition"),
+    [
+        ("Whatsminer M30S chassis with fans, without hash boards, used", "part", "used"),
+        ("Antminer S19 Pro empty case + fans, no hashboard", "part", "unknown"),
+        ("Antminer S19 95T, no hashboards", "miner", "for_parts"),
+        ("Antminer S19 case, dead fan, no hashboards", "miner", "for_parts"),
+    ],
+)
+def test_missing_hashboards_describe_a_part(title: str, kind: str, condition: str) -> None:
+    got = normalise(title)
+    assert (got.kind, got.condition) == (kind, condition), got
+
+
+# MicroBT names no model "Hyd": a cooling word after an open-vocabulary Whatsminer name sets
+# its cooling, not its name (as the catalog's "M53S++ hydro" is the M53S++).
+@pytest.mark.parametrize(
+    ("title", "model"),
+    [
+        ("Whatsminer M39S hydro, 1 year warranty", "Whatsminer M39S"),
+        ("Whatsminer M69S++ Hyd 400T", "Whatsminer M69S++"),
+    ],
+)
+def test_a_microbt_cooling_word_is_not_named(title: str, model: str) -> None:
+    got = normalise(title)
+    assert (got.model, got.cooling, got.catalog_match) == (model, "hydro", False), got
