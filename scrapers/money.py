@@ -55,6 +55,7 @@ SYMBOLS: Mapping[str, str] = MappingProxyType(
         "A$": "AUD",
         "AU$": "AUD",
         "HK$": "HKD",
+        "R$": "BRL",
     }
 )
 # ISO codes and currency words, matched as whole words and case-insensitively ("900 USD", "RMB
@@ -84,6 +85,7 @@ CODES: Mapping[str, str] = MappingProxyType(
         "NZD": "NZD",
         "AED": "AED",
         "SAR": "SAR",
+        "BRL": "BRL",
     }
 )
 # Broker shorthands, understood only right after a number in a price list ("3200U", "5000 р."):

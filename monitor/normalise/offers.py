@@ -111,7 +111,7 @@ _CUSTOMS = frozenset({"no GTD", "GTD RB", "GTD"})  # flags of one line only, nev
 _STATUSES = frozenset({"on the way", "futures", "in stock"})  # a line's own replaces its header's
 # wanted-to-buy: a line naming it is a bid; a price-less one makes the offers under it bids
 _WTB = re.compile(
-    r"(?<![a-zа-я])(?:wtb|want(?:ed)?\s+to\s+buy|buying|we\s+buy|looking\s+to\s+buy|куплю|"
+    r"(?<![a-zа-я])(?:wtb|want(?:ed)?\s+to\s+buy|buying|we\s+buy|looking\s+to\s+buy|куплю|купим|"
     r"покупаю|покупаем|скупаем|скупка|buscamos|compramos|compro)(?![a-zа-я])|^\W*wanted(?![a-z])"
     r"|求购|收购|^收(?![到货款益入费])",
     re.IGNORECASE,
@@ -280,7 +280,7 @@ def _amount(
     be written that finely (more than :data:`PRICE_DIGITS` significant digits). A ``unit_price``
     (per unit or lot, not per TH) written "4.350" is 4350: European thousands, as no price of a
     machine is written to a tenth of a cent."""
-    if re.fullmatch(r"[\d \u00a0\u202f]+,\d{1,2}", number):  # decimal comma: "24,5", "1 580,50"
+    if re.fullmatch(r"[\d \u00a0\u202f]+,\d{1,2}|0,\d+", number):  # "24,5", "1 580,50", "0,055"
         number = number.replace(",", ".")
     elif number.count(".") > 1 or (
         unit_price
@@ -325,7 +325,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         for text in [_strip_emoji(raw)]
         if text or _FLAG_EMOJI.search(raw)
     ]
-    lines = [(n, text, _ten_thousands(norm), raw) for n, text, norm, raw in lines]
+    lines = [(n, text, _pence(_ten_thousands(norm)), raw) for n, text, norm, raw in lines]
     named: set[str] = set()  # currencies the price-less lines name ("Prices in USDT")
     for _, _, norm, _ in lines:
         if not _PRICE.search(norm) and (code := _named_currency(norm)) is not None:
@@ -359,6 +359,20 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             norm = f"{waiting[2]} {norm}"
             prices, norm, bare = _prices(norm, one_named, catalog)
             number, text = waiting[0], f"{waiting[1]} {text}"
+        elif (
+            not prices
+            and one_named
+            and waiting is not None
+            and waiting[0] == number - 1
+            and not _unread_currency(norm)
+        ):  # "🔥 Antminer S21 Pro 245T" then "💵 4 150 | новые" in a message priced in USDT: the
+            # bare amount of the price line, read with the model line it prices ("1 950 000 ₸":
+            # a currency the table does not read is no bare amount)
+            joined = f"{waiting[2]} {norm}"
+            read, joined, bare = _prices(joined, one_named, catalog)
+            if read and read[-1].start() > len(waiting[2]):
+                prices, norm = read, joined
+                number, text = waiting[0], f"{waiting[1]} {text}"
         if prices:
             bid = side == "bid" or _WTB.search(norm) is not None
             named_bare = one_named if bare else None
@@ -464,6 +478,17 @@ def _prices(
     return kept, norm, False
 
 
+# pence per kWh, a British hosting rate ("from 7.9p/kWh"): pounds, written out
+_PENCE = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,3})?)\s?p(?=\s*/\s*kwh)", re.IGNORECASE)
+
+
+def _pence(text: str) -> str:
+    """ "7.9p/kWh" is "£0.079/kWh"; other text unchanged."""
+    if "p" not in text and "P" not in text:
+        return text
+    return _PENCE.sub(lambda m: f"£{Decimal(m.group(1)) / 100}", text)
+
+
 def _ten_thousands(text: str) -> str:
     """An amount in 万 (10,000) written out: "1.15万" is "11500"; other text unchanged."""
     if "万" not in text:
@@ -472,7 +497,7 @@ def _ten_thousands(text: str) -> str:
 
 
 def _digits(number: str) -> str:
-    if re.fullmatch(r"[\d \u00a0\u202f]+,\d{1,2}", number):
+    if re.fullmatch(r"[\d \u00a0\u202f]+,\d{1,2}|0,\d+", number):  # "0,055": no thousands
         number = number.replace(",", ".")
     elif number.count(".") > 1:  # "1.234.500"
         number = number.replace(".", "")
@@ -496,6 +521,11 @@ def _unpriced_offer(text: str, catalog: Catalog | None) -> bool:
     hashrate ("M30S++ 106T price on request")."""
     got = normalise(text, catalog)
     return got.kind == "miner" and got.model is not None and got.hashrate is not None
+
+
+def _unread_currency(text: str) -> bool:
+    """The text holds a currency sign (Unicode "Sc") that the table does not read ("₸")."""
+    return any(unicodedata.category(c) == "Sc" and c not in SYMBOLS for c in text)
 
 
 def _price_of(prices: list[re.Match[str]]) -> re.Match[str]:

@@ -77,17 +77,17 @@ _NUMBER_WORDS = {
 _QUANTITY_CUE = re.compile(  # literal-led alternatives: Python's re finds these fast
     r"(?P<per>per\s+(?:unit|piece|machine|miner|pc|board)|each|ea|a\s+piece|"
     r"/\s*(?:unit|pc|piece|ea|board|each|set))(?![a-z])"
-    r"|(?:lote?|bundle|pallet|set|batch|pack|kit|qty|quantity)\s*(?:of|de|com|con|x|:)?\s*\(?\s*"
+    r"|(?:lote?|bundle|pallet|set|batch|pack|kit|qty|quantity)\s*(?:of|de|com|con|c/|x|:)?\s*\(?\s*"
     r"(?P<lot>\d{1,5})\b"
     r"|x\s*(?P<x>\d{1,5})(?![\d.a-z-]|,\d)"
     r"|(?P<word>pcs|pieces|units|unit|pack|miners|machines|sets|set|pc|x|"
-    r"stück|stk|pezzi|piezas|unidades|peças|pièces)(?![a-z0-9])"
+    r"stück|stk|pezzi|piezas|unidades|equipos|peças|pièces)(?![a-z0-9])"
 )
 # where a cue may start: plain literals, which Python's re scans for fast; each hit is then
 # checked with _QUANTITY_CUE anchored there
 _CUE_START = re.compile(
     "per|each|ea|/|lot|bundle|pallet|set|batch|pack|kit|qty|quantity|pcs|pieces|units|unit|miners|"
-    "machines|sets|pc|x|stück|stk|pezzi|piezas|unidades|peças|pièces"
+    "machines|sets|pc|x|stück|stk|pezzi|piezas|unidades|equipos|peças|pièces"
 )
 _CODE = re.compile(r"\s*([a-z]+\d+[a-z]*)")  # "c13", "bm1366", "s19j": a code after "Nx"
 _DIGITS_BEFORE = re.compile(r"(?:^|[^a-z0-9.,])(\d{1,5})(?:er)?\s*-?\s*$")  # "2er Set": of 2
@@ -95,7 +95,8 @@ _DIGITS_BEFORE = re.compile(r"(?:^|[^a-z0-9.,])(\d{1,5})(?:er)?\s*-?\s*$")  # "2
 _DIGITS_WORD_BEFORE = re.compile(
     r"(?:^|[^a-z0-9.,$€£¥])(\d{1,4})\s+(?!(?:[ptgmk]h?|[kmg]?w|j|th|sol)\s)[a-z]{2,12}\s+$"
 )
-_MACHINE_WORDS = frozenset({"miners", "machines", "units"})
+_MACHINE_WORDS = frozenset({"miners", "machines", "units", "equipos"})
+_SIZE_WORDS = frozenset({"unit", "units", "miners", "machines"})  # "6-unit": a size
 _LEADING = re.compile(r"^\W*\(\s*(\d{1,5})\s*\)")
 _STOCK_BEFORE = re.compile(  # order terms, stock counts and capacities are not lots
     r"(?:moq|min(?:imum)?\.?\s*(?:order)?(?:\s*qty)?|stock|available|availability|"
@@ -200,9 +201,13 @@ def _subject(
         if m.group("svc"):
             continue
         before, after = text[max(0, m.start() - 40) : m.start()], text[m.end() : m.end() + 30]
-        if lex.included_before.search(before) or lex.after.search(after):
-            continue  # "with PSU", "PSU included", "hashboard dead": the miner is the subject
+        if lex.included_before.search(before):
+            continue  # "with PSU", "+ APW12": the miner is the subject
         other = m.group("other") is not None
+        if not other and _ONLY.match(after):
+            return "part", m.group(0)  # "S19 Pro 110T hashboard only": the board is sold
+        if lex.after.search(after) and not _heads_what_is_sold(text, m, before, other, catalog):
+            continue  # "PSU included", "hashboard dead": the miner is the subject
         heading = other and (h := lex.heading_other) is not None and h.fullmatch(m.group(0))
         if (heading or not other) and _after_miner_head(text, m.start(), m.end(), lex, catalog):
             continue  # "M50S+ 140T ..., power supply built in", "S19 191T, ran on dry cooler"
@@ -212,6 +217,28 @@ def _subject(
             continue  # a chip code beside a hashrate, or in an alias ("Bitaxe BM1366"): a miner
         return ("other" if other else "part"), m.group(0)
     return None
+
+
+_ONLY = re.compile(r"\W{0,3}only(?![a-z])")
+_SEPARATED = re.compile(r"\s*[-\u2013\u2014:]")  # a dash or colon: not ", dead fan"
+
+
+def _heads_what_is_sold(
+    text: str, m: re.Match[str], before: str, other: bool, catalog: Catalog | None
+) -> bool:
+    """A part or non-miner word whose following words ("available", "not hashing") would make
+    it part of a miner listing, but that heads what is sold: a non-miner word opening the
+    title ("Hosting available ..."), or a part word right after a model name in a title with no
+    hashrate, set off from the fault that follows ("Antminer KS5 Pro hashboard - not hashing",
+    "Whatsminer M50 hashboard: faulty"). "S19 hashboard dead" stays a miner with a dead board."""
+    if other:
+        return m.start() <= 40 and not any(c.isalnum() for c in before)
+    if catalog is None or not _SEPARATED.match(text, m.end()):
+        return False
+    tokens = _TOKEN.findall(before)
+    if not tokens or not any("".join(tokens[i:]) in catalog.by_key for i in range(len(tokens))):
+        return False
+    return not _measures(text)[0]
 
 
 def _after_miner_head(
@@ -398,6 +425,8 @@ def quantity_of(text: str, catalog: Catalog | None = None, capacity: bool = Fals
         if d := _DIGITS_BEFORE.search(text, max(0, word - 12), word):
             if m.group("word") == "x" and not _counts_things(text, m.end(), catalog):
                 continue  # "6x BM1366", "12x C13 outlets": a spec, not a lot
+            if "-" in text[d.end(1) : word] and m.group("word") in _SIZE_WORDS:
+                continue  # "immersion tank 6-unit", "4-miner rack": a size, not a count
             candidates.append((d.start(1), d.end(1), int(d.group(1))))
         elif m.group("word") in _MACHINE_WORDS and (
             d := _DIGITS_WORD_BEFORE.search(text, max(0, word - 20), word)

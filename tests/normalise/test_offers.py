@@ -49,6 +49,9 @@ GOLDEN = [
     "v4_py_us_hosting_broker",  # "— Villarrica, Paraguay —", "Odessa, TX", "Wanted / Buscamos:"
     "v4_ru_avito_rub_usdt",  # Новосибирск in a sentence header, "Лот: 4 шт ... за все"
     "v4_dubai_otc_wtb_futures",  # "AED 4,600 each": a dollar-pegged currency
+    # the fifth blind messages
+    "v5_br_whatsapp_reais",  # "R$ 17.900,00", a bare "8.200" under "Valores em R$", "R$ 0,38/kWh"
+    "v5_us_otc_markdown_table",  # the ask in the last column, after a Breakeven column
 ]
 # the priced lines of the real message, counted by hand (line 2 is a promo, others are headers)
 REAL_LINES = [
@@ -695,9 +698,12 @@ def test_a_currency_word_names_the_bare_prices(named: str, currency: str) -> Non
     assert (offer.price, offer.currency) == (Decimal(265000), currency)
 
 
-def offer_score(folder: Path) -> tuple[int, int, int, int]:
+def offer_score(
+    folder: Path, missed: list[tuple[str, int]] | None = None
+) -> tuple[int, int, int, int]:
     """(offers found with the right price and currency, expected offers, of those with the right
-    side too, extra offers) over the ``*.expected.json`` messages of ``folder``."""
+    side too, extra offers) over the ``*.expected.json`` messages of ``folder``; ``missed`` (if
+    given) receives the (message, line) of each offer not found right."""
     right = total = sided = extra = 0
     for expected in sorted(folder.glob("*.expected.json")):
         want = json.loads(expected.read_text(encoding="utf-8"))
@@ -710,16 +716,72 @@ def offer_score(folder: Path) -> tuple[int, int, int, int]:
             if o is not None and (o.price, o.currency) == (Decimal(str(w["price"])), w["currency"]):
                 right += 1
                 sided += o.side == w.get("side", "ask")
+            elif missed is not None:
+                missed.append((text.stem, w["line"]))
     return right, total, sided, extra
 
 
+# Development offers known to be missed, and why. A currency the ECB does not publish and no
+# peg fixes (the tenge) cannot be converted to USD, so the money table does not name it and the
+# price is not read: "1 950 000 ₸".
+KNOWN_MISSES = [("v5_kz_tg_cards_usdt_tenge", 10)]
+
+
 def test_dev_offer_score() -> None:
-    right, total, sided, extra = offer_score(OFFERS)
-    assert (right, sided, extra) == (total, total, 0)
+    missed: list[tuple[str, int]] = []
+    right, total, sided, extra = offer_score(OFFERS, missed)
+    assert missed == KNOWN_MISSES
+    assert (right, sided, extra) == (total - len(KNOWN_MISSES), right, 0)
 
 
 if __name__ == "__main__":  # python tests/normalise/test_offers.py: dev and held-out figures
-    for folder in (OFFERS, OFFERS / "heldout"):
+    for folder in sorted(p for p in (OFFERS, *OFFERS.glob("heldout*")) if p.is_dir()):
         right, total, sided, extra = offer_score(folder)
         print(f"{folder.name}: {right}/{total} = {100 * right / total:.1f} % right price+currency"
               f" ({sided} with the right side too), {extra} extra offers")  # fmt: skip
+
+
+# Brazilian reais ("R$ 4.300,00", "R$ 2.150"), pence ("6.5p/kWh"), a decimal "0,049" (never
+# 49): written currencies and amounts of the fifth blind messages' kinds.
+@pytest.mark.parametrize(
+    ("line", "price", "currency"),
+    [
+        ("Whatsminer M30S++ 106T usado — R$ 4.300,00", "4300", "BRL"),
+        ("Antminer S19j Pro 100T — R$ 2.150 cada", "2150", "BRL"),
+        ("Antminer KS3 9.4T — BRL 3.900", "3900", "BRL"),
+        ("Hosting in Wales from 6.5p/kWh, ask us", "0.065", "GBP"),
+        ("Хостинг Алматы: 0,049 USDT/кВт·ч", "0.049", "USD"),
+    ],
+)
+def test_reais_pence_and_a_leading_zero_decimal(line: str, price: str, currency: str) -> None:
+    offer = parse_offers(line)[-1]
+    assert (offer.price, offer.currency) == (Decimal(price), currency)
+
+
+def test_kupim_heads_a_wanted_section() -> None:
+    offers = parse_offers("Продаём:\nS21 200T — 2 900$\nКУПИМ:\nM30S 88T — до 450$")
+    assert [o.side for o in offers] == ["ask", "bid"]
+
+
+# A model line, then a price line with a bare amount, in a message naming its one currency.
+def test_a_bare_amount_on_the_line_after_the_model_prices_it() -> None:
+    message = (
+        "Прайс, цены в USDT\n"
+        "🔸 Whatsminer M50S 126T\n💰 1 320 | б/у\n"
+        "🔸 Antminer S19 XP 141T\n💰 2 050 | новые\n"
+        "🔸 Avalon A1366 130T\n💰 640 000 ₸ | самовывоз"  # a currency the table does not read
+    )
+    got = [(o.line, o.price, o.currency) for o in parse_offers(message)]
+    assert got == [(2, Decimal(1320), "USD"), (4, Decimal(2050), "USD")]
+
+
+@pytest.mark.parametrize(
+    ("message", "location"),
+    [
+        ("Stock in Houston, TX\nAntminer S21 200T $3,100", "Houston"),
+        ("Retirada em Foz do Iguaçu\nAntminer S21 200T — R$ 16.500", "Foz do Iguaçu"),
+        ("Envio para todo o Brasil\nAntminer S21 200T — R$ 16.500", "Brazil"),
+    ],
+)
+def test_houston_and_brazilian_places(message: str, location: str) -> None:
+    assert parse_offers(message)[-1].location == location

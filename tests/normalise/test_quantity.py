@@ -155,6 +155,10 @@ def test_the_bands_cover_the_published_figures_they_come_from() -> None:
         ("[WTS] S17+ 73T x4 for parts, $200 takes all", 4, "lot of 4 (words ('takes all'"),
         ("Продам 3 асика Antminer S19 95T за все 150000 руб", 3, "lot of 3 (words ('за все'"),
         ("S19 95T 10pcs $4,500 total", 10, "lot of 10 (words ('total'"),
+        # "together", Ukrainian "разом", Spanish "por los tres"/"juntos": the price buys them all
+        ("Whatsminer M30S 88T, 3 pcs together $1,900", 3, "lot of 3 (words ('together'"),
+        ("Antminer S19j Pro 100T б/в, 4 шт разом за 1200$", 4, "lot of 4 (words ('разом'"),
+        ("Vendo 2 equipos M30S++ 106T, $900 por los dos", 2, "lot of 2 (words ('por los dos'"),
     ],
 )
 def test_a_price_in_the_title_decides_what_it_buys(title: str, quantity: int, rule: str) -> None:

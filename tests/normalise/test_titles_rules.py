@@ -587,3 +587,86 @@ def test_missing_hashboards_describe_a_part(title: str, kind: str, condition: st
 def test_a_microbt_cooling_word_is_not_named(title: str, model: str) -> None:
     got = normalise(title)
     assert (got.model, got.cooling, got.catalog_match) == (model, "hydro", False), got
+
+
+# Hashrate units written as words: "terahash", "tera", Japanese "テラ".
+@pytest.mark.parametrize(
+    ("title", "ths"),
+    [
+        ("Antminer S19 88 terahash, used, works", 88.0),
+        ("Whatsminer M30S++ 99 terahashes home mined", 99.0),
+        ("Antminer T19 81 tera sold as seen", 81.0),
+        ("新品 Antminer S21 188テラ 即納", 188.0),
+    ],
+)
+def test_hashrate_units_written_as_words(title: str, ths: float) -> None:
+    got = normalise(title)
+    assert (got.kind, got.hashrate_ths) == ("miner", ths)
+
+
+# Traditional-Chinese maker names, a selling word glued to the model, "附電源" (PSU included).
+@pytest.mark.parametrize(
+    ("title", "model", "condition"),
+    [
+        ("螞蟻S19 Pro 110T 九成新", "Antminer S19 Pro", "used"),
+        ("神馬M50S 126T 現貨 附電源", "Whatsminer M50S", "unknown"),
+        ("出M30S+ 100T 兩台 二手", "Whatsminer M30S+", "used"),
+        ("比特大陸T21 190T 新品", "Antminer T21", "new"),
+    ],
+)
+def test_traditional_chinese_makers_and_glued_sell_word(
+    title: str, model: str, condition: str
+) -> None:
+    got = normalise(title)
+    assert (got.kind, got.model, got.condition) == ("miner", model, condition)
+
+
+# Spanish "incluye (su) fuente": the miner comes with its PSU, a miner listing.
+def test_spanish_psu_included_is_a_miner() -> None:
+    got = normalise("Vendo S19j Pro usado, incluye la fuente original")
+    assert (got.kind, got.model) == ("miner", "Antminer S19j Pro")
+
+
+# A part word heading what is sold: "<part> only", a board set off from its fault right after
+# the model with no hashrate, an adapter; licences and an opening "Hosting available" are other.
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Antminer S19j Pro 104T hash board only, price each", "part"),
+        ("Whatsminer M30S 88T control board only", "part"),
+        ("Avalon 1246 hashboard – dead, for repair", "part"),
+        ("Antminer L7 control board: faulty", "part"),
+        ("Whatsminer M30S hashboard - not hashing", "part"),
+        ("Antminer S19 case, dead fan, no hashboards", "miner"),
+        ("Goldshell KD6 power adapter", "part"),
+        ("Braiins OS+ license key, one year, for S19 series", "other"),
+        ("Firmware licences for Whatsminer M30S fleet", "other"),
+        ("Hosting available in Paraguay 0.05/kWh, S19 and M30 welcome", "other"),
+        # the miner stays the subject
+        ("Antminer S19 95T hashboard dead, runs on 2", "miner"),
+        ("Antminer S19 Pro 110T, hosting available", "miner"),
+        ("Antminer S19 95T with power adapter cable", "miner"),
+    ],
+)
+def test_a_part_or_non_miner_heading_what_is_sold(title: str, kind: str) -> None:
+    assert normalise(title).kind == kind
+
+
+# "6-unit", "4-miner": a size of what is sold (a tank, a rack), never a count of machines; Spanish
+# "equipos" counts machines, and is a capacity in an installation.
+@pytest.mark.parametrize(
+    ("title", "quantity"),
+    [
+        ("Immersion cooling tank 8-unit with dry cooler", 1),
+        ("Open frame rack, 4-miner, steel", 1),
+        ("Se venden 3 equipos Antminer S19 95T juntos", 3),
+        ("Contenedor 20 pies para 150 equipos", 1),
+    ],
+)
+def test_a_size_is_no_count_and_equipos_are_machines(title: str, quantity: int) -> None:
+    assert normalise(title).quantity == quantity
+
+
+# "c/" (com/con, with): "Lote c/ 3" is a lot of 3.
+def test_a_lot_written_with_c_slash() -> None:
+    assert normalise("Lote c/ 3 Whatsminer M30S 88T usados").quantity == 3

@@ -374,3 +374,8 @@ def test_scrapers_keep_an_unreadable_price_as_none_with_the_reason(
         for x in source.parse(text, want["url"]).listings
         if x.listing_id != bad[0].listing_id
     ]
+
+
+def test_brazilian_reais_are_read() -> None:
+    assert currency_code("R$") == "BRL"
+    assert currency_code("brl") == "BRL"
