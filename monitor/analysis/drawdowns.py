@@ -47,7 +47,6 @@ from monitor.analysis.drops import (
     EventTable,
     MarketGrids,
     _grid,
-    _market_logs,
     _market_model,
     covered_days,
     utc_days,
@@ -73,6 +72,7 @@ def peak_troughs(
     ``(peak, trough, recovered or None)``."""
     min_fall = -math.log(1 - min_depth) if min_depth < 1 else math.inf
     out: list[tuple[int, int, int | None]] = []
+    level = np.asarray(level, dtype=float).tolist()  # Python floats: the same IEEE arithmetic
     n, i = len(level), 0
     while i < n:
         peak = i
@@ -165,6 +165,7 @@ def find_drawdowns(
     events: pd.DataFrame | None = None,
     min_depth: float = DEFAULT_MIN_DEPTH,
     recovery: float = DEFAULT_RECOVERY,
+    grids: MarketGrids | None = None,
 ) -> list[dict[str, Any]]:
     """Drawdowns of every ``(series, basis)`` of an index frame (rule: module doc).
 
@@ -172,11 +173,12 @@ def find_drawdowns(
     ``recovered`` (None: not yet), ``duration_days``, ``peak``/``trough`` ($/TH), ``depth_pct``
     (63.0 means -63 %), ``market_explained_pct``, ``abnormal_pct``, ``market_regressor``,
     ``market_change_pct``, ``market_lag_days``, ``beta`` (None without market data), ``events``
-    and ``chance_alignment_p`` (as a drop's). Ordered by start.
+    and ``chance_alignment_p`` (as a drop's). Ordered by start. ``grids``: as
+    :func:`monitor.analysis.drops.find_drops`'s (made once for several calls on one ``market``).
     """
     if index is None or len(index) == 0:
         return []
-    grids = MarketGrids(_market_logs(market))
+    grids = MarketGrids.of(market) if grids is None else grids
     ev = None
     if events is not None and len(events):
         ev = events[utc_days(events["date"]).notna().to_numpy()]

@@ -88,14 +88,29 @@ BETA_PRIOR, BETA_PRIOR_SD = 1.0, 0.5
 ESTIMATION_DAYS, ESTIMATION_GAP_DAYS = 365, 28
 BETA_HORIZON_DAYS = 28
 RESIDUAL_FLOOR = 0.05  # per unit weight, of a 4-week log difference
+_SEGMENT_BLOCK = 128  # end points whose segment costs segment() computes at once
 
 
 def utc_days(values: Any) -> pd.Series:
     """Datetimes as tz-naive UTC midnights."""
-    out = pd.to_datetime(pd.Series(values), errors="coerce")
+    series = pd.Series(values)
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind == "M":
+        # tz-naive datetimes already (an index's periods): midnights are returned as they are
+        ticks = series.to_numpy().view(np.int64)
+        per_day = _ticks_per_day(series.dtype)
+        valid = ticks != np.iinfo(np.int64).min  # NaT
+        if not (ticks[valid] % per_day).any():
+            return series
+        return series.dt.normalize()
+    out = pd.to_datetime(series, errors="coerce")
     if getattr(out.dt, "tz", None) is not None:
         out = out.dt.tz_convert("UTC").dt.tz_localize(None)
     return out.dt.normalize()
+
+
+def _ticks_per_day(dtype: Any) -> int:
+    """Ticks of a ``datetime64`` dtype (its unit: ns, us, s ...) in one day."""
+    return int(np.datetime64(1, "D").astype(dtype).view(np.int64))
 
 
 def segment(y: np.ndarray, w: np.ndarray, pen: float, min_size: int, min_obs: int = 2) -> list[int]:
@@ -105,6 +120,12 @@ def segment(y: np.ndarray, w: np.ndarray, pen: float, min_size: int, min_obs: in
     ``sum over segments of sum w*(y - weighted mean)**2 + pen * (number of changes)`` over
     segmentations whose segments span ``>= min_size`` grid steps and hold ``>= min_obs`` observed
     periods. The first position (0) is not returned.
+
+    Optimal partitioning: the best total up to each end point ``e`` is the smallest of the best
+    totals up to each allowed start ``s`` plus the cost of the segment ``s..e`` (from cumulative
+    sums of ``w``, ``w*y`` and ``w*y²``) plus ``pen``; ties go to the earliest start. The segment
+    costs are computed for a block of end points at a time (one array operation per block, not
+    per end point), then the end points are taken in order.
     """
     n = len(y)
     y = np.where(w > 0, y, 0.0)
@@ -118,18 +139,30 @@ def segment(y: np.ndarray, w: np.ndarray, pen: float, min_size: int, min_obs: in
     # candidate starts of a segment ending at e: s <= e - min_size with cobs[e] - cobs[s] >=
     # min_obs (cobs never falls: a prefix) and best[s] finite (inf totals never win)
     limit = np.searchsorted(cobs, cobs - min_obs, side="right")
-    for e in range(min_size, n + 1):
-        m = min(e - min_size + 1, int(limit[e]))
-        if m <= 0:
+    ends = np.arange(min_size, n + 1)
+    m_of = np.minimum(ends - min_size + 1, limit[min_size:])
+    total = np.empty(n + 1)
+    for b0 in range(0, len(ends), _SEGMENT_BLOCK):
+        e_block, m_block = ends[b0 : b0 + _SEGMENT_BLOCK], m_of[b0 : b0 + _SEGMENT_BLOCK]
+        width = int(m_block.max(initial=0))
+        if width <= 0:
             continue
-        sw = cw[e] - cw[:m]
-        swy = cwy[e] - cwy[:m]
-        cost = cwyy[e] - cwyy[:m] - np.where(sw > 0, swy * swy / np.where(sw > 0, sw, 1.0), 0.0)
-        total = best[:m] + cost + pen
-        k = int(np.argmin(total))
-        if not np.isfinite(total[k]):
-            continue
-        best[e], prev[e] = total[k], k
+        # cost[i, s] of the segment s..e_block[i], element by element as for one end point
+        sw = cw[e_block, None] - cw[None, :width]
+        swy = cwy[e_block, None] - cwy[None, :width]
+        cost = (cwyy[e_block, None] - cwyy[None, :width]) - np.where(
+            sw > 0, swy * swy / np.where(sw > 0, sw, 1.0), 0.0
+        )
+        for e, m, row in zip(e_block.tolist(), m_block.tolist(), cost, strict=True):
+            if m <= 0:
+                continue
+            t = total[:m]
+            np.add(best[:m], row[:m], out=t)
+            t += pen
+            k = int(t.argmin())  # the first of equal totals: the earliest start
+            if not math.isfinite(t[k]):
+                continue
+            best[e], prev[e] = t[k], k
     if not np.isfinite(best[n]):
         return []
     starts, e = [], n
@@ -173,13 +206,14 @@ def _chance(days: pd.DatetimeIndex, ev: np.ndarray, window: tuple[int, int]) -> 
 
 def covered_days(periods: pd.Series, reach_days: int = 28) -> pd.DatetimeIndex:
     """Days of the span from the first to the last period lying within ``reach_days`` of one."""
-    p = pd.DatetimeIndex(utc_days(periods).dropna().sort_values().unique())
+    p = utc_days(periods).dropna().to_numpy()
     if len(p) == 0:
         return pd.DatetimeIndex([])
-    days = pd.date_range(p[0], p[-1], freq="D")
-    pn, dn = _day_numbers(p), _day_numbers(days)
+    pn = np.unique(p.astype("datetime64[D]").astype(np.int64))  # sorted, whole days
+    days = pd.date_range(pd.Timestamp(p.min()), pd.Timestamp(p.max()), freq="D")
+    dn = _day_numbers(days)
     pos = np.searchsorted(pn, dn)
-    nxt = pn[np.minimum(pos, len(p) - 1)]
+    nxt = pn[np.minimum(pos, len(pn) - 1)]
     prv = pn[np.maximum(pos - 1, 0)]
     gap = np.minimum(np.abs(nxt - dn), np.abs(dn - prv))
     near: npt.NDArray[np.bool_] = gap <= reach_days
@@ -213,6 +247,13 @@ class EventTable:
         self.ids = events["id"].to_numpy(dtype=object)
         self.places = events.get("jurisdiction", nothing).to_numpy(dtype=object)
         self.titles = events[title].to_numpy(dtype=object) if title in events else nothing
+        # days from a midnight start, by integer arithmetic (NaT never aligns)
+        stamps: np.ndarray = np.asarray(self.index.to_numpy())
+        self.stamp_type = stamps.dtype
+        self.known = np.flatnonzero(self.index.notna())
+        self.ticks = stamps[self.known].view(np.int64)
+        self.day_ticks = _ticks_per_day(stamps.dtype)
+        self.iso: dict[int, str] = {}
 
     def chance(self, days: pd.DatetimeIndex, window: tuple[int, int]) -> float:
         """:func:`chance_alignment` of these events."""
@@ -223,18 +264,30 @@ class EventTable:
         """:func:`align_events` of these events."""
         if self.empty:
             return []
-        lags = (self.index - start).days
-        hit = np.flatnonzero((lags >= window[0]) & (lags <= window[1]))
+        start = pd.Timestamp(start)
+        if start.tzinfo is None and start == start.normalize():
+            # (event - start).days, floored, as whole days between midnights
+            begin = start.to_datetime64().astype(self.stamp_type).view(np.int64)
+            days = (self.ticks - begin) // self.day_ticks
+            inside = (days >= window[0]) & (days <= window[1])
+            hit = self.known[inside].tolist()
+            lag = dict(zip(hit, days[inside].tolist(), strict=True))
+        else:
+            lags = (self.index - start).days
+            hit = np.flatnonzero((lags >= window[0]) & (lags <= window[1])).tolist()
+            lag = {i: int(lags[i]) for i in hit}
         out = []
-        for i in sorted(map(int, hit), key=lambda i: (self.dates[i], str(self.ids[i]))):
+        for i in sorted(hit, key=lambda i: (self.dates[i], str(self.ids[i]))):
             place, title = self.places[i], self.titles[i]
+            if i not in self.iso:
+                self.iso[i] = pd.Timestamp(self.dates[i]).strftime("%Y-%m-%d")
             out.append(
                 {
                     "id": str(self.ids[i]),
-                    "date": pd.Timestamp(self.dates[i]).strftime("%Y-%m-%d"),
+                    "date": self.iso[i],
                     "jurisdiction": None if pd.isna(place) else place,
                     "title": None if pd.isna(title) else str(title),
-                    "days_from_start": int(lags[i]),
+                    "days_from_start": lag[i],
                 }
             )
         return out
@@ -242,10 +295,12 @@ class EventTable:
 
 def _grid(periods: pd.Series) -> tuple[pd.DatetimeIndex, int]:
     """A regular grid over the periods: weekly when all are Mondays 7k days apart, else daily."""
-    p = pd.DatetimeIndex(periods.sort_values().unique())
-    gaps = np.diff(_day_numbers(p)) if len(p) > 1 else np.array([7])
-    step = 7 if (p.day_of_week == 0).all() and (gaps % 7 == 0).all() else 1
-    return pd.date_range(p[0], p[-1], freq=f"{step}D"), step
+    p = np.unique(np.asarray(periods.to_numpy()))  # sorted
+    dn = p.astype("datetime64[D]").astype(np.int64)
+    gaps = np.diff(dn) if len(p) > 1 else np.array([7])
+    mondays = (dn - 4) % 7 == 0  # 1970-01-05, day 4, was a Monday
+    step = 7 if mondays.all() and (gaps % 7 == 0).all() else 1
+    return pd.date_range(pd.Timestamp(p[0]), pd.Timestamp(p[-1]), freq=f"{step}D"), step
 
 
 def _market_logs(market: pd.DataFrame | None) -> dict[str, pd.Series]:
@@ -315,16 +370,30 @@ class MarketGrids:
     def __init__(self, market_logs: dict[str, pd.Series]) -> None:
         self.logs = market_logs
         self._done: dict[tuple[str, int, int], pd.Series] = {}
+        # the same grid comes back for many series (a tier's and its models' span the same
+        # weeks): each regular grid is read once, by its first day, length and step
+        self._read: dict[tuple[str, int, int, int, int, str], np.ndarray] = {}
+
+    @classmethod
+    def of(cls, market: pd.DataFrame | None) -> MarketGrids:
+        """The grids of a market frame (daily ``btc_usd``, ``hashprice_usd_ph_day``)."""
+        return cls(_market_logs(market))
 
     def on_grid(self, name: str, lag: int, grid: pd.DatetimeIndex, step: int) -> np.ndarray:
-        """The log series ``name`` (its trailing ``lag``-day mean; 0: itself) on ``grid``."""
+        """The log series ``name`` (its trailing ``lag``-day mean; 0: itself) on ``grid`` (a
+        regular grid of ``step`` days, as :func:`_grid` makes)."""
         key = (name, lag, step)
         if key not in self._done:
             daily = self.logs[name]
             if lag:
                 daily = daily.rolling(lag, min_periods=1).mean()
             self._done[key] = _per_step(daily, step)
-        return self._done[key].reindex(grid).to_numpy(dtype=float)
+        if len(grid) == 0 or grid.freq is None:  # not a regular grid: read as it is
+            return self._done[key].reindex(grid).to_numpy(dtype=float)
+        at = (name, lag, step, int(grid[0].value), len(grid), str(grid.freqstr))
+        if at not in self._read:
+            self._read[at] = self._done[key].reindex(grid).to_numpy(dtype=float)
+        return self._read[at].copy()
 
     def regressors(
         self, grid: pd.DatetimeIndex, step: int, w: np.ndarray
@@ -367,22 +436,21 @@ def _fit(
     # non-overlapping horizons they span, so the prior keeps its strength on dense daily grids
     overlap = min(1.0, float(np.mean(np.diff(days[idx]))) / BETA_HORIZON_DAYS)
     omega = 1 / (1 / w[i] + 1 / w[j])
+    root, weight = np.sqrt(omega), overlap * omega  # loop invariants
     a, beta, scale = 0.0, BETA_PRIOR, 1.0
     for _ in range(30):
         r = dy - a * dt - beta * dx
-        scale = 1.4826 * float(np.median(np.abs(r) * np.sqrt(omega)))
+        spread = np.abs(r) * root
+        scale = 1.4826 * float(np.median(spread))
         # floored: a dealer repeating one price must not make the data look noiseless
         floored = max(scale, RESIDUAL_FLOOR)
         lam = floored**2 / BETA_PRIOR_SD**2
-        u = np.abs(r) * np.sqrt(omega) / max(scale, 1e-4)
-        k = overlap * omega * np.minimum(1.0, 1.345 / np.maximum(u, 1e-12))
-        m = np.array(
-            [
-                [np.sum(k * dt * dt), np.sum(k * dt * dx)],
-                [np.sum(k * dt * dx), np.sum(k * dx * dx) + lam],
-            ]
-        )
-        rhs = np.array([np.sum(k * dt * dy), np.sum(k * dx * dy) + lam * BETA_PRIOR])
+        u = spread / max(scale, 1e-4)
+        k = weight * np.minimum(1.0, 1.345 / np.maximum(u, 1e-12))
+        kdt, kdx = k * dt, k * dx
+        cross = np.sum(kdt * dx)
+        m = np.array([[np.sum(kdt * dt), cross], [cross, np.sum(kdx * dx) + lam]])
+        rhs = np.array([np.sum(kdt * dy), np.sum(kdx * dy) + lam * BETA_PRIOR])
         try:
             a_new, beta_new = np.linalg.solve(m, rhs)
         except np.linalg.LinAlgError:
@@ -616,6 +684,7 @@ def find_drops(
     min_size_days: int = 21,
     merge_days: int = 28,
     level_days: int = 28,
+    grids: MarketGrids | None = None,
 ) -> list[dict[str, Any]]:
     """Sustained drops of every ``(series, basis)`` of an index frame (method: module doc).
 
@@ -626,11 +695,12 @@ def find_drops(
     why not, e.g. "no BTC/USD after 2022-01-04: run ..."), ``events`` and ``chance_alignment_p``
     (None when no event lines up with the drop).
     ``penalty`` multiplies ``sigma² log n`` (default :data:`DEFAULT_PENALTY`). Ordered by start.
+    ``grids``: ``MarketGrids.of(market)`` made once for several calls on the same ``market``.
     """
     if index is None or len(index) == 0:
         return []
     pen = DEFAULT_PENALTY if penalty is None else float(penalty)
-    grids = MarketGrids(_market_logs(market))
+    grids = MarketGrids.of(market) if grids is None else grids
     ev = None
     if events is not None and len(events):
         ev = events[utc_days(events["date"]).notna().to_numpy()]

@@ -55,7 +55,13 @@ import numpy as np
 import pandas as pd
 
 from monitor.analysis.drawdowns import find_drawdowns
-from monitor.analysis.drops import align_events, chance_alignment, find_drops, utc_days
+from monitor.analysis.drops import (
+    MarketGrids,
+    align_events,
+    chance_alignment,
+    find_drops,
+    utc_days,
+)
 from monitor.analysis.unit_price import usd_per_th
 from monitor.normalise.record import Condition
 
@@ -337,12 +343,12 @@ def _screen(df: pd.DataFrame, mad_k: float, rolling: str) -> pd.DataFrame:
     model, basis = _sorted_codes(df["model"]), _sorted_codes(df["basis"])
     when = df["period"].to_numpy().astype("datetime64[ns]").view(np.int64)
     order = np.lexsort((when, basis, model))  # stable: the order of sort_values(kind="stable")
-    df = df.iloc[order].reset_index(drop=True)
     model, basis, when = model[order], basis[order], when[order]
     size = len(df)
     keep = np.ones(size, dtype=bool)
     half = pd.Timedelta(rolling).value // 2
-    log_u, keys = df["log_u"].to_numpy(dtype=float), _codes(df["key"])
+    # the columns the screen reads, in sorted order (the frame is reordered once, at the end)
+    log_u, keys = df["log_u"].to_numpy(dtype=float)[order], _codes(df["key"])[order]
     new_group = np.r_[True, (model[1:] != model[:-1]) | (basis[1:] != basis[:-1])]
     starts = np.flatnonzero(new_group)
     for a, b in zip(starts.tolist(), np.r_[starts[1:], size].tolist(), strict=True):
@@ -369,7 +375,7 @@ def _screen(df: pd.DataFrame, mad_k: float, rolling: str) -> pd.DataFrame:
             if near.sum() >= 2 and near.sum() >= SUPPORT_SHARE * others:
                 bad[c] = False
         keep[a:b][bad] = False
-    return df[keep].reset_index(drop=True)
+    return df.iloc[order[keep]].reset_index(drop=True)
 
 
 def _fixed_effects(y: np.ndarray, t: np.ndarray, v: np.ndarray, n_iter: int = 500) -> np.ndarray:
@@ -571,6 +577,11 @@ def build_index(
 
 def _jsonable(value: Any) -> Any:
     """A JSON-ready scalar: ISO dates, None for NaN/NaT, plain Python numbers."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:  # the common cases first: as they are
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
     if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, pd.Timestamp | datetime | date):
@@ -589,12 +600,25 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         column = frame[name]
         if pd.api.types.is_datetime64_any_dtype(column):
             column = column.dt.strftime("%Y-%m-%d")
-        columns.append([_jsonable(v) for v in column.tolist()])
+        values = column.tolist()
+        if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iub":
+            columns.append(values)  # plain Python ints and bools already
+        elif isinstance(column.dtype, np.dtype) and column.dtype.kind == "f":
+            columns.append([v if math.isfinite(v) else None for v in values])
+        else:
+            columns.append([_jsonable(v) for v in values])
     names = [str(c) for c in frame.columns]
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def _to_json(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return {str(k): _to_json(v) for k, v in value.items()}
+    if kind is list:
+        return [_to_json(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): _to_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -637,9 +661,9 @@ def analyse(
     else:
         obs = _between(obs, _day(since), _day(until))
     index = build_index(obs, by=by, freq=freq, market=market, mad_k=mad_k, rolling=rolling)
-    drops = find_drops(
-        index, market=market, events=events, min_drop=min_drop, window=window, penalty=penalty
-    )
-    drawdowns = find_drawdowns(index, market=market, events=events)
+    grids = MarketGrids.of(market)  # read once for both
+    drops = find_drops(index, market=market, events=events, min_drop=min_drop, window=window,
+                       penalty=penalty, grids=grids)  # fmt: skip
+    drawdowns = find_drawdowns(index, market=market, events=events, grids=grids)
     records = _records(index)
     return {"index": records, "drops": _to_json(drops), "drawdowns": _to_json(drawdowns)}

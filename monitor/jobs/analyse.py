@@ -145,7 +145,9 @@ def _read_cache(path: Path, store_id: str, epoch: int) -> tuple[pd.DataFrame, in
     wanted = {"version": CACHE_VERSION, "store_id": store_id, "epoch": str(epoch)}
     if any(meta.get(k) != v for k, v in wanted.items()) or not meta.get("last_id", "").isdigit():
         return None
-    frame = table.to_pandas()
+    # a block per column: no copy into consolidated 2-D blocks (the frame is only read: the
+    # run takes the weeks it keeps and screens them into a new frame)
+    frame = table.to_pandas(split_blocks=True)
     if "period" in frame:  # Arrow keeps microseconds: the analysis's periods are in ns
         frame["period"] = frame["period"].astype("datetime64[ns]")
     for column in _TEXT:  # categoricals of str objects, as the analysis makes them

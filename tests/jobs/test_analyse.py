@@ -473,3 +473,34 @@ def test_cache_of_an_empty_store_gives_way_to_the_first_sightings(tmp_path: Path
     result = analyse_db(cfg)
     assert result["index"]
     assert json.dumps(result) == fresh(config)
+
+
+def test_analyse_imports_only_the_stages_it_uses() -> None:
+    # a real interpreter: the test session has imported everything already
+    probe = (
+        "import sys, monitor.cli, monitor.jobs.analyse\n"
+        "heavy = [m for m in ('monitor.outputs.digest', 'monitor.outputs.charts',"
+        " 'monitor.fetch.http', 'matplotlib', 'apscheduler') if m in sys.modules]\n"
+        "from monitor.jobs import DigestError, FetchError, StoreError\n"
+        "from monitor.fetch.http import FetchError as Fetch\n"
+        "from monitor.outputs.digest import DigestError as Digest\n"
+        "from monitor.store import StoreError as Store\n"
+        "print(heavy, (DigestError, FetchError, StoreError) == (Digest, Fetch, Store))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[0] == "[] True"
+
+
+def test_facts_files_read_the_same_with_libyaml() -> None:
+    # read_facts parses with libyaml's parser where PyYAML has it: the bundled files (the event
+    # catalog analyse reads, the normaliser's tables) come out as PyYAML's own parser reads them
+    import yaml
+
+    from monitor.normalise import facts
+
+    data = Path(__file__).resolve().parents[2] / "data"
+    files = sorted(data.glob("*.yaml"))
+    assert len(files) >= 4
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert yaml.load(text, Loader=facts.LOADER) == yaml.safe_load(text), path.name
