@@ -49,6 +49,7 @@ from monitor.analysis.drops import (
     _grid,
     _market_model,
     covered_days,
+    market_note,
     utc_days,
 )
 
@@ -153,6 +154,9 @@ def _series_drawdowns(
                 "market_change_pct": None if change is None else round(change, 2),
                 "market_lag_days": lag,
                 "beta": None if beta is None else round(beta, 3),
+                "market_note": None
+                if explained is not None
+                else market_note(grids.logs, periods[first], periods[last]),
             }
         )
     return out
@@ -172,7 +176,8 @@ def find_drawdowns(
     Each: ``series``, ``basis``, ``start`` and ``end`` (the slide from the peak to the trough),
     ``recovered`` (None: not yet), ``duration_days``, ``peak``/``trough`` ($/TH), ``depth_pct``
     (63.0 means -63 %), ``market_explained_pct``, ``abnormal_pct``, ``market_regressor``,
-    ``market_change_pct``, ``market_lag_days``, ``beta`` (None without market data), ``events``
+    ``market_change_pct``, ``market_lag_days``, ``beta`` (None without market data),
+    ``market_note`` (as a drop's: None when the split was computed, else why not), ``events``
     and ``chance_alignment_p`` (as a drop's). Ordered by start. ``grids``: as
     :func:`monitor.analysis.drops.find_drops`'s (made once for several calls on one ``market``).
     """

@@ -117,6 +117,26 @@ def test_the_market_split_and_the_events() -> None:
     assert 0 < d["chance_alignment_p"] <= 1
 
 
+def test_a_drawdown_without_the_market_split_says_why() -> None:
+    levels = slide()
+    periods = pd.date_range(MONDAY, periods=len(levels), freq="7D")
+    with_market = find_drawdowns(index_frame(levels), market=None, events=None)[0]
+    assert with_market["market_explained_pct"] is None
+    assert "no BTC/USD or hashprice data" in with_market["market_note"]
+    # BTC/USD that stops before the slide begins
+    days = pd.date_range(MONDAY - pd.Timedelta(days=400), periods[5], freq="D")
+    market = pd.DataFrame({"btc_usd": np.full(len(days), 40_000.0)}, index=days)
+    d = find_drawdowns(index_frame(levels), market=market, events=None)[0]
+    assert d["market_explained_pct"] is None
+    assert d["market_note"].startswith(
+        f"no BTC/USD after {periods[5]:%Y-%m-%d}: run `asicmon market`"
+    )
+    # with market data over the slide there is no note
+    days = pd.date_range(MONDAY - pd.Timedelta(days=400), periods[-1], freq="D")
+    market = pd.DataFrame({"btc_usd": np.full(len(days), 40_000.0)}, index=days)
+    assert find_drawdowns(index_frame(levels), market=market, events=None)[0]["market_note"] is None
+
+
 def test_the_real_2022_dealer_asks_slide_is_one_drawdown() -> None:
     """The repository's real 2022 dealer asks (S19j Pro 104T $13,123 in February to $4,477 on
     2022-08-11 in the full set): the <38 J/TH tier's slide is one drawdown of over half."""
