@@ -44,13 +44,12 @@ from monitor.analysis.drops import (
     ESTIMATION_DAYS,
     ESTIMATION_GAP_DAYS,
     N0,
-    EventTable,
     MarketGrids,
     _grid,
     _market_model,
     covered_days,
     market_note,
-    utc_days,
+    series_groups,
 )
 
 __all__ = ["find_drawdowns", "peak_troughs"]
@@ -184,31 +183,20 @@ def find_drawdowns(
     if index is None or len(index) == 0:
         return []
     grids = MarketGrids.of(market) if grids is None else grids
-    ev = None
-    if events is not None and len(events):
-        ev = events[utc_days(events["date"]).notna().to_numpy()]
-    table = EventTable(ev)
-    frame = index.copy()
-    frame["period"] = utc_days(frame["period"]).to_numpy()
-    if "basis" not in frame:
-        frame["basis"] = "ask"
-    if "n_listings" not in frame:
-        frame["n_listings"] = 1
-    frame = frame[
-        (pd.to_numeric(frame["usd_per_th"], errors="coerce") > 0) & frame["period"].notna()
-    ]
+    table, groups = series_groups(index, events)
     out: list[dict[str, Any]] = []
-    for _, g in frame.groupby(["series", "basis"], sort=True):
-        g = g.sort_values("period").drop_duplicates("period", keep="last").reset_index(drop=True)
+    for g in groups:
+        if "n_listings" not in g:
+            g["n_listings"] = 1
         found = _series_drawdowns(g, grids=grids, min_depth=min_depth,
                                   recovery=recovery)  # fmt: skip
-        covered = covered_days(g["period"]) if ev is not None and found else None
+        covered = covered_days(g["period"]) if found else None
         for d in found:
             window = (-PRE_DAYS, max(MIN_POST_DAYS, d["duration_days"]))
             d["events"] = table.align(pd.Timestamp(d["start"]), window)
             d["chance_alignment_p"] = (
                 round(table.chance(covered, window), 4)
-                if d["events"] and ev is not None and covered is not None
+                if d["events"] and covered is not None
                 else None
             )
         out.extend(found)

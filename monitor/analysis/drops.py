@@ -673,6 +673,29 @@ def _drops_in_series(
     return out
 
 
+def series_groups(
+    index: pd.DataFrame, events: pd.DataFrame | None
+) -> tuple[EventTable, list[pd.DataFrame]]:
+    """What drops and drawdowns both start from: the catalog events with a valid date (as an
+    :class:`EventTable`), and each ``(series, basis)`` of an index frame as its own frame, in
+    order: periods as UTC days, priced periods only, sorted, one row per period (the last)."""
+    ev = None
+    if events is not None and len(events):
+        ev = events[utc_days(events["date"]).notna().to_numpy()]
+    frame = index.copy()
+    frame["period"] = utc_days(frame["period"]).to_numpy()
+    if "basis" not in frame:
+        frame["basis"] = "ask"
+    frame = frame[
+        (pd.to_numeric(frame["usd_per_th"], errors="coerce") > 0) & frame["period"].notna()
+    ]
+    groups = [
+        g.sort_values("period").drop_duplicates("period", keep="last").reset_index(drop=True)
+        for _, g in frame.groupby(["series", "basis"], sort=True)
+    ]
+    return EventTable(ev), groups
+
+
 def find_drops(
     index: pd.DataFrame,
     *,
@@ -701,20 +724,9 @@ def find_drops(
         return []
     pen = DEFAULT_PENALTY if penalty is None else float(penalty)
     grids = MarketGrids.of(market) if grids is None else grids
-    ev = None
-    if events is not None and len(events):
-        ev = events[utc_days(events["date"]).notna().to_numpy()]
-    table = EventTable(ev)
-    frame = index.copy()
-    frame["period"] = utc_days(frame["period"]).to_numpy()
-    if "basis" not in frame:
-        frame["basis"] = "ask"
-    frame = frame[
-        (pd.to_numeric(frame["usd_per_th"], errors="coerce") > 0) & frame["period"].notna()
-    ]
+    table, groups = series_groups(index, events)
     drops: list[dict[str, Any]] = []
-    for _, g in frame.groupby(["series", "basis"], sort=True):
-        g = g.sort_values("period").drop_duplicates("period", keep="last").reset_index(drop=True)
+    for g in groups:
         found = _drops_in_series(
             g,
             grids=grids,
