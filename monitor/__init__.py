@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from functools import cache
 from pathlib import Path
 
-try:
-    __version__ = version("asicmon")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+
+@cache
+def _version() -> str:
+    """The installed distribution's version, read when first asked for: importlib.metadata
+    costs ~25 ms at start, and most commands never show the version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("asicmon")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0.0.0"
+
+
+def __getattr__(name: str) -> str:
+    """``monitor.__version__``, computed on first use (see :func:`_version`)."""
+    if name == "__version__":
+        return _version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def data_path(*parts: str) -> Path:

@@ -30,7 +30,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from monitor import __version__
+import monitor
 from monitor.config.notify import (
     AlertRuleConfig,
     DigestConfig,
@@ -116,7 +116,7 @@ class HttpConfig(_Strict):
     ] = 60.0
 
     def agent(self) -> str:
-        return self.user_agent or f"asicmon/{__version__} (+{self.contact_url})"
+        return self.user_agent or f"asicmon/{monitor.__version__} (+{self.contact_url})"
 
 
 def _duplicate(names: list[str], what: str) -> None:

@@ -187,7 +187,11 @@ SourceConfig = Annotated[SerializeAsAny[SourceBase], PlainValidator(_validate_so
 
 def __getattr__(name: str) -> Any:
     """``SOURCE_KINDS`` (for older imports: :func:`source_kinds` also sees kinds added since)
-    and the entry models by name, ``EbaySource`` (older imports, pickle)."""
+    and the entry models by name, ``EbaySource`` (older imports, pickle). Dunder names are
+    never ours: the import system asks for ``__path__`` on every ``from ... import``, and
+    answering it by importing every scraper (bs4, lxml) would load them on any config import."""
+    if name.startswith("__") and name.endswith("__"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     if name == "SOURCE_KINDS":
         return source_kinds()
     for source in _kinds():

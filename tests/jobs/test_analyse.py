@@ -16,10 +16,12 @@ from typing import Any
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from monitor.analysis.indexes import deduplicated
-from monitor.cli import cli
+from monitor.cli import cli, json_indented
 from monitor.config import load_config
 from monitor.jobs.analyse import (
     analyse_db,
@@ -489,6 +491,65 @@ def test_analyse_imports_only_the_stages_it_uses() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.split("\n")[0] == "[] True"
+
+
+def test_analyse_command_leaves_scrapers_and_metadata_unloaded(dealer: Path) -> None:
+    # a whole `analyse --json` in a real interpreter: a config without sources never needs the
+    # scraper kinds (bs4, lxml, soupsieve: loaded by `from monitor.config.sources import ...`,
+    # whose __path__ lookup ran the kind registry) nor the package version (only --version)
+    probe = (
+        "import sys\n"
+        "from monitor.cli import cli\n"
+        "try:\n"
+        f"    cli(['--config', {str(dealer)!r}, 'analyse', '--json'])\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "loaded = ('bs4', 'lxml', 'soupsieve', 'scrapers.ebay', 'scrapers.css', 'scrapers._html',"
+        " 'monitor.outputs.charts', 'matplotlib')\n"
+        "import monitor\n"
+        "read = monitor._version.cache_info().misses\n"
+        "print([m for m in loaded if m in sys.modules], read, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stderr.strip().splitlines()[-1] == "[] 0", done.stderr
+    assert json.loads(done.stdout)["index"]
+    version = subprocess.run([sys.executable, "-m", "monitor", "--version"], capture_output=True,
+                             text=True, check=True)  # fmt: skip
+    from importlib.metadata import version as installed
+
+    assert version.stdout == f"asicmon, version {installed('asicmon')}\n"
+
+
+plain = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+json_like = st.recursive(
+    plain,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(st.dictionaries(st.text(max_size=3), plain, max_size=4), max_size=4)
+        | st.dictionaries(st.text(max_size=3) | st.integers(), inner, max_size=4)
+        | st.tuples(inner, inner)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(json_like)
+def test_json_indented_writes_the_bytes_of_json_dumps(value: Any) -> None:
+    # `analyse --json` writes through json_indented (C encoder per container of plain values):
+    # the very text of json.dumps(indent=2, ensure_ascii=False) for anything it is given
+    assert json_indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_json_indented_fails_as_json_dumps_does() -> None:
+    circular: list[Any] = [1]
+    circular.append(circular)
+    for bad, error in (({"a": [Decimal("1")]}, TypeError), ([circular], ValueError)):
+        with pytest.raises(error) as ours:
+            json_indented(bad)
+        with pytest.raises(error) as theirs:
+            json.dumps(bad, indent=2, ensure_ascii=False)
+        assert str(ours.value) == str(theirs.value)
 
 
 def test_facts_files_read_the_same_with_libyaml() -> None:
