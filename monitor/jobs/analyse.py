@@ -291,16 +291,19 @@ def analyse_db(
 def plot(
     cfg: Config, series: str, out: Path, since: str | None = None, until: str | None = None
 ) -> None:
-    """``asicmon plot``: one index series with event markers, shaded drops and drawdowns,
-    written atomically to ``out`` (PNG). ``ValueError`` names the known series when ``series``
-    is not one of them; ``out`` is replaced as an export is (:func:`monitor.jobs.export.run_export`:
-    ``ExportRefused``, ``ExportError``)."""
+    """``asicmon plot``: one index series with event markers, shaded drops and drawdowns and
+    the market series (hashprice, else BTC/USD) on a second axis, written atomically to ``out``
+    (PNG). ``ValueError`` names the known series when ``series`` is not one of them; ``out`` is
+    replaced as an export is (:func:`monitor.jobs.export.run_export`: ``ExportRefused``,
+    ``ExportError``)."""
     from monitor.outputs.charts import render_chart
     from monitor.outputs.export import check_target, replacing
 
     check_target(out, [cfg.database])  # before any work: never the database, a folder ...
     result = analyse_db(cfg, since, until)
+    with Store(cfg.database, create=False) as store:
+        market = market_frame(store)  # drawn on a second axis
     png = render_chart(result["index"], events_frame(cfg), result["drops"], series,
-                       drawdowns=result["drawdowns"])  # fmt: skip
+                       drawdowns=result["drawdowns"], market=market)  # fmt: skip
     with replacing(out, protect=[cfg.database]) as fh:  # a crash never leaves half a picture
         fh.write(png)

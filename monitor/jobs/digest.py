@@ -132,6 +132,7 @@ def gather(cfg: Config, now: datetime) -> tuple[DigestData, list[Reported]]:
                 result["drops"],
                 digest.chart_series if digest else None,
                 drawdowns=result["drawdowns"],
+                market=market,
             )
             if result["index"]
             else None
