@@ -43,12 +43,11 @@ import pandas as pd
 from monitor.analysis.drops import (
     ESTIMATION_DAYS,
     ESTIMATION_GAP_DAYS,
-    N0,
     MarketGrids,
-    _grid,
     _market_model,
     covered_days,
     market_note,
+    on_grid,
     series_groups,
 )
 
@@ -107,14 +106,7 @@ def _series_drawdowns(
     found = peak_troughs(level, min_depth, recovery)
     if not found:
         return []
-    grid, step = _grid(g["period"])
-    pos = ((g["period"] - grid[0]).dt.days // step).to_numpy()
-    n = len(grid)
-    y, w = np.zeros(n), np.zeros(n)
-    y[pos] = np.log(g["usd_per_th"].to_numpy(dtype=float))
-    counts = g["n_listings"].to_numpy(dtype=float)
-    w[pos] = counts / (counts + N0)
-    days = (grid - grid[0]).days.to_numpy()
+    grid, step, pos, y, w, days = on_grid(g)
     xname, xs = grids.regressors(grid, step, w)
     out = []
     for peak, trough, back in found:

@@ -57,7 +57,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -577,6 +577,30 @@ def _episodes(
     return out
 
 
+class SeriesGrid(NamedTuple):
+    """One series laid on its regular grid (method step 1)."""
+
+    grid: pd.DatetimeIndex
+    step: int  # days between grid points
+    pos: npt.NDArray[np.integer[Any]]  # each row's grid position
+    y: npt.NDArray[np.float64]  # log $/TH, 0 where no period was observed
+    w: npt.NDArray[np.float64]  # weight n / (n + N0), 0 where no period was observed
+    days: npt.NDArray[np.integer[Any]]  # each grid point's day number from the first
+
+
+def on_grid(g: pd.DataFrame) -> SeriesGrid:
+    """A ``(series, basis)`` frame of :func:`series_groups` on its grid, with its weights:
+    what drops and drawdowns both measure on."""
+    grid, step = _grid(g["period"])
+    pos = ((g["period"] - grid[0]).dt.days // step).to_numpy()
+    n = len(grid)
+    y, w = np.zeros(n), np.zeros(n)
+    y[pos] = np.log(g["usd_per_th"].to_numpy(dtype=float))
+    counts = g["n_listings"].to_numpy(dtype=float)
+    w[pos] = counts / (counts + N0)
+    return SeriesGrid(grid, step, pos, y, w, (grid - grid[0]).days.to_numpy())
+
+
 def _drops_in_series(
     g: pd.DataFrame,
     *,
@@ -587,14 +611,8 @@ def _drops_in_series(
     merge_days: int,
     level_days: int,
 ) -> list[dict[str, Any]]:
-    grid, step = _grid(g["period"])
-    pos = ((g["period"] - grid[0]).dt.days // step).to_numpy()
+    grid, step, pos, y, w, days = on_grid(g)
     n = len(grid)
-    y, w = np.zeros(n), np.zeros(n)
-    y[pos] = np.log(g["usd_per_th"].to_numpy(dtype=float))
-    counts = g["n_listings"].to_numpy(dtype=float)
-    w[pos] = counts / (counts + N0)
-    days = (grid - grid[0]).days.to_numpy()
     min_fall = -math.log(1 - min_drop) if min_drop < 1 else math.inf
     opts = _EpisodeOptions(
         penalty=penalty,
