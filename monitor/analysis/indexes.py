@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -69,6 +69,7 @@ __all__ = [
     "INDEX_COLUMNS",
     "NOT_WORKING",
     "ListingPeriods",
+    "Screen",
     "TIERS",
     "align_events",
     "analyse",
@@ -77,6 +78,8 @@ __all__ = [
     "deduplicated",
     "find_drops",
     "listing_periods",
+    "screen_all",
+    "screen_more",
     "screened",
     "tier_of",
     "working",
@@ -334,21 +337,48 @@ def _window_medians(x: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.n
     return out
 
 
+def _ns(column: pd.Series[Any]) -> np.ndarray:
+    """A datetime column as int64 nanoseconds (no copy when it is held in ns already)."""
+    values = np.asarray(column.to_numpy())
+    if values.dtype != np.dtype("datetime64[ns]"):
+        values = values.astype("datetime64[ns]")
+    out: np.ndarray = values.view(np.int64)
+    return out
+
+
+def _screen_order(df: pd.DataFrame) -> np.ndarray:
+    """The screen's row order: by model, basis (each by name) and period, ties in frame order
+    (the order of ``sort_values(kind="stable")``)."""
+    model, basis = _sorted_codes(df["model"]), _sorted_codes(df["basis"])
+    when = _ns(df["period"])
+    order: np.ndarray = np.lexsort((when, basis, model))
+    return order
+
+
 def _screen(df: pd.DataFrame, mad_k: float, rolling: str) -> pd.DataFrame:
-    """Drop listing-periods far from their model's centred rolling median (see module doc).
+    """Drop listing-periods far from their model's centred rolling median (see module doc)."""
+    order = _screen_order(df)
+    keep = _screen_keep(df.iloc[order], mad_k, rolling)
+    out: pd.DataFrame = df.iloc[order[keep]].reset_index(drop=True)
+    return out
+
+
+def _screen_keep(df: pd.DataFrame, mad_k: float, rolling: str) -> np.ndarray:
+    """Which rows of ``df`` (in :func:`_screen_order`) the screen keeps.
 
     The rolling statistics are those of pandas' centred time-based rolling window (closed on the
     right: ``(t - rolling/2, t + rolling/2]``), computed once per distinct period of a
-    ``(model, basis)`` group on the slice of its rows sorted by period, not once per row."""
-    model, basis = _sorted_codes(df["model"]), _sorted_codes(df["basis"])
-    when = df["period"].to_numpy().astype("datetime64[ns]").view(np.int64)
-    order = np.lexsort((when, basis, model))  # stable: the order of sort_values(kind="stable")
-    model, basis, when = model[order], basis[order], when[order]
+    ``(model, basis)`` group on the slice of its rows sorted by period, not once per row. A row's
+    verdict reads only the rows of its group less than ``rolling`` away: its window reaches
+    ``rolling/2`` either side, and the spread (MAD) it is judged by reads the deviations of the
+    rows in that window from the medians of their own windows (:func:`screen_more` relies on
+    this)."""
+    model, basis = _codes(df["model"]), _codes(df["basis"])
+    when = _ns(df["period"])
     size = len(df)
     keep = np.ones(size, dtype=bool)
     half = pd.Timedelta(rolling).value // 2
-    # the columns the screen reads, in sorted order (the frame is reordered once, at the end)
-    log_u, keys = df["log_u"].to_numpy(dtype=float)[order], _codes(df["key"])[order]
+    log_u, keys = df["log_u"].to_numpy(dtype=float), _codes(df["key"])
     new_group = np.r_[True, (model[1:] != model[:-1]) | (basis[1:] != basis[:-1])]
     starts = np.flatnonzero(new_group)
     for a, b in zip(starts.tolist(), np.r_[starts[1:], size].tolist(), strict=True):
@@ -375,7 +405,135 @@ def _screen(df: pd.DataFrame, mad_k: float, rolling: str) -> pd.DataFrame:
             if near.sum() >= 2 and near.sum() >= SUPPORT_SHARE * others:
                 bad[c] = False
         keep[a:b][bad] = False
-    return df.iloc[order[keep]].reset_index(drop=True)
+    return keep
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A :func:`deduplicated` frame in the screen's order (:func:`_screen_order`) with the
+    screen's verdict on each row (``keep``): what a cache keeps so that the next run re-screens
+    only the weeks new sightings can reach (:func:`screen_more`)."""
+
+    frame: pd.DataFrame
+    keep: np.ndarray
+    mad_k: float = 3.5
+    rolling: str = "28D"
+
+    def periods(self) -> ListingPeriods:
+        """The screened listing-periods of the whole history (:func:`screened`'s result)."""
+        frame = self.frame if self.keep.all() else _take(self.frame, np.flatnonzero(self.keep))
+        return ListingPeriods(frame, "W", self.mad_k, self.rolling, None, None)
+
+
+def screen_all(frame: pd.DataFrame, *, mad_k: float = 3.5, rolling: str = "28D") -> Screen:
+    """The :class:`Screen` of a weekly :func:`deduplicated` frame (method step 5)."""
+    if frame.empty:
+        return Screen(frame, np.ones(0, dtype=bool), mad_k, rolling)
+    ordered = _take(frame, _screen_order(frame))
+    return Screen(ordered, _screen_keep(ordered, mad_k, rolling), mad_k, rolling)
+
+
+def screen_more(old: Screen, new: pd.DataFrame, since: pd.Timestamp) -> Screen:
+    """``old`` with its rows from ``since`` on replaced by ``new`` (the :func:`deduplicated`
+    rows of the periods from ``since`` on), exactly as :func:`screen_all` of the whole would
+    be: the rows before ``since`` keep their place and, where what their verdict reads cannot
+    reach ``since`` (more than ``rolling`` before it: :func:`_screen_keep`), their verdict; the
+    rest are screened again with the ``rolling`` before them as context. Each column is copied
+    once, in slices: the old rows are never sorted again."""
+    start = since.to_datetime64().astype("datetime64[ns]").view(np.int64)
+    when = _ns(old.frame["period"])
+    kept = np.flatnonzero(when < start)  # old rows, in order
+    tail = _take(new, _screen_order(new)) if len(new) else new
+    # each new row goes after the old rows of its (model, basis) group: its periods are later
+    at = np.searchsorted(kept, _group_ends(old.frame, tail))
+    rows = np.insert(kept, at, len(old.frame) + np.arange(len(tail)))
+    frame = _spliced(old.frame, tail, rows)
+    keep = np.insert(old.keep[kept], at, True)
+    reach = pd.Timedelta(old.rolling).value  # twice rolling/2: see _screen_keep
+    when = _ns(frame["period"])
+    context = np.flatnonzero(when >= start - 2 * reach)  # a suffix of each group: still sorted
+    if len(context):
+        verdict = _screen_keep(_take(frame, context), old.mad_k, old.rolling)
+        redo = when[context] >= start - reach
+        keep[context[redo]] = verdict[redo]
+    return Screen(frame, keep, old.mad_k, old.rolling)
+
+
+def _labels(column: pd.Series[Any]) -> tuple[np.ndarray, list[str]]:
+    """Integer codes of a text column and the name of each code."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), [str(n) for n in column.cat.categories]
+    codes, names = pd.factorize(column)
+    return codes, [str(n) for n in names]
+
+
+def _group_ends(head: pd.DataFrame, tail: pd.DataFrame) -> np.ndarray:
+    """For each row of ``tail``, the row of ``head`` (in the screen's order) before which it
+    goes: after the last row of its (model, basis) group, or of the groups that sort before."""
+    if tail.empty:
+        return np.zeros(0, dtype=np.int64)
+    (hm, hm_names), (hb, hb_names) = _labels(head["model"]), _labels(head["basis"])
+    (tm, tm_names), (tb, tb_names) = _labels(tail["model"]), _labels(tail["basis"])
+    starts = np.flatnonzero(np.r_[True, (hm[1:] != hm[:-1]) | (hb[1:] != hb[:-1])])
+    starts = starts[starts < len(head)]
+    ends = np.r_[starts[1:], len(head)]
+    head_names = [(hm_names[hm[i]], hb_names[hb[i]]) for i in starts.tolist()]
+    tail_names = [(tm_names[m], tb_names[b]) for m, b in zip(tm.tolist(), tb.tolist(), strict=True)]
+    rank = {g: i for i, g in enumerate(sorted(set(head_names) | set(tail_names)))}
+    run_rank = np.array([rank[g] for g in head_names], dtype=np.int64)
+    tail_rank = np.array([rank[g] for g in tail_names], dtype=np.int64)
+    before = np.searchsorted(run_rank, tail_rank, side="right")  # runs that sort before
+    out: np.ndarray = np.where(before > 0, np.r_[0, ends][before], 0)
+    return out
+
+
+def _take(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """The ``rows`` of ``frame`` (positions), taken column by column in numpy (a block per
+    column: nothing is copied again to consolidate them)."""
+    out: dict[str, Any] = {}
+    for name in frame.columns:
+        column = frame[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            codes = column.cat.codes.to_numpy()[rows]
+            out[name] = pd.Categorical.from_codes(codes, dtype=column.dtype, validate=False)
+        else:
+            out[name] = column.to_numpy()[rows]
+    return pd.DataFrame(out, copy=False)
+
+
+def _spliced(head: pd.DataFrame, tail: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """Rows ``rows`` of ``head`` then ``tail`` stacked (a row ``len(head) + j`` is ``tail``'s
+    ``j``), copied as runs of consecutive rows, column by column; a column categorical in
+    either is one categorical with ``head``'s categories first."""
+    if not len(tail) and len(rows) == len(head):
+        return head  # nothing new and nothing dropped
+    size = len(head)
+    cut = np.flatnonzero((np.diff(rows) != 1) | (rows[1:] == size)) + 1
+    starts, ends = np.r_[0, cut], np.r_[cut, len(rows)]
+    pieces = [(int(rows[a]), int(rows[b - 1]) + 1) for a, b in zip(starts, ends, strict=True)]
+    pieces = pieces if len(rows) else []
+    out: dict[str, Any] = {}
+    for name in head.columns:
+        h, t = head[name], tail[name] if name in tail else head[name].iloc[:0]
+        categorical = isinstance(h.dtype, pd.CategoricalDtype)
+        if categorical or isinstance(t.dtype, pd.CategoricalDtype):
+            h, t = (c if isinstance(c.dtype, pd.CategoricalDtype) else c.astype("category")
+                    for c in (h, t))  # fmt: skip
+            known = np.asarray(h.cat.categories, dtype=object)
+            seen = set(known.tolist())
+            more = np.asarray([n for n in t.cat.categories if n not in seen], dtype=object)
+            names = pd.Index(np.r_[known, more], dtype=object)
+            recode = np.append(names.get_indexer(t.cat.categories), -1)
+            hv, tv = h.cat.codes.to_numpy(), recode[t.cat.codes.to_numpy()]
+        else:
+            hv, tv = h.to_numpy(), t.to_numpy()
+        parts = [hv[a:b] if a < size else tv[a - size : b - size] for a, b in pieces]
+        values = np.concatenate(parts) if parts else hv[:0]
+        if categorical or isinstance(t.dtype, pd.CategoricalDtype):
+            out[name] = pd.Categorical.from_codes(values, categories=names, validate=False)
+        else:
+            out[name] = values
+    return pd.DataFrame(out, copy=False)
 
 
 def _fixed_effects(y: np.ndarray, t: np.ndarray, v: np.ndarray, n_iter: int = 500) -> np.ndarray:
@@ -396,27 +554,29 @@ def _fixed_effects(y: np.ndarray, t: np.ndarray, v: np.ndarray, n_iter: int = 50
 
 
 def _series_index(
-    period: np.ndarray, variant: np.ndarray, y: np.ndarray, key: np.ndarray, n_obs: np.ndarray
-) -> pd.DataFrame:
+    period: np.ndarray, variant: np.ndarray, y: np.ndarray, n_obs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Period values of one (series, basis) panel of deduplicated, screened listing-periods, as
-    arrays in the frame's row order: ``variant`` and ``key`` integer codes (a variant's code in
-    order of first appearance in the panel), ``y`` the log unit prices."""
-    t_codes, periods = pd.factorize(period, sort=True)
+    arrays in the frame's row order: ``period`` small non-negative integers (in time order),
+    ``variant`` integer codes (a variant's code in order of first appearance in the panel),
+    ``y`` the log unit prices. Returns the panel's periods (as given), their ``usd_per_th``,
+    listings and sightings. A listing has one row per period and basis (:func:`_dedup`), so a
+    period's rows are its listings."""
+    present = np.zeros(int(period.max()) + 1, dtype=bool)
+    present[period] = True
+    periods = np.flatnonzero(present)
+    t_codes = (np.cumsum(present) - 1)[period]  # as factorize(sort=True)
     v_codes, _ = pd.factorize(variant)
     m = _fixed_effects(y, t_codes, v_codes)
     adjusted = pd.Series(y - m[v_codes] + m[v_codes].mean())
     level = adjusted.groupby(t_codes).median()
-    nt, width = len(periods), int(key.max(initial=0)) + 1
-    pairs = pd.unique(t_codes.astype(np.int64) * width + key)  # distinct (period, listing)
-    out = pd.DataFrame(
-        {
-            "period": periods[level.index.to_numpy()],
-            "usd_per_th": np.exp(level.to_numpy()),
-            "n_listings": np.bincount(pairs // width, minlength=nt),
-            "n_obs": np.bincount(t_codes, weights=n_obs, minlength=nt).astype(np.int64),
-        }
+    nt = len(periods)
+    return (
+        periods[level.index.to_numpy()],
+        np.exp(level.to_numpy()),
+        np.bincount(t_codes, minlength=nt),
+        np.bincount(t_codes, weights=n_obs, minlength=nt).astype(np.int64),
     )
-    return out
 
 
 def _btc_by_period(market: pd.DataFrame | None, freq: Literal["D", "W"]) -> pd.Series:
@@ -434,7 +594,8 @@ def _btc_by_period(market: pd.DataFrame | None, freq: Literal["D", "W"]) -> pd.S
 class ListingPeriods:
     """Sightings kept, deduplicated and screened (method steps 1-5), over ``since``..``until``:
     the first half of :func:`build_index`, made once by :func:`listing_periods` and passed as
-    ``obs`` to :func:`analyse` or :func:`build_index` for each ``by``."""
+    ``obs`` to :func:`analyse` or :func:`build_index` for each ``by``. ``frame`` has one row per
+    listing, basis and period (step 4), which the index counts listings by."""
 
     frame: pd.DataFrame
     freq: str
@@ -442,6 +603,8 @@ class ListingPeriods:
     rolling: str
     since: pd.Timestamp | None
     until: pd.Timestamp | None
+    # arrays of ``frame`` that every ``by`` reads, made once (:func:`_panel_arrays`)
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _listing_periods(
@@ -536,15 +699,16 @@ def build_index(
     if df.empty:
         return empty
     # every step on integer codes: one string per model, tier or variant, not per row
-    models, model_names = pd.factorize(df["model"])
+    arrays = _panel_arrays(df, obs.memo if isinstance(obs, ListingPeriods) else {})
+    models, model_names = arrays["models"]
     if by == "model":
         codes, labels = models, np.array([f"model:{m}" for m in model_names], dtype=object)
     else:
-        codes, tier_names = pd.factorize(_each_distinct(df["efficiency_j_th"], tier_of))
+        codes, tier_names = arrays["tiers"]
         labels = np.array([f"tier:{t}" for t in tier_names], dtype=object)  # -1: no tier
     if not (codes >= 0).any():
         return empty
-    bases, basis_index = pd.factorize(df["basis"])
+    bases, basis_index = arrays["bases"]
     labels, basis_names = labels.astype(str), np.asarray(basis_index, dtype=str)
     rank = np.argsort(np.argsort(labels, kind="stable"), kind="stable")  # label -> sorted place
     brank = np.argsort(np.argsort(basis_names, kind="stable"), kind="stable")
@@ -552,27 +716,66 @@ def build_index(
     order = np.argsort(panel, kind="stable")  # each panel's rows in the frame's order
     order = order[panel[order] >= 0]
     edges = np.flatnonzero(np.r_[True, panel[order][1:] != panel[order][:-1], True])
-    hashrates, rates = pd.factorize(df["hashrate_ths"], use_na_sentinel=False)
-    shown, _ = pd.factorize(np.array([f"{h:.3g}" for h in rates], dtype=object))
-    variant = models.astype(np.int64) * (len(rates) + 1) + shown[hashrates]
-    keys, _ = pd.factorize(df["key"])
-    period, y = df["period"].to_numpy(), df["log_u"].to_numpy(dtype=float)
-    n_obs = df["n_obs"].to_numpy(dtype=np.int64)
-    parts = []
+    (period, period_values), variant = arrays["periods"], arrays["variant"]
+    y, n_obs = arrays["y"], arrays["n_obs"]
+    columns: dict[str, list[Any]] = {c: [] for c in INDEX_COLUMNS if c != "btc_per_th"}
     for a, b in zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True):
         rows = order[a:b]
-        part = _series_index(period[rows], variant[rows], y[rows], keys[rows], n_obs[rows])
-        part.insert(0, "series", str(labels[codes[rows[0]]]))  # "model:..." or "tier:..."
-        part.insert(2, "basis", str(basis_names[bases[rows[0]]]))  # "sold" or "ask"
-        parts.append(part)
-    if not parts:
+        at, usd, listings, sightings = _series_index(period[rows], variant[rows], y[rows],
+                                                     n_obs[rows])  # fmt: skip
+        columns["series"].append(np.full(len(at), str(labels[codes[rows[0]]]), dtype=object))
+        columns["period"].append(period_values[at])
+        columns["basis"].append(np.full(len(at), str(basis_names[bases[rows[0]]]), dtype=object))
+        columns["usd_per_th"].append(usd)
+        columns["n_listings"].append(listings)
+        columns["n_obs"].append(sightings)
+    if not columns["series"]:
         return empty
-    out = pd.concat(parts, ignore_index=True)
+    out = pd.DataFrame({c: np.concatenate(parts) for c, parts in columns.items()})
     btc = _btc_by_period(market, freq)
     out["btc_per_th"] = out["usd_per_th"] / out["period"].map(btc).astype(float)
     out["n_listings"] = out["n_listings"].astype(int)
     out["n_obs"] = out["n_obs"].astype(int)
     return out[INDEX_COLUMNS].sort_values(["series", "basis", "period"], ignore_index=True)
+
+
+class _PanelArrays(dict[str, Any]):
+    """The arrays of a frame of listing-periods that :func:`build_index` reads, each made on
+    first use and kept in ``memo`` (a :class:`ListingPeriods`'s: both ``by`` share them)."""
+
+    def __init__(self, df: pd.DataFrame, memo: dict[str, Any]) -> None:
+        super().__init__()
+        self.df, self.memo = df, memo
+
+    def __missing__(self, name: str) -> Any:
+        if name not in self.memo:
+            self.memo[name] = self._make(name)
+        return self.memo[name]
+
+    def _make(self, name: str) -> Any:
+        df = self.df
+        if name == "models":
+            return pd.factorize(df["model"])
+        if name == "tiers":
+            return pd.factorize(_each_distinct(df["efficiency_j_th"], tier_of))
+        if name == "bases":
+            return pd.factorize(df["basis"])
+        if name == "periods":  # small integers in time order, and the period of each
+            codes, values = pd.factorize(df["period"].to_numpy(), sort=True)
+            return codes.astype(np.int64), np.asarray(values)
+        if name == "variant":  # model and hashrate to 3 significant digits
+            hashrates, rates = pd.factorize(df["hashrate_ths"], use_na_sentinel=False)
+            shown, _ = pd.factorize(np.array([f"{h:.3g}" for h in rates], dtype=object))
+            return self["models"][0].astype(np.int64) * (len(rates) + 1) + shown[hashrates]
+        if name == "y":
+            return df["log_u"].to_numpy(dtype=float)
+        if name == "n_obs":
+            return df["n_obs"].to_numpy(dtype=np.int64)
+        raise KeyError(name)
+
+
+def _panel_arrays(df: pd.DataFrame, memo: dict[str, Any]) -> _PanelArrays:
+    return _PanelArrays(df, memo)
 
 
 def _jsonable(value: Any) -> Any:

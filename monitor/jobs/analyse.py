@@ -5,13 +5,16 @@ The analysis reads :func:`sightings_frame`: the store's per-listing, per-week si
 text as categoricals, never a Python object per sighting; :func:`analyse_frames` keeps,
 deduplicates and screens the listing-periods once for both the tier and the model indexes.
 
-**Cache** (``asicmon analyse`` over the whole history, weekly: :func:`cached_periods`). The
-deduplicated listing-weeks (method steps 1-4, :func:`monitor.analysis.indexes.deduplicated`)
-are kept in ``<database>.analysis-cache`` (Arrow IPC, written atomically), keyed by the store's
-``analysis_epoch`` (m010: its random ``store_id`` and its ``epoch``) and the highest observation
-id read. The next run reads only the weeks from that of the earliest sighting added since (its
-id is higher), takes the cached weeks before it, and screens and indexes the whole (the screen,
-the fixed effects and the drops depend on every week: they are recomputed each run). Any other
+**Cache** (``asicmon analyse`` over the whole history, weekly: :func:`cached_screen`). The
+deduplicated listing-weeks (method steps 1-4, :func:`monitor.analysis.indexes.deduplicated`) in
+the screen's order, with the screen's verdict on each (step 5,
+:class:`monitor.analysis.indexes.Screen`), are kept in ``<database>.analysis-cache`` (Arrow IPC,
+written atomically), keyed by the store's ``analysis_epoch`` (m010: its random ``store_id`` and
+its ``epoch``) and the highest observation id read. The next run reads only the weeks from that
+of the earliest sighting added since (its id is higher), takes the cached weeks before it,
+re-screens only the weeks the new ones can reach (:func:`monitor.analysis.indexes.screen_more`:
+the same verdicts as screening the whole), and indexes the whole (the fixed effects and the drops
+depend on every week: they are recomputed each run). Any other
 change (an observation deleted or updated, a listing deleted, re-normalised, or inserted for
 sightings already stored) raises ``epoch`` by trigger, and the cache is rebuilt from scratch, as
 it is for another database file, another cache format (:data:`CACHE_VERSION`) or a file that
@@ -20,7 +23,7 @@ cannot be read. ``since``/``until`` and daily runs read the store and leave the 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -28,6 +31,9 @@ import pandas as pd
 from monitor.analysis.drops import drop_span as drop_span  # the CLI words drops with it
 from monitor.config import Config
 from monitor.store import Store
+
+if TYPE_CHECKING:
+    from monitor.analysis.indexes import Screen
 
 
 def observations_frame(store: Store, since: str | None, until: str | None) -> pd.DataFrame:
@@ -119,7 +125,7 @@ def events_frame(cfg: Config) -> pd.DataFrame:
     return load_events(list(cfg.events))
 
 
-CACHE_VERSION = "1"  # the cached frame's layout and the method steps 1-4 it holds
+CACHE_VERSION = "2"  # the cached frame's layout and the method steps 1-5 it holds
 
 
 def cache_path(database: Path) -> Path:
@@ -130,11 +136,13 @@ def cache_path(database: Path) -> Path:
 _TEXT = ("key", "basis", "model")  # text columns, cached as dictionaries
 
 
-def _read_cache(path: Path, store_id: str, epoch: int) -> tuple[pd.DataFrame, int] | None:
-    """The cached listing-weeks and the last observation id they hold, when the cache is of this
+def _read_cache(path: Path, store_id: str, epoch: int) -> tuple[Screen, int] | None:
+    """The cached screen and the last observation id it holds, when the cache is of this
     store at this epoch and format (else None: rebuild)."""
     import pyarrow as pa
     import pyarrow.ipc as ipc
+
+    from monitor.analysis.indexes import Screen
 
     try:
         with pa.OSFile(str(path)) as source:  # read into memory: the file may be replaced
@@ -145,31 +153,35 @@ def _read_cache(path: Path, store_id: str, epoch: int) -> tuple[pd.DataFrame, in
     wanted = {"version": CACHE_VERSION, "store_id": store_id, "epoch": str(epoch)}
     if any(meta.get(k) != v for k, v in wanted.items()) or not meta.get("last_id", "").isdigit():
         return None
+    if "keep" not in table.column_names or "period" not in table.column_names:
+        return None
+    keep = np.asarray(table.column("keep").to_numpy(), dtype=bool)
     # a block per column: no copy into consolidated 2-D blocks (the frame is only read: the
     # run takes the weeks it keeps and screens them into a new frame)
-    frame = table.to_pandas(split_blocks=True)
-    if "period" in frame:  # Arrow keeps microseconds: the analysis's periods are in ns
-        frame["period"] = frame["period"].astype("datetime64[ns]")
+    frame = table.drop_columns(["keep"]).to_pandas(split_blocks=True)
+    # Arrow keeps microseconds: the analysis's periods are in ns
+    frame["period"] = frame["period"].astype("datetime64[ns]")
     for column in _TEXT:  # categoricals of str objects, as the analysis makes them
         if column in frame and isinstance(frame[column].dtype, pd.CategoricalDtype):
             values = frame[column].cat
             names = pd.Index(np.asarray(values.categories, dtype=object), dtype=object)
             frame[column] = pd.Categorical.from_codes(values.codes.to_numpy(), categories=names)
-    return frame, int(meta["last_id"])
+    return Screen(frame, keep), int(meta["last_id"])
 
 
-def _write_cache(path: Path, frame: pd.DataFrame, store_id: str, epoch: int, last_id: int) -> None:
-    """Keep ``frame`` as the cache (atomically: a crash leaves the old file or none). A cache
+def _write_cache(path: Path, screen: Screen, store_id: str, epoch: int, last_id: int) -> None:
+    """Keep ``screen`` as the cache (atomically: a crash leaves the old file or none). A cache
     that cannot be written is not an error: the next run reads the store."""
     import os
 
     import pyarrow as pa
     import pyarrow.ipc as ipc
 
-    stored = frame.copy(deep=False)
+    stored = screen.frame.copy(deep=False)
     for column in _TEXT:
         if column in stored and not isinstance(stored[column].dtype, pd.CategoricalDtype):
             stored[column] = stored[column].astype("category")
+    stored["keep"] = screen.keep
     meta = {"version": CACHE_VERSION, "store_id": store_id, "epoch": str(epoch),
             "last_id": str(last_id)}  # fmt: skip
     table = pa.Table.from_pandas(stored, preserve_index=False).replace_schema_metadata(meta)
@@ -182,45 +194,30 @@ def _write_cache(path: Path, frame: pd.DataFrame, store_id: str, epoch: int, las
         part.unlink(missing_ok=True)
 
 
-def _joined(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    """Cached weeks, then the weeks read again: listing identities as one categorical."""
-    if new.empty:
-        return old
-    if old.empty:
-        return new
-    from pandas.api.types import union_categoricals
-
-    text = [c for c in _TEXT if c in new]
-    out = pd.concat([old.drop(columns=text), new.drop(columns=text)], ignore_index=True)
-    for column in text:
-        parts = [f[column].astype("category").array for f in (old, new)]
-        out[column] = pd.Series(union_categoricals(parts))
-    return out[list(new.columns)]
-
-
-def cached_periods(store: Store, database: Path) -> pd.DataFrame:
-    """The deduplicated listing-weeks of the whole history (steps 1-4), from the cache and the
-    weeks with sightings added since it was written (module doc), and the cache updated."""
-    from monitor.analysis.indexes import deduplicated
+def cached_screen(store: Store, database: Path) -> Screen:
+    """The deduplicated and screened listing-weeks of the whole history (steps 1-5), from the
+    cache and the weeks with sightings added since it was written (module doc), and the cache
+    updated."""
+    from monitor.analysis.indexes import deduplicated, screen_all, screen_more
 
     store_id, epoch, last_id = store.analysis_mark()  # before the sightings: module doc
     path = cache_path(database)
     cached = _read_cache(path, store_id, epoch)
-    if cached is not None and cached[1] <= last_id and "period" in cached[0]:
+    if cached is not None and cached[1] <= last_id:
         old, old_id = cached
         day = store.first_day_after(old_id)
         if day is None:
-            frame = old
+            screen = old
         else:
             week = day - (day - 4) % 7  # its Monday (1970-01-05, day 4, was one)
             monday = pd.Timestamp(week, unit="D")
             new = deduplicated(sightings_frame(store, monday.strftime("%Y-%m-%d"), None))
-            frame = _joined(old[old["period"].to_numpy() < monday.to_datetime64()], new)
+            screen = screen_more(old, new, monday)
     else:
-        frame = deduplicated(sightings_frame(store, None, None))
-    if cached is None or frame is not cached[0] or cached[1] != last_id:
-        _write_cache(path, frame, store_id, epoch, last_id)
-    return frame
+        screen = screen_all(deduplicated(sightings_frame(store, None, None)))
+    if cached is None or screen is not cached[0] or cached[1] != last_id:
+        _write_cache(path, screen, store_id, epoch, last_id)
+    return screen
 
 
 def analyse_frames(
@@ -279,12 +276,10 @@ def analyse_db(
             obs = sightings_frame(store, since, until, freq=freq)
             market = market_frame(store)
         return analyse_frames(obs, market, events_frame(cfg), since, until, by=by, freq=freq)
-    from monitor.analysis.indexes import screened
-
     with Store(cfg.database, create=False) as store:
-        frame = cached_periods(store, Path(cfg.database))
+        screen = cached_screen(store, Path(cfg.database))
         market = market_frame(store)
-    periods = screened(frame)
+    periods = screen.periods()
     return _analyse_periods(periods, market, events_frame(cfg), None, None, by=by, freq=freq)
 
 

@@ -12,6 +12,8 @@ Tables:
   never duplicates an observation.
 - ``sighting_weeks`` (m009): the priced sightings counted per listing, ISO week, USD price,
   basis and sold flag, kept by triggers on ``observations``: what the analysis reads.
+- ``sighting_weeks_week`` (m011): an index of ``sighting_weeks`` by week, so a daily
+  ``analyse`` reads the new weeks without a look-up per listing.
 - ``analysis_epoch`` (m010): one row, ``store_id`` (random, set once) and ``epoch``, a counter
   that triggers raise on every change an analysis cache cannot follow by reading only the
   observations added since (``monitor.jobs.analyse``): a deleted or updated observation, a
@@ -323,3 +325,10 @@ def m010_analysis_epoch(db: Database) -> None:
         ),
     ):
         db.execute(f"CREATE TRIGGER analysis_epoch_{name} {sql}")
+
+
+@migrations()
+def m011_sighting_weeks_by_week(db: Database) -> None:
+    """An index of ``sighting_weeks`` by week: the analysis cache reads only the weeks from the
+    first new sighting's (``monitor.jobs.analyse``), a range of this index."""
+    db.execute("CREATE INDEX IF NOT EXISTS sighting_weeks_week ON sighting_weeks (week)")

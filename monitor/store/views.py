@@ -148,6 +148,7 @@ class Summary(TypedDict):
 
 
 _MONDAY = 4  # 1970-01-05, day 4 since 1970-01-01, was a Monday
+_FEW_LISTINGS = 20_000  # up to this many, a range read names its listings by rowid
 _SIGHTING_TYPES = {"lid": "int64", "day": "int64", "first_id": "int64", "usd_minor": "int64",
                    "price_basis": "string", "sold": "int64", "n": "int64"}  # fmt: skip
 _LISTING_TYPES = {"lid": "int64", "key": "string", "source": "string", "model": "string",
@@ -363,6 +364,10 @@ class Views(Connection):
             cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             # the connection is in a transaction (ADBC's autocommit is off): one snapshot
             sightings = _arrow_table(cursor, " UNION ALL ".join(parts), _SIGHTING_TYPES)
+            if since is not None:  # a few weeks: only the listings they name (no full scan)
+                lids = sightings.column("lid").unique().to_pylist()
+                if len(lids) <= _FEW_LISTINGS:
+                    listings_sql += f" AND l.rowid IN ({','.join(str(int(i)) for i in lids)})"
             listings = _arrow_table(cursor, listings_sql, _LISTING_TYPES)
             cursor.close()
         finally:

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from monitor.analysis.indexes import deduplicated
+from monitor.analysis.indexes import deduplicated, screen_all
 from monitor.cli import cli, json_indented
 from monitor.config import load_config
 from monitor.jobs.analyse import (
@@ -326,9 +326,10 @@ def epoch(db: Path) -> int:
 
 
 def test_cache_keeps_past_weeks_and_reads_the_new_ones(dealer: Path) -> None:
-    """A run writes the cache; the next, after new sightings, takes the weeks before the first
-    new sighting's week from it (a tampered cache shows through) and reads the rest again; with
-    no cache the result is the old path's, and a cache-made run equals it when untouched."""
+    """A run writes the cache (the listing-weeks in the screen's order, with its verdicts); the
+    next, after new sightings, takes the weeks before the first new sighting's week from it (a
+    tampered cache shows through) and reads the rest again; with no cache the result is the old
+    path's, and a cache-made run equals it when untouched."""
     cfg = load_config(dealer)
     db = Path(cfg.database)
     first = analyse_db(cfg)
@@ -343,7 +344,7 @@ def test_cache_keeps_past_weeks_and_reads_the_new_ones(dealer: Path) -> None:
     with Store(db) as store:
         first_new = store.query("SELECT min(observed_date) AS d FROM observations WHERE id > ?",
                                 [int(before[b"last_id"])])[0]["d"]  # fmt: skip
-        whole = deduplicated(sightings_frame(store, None, None))
+        whole = screen_all(deduplicated(sightings_frame(store, None, None))).frame
     monday = pd.Timestamp(first_new) - pd.Timedelta(days=pd.Timestamp(first_new).day_of_week)
     result = analyse_db(cfg)
     assert json.dumps(result) != fresh(dealer)  # past weeks came from the (tampered) cache

@@ -50,6 +50,7 @@ ALL = [
     "m008_catalog_match",
     "m009_sighting_weeks",
     "m010_analysis_epoch",
+    "m011_sighting_weeks_by_week",
 ]
 
 
