@@ -44,11 +44,11 @@ from monitor.analysis.drops import (
     ESTIMATION_DAYS,
     ESTIMATION_GAP_DAYS,
     MarketGrids,
+    Prepared,
+    SeriesGrid,
     _market_model,
-    covered_days,
     market_note,
-    on_grid,
-    series_groups,
+    prepare,
 )
 
 __all__ = ["find_drawdowns", "peak_troughs"]
@@ -60,8 +60,15 @@ EDGE = 0.05  # share of the fall that dates the start and end of a slide
 
 
 def _smooth(v: np.ndarray) -> np.ndarray:
-    """Centred running median of 3 (2 at the ends)."""
-    return pd.Series(v).rolling(3, center=True, min_periods=1).median().to_numpy(dtype=float)
+    """Centred running median of 3 (of 2 at the ends: their mean), as pandas'
+    ``rolling(3, center=True, min_periods=1).median()`` gives it."""
+    v = np.asarray(v, dtype=float)
+    if len(v) < 3:
+        return np.full(len(v), (v[0] + v[-1]) / 2) if len(v) == 2 else v.copy()
+    out = np.empty(len(v))
+    out[1:-1] = np.median(np.stack([v[:-2], v[1:-1], v[2:]]), axis=0)
+    out[0], out[-1] = (v[0] + v[1]) / 2, (v[-2] + v[-1]) / 2
+    return out
 
 
 def peak_troughs(
@@ -96,6 +103,8 @@ def peak_troughs(
 
 def _series_drawdowns(
     g: pd.DataFrame,
+    series_grid: SeriesGrid,
+    regressors: tuple[str | None, dict[int, np.ndarray]],
     *,
     grids: MarketGrids,
     min_depth: float,
@@ -106,8 +115,8 @@ def _series_drawdowns(
     found = peak_troughs(level, min_depth, recovery)
     if not found:
         return []
-    grid, step, pos, y, w, days = on_grid(g)
-    xname, xs = grids.regressors(grid, step, w)
+    grid, step, pos, y, w, days = series_grid
+    xname, xs = regressors
     out = []
     for peak, trough, back in found:
         depth = 100 * (1 - math.exp(level[trough] - level[peak]))
@@ -161,6 +170,7 @@ def find_drawdowns(
     min_depth: float = DEFAULT_MIN_DEPTH,
     recovery: float = DEFAULT_RECOVERY,
     grids: MarketGrids | None = None,
+    prepared: Prepared | None = None,
 ) -> list[dict[str, Any]]:
     """Drawdowns of every ``(series, basis)`` of an index frame (rule: module doc).
 
@@ -170,19 +180,19 @@ def find_drawdowns(
     ``market_change_pct``, ``market_lag_days``, ``beta`` (None without market data),
     ``market_note`` (as a drop's: None when the split was computed, else why not), ``events``
     and ``chance_alignment_p`` (as a drop's). Ordered by start. ``grids``: as
-    :func:`monitor.analysis.drops.find_drops`'s (made once for several calls on one ``market``).
+    :func:`monitor.analysis.drops.find_drops`'s (made once for several calls on one ``market``);
+    ``prepared``: ``prepare(index, events)``, as :func:`monitor.analysis.drops.find_drops` takes.
     """
     if index is None or len(index) == 0:
         return []
     grids = MarketGrids.of(market) if grids is None else grids
-    table, groups = series_groups(index, events)
+    prepared = prepare(index, events) if prepared is None else prepared
+    table = prepared.table
     out: list[dict[str, Any]] = []
-    for g in groups:
-        if "n_listings" not in g:
-            g["n_listings"] = 1
-        found = _series_drawdowns(g, grids=grids, min_depth=min_depth,
-                                  recovery=recovery)  # fmt: skip
-        covered = covered_days(g["period"]) if found else None
+    for i, g in enumerate(prepared.groups):
+        found = _series_drawdowns(g, prepared.grids[i], prepared.regressors(i, grids),
+                                  grids=grids, min_depth=min_depth, recovery=recovery)  # fmt: skip
+        covered = prepared.covered(i) if found else None
         for d in found:
             window = (-PRE_DAYS, max(MIN_POST_DAYS, d["duration_days"]))
             d["events"] = table.align(pd.Timestamp(d["start"]), window)

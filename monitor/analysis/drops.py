@@ -70,6 +70,7 @@ __all__ = [
     "covered_days",
     "drop_span",
     "find_drops",
+    "prepare",
     "market_note",
     "market_notes_line",
     "segment",
@@ -592,17 +593,20 @@ def on_grid(g: pd.DataFrame) -> SeriesGrid:
     """A ``(series, basis)`` frame of :func:`series_groups` on its grid, with its weights:
     what drops and drawdowns both measure on."""
     grid, step = _grid(g["period"])
-    pos = ((g["period"] - grid[0]).dt.days // step).to_numpy()
+    day = np.asarray(g["period"].to_numpy()).astype("datetime64[D]").astype(np.int64)
+    pos = (day - _day_numbers(grid[:1])[0]) // step
     n = len(grid)
     y, w = np.zeros(n), np.zeros(n)
     y[pos] = np.log(g["usd_per_th"].to_numpy(dtype=float))
     counts = g["n_listings"].to_numpy(dtype=float)
     w[pos] = counts / (counts + N0)
-    return SeriesGrid(grid, step, pos, y, w, (grid - grid[0]).days.to_numpy())
+    return SeriesGrid(grid, step, pos, y, w, np.arange(n, dtype=np.int64) * step)
 
 
 def _drops_in_series(
     g: pd.DataFrame,
+    series_grid: SeriesGrid,
+    regressors: tuple[str | None, dict[int, np.ndarray]],
     *,
     grids: MarketGrids,
     min_drop: float,
@@ -611,7 +615,7 @@ def _drops_in_series(
     merge_days: int,
     level_days: int,
 ) -> list[dict[str, Any]]:
-    grid, step, pos, y, w, days = on_grid(g)
+    grid, step, pos, y, w, days = series_grid
     n = len(grid)
     min_fall = -math.log(1 - min_drop) if min_drop < 1 else math.inf
     opts = _EpisodeOptions(
@@ -622,7 +626,7 @@ def _drops_in_series(
         min_fall=min_fall,
     )
     # regressor: hashprice when it covers the series, else BTC/USD; trailing means of its log
-    xname, xs = grids.regressors(grid, step, w)
+    xname, xs = regressors
     market_logs = grids.logs
 
     def report(ep: _Episode, detector: str) -> dict[str, Any] | None:
@@ -696,7 +700,8 @@ def series_groups(
 ) -> tuple[EventTable, list[pd.DataFrame]]:
     """What drops and drawdowns both start from: the catalog events with a valid date (as an
     :class:`EventTable`), and each ``(series, basis)`` of an index frame as its own frame, in
-    order: periods as UTC days, priced periods only, sorted, one row per period (the last)."""
+    order: periods as UTC days, priced periods only, sorted, one row per period (the last in
+    the frame's order), ``n_listings`` 1 where the frame has none."""
     ev = None
     if events is not None and len(events):
         ev = events[utc_days(events["date"]).notna().to_numpy()]
@@ -704,14 +709,55 @@ def series_groups(
     frame["period"] = utc_days(frame["period"]).to_numpy()
     if "basis" not in frame:
         frame["basis"] = "ask"
+    if "n_listings" not in frame:
+        frame["n_listings"] = 1
     frame = frame[
         (pd.to_numeric(frame["usd_per_th"], errors="coerce") > 0) & frame["period"].notna()
     ]
-    groups = [
-        g.sort_values("period").drop_duplicates("period", keep="last").reset_index(drop=True)
-        for _, g in frame.groupby(["series", "basis"], sort=True)
-    ]
+    # one stable sort by series, basis and period (an index frame comes sorted: a check),
+    # then each group is a slice
+    frame = frame.sort_values(["series", "basis", "period"], kind="stable", ignore_index=True)
+    last = ~frame.duplicated(["series", "basis", "period"], keep="last").to_numpy()
+    if not last.all():
+        frame = frame[last].reset_index(drop=True)
+    series, basis = frame["series"].to_numpy(), frame["basis"].to_numpy()
+    cut = np.flatnonzero((series[1:] != series[:-1]) | (basis[1:] != basis[:-1])) + 1
+    bounds = [0, *cut.tolist(), len(frame)] if len(frame) else []
+    groups = [frame.iloc[a:b].reset_index(drop=True) for a, b in itertools.pairwise(bounds)]
     return EventTable(ev), groups
+
+
+class Prepared:
+    """An index frame's series as drops and drawdowns both read them, made once for both
+    (:func:`prepare`): the events, each ``(series, basis)`` (:func:`series_groups`), each on its
+    grid (:func:`on_grid`) and, once asked, its market regressors."""
+
+    def __init__(self, index: pd.DataFrame, events: pd.DataFrame | None) -> None:
+        self.table, self.groups = series_groups(index, events)
+        self.grids = [on_grid(g) for g in self.groups]
+        self._regressors: dict[tuple[int, int], tuple[str | None, dict[int, np.ndarray]]] = {}
+        self._covered: dict[int, pd.DatetimeIndex] = {}
+
+    def covered(self, i: int) -> pd.DatetimeIndex:
+        """:func:`covered_days` of series ``i`` (kept)."""
+        if i not in self._covered:
+            self._covered[i] = covered_days(self.groups[i]["period"])
+        return self._covered[i]
+
+    def regressors(self, i: int, market: MarketGrids) -> tuple[str | None, dict[int, np.ndarray]]:
+        """:meth:`MarketGrids.regressors` of series ``i`` (kept: the caller must not write into
+        the arrays)."""
+        key = (i, id(market))
+        if key not in self._regressors:
+            sg = self.grids[i]
+            self._regressors[key] = market.regressors(sg.grid, sg.step, sg.w)
+        return self._regressors[key]
+
+
+def prepare(index: pd.DataFrame, events: pd.DataFrame | None) -> Prepared:
+    """:class:`Prepared` of an index frame: pass it to :func:`find_drops` and
+    :func:`monitor.analysis.drawdowns.find_drawdowns` to share the work."""
+    return Prepared(index, events)
 
 
 def find_drops(
@@ -726,6 +772,7 @@ def find_drops(
     merge_days: int = 28,
     level_days: int = 28,
     grids: MarketGrids | None = None,
+    prepared: Prepared | None = None,
 ) -> list[dict[str, Any]]:
     """Sustained drops of every ``(series, basis)`` of an index frame (method: module doc).
 
@@ -736,17 +783,21 @@ def find_drops(
     why not, e.g. "no BTC/USD after 2022-01-04: run ..."), ``events`` and ``chance_alignment_p``
     (None when no event lines up with the drop).
     ``penalty`` multiplies ``sigma² log n`` (default :data:`DEFAULT_PENALTY`). Ordered by start.
-    ``grids``: ``MarketGrids.of(market)`` made once for several calls on the same ``market``.
+    ``grids``: ``MarketGrids.of(market)`` made once for several calls on the same ``market``;
+    ``prepared``: ``prepare(index, events)`` made once for drops and drawdowns.
     """
     if index is None or len(index) == 0:
         return []
     pen = DEFAULT_PENALTY if penalty is None else float(penalty)
     grids = MarketGrids.of(market) if grids is None else grids
-    table, groups = series_groups(index, events)
+    prepared = prepare(index, events) if prepared is None else prepared
+    table = prepared.table
     drops: list[dict[str, Any]] = []
-    for g in groups:
+    for i, g in enumerate(prepared.groups):
         found = _drops_in_series(
             g,
+            prepared.grids[i],
+            prepared.regressors(i, grids),
             grids=grids,
             min_drop=min_drop,
             penalty=pen,
@@ -758,7 +809,7 @@ def find_drops(
         for d in found:
             d["events"] = table.align(pd.Timestamp(d["start"]), window)
             if d["events"] and p is None:  # the series' chance, once it is needed
-                p = round(table.chance(covered_days(g["period"]), window), 4)
+                p = round(table.chance(prepared.covered(i), window), 4)
             d["chance_alignment_p"] = p if d["events"] else None
         drops.extend(found)
     drops.sort(key=lambda d: (d["start"], d["series"], d["basis"]))

@@ -60,6 +60,7 @@ from monitor.analysis.drops import (
     align_events,
     chance_alignment,
     find_drops,
+    prepare,
     utc_days,
 )
 from monitor.analysis.unit_price import usd_per_th
@@ -104,8 +105,7 @@ _COPY_ON_WRITE = int(pd.__version__.split(".", 1)[0]) >= 3  # pandas 3: always c
 
 NOT_WORKING: frozenset[Condition] = frozenset({"for_parts"})
 """Listing conditions that are not a working unit as sold ("for parts", "not hashing", "dead",
-"as-is", "untested": ``data/lexicon.yaml`` says which words): never in an index, a deal or an
-alert."""
+"as-is": ``data/lexicon.yaml`` says which words): never in an index, a deal or an alert."""
 
 
 def working(condition: pd.Series[Any]) -> np.ndarray:
@@ -864,9 +864,10 @@ def analyse(
     else:
         obs = _between(obs, _day(since), _day(until))
     index = build_index(obs, by=by, freq=freq, market=market, mad_k=mad_k, rolling=rolling)
-    grids = MarketGrids.of(market)  # read once for both
+    grids, prepared = MarketGrids.of(market), prepare(index, events)  # once for both
     drops = find_drops(index, market=market, events=events, min_drop=min_drop, window=window,
-                       penalty=penalty, grids=grids)  # fmt: skip
-    drawdowns = find_drawdowns(index, market=market, events=events, grids=grids)
+                       penalty=penalty, grids=grids, prepared=prepared)  # fmt: skip
+    drawdowns = find_drawdowns(index, market=market, events=events, grids=grids,
+                               prepared=prepared)  # fmt: skip
     records = _records(index)
     return {"index": records, "drops": _to_json(drops), "drawdowns": _to_json(drawdowns)}

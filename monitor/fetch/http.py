@@ -25,15 +25,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
-import httpx
 from protego import Protego
 
 from monitor.config import HttpConfig
 from monitor.redact import redact_url
 from scrapers import path_sign
+
+if TYPE_CHECKING:  # httpx is imported when a fetcher is made: not by what only reads
+    import httpx
 
 log = logging.getLogger("asicmon.fetch")
 
@@ -179,6 +181,8 @@ class Fetcher:
         self._unreachable: set[str] = set()  # origins whose robots.txt got no answer at all
         self._crawl_delay_said: set[str] = set()  # origins whose odd Crawl-delay was logged
         self._sockets: list[socket.socket] = []  # of this fetcher's connections (watchdog)
+        import httpx
+
         self.client = httpx.Client(
             headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(cfg.timeout_s),
@@ -444,6 +448,8 @@ class Fetcher:
     def _request(
         self, url: str, delay_s: float, *, retries: int, headers: dict[str, str] | None = None
     ) -> Fetched:
+        import httpx
+
         host = _origin(url)
         attempt = 0
         retry_after: str | None = None
@@ -507,6 +513,8 @@ class Fetcher:
         ``timeout_s`` and at most twice that for the whole answer. httpx's timeout is per read,
         so a server dripping its headers or body a byte at a time would pass it: a watchdog
         timer cuts the connection."""
+        import httpx
+
         expired = threading.Event()
         watchdog = threading.Timer(2 * self.cfg.timeout_s, self._expire, [expired])
         watchdog.daemon = True

@@ -14,7 +14,6 @@ from typing import Any, NamedTuple, Protocol
 
 from monitor.liveness import hostname, is_alive, process_token
 from monitor.normalise.record import Normalised
-from monitor.normalise.titles import VERSION as NORMALISER_VERSION
 from monitor.store.db import Connection, StoreError, _why, minor_units, utc_iso
 from scrapers.base import RawListing
 
@@ -167,6 +166,9 @@ class Writes(Connection):
         row would hand the GIL over (and wait to get it back) hundreds of times per page while
         holding the database's write lock.
         """
+        # the normaliser's rules are loaded when a page is written, not by every reader
+        from monitor.normalise.titles import VERSION as NORMALISER_VERSION
+
         now = utc_iso(seen_at)
         rows: dict[str, dict[str, Any]] = {}  # a key seen twice on a page: its last reading
         sightings = []

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -122,3 +123,34 @@ def test_one_market_grids_for_drops_and_drawdowns_changes_nothing() -> None:
     fresh = MarketGrids.of(market).on_grid("btc_usd", 28, grid, 7)
     np.testing.assert_array_equal(again, fresh)
     assert np.isfinite(fresh).any()
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 7, 60])
+def test_smooth_is_pandas_centred_median_of_three(n: int) -> None:
+    """The drawdowns' smoothing in numpy gives, bit for bit, pandas' centred rolling median of
+    3 with ``min_periods=1`` (the mean of the two values at each end), ties and all."""
+    from monitor.analysis.drawdowns import _smooth
+
+    rng = np.random.default_rng(n)
+    for values in (rng.normal(size=n), np.round(rng.normal(size=n), 1)):
+        expected = pd.Series(values).rolling(3, center=True, min_periods=1).median()
+        assert _smooth(values).tolist() == expected.to_numpy(dtype=float).tolist()
+
+
+def test_drops_and_drawdowns_share_one_preparation() -> None:
+    """``prepare`` made once and passed to both gives what each finds on its own."""
+    from monitor.analysis.drops import prepare
+
+    weeks = pd.date_range("2021-01-04", periods=60, freq="7D")
+    level = np.r_[np.full(20, 100.0), np.linspace(100, 45, 15), np.full(25, 45.0)]
+    index = pd.DataFrame({"series": "tier:25to38", "basis": "ask", "period": weeks,
+                          "usd_per_th": level * np.exp(np.sin(np.arange(60)) / 50),
+                          "n_listings": 12})  # fmt: skip
+    events = pd.DataFrame({"date": [weeks[21]], "title": ["A ban"], "jurisdiction": ["CN"],
+                           "kind": ["ban"], "id": ["x"], "url": [""]})  # fmt: skip
+    shared = prepare(index, events)
+    assert find_drops(index, events=events, prepared=shared) == find_drops(index, events=events)
+    alone = find_drawdowns(index, events=events)
+    assert alone
+    assert alone[0]["events"]
+    assert find_drawdowns(index, events=events, prepared=shared) == alone
