@@ -421,8 +421,8 @@ class Screen:
 
     def periods(self) -> ListingPeriods:
         """The screened listing-periods of the whole history (:func:`screened`'s result)."""
-        frame = self.frame if self.keep.all() else _take(self.frame, np.flatnonzero(self.keep))
-        return ListingPeriods(frame, "W", self.mad_k, self.rolling, None, None)
+        keep = None if self.keep.all() else self.keep  # not copied: the index skips the rest
+        return ListingPeriods(self.frame, "W", self.mad_k, self.rolling, None, None, keep=keep)
 
 
 def screen_all(frame: pd.DataFrame, *, mad_k: float = 3.5, rolling: str = "28D") -> Screen:
@@ -595,7 +595,8 @@ class ListingPeriods:
     """Sightings kept, deduplicated and screened (method steps 1-5), over ``since``..``until``:
     the first half of :func:`build_index`, made once by :func:`listing_periods` and passed as
     ``obs`` to :func:`analyse` or :func:`build_index` for each ``by``. ``frame`` has one row per
-    listing, basis and period (step 4), which the index counts listings by."""
+    listing, basis and period (step 4), which the index counts listings by; with ``keep``, only
+    the rows it marks passed the screen (the others are there, unread: :meth:`Screen.periods`)."""
 
     frame: pd.DataFrame
     freq: str
@@ -603,8 +604,13 @@ class ListingPeriods:
     rolling: str
     since: pd.Timestamp | None
     until: pd.Timestamp | None
+    keep: np.ndarray | None = field(default=None, compare=False, repr=False)
     # arrays of ``frame`` that every ``by`` reads, made once (:func:`_panel_arrays`)
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def kept(self) -> pd.DataFrame:
+        """The rows that passed the screen."""
+        return self.frame if self.keep is None else _take(self.frame, np.flatnonzero(self.keep))
 
 
 def _listing_periods(
@@ -706,15 +712,20 @@ def build_index(
     else:
         codes, tier_names = arrays["tiers"]
         labels = np.array([f"tier:{t}" for t in tier_names], dtype=object)  # -1: no tier
-    if not (codes >= 0).any():
-        return empty
     bases, basis_index = arrays["bases"]
     labels, basis_names = labels.astype(str), np.asarray(basis_index, dtype=str)
     rank = np.argsort(np.argsort(labels, kind="stable"), kind="stable")  # label -> sorted place
     brank = np.argsort(np.argsort(basis_names, kind="stable"), kind="stable")
-    panel = np.where(codes >= 0, rank[codes] * len(basis_names) + brank[bases], -1)
+    counted = codes >= 0
+    if isinstance(obs, ListingPeriods) and obs.keep is not None:
+        counted &= obs.keep  # rows the screen dropped are in no panel
+    if not counted.any():
+        return empty
+    panel = np.where(counted, rank[codes] * len(basis_names) + brank[bases], -1)
     order = np.argsort(panel, kind="stable")  # each panel's rows in the frame's order
     order = order[panel[order] >= 0]
+    if not len(order):
+        return empty
     edges = np.flatnonzero(np.r_[True, panel[order][1:] != panel[order][:-1], True])
     (period, period_values), variant = arrays["periods"], arrays["variant"]
     y, n_obs = arrays["y"], arrays["n_obs"]

@@ -666,7 +666,7 @@ def test_screen_more_equals_screening_the_whole(seed: int) -> None:
     want = screen_all(pd.concat([before, after], ignore_index=True))
     pd.testing.assert_frame_equal(_as_text(got.frame), _as_text(want.frame), check_exact=True)
     assert got.keep.tolist() == want.keep.tolist()
-    assert len(want.periods().frame) == int(want.keep.sum()) > 0
+    assert len(want.periods().kept()) == int(want.keep.sum()) > 0
 
 
 def _index_reference(df: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -724,3 +724,18 @@ def test_index_equals_string_groupby(seed: int, rows: int) -> None:
             assert got.empty
             continue
         pd.testing.assert_frame_equal(got, expected, check_exact=True, check_dtype=False)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_index_of_a_screen_reads_only_its_kept_rows(seed: int) -> None:
+    """A screen's periods carry every row and a mask of those kept (no copy): the index made
+    from them equals, bit for bit, the index of the kept rows alone."""
+    from monitor.analysis.indexes import ListingPeriods, screen_all
+
+    screen = screen_all(_listing_periods_frame(seed, 400, 7))
+    assert not screen.keep.all()  # something was screened out
+    masked = screen.periods()
+    alone = ListingPeriods(masked.kept(), "W", 3.5, "28D", None, None)
+    for by in ("model", "tier"):
+        got = build_index(masked, by=by)  # type: ignore[arg-type]
+        pd.testing.assert_frame_equal(got, build_index(alone, by=by), check_exact=True)  # type: ignore[arg-type]
