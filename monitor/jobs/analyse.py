@@ -144,8 +144,8 @@ def _read_cache(path: Path, store_id: str, epoch: int) -> tuple[Screen, int] | N
 
     from monitor.analysis.indexes import Screen
 
-    try:
-        with pa.OSFile(str(path)) as source:  # read into memory: the file may be replaced
+    try:  # mapped, not copied: a new cache replaces the file (a new inode), never writes into it
+        with pa.memory_map(str(path)) as source:
             table = ipc.open_file(source).read_all()
     except (OSError, pa.ArrowException):
         return None
