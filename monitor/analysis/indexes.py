@@ -302,11 +302,16 @@ def _dedup_counted(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _each_distinct(values: pd.Series[Any], func: Any) -> pd.Series[Any]:
-    """``values.map(func)``, calling ``func`` once per distinct value (NaN: ``func(nan)``)."""
+def _factorized_by(values: pd.Series[Any], func: Any) -> tuple[np.ndarray, pd.Index]:
+    """``pd.factorize(values.map(func))`` (codes in order of first appearance, -1 where ``func``
+    gives None), calling ``func`` once per distinct value (NaN: ``func(nan)``) and never
+    making a Python object per row: the distinct values come in order of first appearance,
+    so their images do too."""
     codes, distinct = pd.factorize(values)
-    out = np.array([func(v) for v in distinct] + [func(math.nan)], dtype=object)
-    return pd.Series(out[codes], index=values.index, dtype=object)
+    images = pd.Series([func(v) for v in distinct] + [func(math.nan)], dtype=object)
+    image_codes, names = pd.factorize(images)
+    out: np.ndarray = image_codes[codes]  # code -1 (NaN): the last image
+    return out, names
 
 
 def _sorted_codes(column: pd.Series[Any]) -> np.ndarray:
@@ -768,7 +773,7 @@ class _PanelArrays(dict[str, Any]):
         if name == "models":
             return pd.factorize(df["model"])
         if name == "tiers":
-            return pd.factorize(_each_distinct(df["efficiency_j_th"], tier_of))
+            return _factorized_by(df["efficiency_j_th"], tier_of)
         if name == "bases":
             return pd.factorize(df["basis"])
         if name == "periods":  # small integers in time order, and the period of each

@@ -739,3 +739,17 @@ def test_index_of_a_screen_reads_only_its_kept_rows(seed: int) -> None:
     for by in ("model", "tier"):
         got = build_index(masked, by=by)  # type: ignore[arg-type]
         pd.testing.assert_frame_equal(got, build_index(alone, by=by), check_exact=True)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_tiers_are_factorized_per_distinct_value(seed: int) -> None:
+    """Tier codes made once per distinct J/TH equal ``pd.factorize`` of every row's tier
+    (order of first appearance, -1 where a row has no tier)."""
+    from monitor.analysis.indexes import _factorized_by, tier_of
+
+    rng = np.random.default_rng(seed)
+    values = pd.Series(rng.choice([15.0, 21.5, 29.5, np.nan, 34.0, 70.0, -1.0, 19.0], 500))
+    codes, names = _factorized_by(values, tier_of)
+    want_codes, want_names = pd.factorize(values.map(tier_of).astype(object))
+    assert codes.tolist() == want_codes.tolist()
+    assert list(names) == list(want_names)
