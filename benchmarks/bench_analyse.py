@@ -4,10 +4,12 @@ Builds N sightings (default 10,000,000) over 5 years (2021-01-04 .. 2026-01-03) 
 listings of 25 catalog models through the store's bulk path (:meth:`Store.load_bulk`: the same
 tables and ``sighting_weeks`` triggers as every write), then times `asicmon analyse --json` in
 a subprocess (wall clock; peak RSS from ``resource.getrusage(RUSAGE_CHILDREN)`` of a wrapper
-process per run): **cold** (the first run on the built database: no analysis cache yet, it
-writes ``<database>.analysis-cache``) and **warm** (a second run after 10,000 new sightings
-written through the real write path, :meth:`Store.save_page`: it takes the cached
+process per run): **cold** (on the built database with no analysis cache: it writes
+``<database>.analysis-cache``) and **warm** (after 10,000 new sightings written through the
+real write path, :meth:`Store.save_page`, from the cache the cold run left: it takes the cached
 listing-weeks before the first new sighting's week and reads the rest; ``monitor.jobs.analyse``).
+Each is run ``--repeat`` times (default 3; the median is reported, and every run's time), after
+the code is byte-compiled as an installed package is (:func:`compiled`).
 Before the cold run the copy's listings get the fields the normaliser reads from their titles
 (:func:`renormalise`; databases built before the build did so stored condition "used"), as a
 re-sighting would write them: otherwise the warm step's re-sightings re-normalise thousands of
@@ -286,6 +288,24 @@ def analyse(config: Path, env: dict[str, str]) -> dict[str, float]:
     }
 
 
+def median(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The run of median wall time (of an odd count; the upper middle of an even one)."""
+    return sorted(runs, key=lambda r: r["wall_s"])[len(runs) // 2]
+
+
+def compiled(env: dict[str, str], path: Path | None) -> None:
+    """Byte-compile the code under test first, as an installed package is: a shell with
+    PYTHONDONTWRITEBYTECODE set would otherwise compile asicmon's modules on every timed run."""
+    import monitor
+    import scrapers
+
+    roots = [path / "monitor", path / "scrapers"] if path else [
+        Path(monitor.__file__).parent, Path(scrapers.__file__).parent]  # fmt: skip
+    quiet = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *map(str, roots)], env=quiet,
+                   check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=10_000_000, help="sightings to build")
@@ -293,6 +313,7 @@ def main() -> None:
     ap.add_argument("--new", type=int, default=10_000, help="sightings added before warm")
     ap.add_argument("--asicmon-path", type=Path, help="run analyse with the code in DIR")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each; the median is shown")
     args = ap.parse_args()
     if args.db is None:
         root = Path(tempfile.mkdtemp(prefix=f"bench-analyse-{args.n}-"))
@@ -315,10 +336,22 @@ def main() -> None:
         env = dict(os.environ)
         if args.asicmon_path:
             env["PYTHONPATH"] = str(args.asicmon_path)
-        cold = analyse(config, env)
+        compiled(env, args.asicmon_path)
+        cache = db.with_name(db.name + ".analysis-cache")
+        colds = []
+        for _ in range(args.repeat):  # each from no cache; the last one's cache stays
+            cache.unlink(missing_ok=True)
+            colds.append(analyse(config, env))
+        kept = work / "cache-after-cold"
+        shutil.copyfile(cache, kept)
         added = add_new(db, args.new)
-        warm = analyse(config, env)
-        result = {"sightings": total, "new": added, "cold": cold, "warm": warm}
+        warms = []
+        for _ in range(args.repeat):  # each from the cache the cold run left
+            shutil.copyfile(kept, cache)
+            warms.append(analyse(config, env))
+        result = {"sightings": total, "new": added, "cold": median(colds), "warm": median(warms),
+                  "cold_runs_s": [r["wall_s"] for r in colds],
+                  "warm_runs_s": [r["wall_s"] for r in warms]}  # fmt: skip
         print(json.dumps(result))
         if args.json:
             args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
