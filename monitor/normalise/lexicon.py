@@ -53,6 +53,8 @@ class LexiconFile(BaseModel):
     # [pattern, replacement] or [pattern, replacement, [literals one of which every match holds]]
     translate: list[tuple[str, str] | tuple[str, str, list[str]]]
     words: dict[str, str]
+    # number words a title counts a lot with ("Two S19", "lot of six", "Dois Antminer"): -> count
+    number_words: dict[str, int] = {}
     conditions: dict[ConditionGroup, list[str]]
     # the same groups in other Latin-script languages: read only where a gate literal is found
     conditions_more: dict[ConditionGroup, list[str]] = {}
@@ -76,6 +78,9 @@ class LexiconFile(BaseModel):
     places: list[Place] = []
     # currency words a price list names its prices in ("Цены в рублях"): ISO code -> patterns
     currencies: dict[str, list[str]] = {}
+    # words opening the exceptions to a named currency ("кроме отмеченных USDT", "except where
+    # marked EUR"): the clause they open names no message currency
+    currency_except: list[str] = []
 
     @field_validator("homoglyphs")
     @classmethod
@@ -125,6 +130,28 @@ def literal_starts(pattern: str) -> tuple[str, ...]:
             return ()
         starts.append(branch[:n])
     return tuple(starts)
+
+
+def _first_chars(fragments: list[str]) -> str:
+    """A lookahead for the characters a match of any of ``fragments`` starts with
+    ("(?=[abf])"), from each one's plain start or, for one opening with a group or lookahead
+    ("(?:missing|no)...", "(?=faulty|broken)..."), that group's; "" when some fragment's first
+    character is unknown. Put before a long alternation behind a lookbehind, it rejects most
+    places at once: the regex engine scans a pattern led by a lookbehind at every place."""
+    chars: set[str] = set()
+    for fragment in fragments:
+        starts = literal_starts(fragment)
+        if not starts and fragment.startswith(("(?:", "(?=")):
+            depth = 0
+            for i, c in enumerate(fragment):
+                depth += (c == "(") - (c == ")")
+                if depth == 0:
+                    starts = literal_starts(fragment[3:i])
+                    break
+        if not starts:
+            return ""
+        chars.update(start[0] for start in starts)
+    return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])"
 
 
 def _alternation(fragments: list[str]) -> str:
@@ -182,6 +209,11 @@ class Lexicon:
     flag_places: dict[str, str]  # flag code -> place name
     place_within: dict[str, str] = field(default_factory=dict)  # place -> the wider place
     currency_words: tuple[tuple[str, re.Pattern[str]], ...] = ()  # (ISO code, its words)
+    number_words: dict[str, int] = field(default_factory=dict)  # "two": 2, "dois": 2
+    # an exception clause to a named currency, to its end ("кроме отмеченных USDT"); None: none
+    currency_except: re.Pattern[str] | None = None
+    # the number words, "pair", "both" and "all" as plain literals: the quantity rule's fast check
+    number_gate: re.Pattern[str] = re.compile("(?!)")
 
 
 def compile_lexicon(data: LexiconFile) -> Lexicon:
@@ -196,6 +228,10 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
             if not (plain := literal_starts(fragment)):
                 raise ValueError(f"conditions_more: {fragment!r} does not start with plain text")
             starts.extend(plain)
+    # the characters a condition or subject match starts with, checked first (_first_chars)
+    condition_first = _first_chars([*_all(data.conditions), *starts])
+    subject_words = [*data.other, *data.heading_other, *data.parts, *data.weak_parts]
+    subject_first = _first_chars([*subject_words, *map(re.escape, data.service_gate)])
     rules: dict[str, list[Rule]] = {"cjk": [], "cyr": [], "any": []}
     for pattern, repl, *given in data.translate:
         script = "cjk" if _CJK.search(pattern) else "cyr" if _CYRILLIC.search(pattern) else "any"
@@ -206,18 +242,19 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
         translate_cjk=rules["cjk"],
         translate_cyrillic=rules["cyr"],
         words=re.compile(r"\b(" + "|".join(re.escape(w) for w in data.words) + r")\b"),
-        words_gate=re.compile("|".join(re.escape(w) for w in data.words)),
+        words_gate=re.compile(_literal_trie(list(data.words))),
         word_map=dict(data.words),
         # (a match of the last group, "more", is only the gate of ``condition_more``)
         condition=re.compile(
-            rf"(?<![a-z0-9])(?:(?:{groups})(?![a-z0-9])"
+            rf"(?<![a-z0-9]){condition_first}(?:(?:{groups})(?![a-z0-9])"
             + (f"|(?P<more>{_literal_trie(starts)}))" if starts else ")")
         ),
         condition_more=re.compile(rf"(?<![a-z0-9])(?:{more})(?![a-z0-9])") if more else None,
         condition_names=names,
         condition_rank={n: i for i, n in enumerate(names)},
         subject=re.compile(
-            rf"(?<![a-z0-9])(?:(?P<other>{_alternation(data.other + data.heading_other)})|"
+            rf"(?<![a-z0-9]){subject_first}"
+            rf"(?:(?P<other>{_alternation(data.other + data.heading_other)})|"
             rf"(?P<part>{_alternation(data.parts)})|"
             rf"(?P<weak>{_alternation(data.weak_parts)})"
             # a word a service phrase holds ("repair", "service"): only marks where to look
@@ -248,7 +285,18 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
             (code, re.compile(_alternation(words), re.IGNORECASE))
             for code, words in data.currencies.items()
         ),
+        number_words=dict(data.number_words),
+        currency_except=(
+            re.compile(rf"(?<!\w)(?:{_alternation(data.currency_except)})[^.;,:!?\n]*", re.I)
+            if data.currency_except
+            else None
+        ),
+        number_gate=re.compile(_literal_trie([*data.number_words, "pair", "both", "all "])),
     )
+
+
+def _all(groups: dict[ConditionGroup, list[str]]) -> list[str]:
+    return [fragment for fragments in groups.values() for fragment in fragments]
 
 
 def _literal_trie(words: list[str]) -> str:

@@ -415,10 +415,14 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
 
 def _named_currency(text: str) -> str | None:
     """The currency a price-less line names: a code or symbol ("Prices in USDT"), else one of
-    the lexicon's currency words ("Цены в рублях")."""
+    the lexicon's currency words ("Цены в рублях"); not one it names as an exception ("Все цены
+    в рублях, кроме отмеченных USDT" names roubles)."""
+    lex = load_lexicon()
+    if lex.currency_except is not None:
+        text = lex.currency_except.sub(" ", text)
     if (code := find_currency(text)) is not None:
         return code
-    return next((code for code, rx in load_lexicon().currency_words if rx.search(text)), None)
+    return next((code for code, rx in lex.currency_words if rx.search(text)), None)
 
 
 def _table_header(cells: list[str]) -> _Table | None:

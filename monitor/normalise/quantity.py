@@ -55,7 +55,9 @@ _PER_TH = re.compile(r"(?<=\d)\s*(?:usdt|usd|u|\$)?\s*/\s*th?(?:/s)?(?![a-z])")
 _PER_LOT = re.compile(
     r"\blot\b|\bbundle\b|\bpallet\b|\btotal\b|\bfor\s+(?:all|the\s+lot|everything|both)\b"
     r"|\b(?:all|both)\s+for\b|\btakes?\s+(?:them\s+)?all\b|\bwhole\s+lot\b|\bone\s+price\b"
+    r"|\ball\s+\w+\s+for\b|\btakes?\s+both\b|\bfor\s+the\s+pair\b"
     r"|\btogether\b|\bjunt[oa]s\b|\bpor\s+(?:l[oa]s\s+(?:dos|tres|cuatro|cinco|seis)|tod[oa]s)\b"
+    r"|\bpel[oa]s\s+(?:dois|duas|tr[eê]s|quatro|cinco|seis)\b"
     r"|(?<![а-яё])разом(?![а-яё])"
     r"|за\s+(?:вс[её]|лот|партию|комплект)|(?<![а-яё])(?:всего|итого|оптом)(?![а-яё])"
     r"|共计|合计|总价|总共|打包|一起|整批|全部"

@@ -3,7 +3,8 @@
 Steps: fold case and width, translate the lexicon's non-English words, decide whether the
 title's subject is a part or a non-hardware item (a part word that the title only mentions, as in
 "with PSU" or "dead hashboard", or that comes after the title's hashrate, as in "M20S 65TH inc
-PSU", does not count: the head-noun rule), find the catalog model by the longest key made of
+PSU", does not count: the head-noun rule; one right after the rate that ends the title, as in
+"S21 200T control board", does), find the catalog model by the longest key made of
 adjacent tokens, read the number+unit tokens (hashrate, power, J/TH; a bare number right after the
 model only where it is one of the model's bins), pick the hashrate nearest a catalog bin, then
 quantity and condition. Every result has a ``confidence`` and, unless it is a
@@ -32,12 +33,16 @@ from monitor.normalise.record import Condition
 from monitor.normalise.record import Normalised as Normalised  # re-exported for older imports
 from scrapers import drop_invisible
 
-VERSION = 5  # 3: catalog_match, open vocabulary; 4: services, availability, prices in titles;
-# 5: the head-noun rule for part/plant words, algorithm names no count, bare hashrates at a bin
+VERSION = 6  # 3: catalog_match, open vocabulary; 4: services, availability, prices in titles;
+# 5: the head-noun rule for part/plant words, algorithm names no count, bare hashrates at a bin;
+# 6: "untested" alone states no condition, hosting/racks after the rate describe the miner, a part
+# ending the title after the rate is sold, counts in words of more languages, far rates kept
 
 # A number with a unit: hashrate (p/t/g/m/k [h][/s], sol), power (w, kw) or efficiency (j/t).
+# (the guard against a letter or digit before the number follows its first digit: a pattern
+# starting with a digit is scanned for fast)
 _MEASURE = re.compile(
-    r"(?<![a-z0-9.,])(\d+(?:[.,]\d+)?)\s*"
+    r"(\d(?<![a-z0-9.,]\d)\d*(?:[.,]\d+)?)\s*-?\s*"  # ("95-TH")
     r"(?:(?P<eff>[jw]\s*/\s*t(?:h)?(?:/s)?|j(?:/th)?)|"
     r"(?P<kw>kw)|(?P<w>w|watts?)|"
     r"(?P<sol>k?sol(?:/s)?)|"
@@ -46,9 +51,10 @@ _MEASURE = re.compile(
 )
 # a word and a bare number after it ("s9 13.5"), not a price, a percentage or a measure
 _BARE_AFTER = re.compile(
-    r"(?<![a-z0-9])([a-z0-9+]+)\s+(\d{1,5}(?:[.,]\d{1,2})?)(?![\w.,%$€£¥₽/-])"
-    r"(?!\s*(?:\$|€|£|¥|₽|元|usd|eur|usdt|rub|руб|k\b|pcs|units?\b|x\b))"
+    r"(?<![a-z0-9])([a-z0-9+]+)(?::\s*|\s+)(\d{1,5}(?:[.,]\d{1,2})?)(?![\w.%$€£¥₽/-]|,\d)"
+    r"(?!\s*(?:(?:[$€£¥₽]|usdt|usd|eur|rub|руб)(?![a-z])(?!\s*\d)|元|k\b|pcs|units?\b|x\b))"
 )
+_RATE_WORDS = frozenset({"hashrate", "hash", "rate"})  # "Hashrate: 95": a bare rate's label
 _MULTIPLIER = {"p": 1e15, "t": 1e12, "g": 1e9, "m": 1e6, "k": 1e3}
 # a hashrate glued to the model before it, and perhaps to a power or J/TH after it
 # ("m30s+100t34w")
@@ -59,35 +65,24 @@ _GLUED_POWER = re.compile(  # "104t3068w": a hashrate glued to the power after i
     r"(?<![a-z0-9.,])(\d+(?:\.\d+)?(?:th|t|gh|g|ph)(?:/s)?)(?=\d+(?:\.\d+)?(?:kw|w|j)(?![a-z0-9]))"
 )
 _TOKEN = re.compile(r"[0-9a-z\u0400-\u04ff\u4e00-\u9fff]+\+*|\++")
-_NUMBER_WORDS = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "twelve": 12,
-    "twenty": 20,
-    "dozen": 12,
-}
 # Quantity cues. Patterns lead with literal words: Python's re scans for those quickly.
 _QUANTITY_CUE = re.compile(  # literal-led alternatives: Python's re finds these fast
     r"(?P<per>per\s+(?:unit|piece|machine|miner|pc|board)|each|ea|a\s+piece|"
     r"/\s*(?:unit|pc|piece|ea|board|each|set))(?![a-z])"
-    r"|(?:lote?|bundle|pallet|set|batch|pack|kit|qty|quantity)\s*(?:of|de|com|con|c/|x|:)?\s*\(?\s*"
+    r"|(?:lot(?:e|to)?|bundle|pallet|set|batch|pack|kit|bag|qty|quantity)\s*"
+    r"(?:of|de|di|com|con|c/|x|:)?\s*\(?\s*"
     r"(?P<lot>\d{1,5})\b"
     r"|x\s*(?P<x>\d{1,5})(?![\d.a-z-]|,\d)"
     r"|(?P<word>pcs|pieces|units|unit|pack|miners|machines|sets|set|pc|x|"
-    r"stück|stk|pezzi|piezas|unidades|equipos|peças|pièces)(?![a-z0-9])"
+    r"stück|stk|sztuk|szt|pezzi|piezas|unidades|equipos|peças|pièces)(?![a-z0-9])"
 )
 # where a cue may start: plain literals, which Python's re scans for fast; each hit is then
-# checked with _QUANTITY_CUE anchored there
+# checked with _QUANTITY_CUE anchored there (grouped by first letter, which the regex engine then
+# tries once per place, not once per word)
 _CUE_START = re.compile(
-    "per|each|ea|/|lot|bundle|pallet|set|batch|pack|kit|qty|quantity|pcs|pieces|units|unit|miners|"
-    "machines|sets|pc|x|stück|stk|pezzi|piezas|unidades|equipos|peças|pièces"
+    "p(?:er|allet|ack|cs|ieces|c|ezzi|iezas|eças|ièces)|e(?:ach|a|quipos)|/|lot|"
+    "b(?:undle|atch|ag)|s(?:et|ets|tück|tk|ztuk|zt)|kit|q(?:ty|uantity)|u(?:nits|nit|nidades)|"
+    "m(?:iners|achines)|x"
 )
 _CODE = re.compile(r"\s*([a-z]+\d+[a-z]*)")  # "c13", "bm1366", "s19j": a code after "Nx"
 _DIGITS_BEFORE = re.compile(r"(?:^|[^a-z0-9.,])(\d{1,5})(?:er)?\s*-?\s*$")  # "2er Set": of 2
@@ -103,15 +98,12 @@ _STOCK_BEFORE = re.compile(  # order terms, stock counts and capacities are not 
     r"for|holds?|fits?|up\s+to|capacity)\W{0,3}$"
 )
 _STOCK_AFTER = re.compile(
-    r"\s*(?:(?:units?|pcs|pieces|machines|miners)\s*)?(?:available|avail|in\s+stock|left|"
-    r"on\s+hand|ready|moq|min|per\s+(?:carton|ctn|box|case|pallet))(?![a-z])"
+    r"\s*(?:(?:units?|pcs|pieces|machines|miners|stück|stk|sztuk|szt\.?|unidades|piezas|pezzi|"
+    r"peças|pièces|equipos)\s*)?(?:available|avail|in\s+stock|left|"
+    r"on\s+hand|ready|moq|min|per\s+(?:carton|ctn|box|case|pallet)|"
+    r"verfügbar|vorrätig|auf\s+lager|disponibles?|dispon[ií]ve(?:l|is)|disponibili|dostępn\w*)"
+    r"(?![a-z])"
 )  # (whole words: "4 miners" is not "4 min"; "10 pieces per carton" is packing)
-_WORD_QUANTITY = re.compile(
-    r"\b(?:(?:lot|bundle|pallet|set|pack)\s+of\s+|^\W*)"
-    r"(two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|dozen)\b"
-    r"|\b(two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\s+(?:\w+\s+)?"
-    r"(?:miners|machines|units)\b|\b(pair)\s+of\b|\bfor\s+(both)\b|\b(both)\s+for\b"
-)
 _WORD = re.compile(r"[^\W_]+")
 # a cooling word anywhere in a title, and the catalog name endings of that cooling's variant
 _COOLING_WORD = re.compile(r"(?<![a-z])(?:(?P<hydro>hydro|hyd)|immersion|imm)(?![a-z])")
@@ -120,9 +112,6 @@ _LATIN = re.compile("[A-Za-z]")
 # Characters of a title that are read. Listing titles are capped at 500 when scraped (eBay
 # allows 80); the cap bounds the work for a title from anywhere else.
 MAX_CHARS = 500
-_WORD_GATE = re.compile(
-    "two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|dozen|pair|both"
-)
 
 
 def clean(title: str, lex: Lexicon) -> str:
@@ -144,6 +133,7 @@ def clean(title: str, lex: Lexicon) -> str:
         rules = lex.translate
         if CJK_TEXT.search(text):
             rules = rules + lex.translate_cjk
+            text = _CJK_COUNT.sub(_cjk_count, text)
         if CYRILLIC_TEXT.search(text):
             rules = rules + lex.translate_cyrillic
         for pattern, repl, holds in rules:
@@ -157,6 +147,31 @@ def clean(title: str, lex: Lexicon) -> str:
     if lex.words_gate.search(text):
         text = lex.words.sub(lambda m: lex.word_map[m.group(1)], text)
     return text
+
+
+# a count in Chinese numerals before a measure word ("五台", "十个一起", "四個一組", "二十颗"):
+# written in digits, which the lexicon's measure-word rules ("(\\d)\\s*台") then read
+_CJK_DIGIT = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
+_CJK_DIGIT.update({"八": 8, "九": 9})
+_CJK_COUNT = re.compile(
+    "([一二两兩三四五六七八九十百]+)"  # (leftmost: the whole run of numerals)
+    "(?=\\s*(?:台|个(?!月)|個(?!月)|颗|顆|根|片|块|塊|套))"
+)
+
+
+def _cjk_count(m: re.Match[str]) -> str:
+    """The numeral as digits: "十二" 12, "二十" 20, "一百" 100; a string that is no number stays."""
+    total, digit = 0, 0
+    for ch in m.group(1):
+        if ch == "百":
+            total, digit = total + (digit or 1) * 100, 0
+        elif ch == "十":
+            total, digit = total + (digit or 1) * 10, 0
+        elif digit:
+            return m.group(1)  # two digits in a row ("一二"): not a numeral
+        else:
+            digit = _CJK_DIGIT[ch]
+    return f" {total + digit}"
 
 
 def _fold_homoglyphs(text: str, table: dict[int, str]) -> str:
@@ -209,7 +224,7 @@ def _subject(
         if lex.after.search(after) and not _heads_what_is_sold(text, m, before, other, catalog):
             continue  # "PSU included", "hashboard dead": the miner is the subject
         heading = other and (h := lex.heading_other) is not None and h.fullmatch(m.group(0))
-        if (heading or not other) and _after_miner_head(text, m.start(), m.end(), lex, catalog):
+        if (heading or not other) and _after_miner_head(text, m, lex, catalog, not other):
             continue  # "M50S+ 140T ..., power supply built in", "S19 191T, ran on dry cooler"
         if not other and lex.defect_before.search(before):
             continue  # "dead hashboard", "one fan missing"
@@ -229,11 +244,13 @@ def _heads_what_is_sold(
     """A part or non-miner word whose following words ("available", "not hashing") would make
     it part of a miner listing, but that heads what is sold: a non-miner word opening the
     title ("Hosting available ..."), or a part word right after a model name in a title with no
-    hashrate, set off from the fault that follows ("Antminer KS5 Pro hashboard - not hashing",
-    "Whatsminer M50 hashboard: faulty"). "S19 hashboard dead" stays a miner with a dead board."""
+    hashrate: a board ("S19 XP hash board faulty for repair", "Avalon A1466 control board dead"),
+    or any part set off from the fault that follows ("Antminer KS5 Pro hashboard - not hashing",
+    "Whatsminer M30S PSU: faulty"; "S19 fan broken" is a miner with a broken fan). With a
+    hashrate the machine is named: "S19 95T hashboard dead" stays a miner with a dead board."""
     if other:
         return m.start() <= 40 and not any(c.isalnum() for c in before)
-    if catalog is None or not _SEPARATED.match(text, m.end()):
+    if catalog is None or not ("board" in m.group(0) or _SEPARATED.match(text, m.end())):
         return False
     tokens = _TOKEN.findall(before)
     if not tokens or not any("".join(tokens[i:]) in catalog.by_key for i in range(len(tokens))):
@@ -242,23 +259,37 @@ def _heads_what_is_sold(
 
 
 def _after_miner_head(
-    text: str, start: int, end: int, lex: Lexicon, catalog: Catalog | None
+    text: str, word: re.Match[str], lex: Lexicon, catalog: Catalog | None, part: bool
 ) -> bool:
     """The head-noun rule: a part or plant word that comes after a hashrate (the title has
     already named the machine it sells: "M20S 65TH inc PSU", "S19j Pro 104T ... 带原装电源",
     "S19 Pro+ Hydro 191T, ran on dry cooler") describes that machine, unless it is itself for a
-    model ("... 95TH, spare PSU for S19"). A part word heading the title, or one before any
-    hashrate ("PSU for S19 95TH", "Placa controladora Antminer S19"), is the subject."""
+    model ("... 95TH, spare PSU for S19") or ends the title right after the rate ("Antminer
+    S21 200T control board", "S19 XP 140T single hash board, tested"; not "..., original PSU"). A
+    part word heading the title, or one before any hashrate ("PSU for S19 95TH", "Placa
+    controladora Antminer S19"), is the subject."""
+    start, end = word.span()
+    rate = None
     for m in _MEASURE.finditer(text, 0, start):
         if m.lastgroup in ("hash", "sol"):
-            break
-    else:
+            rate = m
+    if rate is None:
         return False  # no hashrate before the word
     if catalog is not None and (f := lex.part_for.match(text, end)) is not None:
         nxt = _TOKEN.match(text, f.end())
         if nxt is not None and nxt.group(0)[0].isalpha() and nxt.group(0) in catalog.prefixes:
             return False  # "... fan for S19": a part for a model, wherever it stands
+    if part and _BEFORE_SOLD_PART.fullmatch(text, rate.end(), start):
+        return _SALE_TAIL.fullmatch(text, end) is None  # the part ends the title: it is sold
     return True
+
+
+# between the rate and a part word sold on its own: marks, or a word saying it is one piece
+_BEFORE_SOLD_PART = re.compile(r"(?:[\W_]|(?:single|empty|spare|replacement|bare)\b)*")
+# after a part word, nothing but words of the sale
+_SALE_TAIL = re.compile(
+    r"(?:[\W_]|\d|x\b|pcs?\b|for\s+sale\b|wts\b|only\b|tested\b|new\b|used\b|sale\b)*"
+)
 
 
 def _service(text: str, lex: Lexicon, subject_at: int) -> str | None:
@@ -366,12 +397,16 @@ def _measures(text: str) -> tuple[list[float], int | None, float | None]:
 
 
 def _bare_hashrate(model: Model, text: str) -> float | None:
-    """A number without a unit right after the model's name ("Антмайнер S9 13.5 на запчасти")
-    that is one of the model's catalog bins (within 2 %): its hashrate, in H/s. Any other bare
-    number (a price, a count, a year) is not read."""
+    """A number without a unit right after the model's name ("Антмайнер S9 13.5 на запчасти",
+    "S19kpro 115 $310": the name's end, glued or not; a price sign after the number is the next
+    number's) or after a word naming the rate ("Hashrate: 95") that is one of the model's
+    catalog bins (within 2 %): its hashrate, in H/s. Any other bare number (a price, a count, a
+    year) is not read."""
     last = model.name.rsplit(" ", 1)[-1].casefold()
+    name = compact(model.name)
     for m in _BARE_AFTER.finditer(text):
-        if m.group(1) != last:
+        word = m.group(1)
+        if word != last and word not in _RATE_WORDS and (len(word) < 2 or not name.endswith(word)):
             continue
         value = float(m.group(2).replace(",", "."))
         if any(abs(value - b) <= 0.02 * b for b in model.bins):
@@ -396,7 +431,9 @@ def _fit(model: Model, readings: list[float]) -> tuple[float, float | None]:
     return best
 
 
-def quantity_of(text: str, catalog: Catalog | None = None, capacity: bool = False) -> int:
+def quantity_of(
+    text: str, catalog: Catalog | None = None, capacity: bool = False, lex: Lexicon | None = None
+) -> int:
     """Units the listed price buys: "lot of 4" is 4; "x3 ... price per unit" is 1; "5 units
     available" is stock, not a lot, so 1. With ``capacity`` (the title sells an installation: a
     container, a farm, hosting), "210 units" is what it holds, not a lot."""
@@ -413,6 +450,9 @@ def quantity_of(text: str, catalog: Catalog | None = None, capacity: bool = Fals
             continue
         if m.group("lot"):
             candidates.append((m.start("lot"), m.end("lot"), int(m.group("lot"))))
+            if d := _DIGITS_BEFORE.search(text, max(0, at - 12), at):
+                # "4 pack 12038 fans": the count is before the word, the number after a size
+                candidates.append((d.start(1), d.end(1), int(d.group(1))))
             continue
         if m.group("x") and (m.start() == 0 or not text[m.start() - 1].isalnum()):
             if _ends_alias(text, m.start(), catalog) or "x" + m.group("x") in _algorithms(catalog):
@@ -437,12 +477,32 @@ def quantity_of(text: str, catalog: Catalog | None = None, capacity: bool = Fals
             continue  # "5 units available", "MOQ 20": stock and order terms, not a lot
         if 1 <= n <= 10_000:
             return n
-    if _WORD_GATE.search(text):
-        w = _WORD_QUANTITY.search(text)
+    lex = lex or load_lexicon()
+    if lex.number_gate.search(text):
+        w = _word_quantity(lex).search(text)
         if w is not None:
             number = next(g for g in w.groups() if g)
-            return 2 if number in ("pair", "both") else _NUMBER_WORDS[number]
+            if number.isdigit():
+                return int(number) if 1 <= int(number) <= 10_000 else 1
+            return 2 if number in ("pair", "both") else lex.number_words[number]
     return 1
+
+
+@lru_cache(maxsize=4)
+def _word_quantity(lex: Lexicon) -> re.Pattern[str]:
+    """A count in the lexicon's number words: heading the title or after "lot of" ("Two S19
+    95T", "Dois Antminer S19j Pro", "set of four"), before a word for machines ("three used
+    miners"); a count, in words or digits, that the price is for all of ("one price for all 20",
+    "all three for $2,400", "all 3 together"); or "pair of", "for the pair", "for both", "both
+    for", "takes both", a title opening with "both". ("All 3 boards hashing" counts nothing.)"""
+    words = "|".join(re.escape(w) for w in sorted(lex.number_words, key=len, reverse=True))
+    return re.compile(
+        rf"\b(?:(?:lot|bundle|pallet|set|pack)\s+of\s+|^\W*)({words})\b"
+        rf"|\b({words})\s+(?:\w+\s+)?(?:miners|machines|units)\b"
+        rf"|\bfor\s+all\s+(\d{{1,5}}|{words})\b|\ball\s+(\d{{1,5}}|{words})\s+(?:for|(?:[\w+.-]+\s+){{0,5}}together)\b"
+        r"|\b(pair)\s+of\b|\bfor\s+the\s+(pair)\b|\b(?:for|takes?)\s+(both)\b|\b(both)\s+for\b"
+        r"|^\W*(both)\b"
+    )
 
 
 @lru_cache(maxsize=8)
@@ -513,7 +573,7 @@ def normalise(title: str, catalog: Catalog | None = None) -> Normalised:
 @lru_cache(maxsize=65536)
 def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
     text = clean(title, lex)
-    quantity, condition = quantity_of(text, catalog), condition_of(text, lex)
+    quantity, condition = quantity_of(text, catalog, lex=lex), condition_of(text, lex)
     base = _Base(quantity=quantity, condition=condition)
     if not text.strip():
         return Normalised(kind="other", reason="empty title", **base)
@@ -524,7 +584,7 @@ def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
         if kind == "part" and condition == "for_parts":
             base["condition"] = condition_of(text, lex, part=True)
         if kind == "other" and quantity > 1:  # "container ... 210 units": what it holds
-            base["quantity"] = quantity_of(text, catalog, capacity=True)
+            base["quantity"] = quantity_of(text, catalog, capacity=True, lex=lex)
         return Normalised(kind=kind, confidence=0.8, reason=f"{what}: {word!r}", **base)
     model = _find_model(_TOKEN.findall(text), text, catalog)
     if model is None and (split := _unglue(text)) != text:
@@ -568,6 +628,8 @@ def _miner(model: Model, text: str, quantity: int, condition: Condition) -> Norm
         if len(model.bins) == 1:
             hashrate, confidence = model.bins[0], 0.8
             reason = None if not readings else "hashrate in title far from the model's; used spec"
+        elif hashrate is not None:
+            confidence, reason = 0.5, "hashrate in title far from the model's bins"
         else:
             hashrate, confidence, reason = None, 0.6, "no hashrate in title"
     elif distance > 0.03:

@@ -35,15 +35,7 @@ KNOWN_LEAKS = {
     DEV_V3: set(),  # nor the third
     DEV_V4: set(),  # nor the fourth
     DEV_V5: set(),  # nor the fifth
-    DEV_V6: {
-        "Avalon A1466 hash board faulty, for repair",
-        "S19 XP hash board faulty for repair",
-        "Hydro cooling tower for 40x S21 Hyd used",
-        "New Xilinx C49 controller card to fit Antminer S19 / S19 Pro",
-        "БП P222C для Вотсмайнер M60 б/у",
-        "Плата хеш от S19j Pro 104 Th, проверена, бу, одна штука",
-        "Silent box for Avalon 1246 with 2 inline fans",
-    },
+    DEV_V6: set(),  # nor the sixth
     HELDOUT: {
         "Место в дата-центре под асики S21, от 10 шт",
         "Whatsminer M30S++ repair - send us your broken miner",

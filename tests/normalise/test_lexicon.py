@@ -14,6 +14,7 @@ from monitor.normalise.facts import read_facts
 from monitor.normalise.lexicon import (
     LexiconFile,
     _alternation,
+    _first_chars,
     _literal_trie,
     compile_lexicon,
     literal_starts,
@@ -110,6 +111,30 @@ def test_a_factored_alternation_matches_as_the_flat_one(fragments: list[str]) ->
         assert (got is None) == (want is None), text
         got, want = factored.match(text), flat.match(text)
         assert (got and got.group(0)) == (want and want.group(0)), text
+
+
+# The first-character lookahead before the condition and subject patterns (a fast reject at every
+# place): taken from plain starts and from a leading group or lookahead; none when unknown.
+def test_first_chars_of_fragments() -> None:
+    assert _first_chars(["psus?", "(?:missing|no)\\s+x", "(?=faulty|dead)x", "über"]) == (
+        "(?=[dfmnpü])"
+    )
+    assert _first_chars(["psus?", "[ab]c"]) == ""
+    lex = load_lexicon()
+    for pattern in (lex.condition, lex.subject):
+        assert pattern.pattern.startswith("(?<![a-z0-9])(?=[")  # every word's start is known
+    # and the words still match where they start: a gated pattern finds what the plain one does
+    plain = re.compile(lex.subject.pattern.replace(_lookahead(lex.subject.pattern), "", 1))
+    for title in ["Antminer S19 PSU", "hosting in Texas", "BM1366 chips", "s19 fan", "Ремонт"]:
+        text = title.casefold()
+        assert [m.span() for m in lex.subject.finditer(text)] == [
+            m.span() for m in plain.finditer(text)
+        ], title
+
+
+def _lookahead(pattern: str) -> str:
+    start = len("(?<![a-z0-9])")
+    return pattern[start : pattern.index("])", start) + 2]
 
 
 def test_literal_trie_finds_exactly_its_words() -> None:

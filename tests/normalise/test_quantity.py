@@ -159,6 +159,7 @@ def test_the_bands_cover_the_published_figures_they_come_from() -> None:
         ("Whatsminer M30S 88T, 3 pcs together $1,900", 3, "lot of 3 (words ('together'"),
         ("Antminer S19j Pro 100T б/в, 4 шт разом за 1200$", 4, "lot of 4 (words ('разом'"),
         ("Vendo 2 equipos M30S++ 106T, $900 por los dos", 2, "lot of 2 (words ('por los dos'"),
+        ("Duas Whatsminer M30S++ 106T, $1800 pelas duas", 2, "lot of 2 (words ('pelas duas'"),
     ],
 )
 def test_a_price_in_the_title_decides_what_it_buys(title: str, quantity: int, rule: str) -> None:

@@ -242,8 +242,6 @@ NOT_WORKING = [
     "Antminer S19 95T not hashing",
     "Antminer S19 95T dead",
     "Antminer S19 95T sold as-is, untested",
-    "Antminer S19 95T untested",
-    "Antminer S19 95T not tested, no returns",
     "Antminer S19 95T with dead hashboard",
     "Antminer S19 95T hashboard dead",
     "Antminer S19 95T missing hashboard",
@@ -261,14 +259,22 @@ NOT_WORKING = [
     "Антмайнер S19 95T битый",
     "Антмайнер S19 95T на донора",
     "Антмайнер S19 95T не включается",
-    "Антмайнер S19 95T продаю как есть, без проверки",
+    "Антмайнер S19 95T продаю как есть, без проверки",  # "как есть": as is
     "蚂蚁S19 95T 坏机",
     "蚂蚁S19 95T 故障机",
     "蚂蚁S19 95T 不出算力",
     "蚂蚁S19 95T 配件机",
     "蚂蚁S19 95T 报废",
     "蚂蚁S19 95T 不开机",
-    "蚂蚁S19 95T 未测试",
+    # the same in more words and languages
+    "Antminer S19 95T ohne Funktion",
+    "Antminer S19 95T kaputt, Lüfter ok",
+    "Antminer S19 95T no enciende",
+    "Antminer S19 95T não liga mais",
+    "Antminer S19 95T en panne",
+    "Антмайнер S19 95T не стартует",
+    "Антмайнер S19 95T не запускается",
+    "蚂蚁S19 95T 当配件卖",
 ]
 WORKING = [
     ("Antminer S19 95T", "unknown"),
@@ -281,6 +287,25 @@ WORKING = [
     ("Antminer S19 95T without PSU, used", "used"),  # a working machine; the PSU is the buyer's
     ("Антмайнер S19 95T б/у, работает", "used"),
     ("蚂蚁S19 95T 二手", "used"),
+    # "untested" states nothing (the labels' convention): the other words decide
+    ("Antminer S19 95T untested", "unknown"),
+    ("Antminer S19 95T not tested, no returns", "unknown"),
+    ("Antminer S19 95T pre-owned, untested", "used"),
+    ("蚂蚁S19 95T 未测试", "unknown"),
+    ("Антмайнер S19 95T б/у, без проверки", "used"),
+    # "never used" is new, in any language
+    ("Antminer S19 95T never been used", "new"),
+    ("Antminer S19 95T nunca usado", "new"),
+    ("Antminer S19 95T unbenutzt", "new"),
+    # new, used and refurbished in more words and languages
+    ("Antminer S19 95T sin uso, caja original", "new"),
+    ("蚂蚁S19 95T 未开箱", "new"),
+    ("Antminer S19 95T 未使用品", "new"),
+    ("Антмайнер S19 95T запечатанный", "new"),
+    ("Antminer S19 95T d'occasion, usagée", "used"),
+    ("Antminer S19 95T 稼動品", "used"),
+    ("Антмайнер S19 95T відновлений", "refurbished"),
+    ("Антмайнер S19 95T, ни разу не запускался", "unknown"),
 ]
 
 
