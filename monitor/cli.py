@@ -546,6 +546,41 @@ def unmatched(state: State, limit: int, as_json: bool) -> None:
 
 
 @cli.command()
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show the first N only.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def deals(state: State, limit: int | None, as_json: bool) -> None:
+    """Working listings ranked by break-even months at the latest hashprice (economics:)."""
+    from monitor.jobs.deals import NoHashprice, deals_db
+
+    try:
+        rows = deals_db(state.config(), limit=limit)
+    except NoHashprice as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no priced working listings")
+        return
+    first, newest = rows[0], max(r["last_seen"] or "" for r in rows)
+    click.echo(f"hashprice {first['hashprice_usd_ph_day']:.2f} USD/PH/day on "
+               f"{first['hashprice_date']}; newest listing seen {newest}")  # fmt: skip
+    if newest and (lag := (date.fromisoformat(newest[:10])
+                           - date.fromisoformat(first["hashprice_date"])).days) > 7:  # fmt: skip
+        click.echo(f"note: the hashprice is {lag} days older than the newest listing: run "
+                   "`asicmon market` (or `asicmon market import FILE.csv`)")  # fmt: skip
+    click.echo(f"{'model':<24} {'$/TH':>7} {'payback':>9} {'vs FMV':>8}  title")
+    for r in rows:
+        months = r["breakeven_months"]
+        payback = "never" if months is None else f"{months:.1f} mo"
+        vs = "n/a" if r["vs_fmv_pct"] is None else f"{r['vs_fmv_pct']:+.0f} %"
+        title = r["title"] if len(r["title"]) <= 50 else r["title"][:49] + "…"
+        click.echo(f"{(r['model'] or '?')[:24]:<24} {r['usd_per_th'] or 0:>7.2f} {payback:>9} "
+                   f"{vs:>8}  {title}")  # fmt: skip
+
+
+@cli.command()
 @click.option("--send", "deliver", is_flag=True, help="Send it by SMTP (and apprise).")
 @click.option("--dry-run", is_flag=True, help="Print the text part; send and remember nothing.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),

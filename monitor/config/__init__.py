@@ -131,6 +131,22 @@ def _duplicate(names: list[str], what: str) -> None:
         first[name] = i
 
 
+class EconomicsConfig(_Strict):
+    """``economics:``: the running assumptions behind fair value and payback
+    (``monitor.analysis.economics``); the defaults are stated in the README."""
+
+    power_usd_kwh: Annotated[float, Field(ge=0, le=10, description="power price, USD/kWh")] = 0.06
+    pool_fee_pct: Annotated[float, Field(ge=0, lt=100, description="pool fee, %")] = 2.0
+    uptime_pct: Annotated[float, Field(gt=0, le=100, description="uptime, %")] = 97.0
+    hosting_usd_month: Annotated[
+        float | None,
+        Field(ge=0, le=1_000_000, description="hosting fee per machine; replaces the power cost"),
+    ] = None
+    fmv_months: Annotated[
+        float, Field(gt=0, le=240, description="payback horizon that defines fair market value")
+    ] = 18.0
+
+
 class Config(_Strict):
     database: Path = Field(Path("asicmon.db"), description="SQLite file")
     catalog: Path | None = Field(None, description="Model catalog; default: the bundled one")
@@ -144,8 +160,11 @@ class Config(_Strict):
         default_factory=MarketJobConfig,
         description="daemon's daily market data refresh (on by default)",
     )
+    economics: EconomicsConfig = Field(
+        default_factory=EconomicsConfig, description="fair value and payback assumptions"
+    )
 
-    @field_validator("market", mode="before")
+    @field_validator("market", "economics", mode="before")
     @classmethod
     def _market_defaults(cls, value: Any) -> Any:
         return {} if value is None else value  # `market:` with nothing under it: the defaults

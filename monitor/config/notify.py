@@ -59,7 +59,7 @@ class AlertRuleConfig(_Strict):
     """One alert rule; see monitor.outputs.alerts.AlertRule for the meaning of each key."""
 
     name: Annotated[str, Field(min_length=1, max_length=100)]
-    kind: Literal["below", "drop", "new_low", "event_drop", "deal"]
+    kind: Literal["below", "drop", "new_low", "event_drop", "deal", "payback"]
     model: str | None = None
     tier: Literal["under19", "19to25", "25to38", "38to68", "above68"] | None = None
     usd_per_th: Annotated[float, Field(gt=0, le=1_000_000)] | None = None
@@ -68,6 +68,7 @@ class AlertRuleConfig(_Strict):
     low_days: Annotated[int, Field(ge=1, le=3650)] = 90
     basis: Literal["ask", "sold"] = "ask"
     min_listings: Annotated[int, Field(ge=2, le=100_000)] = 3
+    months: Annotated[float, Field(gt=0, le=240)] | None = None
 
     @field_validator("name")
     @classmethod
@@ -85,6 +86,10 @@ class AlertRuleConfig(_Strict):
             raise key_error("usd_per_th", "missing: a 'below' rule needs usd_per_th")
         if self.kind in ("drop", "deal") and self.drop_pct is None:
             raise key_error("drop_pct", f"missing: a {self.kind!r} rule needs drop_pct")
+        if self.kind == "payback" and self.months is None:
+            raise key_error("months", "missing: a 'payback' rule needs months")
+        if self.kind != "payback" and self.months is not None:
+            raise key_error("months", "only a 'payback' rule takes months")
         return self
 
 

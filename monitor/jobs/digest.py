@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 import signal
 import threading
@@ -30,6 +31,7 @@ from monitor.analysis.indexes import tier_of
 from monitor.analysis.unit_price import usd_per_th
 from monitor.config import Config
 from monitor.jobs.analyse import analyse_frames, events_frame, market_frame, sightings_frame
+from monitor.jobs.deals import economics_of, latest_hashprice, priced_frame
 from monitor.outputs.alerts import AlertRule, evaluate, rank_deals, select_deals
 from monitor.outputs.charts import render_chart
 from monitor.outputs.digest import (
@@ -37,6 +39,7 @@ from monitor.outputs.digest import (
     DigestError,
     build_message,
     compute_movers,
+    compute_summary,
     has_news,
     send,
     send_apprise,
@@ -57,8 +60,8 @@ class DigestOutcome:
     keys: list[Reported]  # what it reports, remembered once sent
 
 
-def deals_frame(store: Store) -> pd.DataFrame:
-    rows = store.current_prices()
+def deals_frame(store: Store, rows: list[Any] | None = None) -> pd.DataFrame:
+    rows = store.current_prices() if rows is None else rows
     frame = pd.DataFrame(rows, columns=["listing_key", "title", "url", "model", "efficiency_j_th",
                                         "hashrate_ths", "quantity", "source", "last_seen",
                                         "usd_minor", "condition"])  # fmt: skip
@@ -74,7 +77,7 @@ def gather(cfg: Config, now: datetime) -> tuple[DigestData, list[Reported]]:
 
     One pass: the store is read once (sightings, market days, current prices, source health,
     what was already sent), the analysis runs once, deals are ranked once, and a listing that
-    a ``deal`` rule raised as an alert is not listed again under Best deals.
+    a ``deal`` or ``payback`` rule raised as an alert is not listed again under Best deals.
     """
     digest = cfg.digest
     lookback = digest.lookback_days if digest else 30
@@ -83,19 +86,29 @@ def gather(cfg: Config, now: datetime) -> tuple[DigestData, list[Reported]]:
     with Store(cfg.database, create=False) as store:
         obs = sightings_frame(store, None, None)  # counted per listing-week: what analyse reads
         market = market_frame(store)
-        deals_df = deals_frame(store)
+        prices = list(store.current_prices())
+        deals_df = deals_frame(store, prices)
         health = store.unhealthy_sources()
         unmatched = store.summary()["unmatched"]
         sent = store.sent_keys()
     result = analyse_frames(obs, market, events)
     ranked = rank_deals(deals_df)
+    seen = [str(r["last_seen"])[:10] for r in prices if r["last_seen"]]
+    hashprice = latest_hashprice(market, max(seen) if seen else None)
+    priced = priced_frame(prices, hashprice[0], economics_of(cfg)) if hashprice else None
     rules = [AlertRule(**r.model_dump()) for r in cfg.alerts]
-    alerts = evaluate(rules, result["index"], result["drops"], ranked, since=since)
+    alerts = evaluate(rules, result["index"], result["drops"], ranked, since=since,
+                      payback_frame=priced)  # fmt: skip
     deal_pct = next((r.drop_pct for r in rules if r.kind == "deal" and r.drop_pct),
                     DEFAULT_DEAL_PCT)  # fmt: skip
-    alerted = {a.subject for a in alerts if a.kind == "deal"}
+    alerted = {a.subject for a in alerts if a.kind in ("deal", "payback")}
     deals = [d for d in select_deals(ranked, min_under_pct=deal_pct)
              if d["listing_key"] not in alerted]  # fmt: skip
+    if priced is not None:  # the payback of each deal at today's hashprice (None: never)
+        months = priced.set_index("listing_key")["breakeven_months"]
+        for deal in deals:
+            value = float(months.get(deal["listing_key"], float("nan")))
+            deal["breakeven_months"] = round(value, 2) if math.isfinite(value) else None
     recent = events[events["date"].dt.date >= since]
     candidates: dict[Key, tuple[str, str]] = {a.key: (a.kind, a.title) for a in alerts}
     for deal in deals:
@@ -125,6 +138,8 @@ def gather(cfg: Config, now: datetime) -> tuple[DigestData, list[Reported]]:
         source_health=[dict(h) for h in health if ("_health", h["name"], h["started_at"]) in new],
         unmatched=unmatched,
         market_note=market_notes_line(result["drops"]),
+        summary=compute_summary(result["index"]),
+        hashprice=hashprice,
         chart_png=(
             render_chart(
                 result["index"],

@@ -1,6 +1,6 @@
 """Alert rules evaluated on the analysis output and the current listings. Pure: no I/O, no clock.
 
-Five kinds of rule, each about a subject (a model, a tier, or every series when neither is set):
+Six kinds of rule, each about a subject (a model, a tier, or every series when neither is set):
 
 ``below``
     the series' latest index value is under ``usd_per_th``.
@@ -18,11 +18,15 @@ Five kinds of rule, each about a subject (a model, a tier, or every series when 
     listings passed in (a tier needs ``min_listings`` priced listings to have a median). Only
     working units count, for the median as for the deal: a listing whose ``condition`` is not a
     working unit (``for_parts``: ``monitor.analysis.indexes.working``) is never a deal.
+``payback``
+    a current working listing whose break-even at today's hashprice is under ``months`` months
+    (``monitor.analysis.economics``: the caller passes the listings priced by it).
 
 Index rules look only at the series' **latest** period of one price ``basis`` (asks by default),
 so each :class:`Alert` is keyed by ``(rule, subject, period)``: the subject is the index series
 (``"model:Antminer S19j Pro"``, ``"tier:19to25"``) or, for a deal, the listing key; the period is
-the index period (a day, or a week's Monday), the drop's start day or the listing's last-seen day.
+the index period (a day, or a week's Monday), the drop's start day or the listing's last-seen day
+(deal and payback).
 The caller stores the keys it has sent and drops alerts it has seen before, so a condition that
 still holds in the same period never repeats; one that holds again in a later period fires again.
 """
@@ -43,8 +47,8 @@ from monitor.analysis.indexes import working
 
 __all__ = ["KINDS", "Alert", "AlertRule", "evaluate", "find_deals"]
 
-Kind = Literal["below", "drop", "new_low", "event_drop", "deal"]
-KINDS: tuple[str, ...] = ("below", "drop", "new_low", "event_drop", "deal")
+Kind = Literal["below", "drop", "new_low", "event_drop", "deal", "payback"]
+KINDS: tuple[str, ...] = ("below", "drop", "new_low", "event_drop", "deal", "payback")
 DEAL_COLUMNS = [
     "listing_key",
     "title",
@@ -72,6 +76,7 @@ class AlertRule:
     low_days: int = 90  # new_low: look-back window for the previous low
     basis: Literal["ask", "sold"] = "ask"  # index series basis for below/drop/new_low/event_drop
     min_listings: int = 3  # deal: priced listings a tier needs before its median counts
+    months: float | None = None  # payback: fire when break-even is under this many months
 
     def __post_init__(self) -> None:
         where = f"alert rule {self.name!r}"
@@ -81,6 +86,8 @@ class AlertRule:
             raise ValueError(f"{where}: unknown kind {self.kind!r}; one of {', '.join(KINDS)}")
         if self.basis not in ("ask", "sold"):
             raise ValueError(f"{where}: basis must be 'ask' or 'sold', not {self.basis!r}")
+        if self.kind == "payback" and not (self.months is not None and self.months > 0):
+            raise ValueError(f"{where}: kind 'payback' needs months > 0")
         if self.model is not None and self.tier is not None and self.kind != "deal":
             raise ValueError(f"{where}: set model or tier, not both (only a deal rule takes both)")
         if self.kind == "below" and not (self.usd_per_th is not None and self.usd_per_th > 0):
@@ -349,6 +356,39 @@ def _deal_alerts(rule: AlertRule, ranked: pd.DataFrame) -> list[Alert]:
     ]
 
 
+def _payback_alerts(rule: AlertRule, payback: pd.DataFrame) -> list[Alert]:
+    """Working listings of a priced frame (``economics.price_listings``) under ``months``."""
+    assert rule.months is not None
+    df = payback[working(payback["condition"])]
+    df = df[pd.to_numeric(df["breakeven_months"], errors="coerce") < rule.months]
+    if rule.model is not None:
+        df = df[df["model"].astype("string").str.casefold() == rule.model.casefold()]
+    if rule.tier is not None:
+        df = df[df["tier"].astype("string").str.casefold() == rule.tier.casefold()]
+    out = []
+    for row in df.to_dict(orient="records"):
+        seen = _day(row["last_seen"])
+        if seen is None:
+            continue
+        months, title = float(row["breakeven_months"]), _text(row["title"]) or ""
+        out.append(
+            Alert(
+                rule.name,
+                rule.kind,
+                str(row["listing_key"]),
+                seen.isoformat(),
+                f"Payback: {title} pays back in {months:.1f} months",
+                f"{float(row['usd_per_th']):.2f} USD/TH, {float(row['price_usd']):.0f} USD a "
+                f"unit, {float(row['daily_profit_usd']):.2f} USD a day at today's hashprice: "
+                f"break-even in {months:.1f} months, under the {rule.months:g}-month threshold "
+                f"({_text(row['source'])}, seen {seen.isoformat()}).",
+                url=_text(row["url"]),
+                value=round(months, 2),
+            )
+        )
+    return out
+
+
 def evaluate(
     rules: Sequence[AlertRule],
     index: list[dict[str, Any]],
@@ -356,6 +396,7 @@ def evaluate(
     deals_frame: pd.DataFrame | None,
     *,
     since: str | date | None = None,
+    payback_frame: pd.DataFrame | None = None,
 ) -> list[Alert]:
     """Every alert the rules raise on this data, sorted by (rule order, subject, period).
 
@@ -363,7 +404,9 @@ def evaluate(
     listings (:data:`DEAL_COLUMNS`), or the same already ranked by :func:`rank_deals` (then it
     is not ranked again for rules with the same ``min_listings``). ``since`` (an ISO day) skips
     alerts whose period is earlier, so a first run over years of history does not report every
-    old drop. Rule names must be unique, since they are part of the dedup key. The caller
+    old drop. ``payback_frame`` holds the current listings priced by
+    ``monitor.analysis.economics.price_listings`` (payback rules fire on nothing without it).
+    Rule names must be unique, since they are part of the dedup key. The caller
     deduplicates on :attr:`Alert.key`.
     """
     names = [r.name for r in rules]
@@ -385,6 +428,8 @@ def evaluate(
                         found.append(hit)
         elif rule.kind == "event_drop":
             found = _event_drop_alerts(rule, drops or [])
+        elif rule.kind == "payback":
+            found = _payback_alerts(rule, payback_frame) if payback_frame is not None else []
         elif deals_frame is not None:
             ranked = deals_frame
             if "under_median_pct" not in ranked.columns or (

@@ -26,7 +26,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -44,6 +44,7 @@ __all__ = [
     "DigestError",
     "build_message",
     "compute_movers",
+    "compute_summary",
     "has_news",
     "safe_url",
     "send",
@@ -92,6 +93,9 @@ class DigestData:
     unmatched: int
     chart_png: bytes | None  # inline image; None when there is no index yet
     market_note: str | None = None  # why drops lack the market split (once, at the top)
+    # each tier's latest level and weekly move: {"series","level","change_pct","period"}
+    summary: list[dict[str, Any]] = field(default_factory=list)
+    hashprice: tuple[float, str] | None = None  # (USD/PH/day, day) the deals' payback is at
 
 
 def has_news(data: DigestData) -> bool:
@@ -158,9 +162,40 @@ def _utc(moment: datetime) -> datetime:
 # Each section is rendered twice, as text lines and as an HTML fragment, from the same rows.
 
 
+def _payback(deal: dict[str, Any], hashprice: tuple[float, str] | None) -> str:
+    """``payback 9.4 months, `` (or ``never pays back, ``) when the deal was priced, else ''."""
+    if hashprice is None or "breakeven_months" not in deal:
+        return ""
+    months = deal.get("breakeven_months")
+    if months is None or not math.isfinite(float(months)):
+        return "never pays back at today's hashprice, "
+    return f"payback {_num(months, '.1f')} months, "
+
+
+def _summary_rows(data: DigestData) -> tuple[list[str], list[str]]:
+    """The top summary: each tier's level and weekly move, as text lines and HTML items."""
+    text, items = [], []
+    for s in data.summary:
+        change = s.get("change_pct")
+        move = (
+            "no level a week earlier" if change is None else f"{_num(change, '+.1f')} % in 7 days"
+        )
+        line = f"{_clean(s.get('series'))}: {_num(s.get('level'))} USD/TH ({move})"
+        text.append(f"- {line}, {_clean(s.get('period'))}")
+        items.append(f"<li>{html.escape(line)}, {_esc(s.get('period'))}</li>")
+    if data.hashprice is not None:
+        line = f"hashprice: {_num(data.hashprice[0])} USD/PH/day on {_clean(data.hashprice[1])}"
+        text.append(f"- {line}")
+        items.append(f"<li>{html.escape(line)}</li>")
+    return text, items
+
+
 def _rows(data: DigestData) -> list[tuple[str, list[str], list[str]]]:
     """``(heading, text lines, html items)`` per section, in the order the digest shows them."""
     sections: list[tuple[str, list[str], list[str]]] = []
+
+    if data.summary or data.hashprice is not None:
+        sections.append(("Summary", *_summary_rows(data)))
 
     text, items = [], []
     for a in data.alerts:
@@ -185,7 +220,8 @@ def _rows(data: DigestData) -> list[tuple[str, list[str], list[str]]]:
         url = safe_url(d.get("url"))
         facts = (
             f"{_num(d.get('usd_per_th'))} USD/TH, {_num(d.get('under_median_pct'), '.1f')} % "
-            f"under the tier {_clean(d.get('tier'))} median, {_clean(d.get('source'))}"
+            f"under the tier {_clean(d.get('tier'))} median, {_payback(d, data.hashprice)}"
+            f"{_clean(d.get('source'))}"
         )
         text.append(f"- {_clean(d.get('title'))}\n  {facts}" + (f"\n  {url}" if url else ""))
         items.append(f"<li>{_link(d.get('title'), d.get('url'))}<br>{html.escape(facts)}</li>")
@@ -291,6 +327,43 @@ def build_message(
 
 
 # --- numbers for the digest -----------------------------------------------------------------
+
+
+def compute_summary(
+    index: Iterable[dict[str, Any]], *, days: int = 7, basis: str = "ask"
+) -> list[dict[str, Any]]:
+    """Each tier's latest index level and its move against its last value ``days`` or more
+    earlier (within ``4 * days``; ``change_pct`` None without one), tiers in index order."""
+    frame = pd.DataFrame(
+        [r for r in index if (r.get("basis") or "ask") == basis
+         and str(r.get("series") or "").startswith("tier:")]
+    )  # fmt: skip
+    if frame.empty:
+        return []
+    frame["period"] = pd.to_datetime(frame["period"], errors="coerce")
+    frame["usd_per_th"] = pd.to_numeric(frame["usd_per_th"], errors="coerce")
+    frame = frame[frame["period"].notna() & (frame["usd_per_th"] > 0)]
+    out = []
+    for series, g in frame.sort_values("period").groupby("series", sort=False):
+        last = g.iloc[-1]
+        ref = g[
+            (g["period"] <= last["period"] - timedelta(days=days))
+            & (g["period"] >= last["period"] - timedelta(days=4 * days))
+        ]
+        level = float(last["usd_per_th"])
+        change = None if ref.empty else 100.0 * (level / float(ref["usd_per_th"].iloc[-1]) - 1)
+        out.append(
+            {
+                "series": str(series),
+                "level": round(level, 4),
+                "change_pct": None if change is None else round(change, 2),
+                "period": last["period"].strftime("%Y-%m-%d"),
+            }
+        )
+    order = ["under19", "19to25", "25to38", "38to68", "above68"]
+    out.sort(key=lambda s: (order.index(s["series"][5:]) if s["series"][5:] in order else 99,
+                            s["series"]))  # fmt: skip
+    return out
 
 
 def compute_movers(
