@@ -750,6 +750,44 @@ def plot(state: State, series: str, output: Path, since: date | None, until: dat
 
 
 @cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any other than 127.0.0.1 needs --token-env.")  # fmt: skip
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--token-env", metavar="NAME",
+              help="Environment variable holding the token every request must carry.")  # fmt: skip
+@pass_state
+def serve(state: State, host: str, port: int, token_env: str | None) -> None:
+    """A read-only dashboard in the browser: indexes, models, deals, drops, sources."""
+    from monitor.web.app import ServeRefused, token_for
+    from monitor.web.app import serve as serve_app
+
+    try:
+        token = token_for(host, token_env, dict(os.environ))
+    except ServeRefused as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    serve_app(state.config(), host, port, token, echo=click.echo)
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="The report folder (replaced only if it holds an earlier report).")  # fmt: skip
+@pass_state
+def report(state: State, output: Path) -> None:
+    """The dashboard's pages as static HTML files in a folder (index.html is the Overview)."""
+    from monitor.web.report import ReportRefused, write_report
+
+    try:
+        count = write_report(state.config(), output)
+    except ReportRefused as exc:
+        _not_written(exc)
+    except OSError as exc:
+        click.echo(f"error: {output}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    click.echo(f"wrote {count} files to {output} (open {output / 'index.html'})")
+
+
+@cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_state
 def events(state: State, as_json: bool) -> None:

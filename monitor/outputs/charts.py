@@ -168,10 +168,34 @@ def render_chart(
     """
     fig, note = build_figure(index, events, drops, series, drawdowns, market=market,
                              width_px=width_px)  # fmt: skip
+    return _save(fig, note, "png")
+
+
+def render_svg(
+    index: list[dict[str, Any]],
+    events: pd.DataFrame | None,
+    drops: list[dict[str, Any]],
+    series: str | None = None,
+    drawdowns: list[dict[str, Any]] | None = None,
+    *,
+    market: pd.DataFrame | None = None,
+    width_px: int = DEFAULT_WIDTH_PX,
+) -> bytes:
+    """The chart of :func:`render_chart` as SVG (for a web page's ``<img>``): the same figure;
+    its text is drawn as paths (matplotlib's default ``svg.fonttype``), so no label reaches
+    the file as markup, and it holds no script."""
+    fig, note = build_figure(index, events, drops, series, drawdowns, market=market,
+                             width_px=width_px)  # fmt: skip
+    return _save(fig, note, "svg")
+
+
+def _save(fig: Any, note: str, fmt: str) -> bytes:
+    from matplotlib import rc_context
+
     buf = io.BytesIO()
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), rc_context({"svg.fonttype": "path"}):
         warnings.filterwarnings("ignore", message=".*[Gg]lyph.*missing")
-        fig.savefig(buf, format="png", bbox_inches="tight",
+        fig.savefig(buf, format=fmt, bbox_inches="tight",
                     metadata={"Description": note} if note else None)  # fmt: skip
     return buf.getvalue()
 
