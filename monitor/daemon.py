@@ -36,7 +36,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.config import Config
 from monitor.config.sources import AnySource
-from monitor.jobs import DigestError, StoreError
+from monitor.jobs import StoreError
 from monitor.jobs.collect import run_cycle
 from monitor.jobs.locks import Busy, daemon_lock
 from monitor.jobs.status import (
@@ -174,6 +174,7 @@ class Daemon:
         """The same job as `asicmon digest --send`."""
         if self.stop.is_set():
             return
+        from monitor.jobs import DigestError  # the digest's imports load when it runs
         from monitor.jobs.digest import run_digest
 
         try:

