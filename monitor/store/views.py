@@ -23,6 +23,15 @@ UNMATCHED = (
     "OR (kind = 'miner' AND hashrate IS NULL) OR catalog_match = 0"
 )
 
+# the observations export: an observation's own columns, then its listing's (by listing_key)
+_OBSERVATION_COLUMNS = """o.id, o.listing_key, o.run_id, o.observed_at, o.observed_date,
+        o.price_minor, o.currency, o.price_basis, o.sold, o.shipping_minor, o.available,
+        o.usd_minor, o.usd_minor / 100.0 AS price_usd, CAST(o.fx_rate AS REAL) AS fx_rate,
+        o.fx_date, NULL AS price_per_th, MAJOR AS price_major""".replace(
+    "MAJOR", _major_sql("o.price_minor", "o.currency")
+)
+_LISTING_COLUMNS = ("source", "kind", "model", "hashrate_ths", "quantity")
+
 EXPORT_VIEWS: dict[str, str] = {
     "runs": """
         SELECT id, source, kind, started_at, finished_at, status, pages, listings, new_listings,
@@ -40,14 +49,10 @@ EXPORT_VIEWS: dict[str, str] = {
             SELECT id FROM observations WHERE listing_key = l.key
             ORDER BY observed_at DESC, id DESC LIMIT 1)
         ORDER BY l.key""",
-    "observations": """
-        SELECT o.id, o.listing_key, l.source, o.run_id, o.observed_at, o.observed_date,
-               o.price_minor, o.currency, o.price_basis, o.sold, o.shipping_minor, o.available,
-               o.usd_minor, o.usd_minor / 100.0 AS price_usd, CAST(o.fx_rate AS REAL) AS fx_rate,
-               o.fx_date, l.kind, l.model, l.hashrate_ths, l.quantity,
-               NULL AS price_per_th, MAJOR AS price_major
+    "observations": f"""
+        SELECT {_OBSERVATION_COLUMNS}, {", ".join("l." + c for c in _LISTING_COLUMNS)}
         FROM observations o JOIN listings l ON l.key = o.listing_key
-        ORDER BY o.id""".replace("MAJOR", _major_sql("o.price_minor", "o.currency")),
+        ORDER BY o.id""",
 }
 
 
@@ -178,6 +183,48 @@ def _arrow_table(cursor: Any, sql: str, types: dict[str, str]) -> Any:
     return table.cast(schema) if table.schema != schema else table
 
 
+def _sentinel(fields: Iterable[Any]) -> str:
+    """A typed first row for ADBC to infer each column's type from (dropped again)."""
+    literal = {"int64": "0", "double": "0.0"}
+    return ", ".join(f"{literal.get(str(f.type), chr(39) * 2)} AS [{f.name}]" for f in fields)
+
+
+def _own_sql(schema: Any) -> str:
+    """The observations export without its listing columns (joined in Arrow: a look-up per
+    row in SQLite costs more than the rest of the read)."""
+    own = [f for f in schema if f.name not in _LISTING_COLUMNS]
+    return (f"SELECT {_sentinel(own)} UNION ALL SELECT * FROM ("
+            f"SELECT {_OBSERVATION_COLUMNS} FROM observations o ORDER BY o.id)")  # fmt: skip
+
+
+def _listings_by_key(cursor: Any, schema: Any) -> tuple[Any, dict[str, Any]]:
+    """The listings' keys and the columns the observations export takes from them."""
+    import pyarrow as pa
+
+    fields = [pa.field("key", pa.string())] + [schema.field(c) for c in _LISTING_COLUMNS]
+    cursor.execute(f"SELECT {_sentinel(fields)} UNION ALL SELECT key, "
+                   f"{', '.join(_LISTING_COLUMNS)} FROM listings")  # fmt: skip
+    table = cursor.fetch_arrow_table().slice(1)
+    columns = {name: table.column(name).combine_chunks() for name in _LISTING_COLUMNS}
+    return table.column("key").combine_chunks(), columns
+
+
+def _with_listing(batch: Any, keys: Any, listings: dict[str, Any]) -> Any:
+    """``batch`` with its listing's columns, rows whose listing is gone left out (the view's
+    inner join)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    at = pc.index_in(batch.column("listing_key"), value_set=keys)
+    if at.null_count:
+        keep = pc.is_valid(at)
+        batch, at = batch.filter(keep), at.filter(keep)
+    columns = {name: batch.column(name) for name in batch.schema.names}
+    for name in _LISTING_COLUMNS:
+        columns[name] = listings[name].take(at)
+    return pa.RecordBatch.from_pydict(columns)
+
+
 class Views(Connection):
     """The read half of :class:`monitor.store.Store`."""
 
@@ -235,12 +282,16 @@ class Views(Connection):
                 cursor = conn.cursor()
                 # a reader: never a write lock, but it may wait out a WAL recovery
                 cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                # the connection is in a transaction (ADBC's autocommit is off): one snapshot
+                joined = _listings_by_key(cursor, schema) if what == "observations" else None
                 cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": "65536"})
-                cursor.execute(sql)
+                cursor.execute(sql if joined is None else _own_sql(schema))
                 first = True
                 for batch in cursor.fetch_record_batch():
                     if first:
                         batch, first = batch.slice(1), False
+                    if joined is not None:
+                        batch = _with_listing(batch, *joined)
                     yield batch.cast(schema) if batch.schema != schema else batch
                 cursor.close()
             finally:
