@@ -20,13 +20,14 @@ TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 
 # the deal columns shown, in order, when the deals have them (deals_db or the digest's rule)
+# what deals are ranked by comes first: on a phone the first columns are the ones in view
 DEAL_COLUMNS = [
+    ("breakeven_months", "break-even months"), ("usd_per_th", "$/TH"),
+    ("vs_fmv_pct", "vs fair value %"), ("under_median_pct", "under median %"),
     ("model", "model"), ("tier", "tier"), ("condition", "condition"),
-    ("hashrate_ths", "TH/s"), ("price_usd", "price $"),
-    ("usd_per_th", "$/TH"), ("tier_median", "tier median $/TH"),
-    ("under_median_pct", "under median %"), ("vs_median_pct", "vs median %"),
-    ("vs_fmv_pct", "vs fair value %"), ("daily_profit_usd", "profit $/day"),
-    ("breakeven_months", "break-even months"), ("source", "source"), ("last_seen", "last seen"),
+    ("hashrate_ths", "TH/s"), ("price_usd", "price $"), ("tier_median", "tier median $/TH"),
+    ("vs_median_pct", "vs median %"), ("daily_profit_usd", "profit $/day"),
+    ("source", "source"), ("last_seen", "last seen"),
 ]  # fmt: skip
 
 
