@@ -19,6 +19,7 @@ from monitor.outputs.export import (
     check_options,
     check_target,
     export_batches,
+    prefetched,
     wire_schema,
     write_records,
 )
@@ -65,7 +66,7 @@ def run_export(
     with Store(cfg.database, create=False) as store:
         names = store.export_columns(what)
         arrow = store.arrow_batches(what, wire_schema(what, names))  # read in C, when installed
-        batches = arrow if arrow is not None else store.iter_tuples(what)
+        batches = prefetched(arrow) if arrow is not None else store.iter_tuples(what)
         return export_batches(
             what, names, batches, fmt, out, partition_by, since=since, until=until, protect=protect
         )

@@ -67,6 +67,7 @@ __all__ = [
     "conform",
     "export",
     "export_batches",
+    "prefetched",
     "record_batch",
     "records_rows",
     "recover_leftovers",
@@ -171,6 +172,60 @@ def export_batches(what: str, names: Sequence[str],
     return write_batches(typed, schema, fmt, path, partition_by, MONTH_OF[what], protect=protect)
 
 
+def prefetched(batches: Iterable[pa.RecordBatch], depth: int = 2) -> Iterator[pa.RecordBatch]:
+    """``batches`` read ahead by a thread (at most ``depth`` waiting), so that SQLite reading
+    the next batch and Parquet compressing this one run at once (both release the GIL). The
+    source is iterated, and closed, in that thread: it must not be tied to the caller's (an
+    ADBC reader opens its own connection; a ``sqlite3`` cursor of the caller's cannot be read
+    ahead). An error in the source is raised here; stopping early stops the reader."""
+    import queue
+    import threading
+
+    done = object()
+    ahead: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def read() -> None:
+        source = iter(batches)
+        try:
+            for batch in source:
+                while not stop.is_set():
+                    try:
+                        ahead.put(batch, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    break
+            item: Any = done
+        except BaseException as exc:  # handed to the consumer, raised there
+            item = exc
+        finally:
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
+        while not stop.is_set():
+            try:
+                ahead.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    reader = threading.Thread(target=read, name="export-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = ahead.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
+
+
 class ViewSource(Protocol):
     """What :func:`export` reads a view through (``monitor.store.Store``)."""
 
@@ -189,7 +244,7 @@ def export(store: ViewSource, what: str, fmt: str, path: Path, partition_by: str
     check_options(what, fmt, partition_by)
     names = store.export_columns(what)
     arrow = store.arrow_batches(what, wire_schema(what, names))
-    batches = arrow if arrow is not None else store.iter_tuples(what)
+    batches = prefetched(arrow) if arrow is not None else store.iter_tuples(what)
     return export_batches(what, names, batches, fmt, path, partition_by, since=since, until=until,
                           protect=protect)  # fmt: skip
 
