@@ -31,7 +31,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "jobs": {"*"},
     "web": {"config", "jobs", "redact"},  # the dashboard reads through jobs, like the CLI
     "cli": {"config", "jobs", "normalise", "daemon", "web"},
-    "daemon": {"config", "jobs", "redact"},
+    "daemon": {"config", "jobs", "redact", "memory"},
 }
 # third-party modules that mean I/O a stage must not do
 NO_IO = {"sqlite3", "sqlite_utils", "adbc_driver_sqlite", "httpx", "socket", "requests", "smtplib"}
