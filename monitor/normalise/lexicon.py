@@ -212,7 +212,8 @@ class Lexicon:
     number_words: dict[str, int] = field(default_factory=dict)  # "two": 2, "dois": 2
     # an exception clause to a named currency, to its end ("кроме отмеченных USDT"); None: none
     currency_except: re.Pattern[str] | None = None
-    # the number words, "pair", "both" and "all" as plain literals: the quantity rule's fast check
+    # the number words, "pair", "both", "all" ("alle", "tutt"), "of" as plain literals: the
+    # quantity rule's fast check
     number_gate: re.Pattern[str] = re.compile("(?!)")
 
 
@@ -291,7 +292,9 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
             if data.currency_except
             else None
         ),
-        number_gate=re.compile(_literal_trie([*data.number_words, "pair", "both", "all "])),
+        number_gate=re.compile(
+            _literal_trie([*data.number_words, "pair", "both", "all ", "alle", "tutt", "of "])
+        ),
     )
 
 

@@ -19,13 +19,16 @@ Brokers' other layouts: a model line without a price followed by a line holding 
 one offer (on the model's line); a price glued to Chinese text ("官電250元") is read; a bare amount
 is a price when the message names one currency ("Цены в USDT", "单位：元", or a word of the
 lexicon's ``currencies``: "Цены в рублях") and the rest of the line names a machine or part; a
-unit or lot price written "€4.350" is European thousands (4350); a table (cells split by "|" or
-tabs) is read through its header row's model, hashrate and ask price columns; an amount labelled
-fair value, FMV, breakeven or hashprice is never the price. Customs flags (GTD, GTD RB, no GTD)
+unit or lot price written "€4.350" is European thousands (4350), and "3.690,00 €" or "1.390,-"
+3690 and 1390; a currency word of the lexicon after an amount is its currency ("6,950港幣",
+"870 Euro"); a table (cells split by "|" or tabs) is read through its header row's model,
+hashrate and ask price columns (not a column worked out from the others, "≈unit"), and a note
+line between the header row and the rows does not end it; an amount labelled fair value, FMV,
+breakeven or hashprice is never the price. Customs flags (GTD, GTD RB, no GTD)
 belong to their own line, never to a header. A wanted-to-buy line ("WTB", "Куплю", "求购", "收
-...") is a bid (``side``); a price-less one (not a title naming both sides, "WTS / WTB — EU
-desk") makes the offers below it bids until the next place or stock header, or all of the
-message's offers when it comes before any offer.
+...", "Ankauf", "wir kaufen", "nous achetons") is a bid (``side``); a price-less one (not a
+title naming both sides, "WTS / WTB — EU desk") makes the offers below it bids until the next
+place or stock header, or all of the message's offers when it comes before any offer.
 
 ``Offer.to_dict()`` gives the price as a JSON number, exactly the amount as written: an amount
 needing more than :data:`PRICE_DIGITS` significant digits (which a JSON number read as a double
@@ -38,16 +41,21 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from monitor.normalise.catalog import Catalog
-from monitor.normalise.lexicon import load_lexicon
+from monitor.normalise.lexicon import Lexicon, load_lexicon
 from monitor.normalise.titles import Normalised, normalise
 from scrapers.money import CODES, SYMBOLS, currency_code, find_currency
 
-# an amount: grouped by "," (with cents: "3,299.99") or by spaces ("185 000", "1 580,50"), or not
+# an amount: grouped by "," (with cents: "3,299.99"), by "." with decimal-comma cents ("3.690,00",
+# German and others; no cents: "1.390,-"), by "'" (Swiss: "3'690.00"), or by spaces ("185 000",
+# "1 580,50"), or not
 _NUM = (
-    r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d{1,3}(?:\.\d{3}){2,}(?![\d.])"
+    r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d{1,3}(?:\.\d{3})+,\d{1,2}(?!\d)"
+    r"|\d{1,3}(?:\.\d{3})*,[-–]{1,2}(?![\d\-–])|\d{1,3}(?:['’]\d{3})+(?:\.\d{1,2})?(?!\d)"
+    r"|\d{1,3}(?:\.\d{3}){2,}(?![\d.])"
     r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?(?![\d\w])|\d+(?:[.,]\d+)?)"
 )
 # The currency alternatives come from the one table (scrapers.money): its symbols and Latin-script
@@ -78,6 +86,8 @@ _PRICE = re.compile(
 # "1.15万" (Chinese: x 10,000): the amount written out, so "1.15万/台" is 11500 a unit
 _WAN = re.compile(r"(?<![\d.,])(\d{1,4}(?:\.\d{1,4})?)\s*万")
 _THOUSAND = re.compile(r"^т(?:ыс)?\.?\s?", re.IGNORECASE)  # "т.р.", "тыс. руб": x1000, roubles
+# thousands grouped by "." and cents after ",": "3.690,00", "1.390,5"; or no cents: "1.390,-"
+_DOT_GROUPS_COMMA_CENTS = re.compile(r"\d{1,3}(?:\.\d{3})+,\d{1,2}|\d{1,3}(?:\.\d{3})*,[-–]+")
 _DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")  # "4.350", "1.150": not "0.052"
 _LOT = re.compile(
     r"\b(?:per\s+|/\s*|for\s+the\s+)?lot\b|за\s+(?:лот|партию|вс[её](?![а-яё]))", re.IGNORECASE
@@ -91,19 +101,21 @@ _MOQ = [re.compile(p, re.IGNORECASE) for p in (
     r"起订量?\s*[:：]?\s*(\d+)\s*台?", r"(?<!\d)(\d+)\s*台起订?",
     r"\bмин(?:имум|\.|имальн\w*)?\s*(?:партия|заказ|лот)?\s*[:\-]?\s*(\d+)\s*(?:шт\w*\.?)?",
     r"\bот\s*(\d+)\s*(?:шт\w*\.?|единиц\w*)",
+    r"(?<![a-z])(?:ab|à\s+partir\s+de|a\s+partir\s+de|vanaf)\s*(\d+)\s*"
+    r"(?:stk\b\.?|stück|st\b\.?|pcs|pi[eè]ces|unidades|uds\b\.?|unités|stuks)",
 )]  # fmt: skip
 _FLAGS = [(name, re.compile(p, re.IGNORECASE)) for name, p in (  # in order; a match is blanked
     ("no GTD", r"(?:без|no|non|without|w/o)[\s-]*(?:gtd|гтд)(?![a-zа-я])"),  # out so "без ГТД"
     ("GTD RB", r"(?<![a-zа-я])(?:gtd|гтд)[\s-]*(?:rb|рб)(?![a-zа-я])"),  # Belarus customs
     ("GTD", r"(?<![a-zа-я])(?:gtd|гтд)(?![a-zа-я])"),  # is not also "GTD"
     ("on the way", r"on\s+the\s+way|in\s+transit|в\s+пути|在途"),
-    ("futures", r"\bfutures?\b|\bpre-?orders?\b|期货|预售|предзаказ|под\s+заказ"),
+    ("futures", r"\bfutures?\b|\bpre-?orders?\b|期货|期貨|预售|預售|предзаказ|под\s+заказ"),
     ("in stock", r"\bin\s+stock\b|\bstock\b|\bspot\b|\b\d+\s*(?:pcs\s+|units\s+)?avail(?:able)?\b"
-                 r"|现货|в\s+наличии|наличие"),  # "30 avail": a stock count
+                 r"|现货|現貨|в\s+наличии|наличие"),  # "30 avail": a stock count
 )]  # fmt: skip
 _STATUS = re.compile(
     r"\bstock|on\s+the\s+way|in\s+transit|warehouse|\bspot\b|futures?|pre-?order|"
-    r"(?<!\d)\d+\s*-?\s*(?:working\s+|business\s+)?days?\b|\bdays\b|现货|期货|在途|仓|(?<!\d)\d+\s*天|"
+    r"(?<!\d)\d+\s*-?\s*(?:working\s+|business\s+)?days?\b|\bdays\b|现货|現貨|期货|期貨|在途|仓|倉|(?<!\d)\d+\s*天|"
     r"в\s+наличии|наличи|в\s+пути|склад|предзаказ|под\s+заказ|дн(?:ей|я)\b",
     re.IGNORECASE,
 )
@@ -112,11 +124,17 @@ _STATUSES = frozenset({"on the way", "futures", "in stock"})  # a line's own rep
 # wanted-to-buy: a line naming it is a bid; a price-less one makes the offers under it bids
 _WTB = re.compile(
     r"(?<![a-zа-я])(?:wtb|want(?:ed)?\s+to\s+buy|buying|we\s+buy|looking\s+to\s+buy|куплю|купим|"
-    r"покупаю|покупаем|скупаем|скупка|buscamos|compramos|compro)(?![a-zа-я])|^\W*wanted(?![a-z])"
-    r"|求购|收购|^收(?![到货款益入费])",
+    r"покупаю|покупаем|скупаем|скупка|buscamos|compramos|compro|ankauf|wir\s+kaufen|kaufe|"
+    r"ach(?:ète|etons)|compriamo|acquistiamo|wij\s+kopen|inkoop|kup(?:imy|ię)|skupujemy)"
+    r"(?![a-zа-яäöüß])|^\W*(?:wanted|gesucht)(?![a-z])"
+    r"|求购|求購|收购|收購|^收(?![到货貨款益入费費])",
     re.IGNORECASE,
 )
-_WTS = re.compile(r"(?<![a-z])(?:wts|selling|for\s+sale)(?![a-z])|продаю|продаем|продам|出售", re.I)
+_WTS = re.compile(
+    r"(?<![a-z])(?:wts|selling|for\s+sale|verk(?:auf(?:en)?|open)|vend(?:o|emos|iamo|ons)|"
+    r"sprzeda(?:m|jemy))(?![a-z])|продаю|продаем|продам|出售",
+    re.I,
+)
 # a price labelled as something other than the ask: fair value, breakeven, hashprice, cost
 _NOT_ASK = re.compile(
     r"fmv|fair|break\s*-?\s*even|hash\s*price|\bcost|\bbep\b|себестоим|окупаем|成本|回本|估值",
@@ -127,6 +145,9 @@ _LABEL_CHARS = 16  # how far before an amount its label is looked for
 _CELLS = re.compile(r"\s*(?:\||\t)\s*")
 _COL_MODEL = re.compile(r"model|miner|machine|модель|型号|机型", re.I)
 _COL_HASH = re.compile(r"hash|^th|^t/?h?/?s?$|算力|хеш|хэш", re.I)
+# a column worked out from the others ("≈unit", "~ $ total", "est. USD", "calc. price"): not the ask
+_COL_DERIVED = re.compile(r"^[≈~]|approx|\best(?:imated?)?\b|calc|implied|≈", re.I)
+_COL_COND = re.compile(r"^cond|condition|state|состояни|成色|状态|狀態|zustand|estado", re.I)
 _COL_PRICE = re.compile(r"ask|price|offer|sell|цена|价格|售价|报价|单价|\$|usdt?\b|^u/t", re.I)
 # a bare amount (no currency written) in a message that names its currency: not a hashrate,
 # power, count or date ("200T", "3250W", "5 шт", "12-month")
@@ -177,6 +198,7 @@ class _Table(NamedTuple):
     hashrate: int | None
     price: int
     per_th: bool  # the price column is per TH ("$/T", "USDT/T")
+    condition: int | None = None  # a condition column ("cond", "состояние", "成色"), if any
 
 
 class _Currency(NamedTuple):
@@ -280,7 +302,9 @@ def _amount(
     be written that finely (more than :data:`PRICE_DIGITS` significant digits). A ``unit_price``
     (per unit or lot, not per TH) written "4.350" is 4350: European thousands, as no price of a
     machine is written to a tenth of a cent."""
-    if re.fullmatch(r"[\d \u00a0\u202f]+,\d{1,2}|0,\d+", number):  # "24,5", "1 580,50", "0,055"
+    if (european := _european(number)) is not None:  # "3.690,00", "1.390,-"
+        number = european
+    elif re.fullmatch(r"[\d \u00a0\u202f]+,\d{1,2}|0,\d+", number):  # "24,5", "1 580,50", "0,055"
         number = number.replace(",", ".")
     elif number.count(".") > 1 or (
         unit_price
@@ -289,7 +313,7 @@ def _amount(
         and _DOT_THOUSANDS.fullmatch(number)
     ):
         number = number.replace(".", "")  # "€4.350/pc": a unit price has no third decimal
-    digits = re.sub(r"[ ,\u00a0\u202f]", "", number)
+    digits = re.sub(r"[ ,'’\u00a0\u202f]", "", number)
     if len(digits.partition(".")[0]) > _MAX_DIGITS:
         return None
     value = Decimal(digits)
@@ -325,7 +349,10 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         for text in [_strip_emoji(raw)]
         if text or _FLAG_EMOJI.search(raw)
     ]
-    lines = [(n, text, _pence(_ten_thousands(norm)), raw) for n, text, norm, raw in lines]
+    lines = [
+        (n, text, _currency_words(_pence(_ten_thousands(norm))), raw)
+        for n, text, norm, raw in lines
+    ]
     named: set[str] = set()  # currencies the price-less lines name ("Prices in USDT")
     for _, _, norm, _ in lines:
         if not _PRICE.search(norm) and (code := _named_currency(norm)) is not None:
@@ -336,16 +363,20 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
     message_moq: int | None = None
     drafts: list[_Draft] = []
     table: _Table | None = None
+    table_rows = 0  # rows read under the table's header row
     pending: tuple[int, str, str] | None = None  # a model line waiting for its price line
     side, message_bid = "ask", False
     for number, text, norm, raw in lines:
         cells = [c for c in _CELLS.split(norm.strip().strip("|").strip())]
         if len(cells) < 3:
-            table = None
+            # (a price-less note between the header row and the rows keeps the table)
+            if table is not None and (table_rows or _PRICE.search(norm)):
+                table = None
         elif table is not None and len(cells) == table.cells:
             norm = _table_row(cells, table)
+            table_rows += 1
         elif (found := _table_header(cells)) is not None:
-            table = found
+            table, table_rows = found, 0
             pending = None
             continue
         prices, norm, bare = _prices(norm, one_named, catalog)
@@ -426,31 +457,45 @@ def _named_currency(text: str) -> str | None:
 
 
 def _table_header(cells: list[str]) -> _Table | None:
-    """A table's header row: a model column and an ask price column (not fair value...)."""
+    """A table's header row: a model column and an ask price column (not fair value..., nor one
+    worked out from the others: "≈unit" beside "$/T")."""
     model = next((i for i, c in enumerate(cells) if _COL_MODEL.search(c)), None)
     hashrate = next((i for i, c in enumerate(cells) if i != model and _COL_HASH.search(c)), None)
     price = next(
         (
             i
             for i, c in enumerate(cells)
-            if i not in (model, hashrate) and _COL_PRICE.search(c) and not _NOT_ASK.search(c)
+            if i not in (model, hashrate)
+            and _COL_PRICE.search(c)
+            and not _NOT_ASK.search(c)
+            and not _COL_DERIVED.search(c)
         ),
         None,
     )
     if model is None or price is None:
         return None
-    return _Table(len(cells), model, hashrate, price, bool(_PER_TH.search(cells[price])))
+    condition = next(
+        (
+            i
+            for i, c in enumerate(cells)
+            if i not in (model, hashrate, price) and _COL_COND.search(c)
+        ),
+        None,
+    )
+    return _Table(len(cells), model, hashrate, price, bool(_PER_TH.search(cells[price])), condition)
 
 
 def _table_row(cells: list[str], table: _Table) -> str:
-    """A table row as an offer line: "model hashrate price" (a bare hashrate is in TH/s)."""
+    """A table row as an offer line: "model hashrate price" (a bare hashrate is in TH/s), then
+    its condition cell, if the table has one."""
     hashrate = cells[table.hashrate] if table.hashrate is not None else ""
     if re.fullmatch(_NUM, hashrate):
         hashrate += "T"
     price = cells[table.price]
     if table.per_th and not _PER_TH.search(price):
         price += "/T"
-    return f"{cells[table.model]} {hashrate} {price}"
+    condition = cells[table.condition] if table.condition is not None else ""
+    return f"{cells[table.model]} {hashrate} {price} {condition}".rstrip()
 
 
 def _prices(
@@ -500,12 +545,39 @@ def _ten_thousands(text: str) -> str:
     return _WAN.sub(lambda m: f"{(Decimal(m.group(1)) * 10000).normalize():f}", text)
 
 
+def _european(number: str) -> str | None:
+    """ "3.690,00" as "3690.00", "1.390,-" as "1390"; None for an amount not written so."""
+    if not _DOT_GROUPS_COMMA_CENTS.fullmatch(number):
+        return None
+    whole, _, cents = number.partition(",")
+    whole = whole.replace(".", "")
+    return whole if cents.strip("-–") == "" else f"{whole}.{cents}"
+
+
+@lru_cache(maxsize=4)
+def _after_amount(lex: Lexicon) -> tuple[re.Pattern[str], dict[str, str]]:
+    """The lexicon's currency words as written right after an amount ("6,950港幣"), in one
+    pattern (group "d" the amount's last digit, then one named group per currency)."""
+    codes = {f"c{i}": code for i, (code, _) in enumerate(lex.currency_words)}
+    words = "|".join(f"(?P<c{i}>{rx.pattern})" for i, (_, rx) in enumerate(lex.currency_words))
+    return re.compile(rf"(?P<d>\d)[ \u00a0]?(?:{words or '(?!)'})", re.IGNORECASE), codes
+
+
+def _currency_words(text: str) -> str:
+    """A currency word of the lexicon written after an amount, as its code: "6,950港幣" is
+    "6,950 HKD", "870 Euro" "870 EUR"; other text unchanged."""
+    rx, codes = _after_amount(load_lexicon())
+    return rx.sub(lambda m: f"{m.group('d')} {codes[m.lastgroup or '']}", text)
+
+
 def _digits(number: str) -> str:
+    if (european := _european(number)) is not None:  # "3.690,00", "1.390,-"
+        return european
     if re.fullmatch(r"[\d \u00a0\u202f]+,\d{1,2}|0,\d+", number):  # "0,055": no thousands
         number = number.replace(",", ".")
     elif number.count(".") > 1:  # "1.234.500"
         number = number.replace(".", "")
-    return re.sub(r"[ ,\u00a0\u202f]", "", number)
+    return re.sub(r"[ ,'’\u00a0\u202f]", "", number)
 
 
 def _without_prices(norm: str, prices: list[re.Match[str]]) -> str:

@@ -43,10 +43,13 @@ from monitor.normalise.lexicon import load_lexicon
 from monitor.normalise.record import Normalised
 from monitor.normalise.titles import MAX_CHARS, clean, quantity_of
 
-# the price buys one unit (matched on the cleaned title: 台 is "units", "за шт"/"单价" "each")
+# the price buys one unit (matched on the cleaned title: 台 is "units", "за шт"/"单价" "each"; not
+# "price per lot", "price per bundle": a lot word)
 _PER_UNIT = re.compile(
-    r"\beach\b|\bea\b|\bper\s+(?:unit|piece|pc|machine|miner|item)\b|\bunit\s+price\b"
-    r"|\bprice\s+per\b|/\s*(?:units?|pcs?|pieces?|sets?|ea|each|шт|штук\w*)(?![a-z])|@(?=\s*[$€£¥]?\d)"
+    r"\beach\b|\bea\b|\bper\s+(?:unit|piece|pc|machine|miner|item|stuk)\b|\bunit\s+price\b"
+    r"|\bpor\s+unidade?\b|\bpar\s+unite\b|\bpro\s+(?:stk|stuck|stueck)\b"
+    r"|\bprice\s+per\b(?!\s+(?:the\s+)?(?:lot|bundle|pallet|batch|set|pair|box|case|package)\b)"
+    r"|/\s*(?:units?|pcs?|pieces?|sets?|ea|each|шт|штук\w*)(?![a-z])|@(?=\s*[$€£¥]?\d)"
     r"|(?<![а-яё])по(?=\s*[$€£¥]?\d)|цена\s+за\s+(?:1|одну|один)"
 )
 # the price is per TH/s of one machine ("$11.8/T", "14 U/T", "$14/TH"): so it prices one unit

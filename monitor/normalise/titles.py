@@ -67,7 +67,7 @@ _GLUED_POWER = re.compile(  # "104t3068w": a hashrate glued to the power after i
 _TOKEN = re.compile(r"[0-9a-z\u0400-\u04ff\u4e00-\u9fff]+\+*|\++")
 # Quantity cues. Patterns lead with literal words: Python's re scans for those quickly.
 _QUANTITY_CUE = re.compile(  # literal-led alternatives: Python's re finds these fast
-    r"(?P<per>per\s+(?:unit|piece|machine|miner|pc|board)|each|ea|a\s+piece|"
+    r"(?P<per>per\s+(?:unit|piece|machine|miner|pc|board|stuk)|por\s+unidade?|each|ea|a\s+piece|"
     r"/\s*(?:unit|pc|piece|ea|board|each|set))(?![a-z])"
     r"|(?:lot(?:e|to)?|bundle|pallet|set|batch|pack|kit|bag|qty|quantity)\s*"
     r"(?:of|de|di|com|con|c/|x|:)?\s*\(?\s*"
@@ -80,7 +80,7 @@ _QUANTITY_CUE = re.compile(  # literal-led alternatives: Python's re finds these
 # checked with _QUANTITY_CUE anchored there (grouped by first letter, which the regex engine then
 # tries once per place, not once per word)
 _CUE_START = re.compile(
-    "p(?:er|allet|ack|cs|ieces|c|ezzi|iezas|eças|ièces)|e(?:ach|a|quipos)|/|lot|"
+    "p(?:er|or|allet|ack|cs|ieces|c|ezzi|iezas|eças|ièces)|e(?:ach|a|quipos)|/|lot|"
     "b(?:undle|atch|ag)|s(?:et|ets|tück|tk|ztuk|zt)|kit|q(?:ty|uantity)|u(?:nits|nit|nidades)|"
     "m(?:iners|achines)|x"
 )
@@ -265,7 +265,9 @@ def _after_miner_head(
     already named the machine it sells: "M20S 65TH inc PSU", "S19j Pro 104T ... 带原装电源",
     "S19 Pro+ Hydro 191T, ran on dry cooler") describes that machine, unless it is itself for a
     model ("... 95TH, spare PSU for S19") or ends the title right after the rate ("Antminer
-    S21 200T control board", "S19 XP 140T single hash board, tested"; not "..., original PSU"). A
+    S21 200T control board", "S19 XP 140T single hash board, tested"; not "..., original PSU")
+    or, right after the rate, is followed by its own chip code ("S21 200T hash board BM1368 -
+    faulty": the board is described; "S19 95T hashboard dead" stays a miner). A
     part word heading the title, or one before any hashrate ("PSU for S19 95TH", "Placa
     controladora Antminer S19"), is the subject."""
     start, end = word.span()
@@ -280,12 +282,16 @@ def _after_miner_head(
         if nxt is not None and nxt.group(0)[0].isalpha() and nxt.group(0) in catalog.prefixes:
             return False  # "... fan for S19": a part for a model, wherever it stands
     if part and _BEFORE_SOLD_PART.fullmatch(text, rate.end(), start):
+        if _SET_OFF.match(text, end):  # "S21 200T hash board BM1368 - faulty": the board's
+            return False  # chip code: the board is what is sold
         return _SALE_TAIL.fullmatch(text, end) is None  # the part ends the title: it is sold
     return True
 
 
 # between the rate and a part word sold on its own: marks, or a word saying it is one piece
 _BEFORE_SOLD_PART = re.compile(r"(?:[\W_]|(?:single|empty|spare|replacement|bare)\b)*")
+# after a part word, its own chip code, then a mark or the end: the part is what is described
+_SET_OFF = re.compile(r"\s*bm\d{4}\w*\s*(?:[-\u2013\u2014:,(/]|$)")
 # after a part word, nothing but words of the sale
 _SALE_TAIL = re.compile(
     r"(?:[\W_]|\d|x\b|pcs?\b|for\s+sale\b|wts\b|only\b|tested\b|new\b|used\b|sale\b)*"
@@ -491,15 +497,19 @@ def quantity_of(
 @lru_cache(maxsize=4)
 def _word_quantity(lex: Lexicon) -> re.Pattern[str]:
     """A count in the lexicon's number words: heading the title or after "lot of" ("Two S19
-    95T", "Dois Antminer S19j Pro", "set of four"), before a word for machines ("three used
+    95T", "Dois Antminer S19j Pro", "set of four"); a count packed as a reel, tray, tube, box,
+    carton or crate of N ("reel of 100 BM1366"); before a word for machines ("three used
     miners"); a count, in words or digits, that the price is for all of ("one price for all 20",
-    "all three for $2,400", "all 3 together"); or "pair of", "for the pair", "for both", "both
-    for", "takes both", a title opening with "both". ("All 3 boards hashing" counts nothing.)"""
+    "voor alle 4", "per tutti e 3", "all three for $2,400", "all 3 together"); or "pair of", "for
+    the pair", "for both", "both for", "takes both", a title opening with "both". ("All 3 boards
+    hashing" counts nothing.)"""
     words = "|".join(re.escape(w) for w in sorted(lex.number_words, key=len, reverse=True))
     return re.compile(
         rf"\b(?:(?:lot|bundle|pallet|set|pack)\s+of\s+|^\W*)({words})\b"
+        r"|\b(?:reel|tray|tube|box|carton|crate)\s+of\s+\(?\s*(\d{1,5})\b"
         rf"|\b({words})\s+(?:\w+\s+)?(?:miners|machines|units)\b"
-        rf"|\bfor\s+all\s+(\d{{1,5}}|{words})\b|\ball\s+(\d{{1,5}}|{words})\s+(?:for|(?:[\w+.-]+\s+){{0,5}}together)\b"
+        rf"|\b(?:for\s+all|voor\s+(?:alle|allemaal)|per\s+tutt[ie](?:\s+e)?)\s+(\d{{1,5}}|{words})\b"
+        rf"|\ball\s+(\d{{1,5}}|{words})\s+(?:for|(?:[\w+.-]+\s+){{0,5}}together)\b"
         r"|\b(pair)\s+of\b|\bfor\s+the\s+(pair)\b|\b(?:for|takes?)\s+(both)\b|\b(both)\s+for\b"
         r"|^\W*(both)\b"
     )

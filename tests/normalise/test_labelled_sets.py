@@ -37,10 +37,7 @@ KNOWN_LEAKS = {
     DEV_V4: set(),  # nor the fourth
     DEV_V5: set(),  # nor the fifth
     DEV_V6: set(),  # nor the sixth
-    DEV_V7: {
-        "S21 200T hash board BM1368 - faulty, for repair",
-        "CB6 controller for MicroBT M60S, brand new spare",
-    },
+    DEV_V7: set(),  # nor the seventh
     HELDOUT: {
         "Место в дата-центре под асики S21, от 10 шт",
         "Whatsminer M30S++ repair - send us your broken miner",

@@ -744,15 +744,11 @@ def offer_score(
 # price is not read: "1 950 000 ₸".
 KNOWN_MISSES = [
     ("v5_kz_tg_cards_usdt_tenge", 10),
-    # the seventh blind messages' misses when they were made development data (2026-12-05)
-    *[("v7_de_dealer_eur_mwst", n) for n in (5, 6, 8, 13, 15, 22)],
-    ("v7_hk_hkd_spot_futures", 8),
-    *[("v7_tg_grid_per_t_cols", n) for n in range(5, 15)],
 ]
 
 
-# right price, wrong side, when the seventh blind messages became development data
-KNOWN_SIDE_MISSES = 1  # v7_de_dealer_eur_mwst line 23: a bid read as an ask
+# right price, wrong side (none since the seventh blind messages' "ANKAUF – wir kaufen")
+KNOWN_SIDE_MISSES = 0
 
 
 def test_dev_offer_score() -> None:
@@ -813,3 +809,127 @@ def test_a_bare_amount_on_the_line_after_the_model_prices_it() -> None:
 )
 def test_houston_and_brazilian_places(message: str, location: str) -> None:
     assert parse_offers(message)[-1].location == location
+
+
+# Amounts grouped by "." with decimal-comma cents (German, Dutch, Spanish, Italian dealers),
+# also without cents ("1.390,-"), or by "'" (Swiss): never the first group alone ("3.690,00" is
+# not 3.69 nor 5).
+@pytest.mark.parametrize(
+    ("line", "price", "currency"),
+    [
+        ("Antminer S19k Pro 120 TH/s — 1.249,50 EUR", "1249.5", "EUR"),
+        ("Avalon A1566 185T ....... 2.150,- €", "2150", "EUR"),
+        ("Whatsminer M50S 126T — 870,- €", "870", "EUR"),
+        ("Antminer S21 XP 270 TH/s – € 4.120,00 inkl. Versand", "4120", "EUR"),
+        ("Whatsminer M60S 186T: 11.250,00 EUR pro Stück", "11250", "EUR"),
+        ("S19 XP 141T — R$ 12.900,00 à vista", "12900", "BRL"),
+        ("Antminer S21 200T — CHF 3'690.00", "3690", "CHF"),  # Swiss: "'" groups thousands
+        ("Whatsminer M60S 186T: 2’450 CHF", "2450", "CHF"),
+    ],
+)
+def test_dot_thousands_with_comma_cents(line: str, price: str, currency: str) -> None:
+    offer = parse_offers(line)[-1]
+    assert (offer.price, offer.currency, offer.price_basis) == (Decimal(price), currency, "unit")
+
+
+# A currency word of the lexicon written after the amount is its currency, as a code would be.
+@pytest.mark.parametrize(
+    ("line", "price", "currency"),
+    [
+        ("Antminer S21 200T 全新 15,800港元/台", "15800", "HKD"),
+        ("神马 M50S 126T 二手 3,200港币", "3200", "HKD"),
+        ("S21 XP 270T 33,500 Hong Kong dollars each", "33500", "HKD"),
+        ("Whatsminer M60S 186T — 1.990 Euro", "1990", "EUR"),
+        ("Avalon A1466 150T б/у — 98 000 рублей", "98000", "RUB"),
+        ("Antminer S21 200T — 3,100 dollars", "3100", "USD"),
+        ("蚂蚁 S21 200T 全新 2600美元", "2600", "USD"),
+        ("Antminer S21 — 2900 долларов", "2900", "USD"),
+        ("Antminer S19 XP 141T — 4 200 zł", "4200", "PLN"),
+        ("Antminer T21 190T — 7,300 dirhams", "7300", "AED"),
+        ("Antminer S19k Pro 120T — 12,000 yuan", "12000", "CNY"),
+        ("Whatsminer M30S++ 106T usado — 9.900 reais", "9900", "BRL"),
+    ],
+)
+def test_a_currency_word_after_the_amount(line: str, price: str, currency: str) -> None:
+    offer = parse_offers(line)[-1]
+    assert (offer.price, offer.currency) == (Decimal(price), currency)
+
+
+# Words opening a wanted-to-buy section in other languages: the offers under them are bids.
+@pytest.mark.parametrize("heading", ["Wir kaufen:", "ANKAUF", "Nous achetons :", "Compriamo",
+                                     "Skupujemy:", "Wij kopen", "Gesucht:"])  # fmt: skip
+def test_wanted_sections_in_european_languages(heading: str) -> None:
+    message = f"Angebot\nS21 200T — 2.900,00 €\n{heading}\nM30S 88T defekt — 90,00 €"
+    assert [o.side for o in parse_offers(message)] == ["ask", "bid"]
+
+
+def test_selling_and_buying_named_together_is_no_wanted_section() -> None:
+    message = "An- und Verkauf / Ankauf & Verkauf\nS21 200T — 2.900,00 €"
+    assert [o.side for o in parse_offers(message)] == ["ask"]
+
+
+# A minimum order written "from N pieces" in German, French, Spanish and Dutch.
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Antminer S19 XP 141T — 1.080,00 € ab 5 Stück",
+        "Antminer S19 XP 141T — 1 080 € à partir de 5 pièces",
+        "Antminer S19 XP 141T — 1.080 € a partir de 5 unidades",
+        "Antminer S19 XP 141T — € 1.080 vanaf 5 stuks",
+    ],
+)
+def test_a_minimum_order_from_n_pieces(line: str) -> None:
+    (offer,) = parse_offers(line)
+    assert (offer.price, offer.moq, offer.normalised.quantity) == (Decimal(1080), 5, 1)
+
+
+# Traditional Chinese stock and futures headers, and a traditional "收購" wanted line.
+def test_traditional_chinese_stock_futures_and_wanted() -> None:
+    message = (
+        "現貨 深圳倉\n螞蟻 S21 200T 全新 HK$15,800\n"
+        "期貨 2月到\n神馬 M66S 298T 全新 18U/T\n收購 螞蟻 S19 XP 141T 二手 HK$4,000"
+    )
+    offers = parse_offers(message)
+    assert [(o.flags, o.side) for o in offers] == [
+        (("in stock",), "ask"),
+        (("futures",), "ask"),
+        (("futures",), "bid"),
+    ]
+
+
+# A note line between a table's header row and its rows does not end the table; a column worked
+# out from the others ("≈unit", "~ total $") is not its ask price.
+def test_a_note_under_the_header_row_keeps_the_table() -> None:
+    message = (
+        "Model | TH/s | W | USDT/T | stock\n"
+        "note: unit is approximate, we price per TH\n"
+        "Antminer S21 Pro | 234 | 3510 | 13.6 | 25\n"
+        "Whatsminer M60S | 186 | 3441 | 11.0 | 40"
+    )
+    offers = parse_offers(message)
+    assert [(o.line, o.price, o.price_basis, o.normalised.hashrate_ths) for o in offers] == [
+        (3, Decimal("13.6"), "per_th", 234.0),
+        (4, Decimal("11.0"), "per_th", 186.0),
+    ]
+
+
+@pytest.mark.parametrize("derived", ["≈ unit $", "~total USD", "est. price $", "calc. USDT"])
+def test_a_column_worked_out_from_the_others_is_not_the_price(derived: str) -> None:
+    message = f"Model | TH/s | {derived} | $/T\nAntminer S21 Pro | 234 | 3180 | 13.6"
+    (offer,) = parse_offers(message)
+    assert (offer.price, offer.price_basis) == (Decimal("13.6"), "per_th")
+
+
+# A table's condition column is read with its row ("cond", "Состояние", "成色").
+@pytest.mark.parametrize(
+    ("message", "condition"),
+    [
+        ("Model | Hashrate | Price | Condition\nAntminer S19 XP | 141 | $1,150 | used", "used"),
+        ("Модель | TH | Цена, USDT | Состояние\nWhatsminer M50S | 126 | 890 USDT | б/у", "used"),
+        ("型号 | 算力 | 单价 | 成色\n蚂蚁 S21 | 200 | 2600U | 全新", "new"),
+        ("model | TH | $/T | cond\nS21 Pro | 234 | 13.6 | new", "new"),
+    ],
+)
+def test_a_tables_condition_column_is_read(message: str, condition: str) -> None:
+    (offer,) = parse_offers(message)
+    assert offer.normalised.condition == condition

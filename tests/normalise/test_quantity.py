@@ -218,3 +218,28 @@ def test_title_price_reads_no_price_where_there_is_none(text: str) -> None:
 def test_a_model_name_like_x5_is_not_a_count(title: str, model: str, quantity: int) -> None:
     got = normalise(title)
     assert (got.model, got.quantity) == (model, quantity)
+
+
+# "price per lot" says the lot's price, although it holds "price per": the count is the lot size
+# (a unit reading would be a per-unit price the seller never wrote).
+@pytest.mark.parametrize(
+    "title",
+    [
+        "LOT OF 10 - Whatsminer M30S+ 100T used (price per lot)",
+        "Lot of 10 Whatsminer M30S+ 100T used - price per the lot",
+        "10x Whatsminer M30S+ 100T used, price per lot, pickup only",
+        "10x Whatsminer M30S+ 100T used, per lot",
+        "10x Whatsminer M30S+ 100T used, lot price",
+        "10x Whatsminer M30S+ 100T used, asking for the lot",
+        "bundle of 10 Whatsminer M30S+ 100T used, price per bundle",
+        "pallet of 10 Whatsminer M30S+ 100T used (price per pallet)",
+    ],
+)
+def test_a_price_per_lot_buys_the_lot(title: str) -> None:
+    got = with_price(title, normalise(title), 79700, "USD")
+    assert got.quantity == 10, got.reason
+
+
+def test_a_price_per_unit_still_buys_one() -> None:
+    title = "Lot of 10 Whatsminer M30S+ 100T used, price per unit"
+    assert with_price(title, normalise(title), 797, "USD").quantity == 1

@@ -863,3 +863,129 @@ def test_hand_and_use_words_of_thai_indonesian_persian_russian(title: str, condi
 )
 def test_a_part_ending_the_title_after_the_rate_is_sold(title: str, kind: str) -> None:
     assert normalise(title).kind == kind
+
+
+# Condition words of more languages: Czech/Slovak, Dutch, Nordic, Hungarian, Romanian, Kazakh.
+@pytest.mark.parametrize(
+    ("title", "condition"),
+    [
+        ("Whatsminer M50S 126T použitá, plně funkční", "used"),
+        ("Antminer S19 XP 141T gebruikt, werkt perfect", "used"),
+        ("Antminer S19k Pro 120T tweedehands", "used"),
+        ("Avalon A1466 150T begagnad", "used"),
+        ("Antminer T21 190T brugt", "used"),
+        ("Whatsminer M60S 186T használt", "used"),
+        ("Antminer S21 Pro 234T nieuwe, ongeopend", "new"),
+        ("Avalon A1566 185T nový, nerozbalený", "new"),
+        ("Antminer S21 XP 270T жаңа, Астана", "new"),
+        ("Whatsminer M30S++ 106T пайдаланылған", "used"),
+        ("Antminer S19 95T nepoužitý, v krabici", "new"),
+        ("Whatsminer M30S 88T käytetty", "used"),
+        ("Antminer S21 200T uusi", "new"),
+        ("Antminer S19j Pro 100T brukt", "used"),
+        ("Avalon 1246 90T folosit", "used"),
+    ],
+)
+def test_condition_words_of_czech_dutch_nordic_hungarian_kazakh(title: str, condition: str) -> None:
+    assert normalise(title).condition == condition
+
+
+# A per-unit price said in Chinese ("按台报价", "单台价", "价格为单台"): the count is stock, and a
+# price for them all in German, Dutch or Italian ("für alle", "voor allemaal", "per tutti").
+@pytest.mark.parametrize(
+    ("title", "quantity"),
+    [
+        ("蚂蚁 S21 Pro 234T 全新 现货30台 按台报价", 1),
+        ("神马 M50S 126T 二手 有20台 单台价", 1),
+        ("蚂蚁 T21 190T 全新 库存15台 价格为单台", 1),
+        ("螞蟻 S19 XP 141T 二手 40台 單台報價", 1),
+        ("Lüfter 6x 12038 für S19 gebraucht, Preis für alle 6", 6),
+        ("Ventilatoren 4x 12038 voor S19, prijs voor alle 4", 4),
+        ("Ventole 3x 14038 per S21, prezzo per tutti e 3", 3),
+    ],
+)
+def test_per_unit_and_for_all_words_of_more_languages(title: str, quantity: int) -> None:
+    assert normalise(title).quantity == quantity
+
+
+# A count packed as a reel, tray, tube, box, carton or crate of N is a lot of N.
+@pytest.mark.parametrize(
+    ("title", "quantity"),
+    [
+        ("tray of 50 BM1362 chips, pulled", 50),
+        ("tube of 25 BM1398 ASIC chips new", 25),
+        ("box of 4 fans 12038 for S19", 4),
+        ("carton of 6 APW12 power supplies", 6),
+        ("crate of 3 PSUs APW17", 3),
+    ],
+)
+def test_a_packed_count_is_a_lot(title: str, quantity: int) -> None:
+    got = normalise(title)
+    assert (got.kind, got.quantity) == ("part", quantity)
+
+
+# Part head nouns: a bare "controller" (a control board) and "cords" (power cords); a count
+# before a part word is a count of parts, not a defect ("4 fans ..." is no "2 fans dead").
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Controller for Antminer S19 Pro, tested", "part"),
+        ("C52 controller Whatsminer M50S, used", "part"),
+        ("6x C13 cords, 2 m, for miners", "part"),
+        ("heavy duty C19-C20 cords for S21", "part"),
+        ("4 fans 12038 for S19, new", "part"),
+        ("2 APW12 PSUs, used", "part"),
+        ("Antminer S19 95T with controller and cords", "miner"),
+        ("Antminer S19 95T 2 fans dead", "miner"),
+    ],
+)
+def test_controllers_cords_and_counted_parts(title: str, kind: str) -> None:
+    assert normalise(title).kind == kind
+
+
+# A board right after the rate, followed by its own chip code, is the board sold ("S19j Pro
+# 104T hashboard BM1362, tested"); without it, a fault after the board stays the miner's.
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("S19j Pro 104T hashboard BM1362, tested", "part"),
+        ("Antminer S19 XP 141T hash board BM1366 - not hashing", "part"),
+        ("T21 190T hash board BM1368 (repaired)", "part"),
+        ("S19 95T hashboard dead", "miner"),
+        ("Bitaxe Supra 600GH/s BM1368 - new", "miner"),
+    ],
+)
+def test_a_board_with_its_chip_code_after_the_rate_is_sold(title: str, kind: str) -> None:
+    assert normalise(title).kind == kind
+
+
+# Part head nouns of more languages (Dutch, Swedish, Czech, Hungarian): the part is sold.
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Ventilatoren 4x 12038 voor S19",
+        "Voeding APW12 voor Antminer, gebruikt",
+        "fläktar 12038 för S19, nya",
+        "ventilátor 12038 pro S19",
+        "nätaggregat APW17 för S21",
+        "tápegység APW12 Antminer S19-hez",
+    ],
+)
+def test_part_words_of_more_languages(title: str) -> None:
+    assert normalise(title).kind == "part"
+
+
+# A price per unit in German, French, Polish, Dutch and Spanish: the count is stock, quantity 1.
+@pytest.mark.parametrize(
+    "title",
+    [
+        "3 Stück Antminer S19 95T, Preis pro Stück",
+        "5x Antminer S19 95T, je Gerät",
+        "20x Antminer S19 95T, prix à l'unité",
+        "10 sztuk Antminer S19 95T, cena za sztukę",
+        "8x Whatsminer M30S 88T, prijs per stuk",
+        "10x Antminer S19 95T usado, precio por unidad",
+    ],
+)
+def test_per_unit_words_of_european_languages(title: str) -> None:
+    assert normalise(title).quantity == 1
