@@ -14,7 +14,9 @@ its ``epoch``) and the highest observation id read. The next run reads only the 
 of the earliest sighting added since (its id is higher), takes the cached weeks before it,
 re-screens only the weeks the new ones can reach (:func:`monitor.analysis.indexes.screen_more`:
 the same verdicts as screening the whole), and indexes the whole (the fixed effects and the drops
-depend on every week: they are recomputed each run). Any other
+depend on every week: they are recomputed each run). The file is written again only when what
+is read again outgrows it (:data:`REWRITE_SHARE`, :data:`REWRITE_LAG`): until then daily runs
+read the same few weeks again, a range of an index. Any other
 change (an observation deleted or updated, a listing deleted, re-normalised, or inserted for
 sightings already stored) raises ``epoch`` by trigger, and the cache is rebuilt from scratch, as
 it is for another database file, another cache format (:data:`CACHE_VERSION`) or a file that
@@ -194,28 +196,40 @@ def _write_cache(path: Path, screen: Screen, store_id: str, epoch: int, last_id:
         part.unlink(missing_ok=True)
 
 
+# The cache is written again when the weeks read again outgrow it: more new listing-weeks than
+# this share of the cached ones, or new weeks reaching this far past the first one read again.
+# Until then each run reads the same few weeks again (cheap: an index range) rather than
+# rewrite the whole file for a day's sightings.
+REWRITE_SHARE = 0.01
+REWRITE_LAG = pd.Timedelta(days=28)
+
+
 def cached_screen(store: Store, database: Path) -> Screen:
     """The deduplicated and screened listing-weeks of the whole history (steps 1-5), from the
-    cache and the weeks with sightings added since it was written (module doc), and the cache
-    updated."""
+    cache and the weeks with sightings added since it was written (module doc); the cache is
+    written when it was missing or unusable, or lags (:data:`REWRITE_SHARE`,
+    :data:`REWRITE_LAG`)."""
     from monitor.analysis.indexes import deduplicated, screen_all, screen_more
 
     store_id, epoch, last_id = store.analysis_mark()  # before the sightings: module doc
     path = cache_path(database)
     cached = _read_cache(path, store_id, epoch)
+    write = True
     if cached is not None and cached[1] <= last_id:
         old, old_id = cached
         day = store.first_day_after(old_id)
-        if day is None:
-            screen = old
+        if day is None:  # nothing priced since: the cache is the whole history
+            screen, write = old, False
         else:
             week = day - (day - 4) % 7  # its Monday (1970-01-05, day 4, was one)
             monday = pd.Timestamp(week, unit="D")
             new = deduplicated(sightings_frame(store, monday.strftime("%Y-%m-%d"), None))
             screen = screen_more(old, new, monday)
+            reach = new["period"].max() - monday if len(new) else pd.Timedelta(0)
+            write = len(new) > REWRITE_SHARE * len(old.frame) or reach > REWRITE_LAG
     else:
         screen = screen_all(deduplicated(sightings_frame(store, None, None)))
-    if cached is None or screen is not cached[0] or cached[1] != last_id:
+    if write:
         _write_cache(path, screen, store_id, epoch, last_id)
     return screen
 

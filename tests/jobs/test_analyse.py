@@ -566,3 +566,40 @@ def test_facts_files_read_the_same_with_libyaml() -> None:
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert yaml.load(text, Loader=facts.LOADER) == yaml.safe_load(text), path.name
+
+
+def _one_more(path: Path, day: date, title: str, price: str) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["observed_at", "title", "price", "currency", "source"])
+        w.writerow([day.isoformat(), title, price, "USD", "dealer-9"])
+    return path
+
+
+def test_a_days_sightings_are_read_again_not_rewritten(dealer: Path) -> None:
+    """A few new sightings leave the cache file as it was (the next run reads those weeks again:
+    the same result as from scratch); once the weeks read again reach past REWRITE_LAG, the
+    cache is written again with the new last id."""
+    from monitor.jobs.analyse import REWRITE_LAG
+
+    cfg = load_config(dealer)
+    db = Path(cfg.database)
+    analyse_db(cfg)
+    _, before = cached_frame(db)
+    with Store(db) as store:
+        last = date.fromisoformat(store.query("SELECT max(observed_date) AS d "
+                                              "FROM observations")[0]["d"])  # fmt: skip
+    for k, shift in enumerate((7, 8)):  # two days of the next week, one sighting each
+        more = _one_more(dealer.parent / f"one{k}.csv", last + timedelta(days=shift),
+                         "Antminer S19j Pro 104T", f"{2100 + k}.00")  # fmt: skip
+        done = CliRunner().invoke(cli, ["--config", str(dealer), "import", str(more)])
+        assert done.exit_code == 0, done.output
+        assert json.dumps(analyse_db(cfg)) == fresh(dealer)
+        assert cached_frame(db)[1] == before  # not written again
+    later = last + timedelta(days=7 + REWRITE_LAG.days + 9)
+    more = _one_more(dealer.parent / "late.csv", later, "Antminer S19j Pro 104T", "1900.00")
+    done = CliRunner().invoke(cli, ["--config", str(dealer), "import", str(more)])
+    assert done.exit_code == 0, done.output
+    assert json.dumps(analyse_db(cfg)) == fresh(dealer)
+    _, after = cached_frame(db)
+    assert int(after[b"last_id"]) > int(before[b"last_id"])
