@@ -86,6 +86,8 @@ CODES: Mapping[str, str] = MappingProxyType(
         "AED": "AED",
         "SAR": "SAR",
         "BRL": "BRL",
+        "MYR": "MYR",
+        "RM": "MYR",  # ringgit, as Malaysians write it: "RM 1,150"
     }
 )
 # Broker shorthands, understood only right after a number in a price list ("3200U", "5000 р."):

@@ -21,13 +21,15 @@ is a price when the message names one currency ("Цены в USDT", "单位：�
 lexicon's ``currencies``: "Цены в рублях") and the rest of the line names a machine or part; a
 unit or lot price written "€4.350" is European thousands (4350), and "3.690,00 €" or "1.390,-"
 3690 and 1390; a currency word of the lexicon after an amount is its currency ("6,950港幣",
-"870 Euro"); a table (cells split by "|" or tabs) is read through its header row's model,
-hashrate and ask price columns (not a column worked out from the others, "≈unit"), and a note
-line between the header row and the rows does not end it; an amount labelled fair value, FMV,
-breakeven or hashprice is never the price. Customs flags (GTD, GTD RB, no GTD)
-belong to their own line, never to a header. A wanted-to-buy line ("WTB", "Куплю", "求购", "收
-...", "Ankauf", "wir kaufen", "nous achetons") is a bid (``side``); a price-less one (not a
-title naming both sides, "WTS / WTB — EU desk") makes the offers below it bids until the next
+"870 Euro"); a code after a dollar amount names the dollar ("$4,690 CAD"); a table (cells split
+by "|" or tabs, a sheet pasted from Excel keeping its empty cells) is read through its header
+row's model, hashrate and ask price columns (not a column worked out from the others, "≈unit"),
+a per-TH price column where the ask cell is blank, and a MOQ column; a note line between the
+header row and the rows does not end it, and a row holding an amount is no header row; an amount
+labelled fair value, FMV, breakeven or hashprice is never the price. Customs flags (GTD, GTD
+RB, no GTD) belong to their own line, never to a header. A wanted-to-buy line ("WTB", "Куплю",
+"求购", "收...", "Ankauf", "wir kaufen", "nous achetons") is a bid (``side``); a price-less one
+(not a title naming both sides, "WTS / WTB — EU desk") makes the offers below it bids until the next
 place or stock header, or all of the message's offers when it comes before any offer.
 
 ``Offer.to_dict()`` gives the price as a JSON number, exactly the amount as written: an amount
@@ -76,7 +78,8 @@ _SUF = (
 )
 _PER_TH_MARK = r"\s*(?:/|per\s|за\s|每)\s*(?:th|t|т)(?:/s)?(?![a-zа-я])"  # "/T", "per TH", "за Т"
 _PER_TH = re.compile(_PER_TH_MARK, re.IGNORECASE)
-_PER_KWH_MARK = r"\s*/\s*(?:kwh|квт)"  # "0.049/kWh": a hosting rate in the message's currency
+# "0.049/kWh", "0.058 per kWh": a hosting rate in the message's currency
+_PER_KWH_MARK = r"\s*(?:/|per\s|за\s)\s*(?:kwh|квт)"
 # groups: 1 currency before, 2 its number, 3 "k"; 4 number, 5 currency after; 6 a bare number
 # right before a per-TH mark ("14.2/T"): a price in the message's currency
 _PRICE = re.compile(
@@ -142,12 +145,13 @@ _NOT_ASK = re.compile(
 )
 _LABEL_CHARS = 16  # how far before an amount its label is looked for
 # a table: cells split by "|" or tabs; the header row names its columns
-_CELLS = re.compile(r"\s*(?:\||\t)\s*")
+_CELLS = re.compile(r"[^\S\t]*(?:\||\t)[^\S\t]*")  # "a\t\tb": an empty cell between
 _COL_MODEL = re.compile(r"model|miner|machine|модель|型号|机型", re.I)
 _COL_HASH = re.compile(r"hash|^th|^t/?h?/?s?$|算力|хеш|хэш", re.I)
 # a column worked out from the others ("≈unit", "~ $ total", "est. USD", "calc. price"): not the ask
 _COL_DERIVED = re.compile(r"^[≈~]|approx|\best(?:imated?)?\b|calc|implied|≈", re.I)
 _COL_COND = re.compile(r"^cond|condition|state|состояни|成色|状态|狀態|zustand|estado", re.I)
+_COL_MOQ = re.compile(r"^moq\b|^min(?:imum)?\.?\s*(?:order|qty)|起订|^мин", re.I)
 _COL_PRICE = re.compile(r"ask|price|offer|sell|цена|价格|售价|报价|单价|\$|usdt?\b|^u/t", re.I)
 # a bare amount (no currency written) in a message that names its currency: not a hashrate,
 # power, count or date ("200T", "3250W", "5 шт", "12-month")
@@ -199,6 +203,8 @@ class _Table(NamedTuple):
     price: int
     per_th: bool  # the price column is per TH ("$/T", "USDT/T")
     condition: int | None = None  # a condition column ("cond", "состояние", "成色"), if any
+    per_th_price: int | None = None  # a per-TH price column after the unit one, where it is blank
+    moq: int | None = None  # a minimum order column ("MOQ", "起订"), if any
 
 
 class _Currency(NamedTuple):
@@ -261,7 +267,11 @@ def _strip_emoji(line: str) -> str:
             continue
         else:
             kept.append(ch)
-    text = " ".join("".join(kept).split())
+    text = "".join(kept)
+    if "\t" in text:  # a sheet pasted from Excel: its tabs split cells, an empty cell is kept
+        cells = [" ".join(cell.split()) for cell in text.strip().split("\t")]
+        return _BULLET.sub("", "\t".join(cells)).strip()
+    text = " ".join(text.split())
     return _BULLET.sub("", text).strip()
 
 
@@ -350,7 +360,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         if text or _FLAG_EMOJI.search(raw)
     ]
     lines = [
-        (n, text, _currency_words(_pence(_ten_thousands(norm))), raw)
+        (n, text, _dollar_code(_currency_words(_pence(_ten_thousands(norm)))), raw)
         for n, text, norm, raw in lines
     ]
     named: set[str] = set()  # currencies the price-less lines name ("Prices in USDT")
@@ -458,7 +468,9 @@ def _named_currency(text: str) -> str | None:
 
 def _table_header(cells: list[str]) -> _Table | None:
     """A table's header row: a model column and an ask price column (not fair value..., nor one
-    worked out from the others: "≈unit" beside "$/T")."""
+    worked out from the others: "≈unit" beside "$/T"); a row holding an amount is no header."""
+    if any(_PRICE.search(c) for c in cells):  # "WTB | Antminer S21 XP | 270 | 13.9 $/T"
+        return None
     model = next((i for i, c in enumerate(cells) if _COL_MODEL.search(c)), None)
     hashrate = next((i for i, c in enumerate(cells) if i != model and _COL_HASH.search(c)), None)
     price = next(
@@ -482,7 +494,21 @@ def _table_header(cells: list[str]) -> _Table | None:
         ),
         None,
     )
-    return _Table(len(cells), model, hashrate, price, bool(_PER_TH.search(cells[price])), condition)
+    per_th = bool(_PER_TH.search(cells[price]))
+    per_th_price = next(
+        (
+            i
+            for i, c in enumerate(cells)
+            if i > price
+            and not per_th
+            and _COL_PRICE.search(c)
+            and _PER_TH.search(c)
+            and not _NOT_ASK.search(c)
+        ),
+        None,
+    )
+    moq = next((i for i, c in enumerate(cells) if _COL_MOQ.search(c)), None)
+    return _Table(len(cells), model, hashrate, price, per_th, condition, per_th_price, moq)
 
 
 def _table_row(cells: list[str], table: _Table) -> str:
@@ -494,8 +520,14 @@ def _table_row(cells: list[str], table: _Table) -> str:
     price = cells[table.price]
     if table.per_th and not _PER_TH.search(price):
         price += "/T"
+    elif not price and table.per_th_price is not None and cells[table.per_th_price]:
+        price = cells[table.per_th_price]  # "Where Price is blank we quote per T only"
+        if not _PER_TH.search(price):
+            price += "/T"
     condition = cells[table.condition] if table.condition is not None else ""
-    return f"{cells[table.model]} {hashrate} {price} {condition}".rstrip()
+    moq = cells[table.moq] if table.moq is not None else ""
+    moq = f"MOQ {moq}" if moq.isdigit() else ""
+    return f"{cells[table.model]} {hashrate} {price} {moq} {condition}".rstrip()
 
 
 def _prices(
@@ -525,6 +557,22 @@ def _prices(
             kept.append(m)
         end = m.end()
     return kept, norm, False
+
+
+# a dollar sign with a currency code after its amount ("$4,690 CAD", "$0.084 CAD/kWh", "$14.50
+# CAD/TH"): the code says which dollar, so the sign is dropped and the code read
+_DOLLAR_CODE = re.compile(
+    rf"(?<![{_WORD}])(?:[A-Z]{{1,2}})?\$\s?{_NUM}(?=[ \u00a0]?(?:{_CODE_ALT})(?![{_WORD}]))",
+    re.IGNORECASE,
+)
+
+
+def _dollar_code(text: str) -> str:
+    """ "$4,690 CAD" is "4,690 CAD": the code after the amount names the dollar; other text
+    unchanged."""
+    if "$" not in text:
+        return text
+    return _DOLLAR_CODE.sub(lambda m: m.group(1), text)
 
 
 # pence per kWh, a British hosting rate ("from 7.9p/kWh"): pounds, written out

@@ -90,6 +90,8 @@ _DIGITS_BEFORE = re.compile(r"(?:^|[^a-z0-9.,])(\d{1,5})(?:er)?\s*-?\s*$")  # "2
 _DIGITS_WORD_BEFORE = re.compile(
     r"(?:^|[^a-z0-9.,$€£¥])(\d{1,4})\s+(?!(?:[ptgmk]h?|[kmg]?w|j|th|sol)\s)[a-z]{2,12}\s+$"
 )
+# a rate or power right before "each": "36.7T each", "3600W each" measure each piece
+_MEASURE_BEFORE = re.compile(r"\d\s*(?:[tgmkp]h?(?:/s)?|th/s|[km]?w|ksol(?:/s)?)\s*$")
 _MACHINE_WORDS = frozenset({"miners", "machines", "units", "equipos"})
 _SIZE_WORDS = frozenset({"unit", "units", "miners", "machines"})  # "6-unit": a size
 _LEADING = re.compile(r"^\W*\(\s*(\d{1,5})\s*\)")
@@ -284,6 +286,8 @@ def _after_miner_head(
     if part and _BEFORE_SOLD_PART.fullmatch(text, rate.end(), start):
         if _SET_OFF.match(text, end):  # "S21 200T hash board BM1368 - faulty": the board's
             return False  # chip code: the board is what is sold
+        if _COLON.match(text, end):
+            return False  # "S19j Pro 104T shell: case + 4 fans": what follows describes the part
         return _SALE_TAIL.fullmatch(text, end) is None  # the part ends the title: it is sold
     return True
 
@@ -292,6 +296,7 @@ def _after_miner_head(
 _BEFORE_SOLD_PART = re.compile(r"(?:[\W_]|(?:single|empty|spare|replacement|bare)\b)*")
 # after a part word, its own chip code, then a mark or the end: the part is what is described
 _SET_OFF = re.compile(r"\s*bm\d{4}\w*\s*(?:[-\u2013\u2014:,(/]|$)")
+_COLON = re.compile(r"\s*:")
 # after a part word, nothing but words of the sale
 _SALE_TAIL = re.compile(
     r"(?:[\W_]|\d|x\b|pcs?\b|for\s+sale\b|wts\b|only\b|tested\b|new\b|used\b|sale\b)*"
@@ -451,6 +456,8 @@ def quantity_of(
         if at and text[at - 1].isalpha() or (m := _QUANTITY_CUE.match(text, at)) is None:
             continue
         if m.group("per"):
+            if text.startswith("e", at) and _MEASURE_BEFORE.search(text, max(0, at - 16), at):
+                continue  # "3 hash boards 36.7T each": each board's rate, not a unit price
             if m.start() == 0 or not text[m.start() - 1].isalpha():
                 return 1  # "$1,450 each", "price per unit": the price buys one
             continue
@@ -532,9 +539,9 @@ def _counts_things(text: str, pos: int, catalog: Catalog | None) -> bool:
 
 def condition_of(text: str, lex: Lexicon, part: bool = False) -> Condition:
     """The strongest condition the title states: for_parts > refurbished > used > new. A fault
-    the title says the unit works despite ("broken fan, otherwise runs") is not for_parts; "not
-    working", "for parts", "as is" always are. With ``part`` (the title sells a part), missing
-    hashboards describe the part ("case with fans, no hashboards"): no condition."""
+    the title says the unit works despite ("broken fan, otherwise runs", "sold as is, hashing")
+    is not for_parts; "not working", "for parts" always are. With ``part`` (the title sells a
+    part), missing hashboards describe the part ("case with fans, no hashboards"): no condition."""
     rank = lex.condition_rank
     first = lex.condition.search(text)
     if first is None:

@@ -24,6 +24,7 @@ DEV_V4 = TITLES / "dev-v4-2026-12.csv"  # the fourth, likewise
 DEV_V5 = TITLES / "dev-v5-2026-12.csv"  # the fifth, likewise
 DEV_V6 = TITLES / "dev-v6-2026-12.csv"  # the sixth, likewise (measured once on 2026-12-05)
 DEV_V7 = TITLES / "dev-v7-2026-12.csv"  # the seventh, likewise (measured once on 2026-12-05)
+DEV_V8 = TITLES / "dev-v8-2026-12.csv"  # the eighth, likewise (measured once on 2026-12-05)
 HELDOUT = TITLES / "heldout" / "heldout-2026-12.csv"
 OLDER = [TITLES / "titles-dev.csv", TITLES / "styles.csv"]
 
@@ -38,6 +39,7 @@ KNOWN_LEAKS = {
     DEV_V5: set(),  # nor the fifth
     DEV_V6: set(),  # nor the sixth
     DEV_V7: set(),  # nor the seventh
+    DEV_V8: set(),  # nor the eighth
     HELDOUT: {
         "Место в дата-центре под асики S21, от 10 шт",
         "Whatsminer M30S++ repair - send us your broken miner",
@@ -60,9 +62,10 @@ def titles(path: Path) -> list[str]:
         (DEV_V5, 337),
         (DEV_V6, 326),
         (DEV_V7, 321),
+        (DEV_V8, 320),
         (HELDOUT, 115),
     ],
-    ids=["dev", "dev-v2", "dev-v3", "dev-v4", "dev-v5", "dev-v6", "dev-v7", "heldout"],
+    ids=["dev", "dev-v2", "dev-v3", "dev-v4", "dev-v5", "dev-v6", "dev-v7", "dev-v8", "heldout"],
 )
 def test_set_is_well_formed(path: Path, rows: int) -> None:
     assert problems(path) == []
@@ -77,6 +80,15 @@ def test_sets_share_no_title() -> None:
     assert not dev_v2 & (dev | held)
     older = {t for path in OLDER for t in titles(path)}
     assert not (dev | dev_v2 | held) & older
+
+
+def test_dev_v8_shares_no_title_with_any_other_set() -> None:
+    others = {
+        t
+        for path in [DEV, DEV_V2, DEV_V3, DEV_V4, DEV_V5, DEV_V6, DEV_V7, HELDOUT, *OLDER]
+        for t in titles(path)
+    }
+    assert not set(titles(DEV_V8)) & others
 
 
 def test_dev_v7_shares_no_title_with_any_other_set() -> None:
@@ -115,8 +127,8 @@ def test_dev_v5_shares_no_title_with_the_other_development_sets() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [DEV, DEV_V2, DEV_V3, DEV_V4, DEV_V5, DEV_V6, DEV_V7, HELDOUT],
-    ids=["dev", "dev-v2", "dev-v3", "dev-v4", "dev-v5", "dev-v6", "dev-v7", "heldout"],
+    [DEV, DEV_V2, DEV_V3, DEV_V4, DEV_V5, DEV_V6, DEV_V7, DEV_V8, HELDOUT],
+    ids=["dev", "dev-v2", "dev-v3", "dev-v4", "dev-v5", "dev-v6", "dev-v7", "dev-v8", "heldout"],
 )
 def test_no_part_or_other_counted_as_miner(path: Path) -> None:
     leaked: list[str] = []

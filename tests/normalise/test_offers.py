@@ -933,3 +933,73 @@ def test_a_column_worked_out_from_the_others_is_not_the_price(derived: str) -> N
 def test_a_tables_condition_column_is_read(message: str, condition: str) -> None:
     (offer,) = parse_offers(message)
     assert offer.normalised.condition == condition
+
+
+# A sheet pasted from a spreadsheet splits its cells by tabs; an empty cell between two tabs is a
+# cell, so the columns stay in place.
+def test_a_tab_separated_sheet_is_a_table() -> None:
+    message = (
+        "Prices in USDT\n"
+        "Machine\tHashrate\tPower\tUnit price\tStock\n"
+        "Antminer T21\t190\t3610\t2480\t12\n"
+        "Whatsminer M50S\t126\t\t890\t3"
+    )
+    offers = parse_offers(message)
+    assert [(o.line, o.price, o.price_basis, o.normalised.hashrate_ths) for o in offers] == [
+        (3, Decimal(2480), "unit", 190.0),
+        (4, Decimal(890), "unit", 126.0),
+    ]
+
+
+# A per-TH column after the unit price column is read where the unit price cell is blank; a
+# minimum order column gives the row's MOQ.
+@pytest.mark.parametrize("sep", [" | ", "\t"])
+def test_a_blank_unit_price_falls_back_to_the_per_th_column(sep: str) -> None:
+    rows = [
+        ["Model", "TH/s", "USD", "USD/TH", "Min. order"],
+        ["Antminer S21 XP", "270", "", "14.4", "3"],
+        ["Whatsminer M60S", "186", "2050", "11.02", "1"],
+    ]
+    offers = parse_offers("\n".join(sep.join(r) for r in rows))
+    assert [(o.price, o.price_basis, o.moq) for o in offers] == [
+        (Decimal("14.4"), "per_th", 3),
+        (Decimal(2050), "unit", 1),
+    ]
+
+
+# A row holding an amount is an offer, not a table's header row, even when a cell names a miner.
+def test_a_priced_row_is_no_table_header() -> None:
+    (offer,) = parse_offers("WANTED\tAntminer S21\t200\t2,200 USDT\tany condition")
+    assert (offer.price, offer.side) == (Decimal(2200), "bid")
+
+
+# A dollar sign with a currency code after its amount is that code's dollar; the per-TH or
+# per-kWh mark after the code still applies.
+@pytest.mark.parametrize(
+    ("line", "price", "currency", "basis"),
+    [
+        ("Antminer S21 200T - $3,050 AUD", Decimal(3050), "AUD", "unit"),
+        ("Whatsminer M60S 186T: $15.10 CAD/TH", Decimal("15.10"), "CAD", "per_th"),
+        ("Avalon A1466 150T $1,320 SGD each", Decimal(1320), "SGD", "unit"),
+        ("Antminer S19k Pro 120T - $690 usd", Decimal(690), "USD", "unit"),
+    ],
+)
+def test_a_code_after_a_dollar_amount_names_the_dollar(
+    line: str, price: Decimal, currency: str, basis: str
+) -> None:
+    (offer,) = parse_offers(line)
+    assert (offer.price, offer.currency, offer.price_basis) == (price, currency, basis)
+
+
+# A hosting rate "per kWh" is in the message's currency, like "/kWh".
+@pytest.mark.parametrize("rate", ["0.061 per kWh", "0.061 за кВт"])
+def test_a_rate_per_kwh_is_a_price(rate: str) -> None:
+    (offer,) = parse_offers(f"Prices in EUR\nColocation in Norway: {rate}")
+    assert (offer.price, offer.currency) == (Decimal("0.061"), "EUR")
+
+
+# The ringgit, as Malaysians write it ("RM 1,150", "RM2,300").
+@pytest.mark.parametrize("price", ["RM 4,350", "RM4,350", "4,350 MYR"])
+def test_ringgit_is_read(price: str) -> None:
+    (offer,) = parse_offers(f"Antminer S21 200T used - {price}")
+    assert (offer.price, offer.currency) == (Decimal(4350), "MYR")

@@ -989,3 +989,91 @@ def test_part_words_of_more_languages(title: str) -> None:
 )
 def test_per_unit_words_of_european_languages(title: str) -> None:
     assert normalise(title).quantity == 1
+
+
+# A unit pulled from a running farm ("working pull", "farm pull") is used.
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Whatsminer M50S 126T working pull, 2 in stock",
+        "Antminer L7 9500M farm pull",
+        "Avalon A1246 90T site pull from Texas",
+    ],
+)
+def test_a_farm_pull_is_used(title: str) -> None:
+    assert normalise(title).condition == "used"
+
+
+# "As is" sells a unit without a promise that it works, unless the title says it does.
+@pytest.mark.parametrize(
+    ("title", "condition"),
+    [
+        ("Antminer S19 95T pre-owned, sold as-is, still hashing", "used"),
+        ("Whatsminer M30S 88T, as is but running", "unknown"),
+        ("Antminer S19 95T б/у, как есть, работает", "used"),
+        ("Antminer S19 95T as is", "for_parts"),
+        ("Antminer S19 95T as-is, not hashing", "for_parts"),
+    ],
+)
+def test_as_is_but_working(title: str, condition: str) -> None:
+    assert normalise(title).condition == condition
+
+
+# Cooling and maker words of Russian and Japanese: "гидро", "водянка", "ビットアックス".
+@pytest.mark.parametrize(
+    ("title", "model"),
+    [
+        ("Antminer S21 гидро 335Т б/у", "Antminer S21 Hyd"),
+        ("Асик S21+ водянка 395Т", "Antminer S21+ Hyd"),
+        ("ビットアックス Supra 700GH 中古", "Bitaxe Supra"),
+    ],
+)
+def test_cooling_and_maker_words_of_russian_and_japanese(title: str, model: str) -> None:
+    assert normalise(title).model == model
+
+
+# A container, like hosting, is sold when it heads the title, and is where the miner ran after
+# its hashrate; Arabic "استضافة" (hosting) heading the title is a service; a "trade for" names
+# what the seller wants, not what is sold; "repair <a machine>" heading the title is a service.
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Antminer S21 Hyd 335T ran in a 40ft container, used", "miner"),
+        ("Container 20ft for 120 S19, with PDU", "other"),
+        ("استضافة ماينر S19 في دبي", "other"),
+        ("Whatsminer M30S 88T $300 or trade for RTX 3080", "miner"),
+        ("Antminer S19 95T, swap for GPU considered", "miner"),
+        ("Repair Antminer S19 hashboards, 7 day turnaround", "other"),
+        ("维修 神马 M30S 电源", "other"),
+    ],
+)
+def test_containers_trades_and_repair_headings(title: str, kind: str) -> None:
+    assert normalise(title).kind == kind
+
+
+# Part words: a shell (an empty chassis), "controladora"; a part word right after the rate
+# followed by a colon and its description is what is sold.
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Antminer S19 shell with fans, no boards",
+        "Controladora para Whatsminer M30S, usada",
+        "Antminer S21 200T hash board: 3 chips replaced, tested",
+        "Whatsminer M50S 126T control board: CB6 v5, pulled",
+    ],
+)
+def test_shells_controladoras_and_a_described_part(title: str) -> None:
+    assert normalise(title).kind == "part"
+
+
+# A rate or power right before "each" measures each piece: the lot's count stands.
+@pytest.mark.parametrize(
+    ("title", "quantity"),
+    [
+        ("Lot of 4 Whatsminer M30S hashboards 29T each, all four for $160", 4),
+        ("Set of 2 APW12 PSUs 3600W each", 2),
+        ("Antminer S19 95T, $420 each", 1),
+    ],
+)
+def test_a_rate_before_each_is_no_unit_price(title: str, quantity: int) -> None:
+    assert normalise(title).quantity == quantity
