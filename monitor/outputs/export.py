@@ -172,7 +172,7 @@ def export_batches(what: str, names: Sequence[str],
     return write_batches(typed, schema, fmt, path, partition_by, MONTH_OF[what], protect=protect)
 
 
-def prefetched(batches: Iterable[pa.RecordBatch], depth: int = 2) -> Iterator[pa.RecordBatch]:
+def prefetched(batches: Iterable[pa.RecordBatch], depth: int = 1) -> Iterator[pa.RecordBatch]:
     """``batches`` read ahead by a thread (at most ``depth`` waiting), so that SQLite reading
     the next batch and Parquet compressing this one run at once (both release the GIL). The
     source is iterated, and closed, in that thread: it must not be tied to the caller's (an
