@@ -580,6 +580,16 @@ def deals(state: State, limit: int | None, as_json: bool) -> None:
                    f"{vs:>8}  {title}")  # fmt: skip
 
 
+def _market_split(fall: dict[str, Any]) -> str:
+    """How much of a drop or drawdown the market explains, in words; a market that went the
+    other way (it would have raised the price) is said so, not as negative points."""
+    explained, abnormal = fall["market_explained_pct"], fall["abnormal_pct"]
+    if explained < 0:
+        return (f" (the market went the other way: {-explained:.0f} pts up; abnormal "
+                f"{abnormal:.0f} pts)")  # fmt: skip
+    return f" (market explains {explained:.0f} pts, abnormal {abnormal:.0f} pts)"
+
+
 @cli.command()
 @click.option("--send", "deliver", is_flag=True, help="Send it by SMTP (and apprise).")
 @click.option("--dry-run", is_flag=True, help="Print the text part; send and remember nothing.")
@@ -704,8 +714,7 @@ def analyse(state: State, as_json: bool, series_names: bool, since: date | None,
         line = (f"{drop['series']}: -{drop['drop_pct']:.0f} % "
                 f"{drop_span(drop['start'], drop['end'], freq)}")  # fmt: skip
         if drop.get("abnormal_pct") is not None:
-            line += (f" (market explains {drop['market_explained_pct']:.0f} pts, abnormal "
-                     f"{drop['abnormal_pct']:.0f} pts)")  # fmt: skip
+            line += _market_split(drop)
         click.echo(line)
         for ev in drop["events"]:
             click.echo(f"    {ev['date']} ({ev['days_from_start']:+d} d) {ev['id']}: {ev['title']}")
@@ -717,8 +726,7 @@ def analyse(state: State, as_json: bool, series_names: bool, since: date | None,
                 f"{drop_span(down['start'], down['end'], freq)} (${down['peak']:.2f} -> "
                 f"${down['trough']:.2f}/TH, {back})")  # fmt: skip
         if down["abnormal_pct"] is not None:
-            line += (f" (market explains {down['market_explained_pct']:.0f} pts, abnormal "
-                     f"{down['abnormal_pct']:.0f} pts)")  # fmt: skip
+            line += _market_split(down)
         click.echo(line)
         if down["events"]:
             p = down["chance_alignment_p"]

@@ -101,3 +101,14 @@ def test_the_digest_says_it_once(project: Path) -> None:
     png = next(p for p in msg.walk() if p.get_content_type() == "image/png")
     with Image.open(io.BytesIO(png.get_payload(decode=True))) as chart:  # type: ignore[arg-type]
         assert chart.info.get("Description", "").endswith(NOTE)
+
+
+def test_a_market_that_went_the_other_way_is_said_in_words() -> None:
+    """A fall during which the market rose is not "explains -13 pts": the human line says the
+    market went the other way, and a market that fell says how much it explains."""
+    from monitor.cli import _market_split
+
+    up = _market_split({"market_explained_pct": -12.9, "abnormal_pct": 61.1})
+    assert up == " (the market went the other way: 13 pts up; abnormal 61 pts)"
+    down = _market_split({"market_explained_pct": 18.0, "abnormal_pct": 24.0})
+    assert down == " (market explains 18 pts, abnormal 24 pts)"
