@@ -237,7 +237,10 @@ def _event_drop_alerts(rule: AlertRule, drops: Iterable[dict[str, Any]]) -> list
         span = drop_span(start.isoformat(), drop.get("end"))  # the digest's index is weekly
         parts = [f"{series} ({rule.basis}) fell {pct:.1f} % {span}"]
         explained, abnormal = drop.get("market_explained_pct"), drop.get("abnormal_pct")
-        if explained is not None and abnormal is not None:
+        if explained is not None and abnormal is not None and explained < 0:
+            parts.append(f"the market went the other way ({-explained:.1f} % up), abnormal "
+                         f"{abnormal:.1f} %")  # fmt: skip
+        elif explained is not None and abnormal is not None:
             parts.append(f"market explains {explained:.1f} %, abnormal {abnormal:.1f} %")
         if drop.get("chance_alignment_p") is not None:
             parts.append(f"chance of an event this close: p = {drop['chance_alignment_p']:.2f}")

@@ -155,6 +155,15 @@ def test_event_drop_needs_an_aligned_event() -> None:
     assert evaluate([only_tier], [], drops, None) == []
 
 
+def test_an_event_drop_against_the_market_says_so_in_words() -> None:
+    """A drop while the market rose is not "market explains -12.0 %": the alert says the
+    market went the other way and how much is abnormal."""
+    against = drop(S19, [BAN]) | {"market_explained_pct": -12.0, "abnormal_pct": 42.0}
+    [alert] = evaluate([AlertRule("aligned", "event_drop")], [], [against], None)
+    assert "the market went the other way (12.0 % up), abnormal 42.0 %" in alert.detail
+    assert "market explains" not in alert.detail
+
+
 def test_deal_vs_tier_median() -> None:
     frame = listings(
         [("a", "19to25", 20.0), ("b", "19to25", 21.0), ("c", "19to25", 22.0),
