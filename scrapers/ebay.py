@@ -26,11 +26,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
-from bs4.filter import ElementFilter, SoupStrainer
+from bs4.filter import SoupStrainer
+from lxml import etree  # type: ignore[import-untyped]
 from pydantic import Field
 
 from scrapers._config import Currency, SourceOptions
@@ -76,16 +77,34 @@ _UL_TAG = re.compile(r"<(/?)ul\b", re.I)
 _PAGINATION_NEXT = re.compile(
     r"<(?:a|button|link)\b[^>]*\bclass=[\"'][^\"']*\bpagination__next\b[^>]*>", re.I
 )
-_CARD_LI = re.compile(r"(?:^|\s)s-(?:item|card)(?:\s|$)")
-_ROW = re.compile(
-    r"(?:^|\s)(?:s-(?:item|card)__(?:detail|caption|title--tagblock)|s-item__location"
-    r"|s-item__shipping|s-card__attribute-row)(?:\s|$)"
+# whole class names: a card's li, the rows its facts are read from, the elements fields come from
+_CARD_LI = frozenset(("s-item", "s-card"))
+_ROW = frozenset(
+    f"{p}__{f}" for p in ("s-item", "s-card") for f in ("detail", "caption", "title--tagblock")
+) | {"s-item__location", "s-item__shipping", "s-card__attribute-row"}
+_FIELD = (
+    frozenset(
+        f"{p}__{f}"
+        for p in ("s-item", "s-card")
+        for f in ("title", "price", "subtitle", "detail", "caption", "title--tagblock")
+    )
+    | _ROW
+    | {"SECONDARY_INFO", "srp-river-answer"}
 )
-_FIELD = re.compile(
-    r"(?:^|\s)(?:s-(?:item|card)__(?:title|price|subtitle|detail|caption|title--tagblock)"
-    r"|s-item__location|s-item__shipping|s-card__attribute-row|SECONDARY_INFO"
-    r"|srp-river-answer)(?:\s|$)"
-)
+
+
+def _pagination_next(text: str) -> re.Match[str] | None:
+    """The first ``<a|button|link ... class="... pagination__next ...">`` tag. The pattern is tried
+    only at the tags around the class name (a search of the whole page costs ~2 ms); the name is
+    matched as written, as a class is (the tag and attribute names in any case)."""
+    at = text.find("pagination__next")
+    while at >= 0:
+        start = text.rfind("<", 0, at)
+        tag = _PAGINATION_NEXT.match(text, start) if start >= 0 else None
+        if tag is not None and tag.end() > at:
+            return tag
+        at = text.find("pagination__next", at + 1)
+    return None
 
 
 def _results_html(text: str) -> str | None:
@@ -101,64 +120,87 @@ def _results_html(text: str) -> str | None:
     return text[start.start() :]
 
 
-class _CardFields(ElementFilter):
-    """Keeps, of the result list, only the elements a card's fields are read from.
+_NO_TEXT = frozenset(("script", "style", "template", "rt", "rp"))  # bs4's get_text skips these
 
-    bs4 asks a filter only about elements outside every kept element, in document order; a card's
-    ``li`` is never kept (that would keep all of it), but seeing it start tells which card the
-    following kept elements belong to: each kept element gets ``data-card`` = the card's number.
-    Everything after "Results matching fewer words" is dropped.
+
+def _card_elements(root: Any) -> tuple[list[dict[str, str]], list[list[Any]], bool]:
+    """The result list's cards, read from its lxml tree: each card's ``li`` attributes, the
+    elements its fields come from (outside each other, in document order), and whether
+    "Results matching fewer words" cut the list.
+
+    An element is kept when it has a field's class, or it is the card's first ``/itm/`` link; a
+    kept element is not looked into (its fields are read from it as a whole). A card's ``li`` is
+    never kept, but seeing it start tells which card the following kept elements belong to.
     """
+    cards: list[dict[str, str]] = []
+    groups: list[list[Any]] = []
+    cut = False
+    link_of = -1  # the card whose first /itm/ link is kept already
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.cards: list[dict[str, str]] = []  # the attributes of each card's li
-        self.cut = False
-        self._link_of = -1  # the card whose first /itm/ link is kept already
+    def visit(parent: Any) -> None:
+        nonlocal cut, link_of
+        for el in parent:
+            tag = el.tag
+            if not isinstance(tag, str):  # a comment or a processing instruction
+                continue
+            classes = (el.get("class") or "").split()
+            if tag == "li":
+                if "srp-river-answer--REWRITE_START" in classes:
+                    cut = True
+                    return
+                if not _CARD_LI.isdisjoint(classes):
+                    # the two attributes read (a mangled attribute name breaks lxml's dict view)
+                    cards.append({a: el.get(a) or "" for a in ("class", "data-listingid")})
+                    groups.append([])
+                    visit(el)
+                    if cut:
+                        return
+                    continue
+            if cards:
+                keep = not _FIELD.isdisjoint(classes)
+                card = len(cards) - 1
+                if (keep or link_of != card) and tag == "a" and "/itm/" in (el.get("href") or ""):
+                    keep = True
+                    link_of = card
+                if keep:
+                    groups[-1].append(el)
+                    continue
+            visit(el)
+            if cut:
+                return
 
-    def allow_tag_creation(self, nsprefix: str | None, name: str, attrs: Any) -> bool:
-        if self.cut:
-            return False
-        attrs = attrs if attrs is not None else {}
-        cls = attrs.get("class") or ""
-        if not isinstance(cls, str):
-            cls = " ".join(cls)
-        if name == "li":
-            if "srp-river-answer--REWRITE_START" in cls.split():
-                self.cut = True
-                return False
-            if _CARD_LI.search(cls):
-                self.cards.append(dict(attrs))
-                return False
-        if not self.cards:
-            return False
-        card = len(self.cards) - 1
-        keep = _FIELD.search(cls) is not None
-        if (
-            not keep
-            and name == "a"
-            and self._link_of != card
-            and "/itm/" in (attrs.get("href") or "")
-        ):
-            keep = True
-        if keep:
-            if name == "a" and "/itm/" in (attrs.get("href") or ""):
-                self._link_of = card
-            attrs["data-card"] = str(card)
-        return keep
+    visit(root)
+    return cards, groups, cut
 
-    def allow_string_creation(self, string: str) -> bool:
-        return False
+
+def _el_text(el: Any, junk: set[Any] | None = None) -> str:
+    """:func:`_text` of an lxml element: its strings joined by spaces, whitespace collapsed,
+    leaving out the ``junk`` elements (not their tails), comments and script-like elements."""
+    parts: list[str] = []
+
+    def add(e: Any) -> None:
+        if e.text and e.tag not in _NO_TEXT:
+            parts.append(e.text)
+        for child in e:
+            tag = child.tag
+            if isinstance(tag, str) and tag not in _NO_TEXT and not (junk and child in junk):
+                add(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    if el is not None and el.tag not in _NO_TEXT:
+        add(el)
+    return " ".join(" ".join(parts).split())
 
 
 def _text(node: Tag | None) -> str:
     return " ".join(node.get_text(" ").split()) if node is not None else ""
 
 
-def _item_href(url: str, link: Tag | None) -> str:
-    """The card link made absolute; the page's URL when there is none or it is not http(s)
+def _item_href(url: str, link: str | None) -> str:
+    """The card link's href made absolute; the page's URL when there is none or it is not http(s)
     (``javascript:/itm/...``, a malformed host): the id must then come from the card."""
-    href = absolute(url, str(link.get("href") or "")) if link is not None else ""
+    href = absolute(url, link) if link is not None else ""
     parts = urlsplit(href)
     return href if parts.scheme in ("http", "https") and parts.netloc else url
 
@@ -229,29 +271,27 @@ class Ebay(Source):
         raise ParseError("no eBay result list found: layout changed?")
 
     def _parse_fast(self, text: str, url: str) -> Page | None:
-        """The result list parsed alone, strained to the elements the fields come from; None when
-        it yields no listing (empty results, bot wall, layout change): the full parse decides."""
+        """The result list parsed alone with lxml (bs4's own parser, without building bs4's tree
+        of the whole list), read from the elements the fields come from; None when it yields no
+        listing (empty results, bot wall, layout change): the full parse decides."""
         results = _results_html(text)
         if results is None:
             return None
-        fields = _CardFields()
-        strainer = cast(SoupStrainer, fields)  # bs4's hint says SoupStrainer; any filter works
-        soup = BeautifulSoup(results, "lxml", parse_only=strainer)
-        groups: list[list[Tag]] = [[] for _ in fields.cards]
-        for tag in soup.contents:
-            if isinstance(tag, Tag):
-                groups[int(str(tag.get("data-card")))].append(tag)
+        root = etree.fromstring(results, etree.HTMLParser())
+        if root is None:
+            return None
+        cards, groups, cut = _card_elements(root)
         listings = [
             listing
-            for attrs, tags in zip(fields.cards, groups, strict=True)
+            for attrs, tags in zip(cards, groups, strict=True)
             if (listing := self._listing_of(attrs, tags, url)) is not None
         ]
         if not listings:
             return None
-        return Page(listings, None if fields.cut else self._next_url_fast(text, url))
+        return Page(listings, None if cut else self._next_url_fast(text, url))
 
     def _next_url_fast(self, text: str, url: str) -> str | None:
-        tag = _PAGINATION_NEXT.search(text) or _NEXT_TAG.search(text)
+        tag = _pagination_next(text) or _NEXT_TAG.search(text)
         if tag is None:
             return None
         link = BeautifulSoup(tag.group(0), "lxml").find(["a", "link", "button"])
@@ -262,57 +302,66 @@ class Ebay(Source):
             return None
         return absolute(url, href)
 
-    def _listing_of(self, attrs: dict[str, str], tags: list[Tag], url: str) -> RawListing | None:
-        """:meth:`_listing` for a card known by its li's attributes and its kept elements (walked
-        once: bs4's ``find`` builds a matcher per call, which costs more than the walk)."""
+    def _listing_of(self, attrs: dict[str, str], tags: list[Any], url: str) -> RawListing | None:
+        """:meth:`_listing` for a card known by its li's attributes and its kept lxml elements
+        (walked once, in document order)."""
         classes = str(attrs.get("class") or "").split()
         legacy = "s-item" in classes
         prefix = "s-item" if legacy else "s-card"
-        first: dict[str, Tag] = {}  # the first element with each class
-        rows: list[Tag] = []
-        prices: list[Tag] = []
-        link = None
+        first: dict[str, Any] = {}  # the first element with each class
+        rows: list[Any] = []
+        prices: list[Any] = []
+        link: str | None = None
         price_class = f"{prefix}__price"
         for top in tags:
-            for el in (top, *top.descendants):
-                if not isinstance(el, Tag):
+            for el in top.iter():
+                if not isinstance(el.tag, str):
                     continue
-                if link is None and el.name == "a" and "/itm/" in str(el.get("href") or ""):
-                    link = el
-                cls = el.get("class")
+                if link is None and el.tag == "a" and "/itm/" in (href := el.get("href") or ""):
+                    link = href
+                cls = (el.get("class") or "").split()
                 if not cls:
                     continue
                 for c in cls:
                     first.setdefault(c, el)
                 if price_class in cls:
                     prices.append(el)
-                if _ROW.search(" ".join(cls)):
+                if not _ROW.isdisjoint(cls):
                     rows.append(el)
         href = _item_href(url, link)
         match = _ITEM_ID.search(urlsplit(href).path + "/")
         item_id = str(attrs.get("data-listingid") or "") or (match.group(1) if match else "")
+        title_node = first.get(f"{prefix}__title")
+        junk: set[Any] = set()
+        if title_node is not None:
+            for el in title_node.iterdescendants():
+                cls = (el.get("class") or "").split() if isinstance(el.tag, str) else ()
+                if "clipped" in cls or "LIGHT_HIGHLIGHT" in cls:
+                    junk.add(el)
 
         def facts() -> dict[str, Any]:
-            holding_price = {id(p) for price in prices for p in price.parents}
-            kept = [r for r in rows if id(r) not in holding_price]
-            return self._facts_of(kept, prefix, skip_price_rows=False)
+            holding_price = {p for price in prices for p in price.iterancestors()}
+            texts = [
+                _el_text(r, junk)
+                for r in rows
+                if r not in holding_price
+                and not (junk and any(a in junk for a in (r, *r.iterancestors())))
+            ]
+            return self._facts_of(texts)
 
         return self._card(
-            item_id, href, first.get(f"{prefix}__title"), _text(first.get(price_class)),
-            _text(first.get("SECONDARY_INFO" if legacy else "s-card__subtitle")), legacy, facts,
+            item_id, href, _el_text(title_node, junk), _el_text(first.get(price_class)),
+            _el_text(first.get("SECONDARY_INFO" if legacy else "s-card__subtitle")), legacy, facts,
         )  # fmt: skip
 
     def _card(
-        self, item_id: str, href: str, title_node: Tag | None, price_text: str,
+        self, item_id: str, href: str, title_text: str, price_text: str,
         condition_text: str, legacy: bool, facts_of: Callable[[], dict[str, Any]],
     ) -> RawListing | None:  # fmt: skip
         """The listing of one result card, from what either parse path found in it; None for a
-        card that is not an item (an ad, "Shop on eBay"). ``facts_of`` runs only for items."""
-        for junk in (
-            title_node.find_all(class_=["clipped", "LIGHT_HIGHLIGHT"]) if title_node else ()
-        ):
-            junk.decompose()
-        title = re.sub(r"^New Listing\s*", "", _text(title_node))
+        card that is not an item (an ad, "Shop on eBay"). ``title_text`` leaves out the title's
+        hidden parts ("clipped", "LIGHT_HIGHLIGHT"). ``facts_of`` runs only for items."""
+        title = re.sub(r"^New Listing\s*", "", title_text)
         if not re.fullmatch(r"\d{9,}", item_id) or title.lower().startswith("shop on ebay"):
             return None
         parts = urlsplit(href)
@@ -371,12 +420,17 @@ class Ebay(Source):
         legacy = "s-item" in (node.get("class") or [])
         prefix = "s-item" if legacy else "s-card"
         link = node.find("a", href=re.compile(r"/itm/"))
-        href = _item_href(url, link)
+        href = _item_href(url, str(link.get("href") or "") if link is not None else None)
         match = _ITEM_ID.search(urlsplit(href).path + "/")
         item_id = str(node.get("data-listingid") or "") or (match.group(1) if match else "")
         cond = node.find(class_="SECONDARY_INFO" if legacy else "s-card__subtitle")
+        title_node = node.find(class_=f"{prefix}__title")
+        for junk in (
+            title_node.find_all(class_=["clipped", "LIGHT_HIGHLIGHT"]) if title_node else ()
+        ):
+            junk.decompose()  # hidden parts of the title ("New listing", a screen reader's words)
         return self._card(
-            item_id, href, node.find(class_=f"{prefix}__title"),
+            item_id, href, _text(title_node),
             _text(node.find(class_=f"{prefix}__price")), _text(cond), legacy,
             lambda: self._facts(node, prefix),
         )  # fmt: skip
@@ -388,15 +442,14 @@ class Ebay(Source):
             f".{prefix}__detail, .{prefix}__caption, .{prefix}__title--tagblock, "
             f".s-item__location, .s-item__shipping, .s-card__attribute-row"
         )
-        return Ebay._facts_of(rows, prefix)
+        price = f"{prefix}__price"
+        return Ebay._facts_of([_text(r) for r in rows if r.find(class_=price) is None])
 
     @staticmethod
-    def _facts_of(rows: list[Tag], prefix: str, skip_price_rows: bool = True) -> dict[str, Any]:
+    def _facts_of(texts: list[str]) -> dict[str, Any]:
+        """Classify a card's row texts by their wording."""
         facts: dict[str, Any] = {}
-        for row in rows:
-            if skip_price_rows and row.find(class_=f"{prefix}__price") is not None:
-                continue
-            text = _text(row)
+        for text in texts:
             lower = text.lower()
             if (date := _sold_date(text)) is not None:
                 facts.setdefault("sold_at", date)

@@ -13,7 +13,10 @@
    ebay source per chain (delay 0, jitter 0, robots.txt obeyed), and the scrapy spider with
    ``CONCURRENT_REQUESTS=hosts``, ``CONCURRENT_REQUESTS_PER_DOMAIN=1``, ``ROBOTSTXT_OBEY``;
 4. checks what each stored against the mirror's manifest and against each other, and prints
-   pages, seconds, pages/s, listings stored, and the ratio asicmon/scrapy (medians of repeats).
+   pages, seconds, pages/s, listings stored, CPU seconds per page, and the ratios asicmon/scrapy
+   of both (medians of repeats). CPU is user + system time of the contestant's whole process
+   tree (``getrusage(RUSAGE_CHILDREN)`` around its process: asicmon's parse worker processes,
+   interpreter start and imports included; not the mirror server's).
 
 ``--asicmon-path DIR`` makes the asicmon process import ``monitor`` and ``scrapers`` from DIR (a
 modified copy, with ``data`` next to them), to measure a change without touching the tree;
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -116,7 +120,7 @@ def server_call(port: int, mode: str, what: str) -> dict[str, int]:
 def run_child(module: str, args: list[str], log: Path) -> dict[str, Any]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
-    start = time.perf_counter()
+    start, tree0 = time.perf_counter(), _children_cpu()
     with log.open("a", encoding="utf-8") as err:
         done = subprocess.run(
             [sys.executable, "-m", module, *args],
@@ -131,7 +135,21 @@ def run_child(module: str, args: list[str], log: Path) -> dict[str, Any]:
         raise RuntimeError(f"{module} failed (exit {done.returncode}); see {log}")
     out = json.loads(done.stdout.strip().splitlines()[-1])
     out["process_s"] = time.perf_counter() - start
+    # the contestant's whole process tree (its parse workers too), start and imports included
+    out["tree_cpu_s"] = round(_children_cpu() - tree0, 2)
     return out
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of this process's waited-for children and their descendants."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def tree_cpu(out: dict[str, Any]) -> float:
+    """A run's CPU seconds: its process tree's (from ``getrusage``) when it ran in a child
+    process, else what it measured itself (``--server thread`` runs asicmon in this process)."""
+    return float(out.get("tree_cpu_s", out["process_cpu_s"]))
 
 
 def run_asicmon(args: argparse.Namespace, mirror: Path, db: Path, log: Path) -> dict[str, Any]:
@@ -264,12 +282,15 @@ def main(argv: list[str] | None = None) -> int:
                 out["served"] = server_call(args.port, args.hosts_mode, "stats")
                 out["server_cpu_s"] = (server.cpu_s() if server else float("nan")) - server_cpu
                 out["pages_per_s"] = out["pages"] / out["seconds"]
+                out["cpu_per_page"] = tree_cpu(out) / max(out["pages"], 1)
                 results[name].append(out)
                 last_db[name] = db
                 print(
                     f"  run {rep + 1} {name}: {out['pages']} pages in {out['seconds']:.1f} s = "
                     f"{out['pages_per_s']:.1f} pages/s, {out['listings']} listings, "
-                    f"CPU {out['process_cpu_s']:.1f} s (server {out['server_cpu_s']:.1f} s), "
+                    f"CPU {out['process_cpu_s']:.1f} s in the crawl, {tree_cpu(out):.1f} s for "
+                    f"the process tree = {out['cpu_per_page'] * 1000:.1f} ms/page "
+                    f"(server {out['server_cpu_s']:.1f} s), "
                     f"served {out['served']}",
                     flush=True,
                 )
@@ -291,15 +312,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"{'contestant':10} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'listings':>9} "
-        f"{'obs.':>7} {'CPU s':>6}  check"
+        f"{'obs.':>7} {'CPU s':>6} {'CPU-s/page':>10}  check"
     )
     medians: dict[str, float] = {}
+    cpu_medians: dict[str, float] = {}
     for name, runs in results.items():
         if not runs:
             print(f"{name:10} every run failed; see {log}")
             continue
         pps = statistics.median(r["pages_per_s"] for r in runs)
         medians[name] = pps
+        cpu_medians[name] = statistics.median(r["cpu_per_page"] for r in runs)
         r = sorted(runs, key=lambda x: x["pages_per_s"])[len(runs) // 2]
         problems = []
         for run in runs:
@@ -315,10 +338,15 @@ def main(argv: list[str] | None = None) -> int:
         obs = "" if r.get("observations") is None else r["observations"]
         print(
             f"{name:10} {r['pages']:6} {r['seconds']:8.1f} {pps:8.1f} {r['listings']:9} "
-            f"{obs!s:>7} {r['process_cpu_s']:6.1f}  {'; '.join(sorted(set(problems))) or 'ok'}"
+            f"{obs!s:>7} {tree_cpu(r):6.1f} {cpu_medians[name]:10.4f}  "
+            f"{'; '.join(sorted(set(problems))) or 'ok'}"
         )
     if "asicmon" in medians and "scrapy" in medians and len(last_db) == 2:
         print(f"ratio asicmon/scrapy: {medians['asicmon'] / medians['scrapy']:.2f}x (goal >= 1.0x)")
+        print(
+            f"CPU-s/page asicmon/scrapy: {cpu_medians['asicmon'] / cpu_medians['scrapy']:.2f}x "
+            "(goal <= 1.0x)"
+        )
         same, both, diffs = compare(last_db["asicmon"], last_db["scrapy"])
         print(f"fields agree on {same} of {both} listings stored by both")
         for d in diffs:
@@ -339,8 +367,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.keep:
         print(f"databases kept in {work}")
     elif lines:  # keep the log, drop the databases
-        for db in work.glob("*.db*"):
-            db.unlink()
+        for db in work.glob("*.db*"):  # the files, and asicmon's "<db>.locks" folder
+            shutil.rmtree(db) if db.is_dir() else db.unlink()
     else:
         shutil.rmtree(work, ignore_errors=True)
     return 0 if ok else 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,77 @@ def test_ebay_fast_and_full_parse_agree_on_every_fixture() -> None:
         assert full.parse(text, meta["url"]) == fast, page.name
         compared += 1
     assert compared >= 4
+
+
+def test_ebay_fast_path_reads_text_as_the_full_parse_does() -> None:
+    """The lxml fast path leaves out what bs4's text leaves out: a title's hidden parts (not the
+    text after them), comments and scripts; a row holding the price is not a fact."""
+    from scrapers.ebay import Ebay
+
+    card = """
+<li class="s-item" data-listingid="{id}">
+ <a href="https://www.ebay.com/itm/{id}?hash=x" class="s-item__link"><div class="s-item__title">
+  <span role="heading"><span class="LIGHT_HIGHLIGHT">New Listing</span>Antminer<!-- c -->S19
+  <span class="clipped">Opens in a new window</span> 95TH<script>var x = 1;</script></span>
+ </div></a>
+ <div class="s-item__subtitle"><span class="SECONDARY_INFO">Pre-Owned</span></div>
+ <div class="s-item__detail"><span class="s-item__price">$1,250.00</span> or Best Offer</div>
+ <div class="s-item__detail"><span class="s-item__shipping">+$45.00 <b>shipping</b></span></div>
+ <div class="s-item__detail"><span class="s-item__location">from <!-- x -->China</span></div>
+</li>"""
+    items = "".join(card.format(id=296831045510 + i) for i in range(3))
+    text = (
+        "<html><head><title>antminer | eBay</title></head><body>"
+        f'<ul class="srp-results srp-list">{items}</ul></body></html>'
+    )
+    url = "https://www.ebay.com/sch/i.html?_nkw=antminer"
+    fast = Ebay(url, {})._parse_fast(text, url)
+    assert fast is not None
+    full = Ebay(url, {})
+    full._parse_fast = lambda text, url: None  # type: ignore[method-assign]
+    assert full.parse(text, url) == fast
+    first = fast.listings[0]
+    assert first.title == "Antminer S19 95TH"
+    assert (first.shipping, first.location, first.condition) == (45, "China", "Pre-Owned")
+    assert not first.best_offer  # read from the row that holds the price: not a fact
+
+
+def test_ebay_fast_path_finds_the_next_page_link_past_other_mentions() -> None:
+    """The next-page tag is looked for only where its class name occurs: mentions of the name in
+    CSS, a script or another attribute come first and are passed over."""
+    from scrapers.ebay import Ebay
+
+    card = (
+        '<li class="s-item" data-listingid="296831045510"><a class="s-item__link"'
+        ' href="https://www.ebay.com/itm/296831045510"><div class="s-item__title">S19</div></a>'
+        '<span class="s-item__price">$900.00</span></li>'
+    )
+    text = (
+        "<html><head><style>.PAGINATION__NEXT { color: red }</style></head><body>"
+        f'<ul class="srp-results">{card}</ul><script>var c = "pagination__next";</script>'
+        '<a data-x="pagination__next" href="/wrong">x</a>'
+        '<A href="/sch/i.html?_nkw=s19&amp;_pgn=2" CLASS="icon-link pagination__next">next</A>'
+        "</body></html>"
+    )
+    url = "https://www.ebay.com/sch/i.html?_nkw=s19"
+    page = Ebay(url, {})._parse_fast(text, url)
+    assert page is not None
+    assert page.next_url == "https://www.ebay.com/sch/i.html?_nkw=s19&_pgn=2"
+
+
+def test_ebay_fast_path_reads_a_card_with_a_mangled_attribute_name() -> None:
+    """An attribute whose name lxml keeps but cannot look up (a quote lost before a JSON value)
+    does not stop the fast path: it reads only the card's class and listing id."""
+    from scrapers.ebay import Ebay
+
+    text = (
+        '<html><body><ul class="srp-results"><li {"trackableid":"01"}\' class="s-item">'
+        '<a href="https://www.ebay.com/itm/296831045510"><div class="s-item__title">S19</div></a>'
+        '<span class="s-item__price">$900.00</span></li></ul></body></html>'
+    )
+    url = "https://www.ebay.com/sch/i.html?_nkw=s19"
+    page = Ebay(url, {})._parse_fast(text, url)
+    assert page is not None
+    assert [(x.listing_id, x.title, x.price) for x in page.listings] == [
+        ("296831045510", "S19", Decimal("900.00"))
+    ]
