@@ -104,9 +104,14 @@ def observed_at(raw: RawListing, fetched: datetime) -> datetime:
     return fetched
 
 
+_UNCONVERTED: set[tuple[str, object]] = set()  # (currency, day) already warned about
+
+
 def usd_value(raw: RawListing, when: datetime) -> Any:
     """The listing's price in USD at ``when``'s reference rate (None without a price, or for a
-    currency the rate table does not know: the original price is stored either way)."""
+    currency the rate table does not know: the original price is stored either way). Why a
+    currency cannot be converted is logged once per currency and day, not once per listing (a
+    stale rate file would otherwise log every GBP listing of every page)."""
     if raw.price is None or raw.currency is None:
         return None
     from monitor.normalise.fx import to_usd
@@ -114,7 +119,11 @@ def usd_value(raw: RawListing, when: datetime) -> Any:
     try:
         return to_usd(raw.price, raw.currency, when.date())
     except ValueError as exc:
-        log.warning("no USD rate for %s %s: %s", raw.currency, when.date(), exc)
+        said = (raw.currency, when.date())
+        if said not in _UNCONVERTED:
+            _UNCONVERTED.add(said)
+            log.warning("no USD rate for %s %s: %s (said once per currency and day)",
+                        raw.currency, when.date(), exc)  # fmt: skip
         return None
 
 
