@@ -81,7 +81,6 @@ __all__ = [
     "listing_periods",
     "screen_all",
     "screen_more",
-    "screened",
     "tier_of",
     "working",
 ]
@@ -425,7 +424,8 @@ class Screen:
     rolling: str = "28D"
 
     def periods(self) -> ListingPeriods:
-        """The screened listing-periods of the whole history (:func:`screened`'s result)."""
+        """The screened listing-periods of the whole history, as :func:`listing_periods` makes
+        them from the sightings."""
         keep = None if self.keep.all() else self.keep  # not copied: the index skips the rest
         return ListingPeriods(self.frame, "W", self.mad_k, self.rolling, None, None, keep=keep)
 
@@ -632,26 +632,11 @@ def deduplicated(obs: pd.DataFrame | None, freq: Literal["D", "W"] = "W") -> pd.
     ``period``, ``log_u``, ``model``, ``hashrate_ths``, ``efficiency_j_th``, ``n_obs``), in order
     of each row's first sighting, before the outlier screen. The rows of disjoint runs of whole
     periods, concatenated in time order, are those of all of them read at once (a cache keeps
-    past periods and adds the new ones: :func:`screened` takes them)."""
+    past periods and adds the new ones: :func:`screen_more` takes them)."""
     if obs is None or len(obs) == 0:
         return pd.DataFrame()
     df = _prepare(obs, freq)
     return df if df.empty else _dedup(df)
-
-
-def screened(
-    frame: pd.DataFrame,
-    *,
-    since: str | date | datetime | pd.Timestamp | None = None,
-    until: str | date | datetime | pd.Timestamp | None = None,
-    freq: Literal["D", "W"] = "W",
-    mad_k: float = 3.5,
-    rolling: str = "28D",
-) -> ListingPeriods:
-    """:class:`ListingPeriods` from a :func:`deduplicated` frame of the sightings of ``since`` to
-    ``until`` (method step 5): what :func:`listing_periods` makes from the sightings."""
-    out = frame if frame.empty else _screen(frame, mad_k, rolling)
-    return ListingPeriods(out, freq, mad_k, rolling, _day(since), _day(until))
 
 
 def listing_periods(

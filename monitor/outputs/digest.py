@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from monitor.analysis.indexes import TIERS
 from monitor.outputs.alerts import Alert
 from scrapers import tidy_text
 
@@ -329,49 +330,15 @@ def build_message(
 # --- numbers for the digest -----------------------------------------------------------------
 
 
-def compute_summary(
-    index: Iterable[dict[str, Any]], *, days: int = 7, basis: str = "ask"
-) -> list[dict[str, Any]]:
-    """Each tier's latest index level and its move against its last value ``days`` or more
-    earlier (within ``4 * days``; ``change_pct`` None without one), tiers in index order."""
+def _latest_and_before(
+    index: Iterable[dict[str, Any]], days: int, basis: str, prefix: str = ""
+) -> list[tuple[str, Any, float | None]]:
+    """Each series (named ``prefix``...) of one ``basis``: its latest record and its last value
+    ``days`` or more earlier (within ``4 * days``; None without one), series in name order."""
     frame = pd.DataFrame(
         [r for r in index if (r.get("basis") or "ask") == basis
-         and str(r.get("series") or "").startswith("tier:")]
+         and str(r.get("series") or "").startswith(prefix)]
     )  # fmt: skip
-    if frame.empty:
-        return []
-    frame["period"] = pd.to_datetime(frame["period"], errors="coerce")
-    frame["usd_per_th"] = pd.to_numeric(frame["usd_per_th"], errors="coerce")
-    frame = frame[frame["period"].notna() & (frame["usd_per_th"] > 0)]
-    out = []
-    for series, g in frame.sort_values("period").groupby("series", sort=False):
-        last = g.iloc[-1]
-        ref = g[
-            (g["period"] <= last["period"] - timedelta(days=days))
-            & (g["period"] >= last["period"] - timedelta(days=4 * days))
-        ]
-        level = float(last["usd_per_th"])
-        change = None if ref.empty else 100.0 * (level / float(ref["usd_per_th"].iloc[-1]) - 1)
-        out.append(
-            {
-                "series": str(series),
-                "level": round(level, 4),
-                "change_pct": None if change is None else round(change, 2),
-                "period": last["period"].strftime("%Y-%m-%d"),
-            }
-        )
-    order = ["under19", "19to25", "25to38", "38to68", "above68"]
-    out.sort(key=lambda s: (order.index(s["series"][5:]) if s["series"][5:] in order else 99,
-                            s["series"]))  # fmt: skip
-    return out
-
-
-def compute_movers(
-    index: Iterable[dict[str, Any]], *, days: int = 7, limit: int = 5, basis: str = "ask"
-) -> list[dict[str, Any]]:
-    """The biggest moves: each series' latest value against its last value ``days`` or more
-    earlier (within ``4 * days``), by absolute change, largest first."""
-    frame = pd.DataFrame([r for r in index if (r.get("basis") or "ask") == basis])
     if frame.empty:
         return []
     frame["period"] = pd.to_datetime(frame["period"], errors="coerce")
@@ -384,13 +351,47 @@ def compute_movers(
             (g["period"] <= last["period"] - timedelta(days=days))
             & (g["period"] >= last["period"] - timedelta(days=4 * days))
         ]
-        if ref.empty:
+        out.append((str(series), last, None if ref.empty else float(ref["usd_per_th"].iloc[-1])))
+    return out
+
+
+def compute_summary(
+    index: Iterable[dict[str, Any]], *, days: int = 7, basis: str = "ask"
+) -> list[dict[str, Any]]:
+    """Each tier's latest index level and its move against its last value ``days`` or more
+    earlier (within ``4 * days``; ``change_pct`` None without one), tiers from the most
+    efficient."""
+    out = []
+    for series, last, before in _latest_and_before(index, days, basis, "tier:"):
+        level = float(last["usd_per_th"])
+        change = None if before is None else 100.0 * (level / before - 1)
+        out.append(
+            {
+                "series": series,
+                "level": round(level, 4),
+                "change_pct": None if change is None else round(change, 2),
+                "period": last["period"].strftime("%Y-%m-%d"),
+            }
+        )
+    order = list(TIERS)  # the tiers' one definition, most efficient first
+    out.sort(key=lambda s: (order.index(s["series"][5:]) if s["series"][5:] in order else 99,
+                            s["series"]))  # fmt: skip
+    return out
+
+
+def compute_movers(
+    index: Iterable[dict[str, Any]], *, days: int = 7, limit: int = 5, basis: str = "ask"
+) -> list[dict[str, Any]]:
+    """The biggest moves: each series' latest value against its last value ``days`` or more
+    earlier (within ``4 * days``), by absolute change, largest first."""
+    out = []
+    for series, last, before in _latest_and_before(index, days, basis):
+        if before is None:
             continue
-        before = float(ref["usd_per_th"].iloc[-1])
         change = 100.0 * (float(last["usd_per_th"]) / before - 1.0)
         out.append(
             {
-                "series": str(series),
+                "series": series,
                 "from": round(before, 4),
                 "to": round(float(last["usd_per_th"]), 4),
                 "change_pct": round(change, 2),
