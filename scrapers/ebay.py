@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
@@ -225,7 +226,7 @@ class Ebay(Source):
     kind = "ebay"
     options_model = EbayOptions
 
-    @property
+    @cached_property  # per source, not per card
     def sold_search(self) -> bool:
         sold = self.options.get("sold")
         if sold is not None:
@@ -233,7 +234,8 @@ class Ebay(Source):
         return parse_qs(urlsplit(self.url).query).get("LH_Sold", [""])[-1] == "1"
 
     def parse(self, text: str, url: str) -> Page:
-        text = page_text(text)
+        # lone surrogates: lxml takes them as they are (the listing fields drop them), bs4 does
+        # not: only what bs4 parses goes through page_text (a scan of the page costs ~1.5 ms)
         title_match = _TITLE.search(text)
         title = " ".join(title_match.group(1).split()) if title_match else ""
         if title_sign(title, site="ebay") is not None:
@@ -294,7 +296,7 @@ class Ebay(Source):
         tag = _pagination_next(text) or _NEXT_TAG.search(text)
         if tag is None:
             return None
-        link = BeautifulSoup(tag.group(0), "lxml").find(["a", "link", "button"])
+        link = BeautifulSoup(page_text(tag.group(0)), "lxml").find(["a", "link", "button"])
         if not isinstance(link, Tag) or link.name not in ("a", "link"):
             return None
         href = str(link.get("href") or "").strip()
@@ -308,22 +310,24 @@ class Ebay(Source):
         classes = str(attrs.get("class") or "").split()
         legacy = "s-item" in classes
         prefix = "s-item" if legacy else "s-card"
-        first: dict[str, Any] = {}  # the first element with each class
+        price_class = f"{prefix}__price"
+        title_class = f"{prefix}__title"
+        cond_class = "SECONDARY_INFO" if legacy else "s-card__subtitle"
+        first: dict[str, Any] = {}  # the first element with each of those three classes
         rows: list[Any] = []
         prices: list[Any] = []
         link: str | None = None
-        price_class = f"{prefix}__price"
         for top in tags:
-            for el in top.iter():
-                if not isinstance(el.tag, str):
-                    continue
+            for el in top.iter(etree.Element):  # elements only: no comments, no PIs
                 if link is None and el.tag == "a" and "/itm/" in (href := el.get("href") or ""):
                     link = href
-                cls = (el.get("class") or "").split()
-                if not cls:
+                attr = el.get("class")
+                if not attr:
                     continue
-                for c in cls:
-                    first.setdefault(c, el)
+                cls = attr.split()
+                for c in (title_class, price_class, cond_class):
+                    if c in cls and c not in first:
+                        first[c] = el
                 if price_class in cls:
                     prices.append(el)
                 if not _ROW.isdisjoint(cls):
@@ -331,7 +335,7 @@ class Ebay(Source):
         href = _item_href(url, link)
         match = _ITEM_ID.search(urlsplit(href).path + "/")
         item_id = str(attrs.get("data-listingid") or "") or (match.group(1) if match else "")
-        title_node = first.get(f"{prefix}__title")
+        title_node = first.get(title_class)
         junk: set[Any] = set()
         if title_node is not None:
             for el in title_node.iterdescendants():
@@ -351,7 +355,7 @@ class Ebay(Source):
 
         return self._card(
             item_id, href, _el_text(title_node, junk), _el_text(first.get(price_class)),
-            _el_text(first.get("SECONDARY_INFO" if legacy else "s-card__subtitle")), legacy, facts,
+            _el_text(first.get(cond_class)), legacy, facts,
         )  # fmt: skip
 
     def _card(
@@ -408,7 +412,8 @@ class Ebay(Source):
         link = soup.find(class_=re.compile(r"(?:^|\s)pagination__next(?:\s|$)"))
         if link is None:
             tag = _NEXT_TAG.search(text)
-            link = BeautifulSoup(tag.group(0), "lxml").find(["a", "link"]) if tag else None
+            one = BeautifulSoup(page_text(tag.group(0)), "lxml") if tag else None
+            link = one.find(["a", "link"]) if one is not None else None
         if not isinstance(link, Tag) or link.name not in ("a", "link"):
             return None  # absent, or a disabled <button>
         href = str(link.get("href") or "").strip()

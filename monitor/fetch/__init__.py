@@ -1,7 +1,8 @@
 """Stage 1, fetch: polite HTTP (User-Agent, robots.txt, per-host delay, retries, bot walls),
 walking a source's pages, and the public market-data APIs.
 
-Owns: ``http`` (the polite client), ``crawl`` (pages of one source through its scraper),
+Owns: ``http`` (the polite client), ``watchdog`` (one thread for every request's deadline),
+``crawl`` (pages of one source through its scraper),
 ``market`` (BTC/USD and hashprice series, fetched and parsed).
 May import: ``scrapers``, ``monitor.config``, ``monitor.redact``. Never the store, the
 normaliser, analysis, outputs or jobs.

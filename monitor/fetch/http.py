@@ -31,6 +31,7 @@ from urllib.parse import urljoin, urlsplit
 from protego import Protego
 
 from monitor.config import HttpConfig
+from monitor.fetch import watchdog
 from monitor.redact import redact_url
 from scrapers import path_sign
 
@@ -511,14 +512,12 @@ class Fetcher:
     def _send(self, url: str, headers: dict[str, str]) -> Fetched:
         """One GET, read within the limits: ``max_response_mb`` bytes, no silence longer than
         ``timeout_s`` and at most twice that for the whole answer. httpx's timeout is per read,
-        so a server dripping its headers or body a byte at a time would pass it: a watchdog
-        timer cuts the connection."""
+        so a server dripping its headers or body a byte at a time would pass it: the watchdog
+        (:mod:`monitor.fetch.watchdog`, one thread for all requests) cuts the connection."""
         import httpx
 
         expired = threading.Event()
-        watchdog = threading.Timer(2 * self.cfg.timeout_s, self._expire, [expired])
-        watchdog.daemon = True
-        watchdog.start()
+        token = watchdog.shared().arm(2 * self.cfg.timeout_s, lambda: self._expire(expired))
         try:
             return self._read(url, headers)
         except (httpx.HTTPError, Truncated):
@@ -528,7 +527,7 @@ class Fetcher:
                 ) from None
             raise
         finally:
-            watchdog.cancel()
+            watchdog.shared().disarm(token)
 
     def _read(self, url: str, headers: dict[str, str]) -> Fetched:
         limit = int(self.cfg.max_response_mb * 1024 * 1024)
