@@ -201,8 +201,14 @@ def _text(node: Tag | None) -> str:
 def _item_href(url: str, link: str | None) -> str:
     """The card link's href made absolute; the page's URL when there is none or it is not http(s)
     (``javascript:/itm/...``, a malformed host): the id must then come from the card."""
-    href = absolute(url, link) if link is not None else ""
-    parts = urlsplit(href)
+    if link is not None and link.startswith(("https://", "http://")):
+        href = link  # absolute already (eBay's are): urljoin gives the same scheme, host and path
+    else:
+        href = absolute(url, link) if link is not None else ""
+    try:
+        parts = urlsplit(href)
+    except ValueError:  # a malformed host ("http://[x/itm/1")
+        return url
     return href if parts.scheme in ("http", "https") and parts.netloc else url
 
 
@@ -345,11 +351,9 @@ class Ebay(Source):
 
         def facts() -> dict[str, Any]:
             holding_price = {p for price in prices for p in price.iterancestors()}
+            in_junk = {e for j in junk for e in j.iter()}  # a junk element and what it holds
             texts = [
-                _el_text(r, junk)
-                for r in rows
-                if r not in holding_price
-                and not (junk and any(a in junk for a in (r, *r.iterancestors())))
+                _el_text(r, junk) for r in rows if r not in holding_price and r not in in_junk
             ]
             return self._facts_of(texts)
 
