@@ -54,6 +54,12 @@ from monitor.normalise.titles import normalise
 from monitor.store import Sighting, Store
 from scrapers.base import RawListing
 
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: python benchmarks/bench_analyse.py
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.bytecode import compiled  # noqa: E402
+
 START = date(2021, 1, 4)
 DAYS = 1826
 SOURCES = ("ebay", "shop-a", "shop-b", "broker-tg", "avito", "alibaba")
@@ -291,19 +297,6 @@ def analyse(config: Path, env: dict[str, str]) -> dict[str, float]:
 def median(runs: list[dict[str, float]]) -> dict[str, float]:
     """The run of median wall time (of an odd count; the upper middle of an even one)."""
     return sorted(runs, key=lambda r: r["wall_s"])[len(runs) // 2]
-
-
-def compiled(env: dict[str, str], path: Path | None) -> None:
-    """Byte-compile the code under test first, as an installed package is: a shell with
-    PYTHONDONTWRITEBYTECODE set would otherwise compile asicmon's modules on every timed run."""
-    import monitor
-    import scrapers
-
-    roots = [path / "monitor", path / "scrapers"] if path else [
-        Path(monitor.__file__).parent, Path(scrapers.__file__).parent]  # fmt: skip
-    quiet = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    subprocess.run([sys.executable, "-m", "compileall", "-q", *map(str, roots)], env=quiet,
-                   check=True, stdout=subprocess.DEVNULL)  # fmt: skip
 
 
 def main() -> None:

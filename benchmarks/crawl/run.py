@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # run as a script: python benchmarks/crawl/run.py
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.bytecode import compiled  # noqa: E402
 from benchmarks.crawl import make_pages  # noqa: E402
 from benchmarks.crawl.server import host_of  # noqa: E402
 
@@ -251,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
             ap.error("scrapy is not installed: pip install scrapy (a benchmark extra)")
     mirror = mirror_for(args)
     manifest = json.loads((mirror / "manifest.json").read_text("utf-8"))
+    compiled(os.environ, args.asicmon_path, Path(__file__).parent)  # both sides read .pyc files
     work = Path(tempfile.mkdtemp(prefix="asicmon-crawl-bench-"))
     log = work / "stderr.log"
     server: ServerProcess | None = None

@@ -7,16 +7,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from monitor.fetch.http import Fetched, Fetcher, FetchError, is_binary, site_of, wall_marker
+from monitor.fetch.workers import parse_here
 from monitor.redact import redact_url
 from scrapers.base import BlockedError, Page, ParseError, Source
 
 Parse = Callable[[Source, str, str], Page]
 _PASSWORD_FIELD = re.compile(r"<input[^>]{0,200}type=[\"']?password", re.I)
-
-
-def parse_here(source: Source, text: str, url: str) -> Page:
-    """Parse in this process (and thread): the default; also what a worker process runs."""
-    return source.parse(text, url)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import signal
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -19,8 +17,9 @@ from urllib.parse import urlsplit
 import scrapers
 from monitor.config import Config
 from monitor.config.sources import AnySource
-from monitor.fetch.crawl import PaginationLoop, Parse, crawl, parse_here
+from monitor.fetch.crawl import PaginationLoop, Parse, crawl
 from monitor.fetch.http import Fetcher, FetchError, Stopped
+from monitor.fetch.workers import parse_here, warm
 from monitor.jobs.locks import Busy, locks_dir, source_lock
 from monitor.normalise.catalog import Catalog, load_catalog
 from monitor.normalise.offers import parse_offers
@@ -258,41 +257,26 @@ def host_of(src: AnySource) -> str:
     return urlsplit(src.start_urls()[0]).netloc.lower()
 
 
-def _warm(parent: int | None = None) -> None:
-    scrapers.discover()
-    if parent is not None:
-        # Ctrl-C (SIGINT to the terminal's process group) and systemd's SIGTERM (to the whole
-        # unit) reach the workers too: they are the parent's to stop, or a page being parsed is
-        # lost and the run reads "the parser process died" when it was only interrupted
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
-
-
-def _exit_with(parent: int) -> None:
-    """A parse worker outlives a parent killed with -9 (nothing tells it): poll, then go."""
-    while os.getppid() == parent:
-        time.sleep(1.0)
-    os._exit(0)
-
-
 class ParsePool:
     """Parsing in worker processes: bs4 holds the GIL, so crawl threads cannot parse in
     parallel. Workers are spawned (not forked: the crawler has threads) and warmed up first."""
 
-    def __init__(self, workers: int, stop: threading.Event | None = None) -> None:
+    def __init__(
+        self, workers: int, stop: threading.Event | None = None, kinds: tuple[str, ...] = ()
+    ) -> None:
         self.workers = workers
         self.stop = stop
+        self.kinds = kinds  # the scraper kinds to import before the first page (all if none)
         self.lock = threading.Lock()
         self.pool: Executor = self._start()
 
     def _start(self) -> Executor:
         ctx = multiprocessing.get_context(os.environ.get("ASICMON_MP_START", "spawn"))
         pool = ProcessPoolExecutor(
-            self.workers, mp_context=ctx, initializer=_warm, initargs=(os.getpid(),)
+            self.workers, mp_context=ctx, initializer=warm, initargs=(os.getpid(), self.kinds)
         )
-        for future in [pool.submit(_warm) for _ in range(self.workers)]:
-            future.result()
+        for future in [pool.submit(warm, None, self.kinds) for _ in range(self.workers)]:
+            future.result()  # every worker started (and its imports done) before the crawl
         return pool
 
     def __call__(self, source: scrapers.Source, text: str, url: str) -> scrapers.Page:
@@ -383,7 +367,8 @@ def run_cycle(
     if parse_workers is None:
         parse_workers = int(os.environ.get("ASICMON_PARSE_WORKERS", os.cpu_count() or 1))
     # several hosts at once: parse in worker processes, or the threads queue on the GIL
-    pool = ParsePool(parse_workers, stop) if parse_workers > 1 and len(groups) > 1 else None
+    kinds = tuple(sorted({s.kind for s in selected}))
+    pool = ParsePool(parse_workers, stop, kinds) if parse_workers > 1 and len(groups) > 1 else None
     parse: Parse = pool or parse_here
     try:
         if len(groups) <= 1:

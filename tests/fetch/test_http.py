@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from monitor.config import HttpConfig
-from monitor.fetch.http import Fetcher, FetchError, retry_after_seconds
+from monitor.fetch.http import Fetcher, FetchError, retry_after_seconds, tls_context
 from tests.conftest import LocalSite, Reply
 
 FAST = HttpConfig(delay_s=0, jitter_s=0, timeout_s=2, max_retries=2)
@@ -272,3 +272,14 @@ def test_fetchers_sharing_a_pace_dir_share_the_host_delay(site: LocalSite, tmp_p
     with Fetcher(alone) as f:  # without the folder, only its own requests count: no wait
         f.get(f"{site.url}/p")
     assert site.paths() == ["/robots.txt", "/p", "/p"]
+
+
+# Making TLS settings loads the CA bundle (~20 ms of CPU); a crawl makes a fetcher per host.
+def test_fetchers_share_one_tls_context(site: LocalSite) -> None:
+    tls_context.cache_clear()
+    site.route("/p", Reply(200, "hello"))
+    for _ in range(3):
+        with Fetcher(FAST) as f:
+            assert f.get(f"{site.url}/p").text == "hello"
+    info = tls_context.cache_info()
+    assert (info.misses, info.hits) == (1, 2)
