@@ -352,9 +352,7 @@ class Ebay(Source):
         def facts() -> dict[str, Any]:
             holding_price = {p for price in prices for p in price.iterancestors()}
             in_junk = {e for j in junk for e in j.iter()}  # a junk element and what it holds
-            texts = [
-                _el_text(r, junk) for r in rows if r not in holding_price and r not in in_junk
-            ]
+            texts = [_el_text(r, junk) for r in rows if r not in holding_price and r not in in_junk]
             return self._facts_of(texts)
 
         return self._card(
