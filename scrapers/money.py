@@ -39,8 +39,9 @@ from types import MappingProxyType
 
 # -- the table ---------------------------------------------------------------------------------
 # Marks written right next to an amount ("$900", "900€", "3200元", "C $1,299"); no word boundary.
-# "¥" is read as CNY: used mining hardware is sold by Chinese dealers, not Japanese ones (a source
-# that prices in yen sets ``currency: JPY`` in its config).
+# "¥" is read as CNY: used mining hardware is mostly sold by Chinese dealers (a source that prices
+# in yen sets ``currency: JPY`` in its config); in a text written in Japanese it is the yen
+# (:func:`yen_code`). "円" is always the yen, "₺" the lira, "₹" the rupee, "₩" and "원" the won.
 SYMBOLS: Mapping[str, str] = MappingProxyType(
     {
         "$": "USD",
@@ -56,6 +57,15 @@ SYMBOLS: Mapping[str, str] = MappingProxyType(
         "AU$": "AUD",
         "HK$": "HKD",
         "R$": "BRL",
+        "円": "JPY",
+        "₺": "TRY",
+        "₹": "INR",
+        "₩": "KRW",
+        "원": "KRW",
+        "฿": "THB",
+        "₱": "PHP",
+        "₪": "ILS",
+        "₮": "USD",  # Tether's sign in crypto price lists ("2900 ₮"), not the tugrik
     }
 )
 # ISO codes and currency words, matched as whole words and case-insensitively ("900 USD", "RMB
@@ -88,6 +98,25 @@ CODES: Mapping[str, str] = MappingProxyType(
         "BRL": "BRL",
         "MYR": "MYR",
         "RM": "MYR",  # ringgit, as Malaysians write it: "RM 1,150"
+        # as the country writes its currency: "9.450 TL" (not "TRY": an English word), "Rs 45,000"
+        # and "Rp 45.000.000"
+        "TL": "TRY",
+        "INR": "INR",
+        "RS": "INR",
+        "KRW": "KRW",
+        "THB": "THB",
+        "IDR": "IDR",
+        "RP": "IDR",
+        "PHP": "PHP",
+        "MXN": "MXN",
+        "ZAR": "ZAR",
+        "ILS": "ILS",
+        "CZK": "CZK",
+        "HUF": "HUF",
+        "NOK": "NOK",
+        "DKK": "DKK",
+        "RON": "RON",
+        "DHS": "AED",  # dirhams, as the Gulf writes them: "11,500 Dhs"
     }
 )
 # Broker shorthands, understood only right after a number in a price list ("3200U", "5000 р."):
@@ -138,6 +167,20 @@ def find_currency(text: str) -> str | None:
     if (match := _CODE_RE.search(text)) is None:
         match = _SYMBOL_RE.search(text)
     return None if match is None else currency_code(match.group(0))
+
+
+# Japanese script (kana), the yen sign that only Japanese writes, or the yen named: a "¥" in such
+# a text is the yen. Chinese writes no kana, and names its own currency 元.
+_JAPANESE = re.compile(
+    r"[\u3041-\u309f\u30a1-\u30fa]|円|日元|日圓|(?<![^\W\d_])(?:jpy|yen)(?![^\W\d_])", re.I
+)
+
+
+def yen_code(text: str) -> str:
+    """The currency a "¥" names in ``text`` (a whole message or page): ``"JPY"`` where the text
+    is Japanese or names the yen ("¥352,000 税別", "価格は日本円", "prices in JPY"), else
+    ``"CNY"`` (the table's reading)."""
+    return "JPY" if _JAPANESE.search(text) else SYMBOLS["¥"]
 
 
 # -- one grammar of amounts, for both readers --------------------------------------------------

@@ -293,7 +293,9 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
             else None
         ),
         number_gate=re.compile(
-            _literal_trie([*data.number_words, "pair", "both", "all ", "alle", "tutt", "of "])
+            _literal_trie(
+                [*data.number_words, "pair", "both", "all ", "alle", "tutt", "of ", "for the "]
+            )
         ),
     )
 

@@ -16,19 +16,25 @@ offer's only. The model part of an offer line (the line without its price, MOQ a
 goes to ``normalise()``.
 
 Brokers' other layouts: a model line without a price followed by a line holding only a price is
-one offer (on the model's line); a price glued to Chinese text ("官電250元") is read; a bare amount
+one offer (on the model's line), also after a card's labelled detail lines ("Condition: used",
+"Состояние: б/у"); a price glued to Chinese text ("官電250元") is read; a bare amount
 is a price when the message names one currency ("Цены в USDT", "单位：元", or a word of the
 lexicon's ``currencies``: "Цены в рублях") and the rest of the line names a machine or part; a
 unit or lot price written "€4.350" is European thousands (4350), and "3.690,00 €" or "1.390,-"
-3690 and 1390; a currency word of the lexicon after an amount is its currency ("6,950港幣",
-"870 Euro"); a code after a dollar amount names the dollar ("$4,690 CAD"); a table (cells split
+3690 and 1390, "1,20,000" (lakhs) 120000; a multiplier is written out ("1.15万", "39.8万円",
+"310만원", "₹1.2 lakh", "3.1k USDT"); a currency word of the lexicon after an amount is its
+currency ("6,950港幣", "870 Euro", "9 900 lira", "320 bucks"); "¥" is the yen in a Japanese
+message (kana, 円, or the yen named) and the yuan elsewhere; a code after a dollar amount names
+the dollar ("$4,690 CAD"); a table (cells split
 by "|" or tabs, a sheet pasted from Excel keeping its empty cells) is read through its header
 row's model, hashrate and ask price columns (not a column worked out from the others, "≈unit"),
 a per-TH price column where the ask cell is blank, and a MOQ column; a note line between the
 header row and the rows does not end it, and a row holding an amount is no header row; an amount
 labelled fair value, FMV, breakeven or hashprice is never the price. Customs flags (GTD, GTD
 RB, no GTD) belong to their own line, never to a header. A wanted-to-buy line ("WTB", "Куплю",
-"求购", "收...", "Ankauf", "wir kaufen", "nous achetons") is a bid (``side``); a price-less one
+"Возьму", "求购", "收...", "買取", "매입", "Ankauf", "wir kaufen", "nous achetons", "alınır",
+"looking to pick up", "will pay"; on a priced line also "looking for", "paying") is a bid
+(``side``); a price-less one
 (not a title naming both sides, "WTS / WTB — EU desk") makes the offers below it bids until the next
 place or stock header, or all of the message's offers when it comes before any offer.
 
@@ -41,6 +47,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -49,13 +56,14 @@ from typing import Any, NamedTuple
 from monitor.normalise.catalog import Catalog
 from monitor.normalise.lexicon import Lexicon, load_lexicon
 from monitor.normalise.titles import Normalised, normalise
-from scrapers.money import CODES, SYMBOLS, currency_code, find_currency
+from scrapers.money import CODES, SYMBOLS, currency_code, find_currency, yen_code
 
 # an amount: grouped by "," (with cents: "3,299.99"), by "." with decimal-comma cents ("3.690,00",
 # German and others; no cents: "1.390,-"), by "'" (Swiss: "3'690.00"), or by spaces ("185 000",
-# "1 580,50"), or not
+# "1 580,50"), or in the Indian way (lakhs: "1,20,000"), or not
 _NUM = (
-    r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d{1,3}(?:\.\d{3})+,\d{1,2}(?!\d)"
+    r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])"
+    r"|\d{1,3}(?:\.\d{3})+,\d{1,2}(?!\d)"
     r"|\d{1,3}(?:\.\d{3})*,[-–]{1,2}(?![\d\-–])|\d{1,3}(?:['’]\d{3})+(?:\.\d{1,2})?(?!\d)"
     r"|\d{1,3}(?:\.\d{3}){2,}(?![\d.])"
     r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?(?![\d\w])|\d+(?:[.,]\d+)?)"
@@ -70,7 +78,7 @@ _NUM = (
 _WORD = r"0-9A-Za-z\u00c0-\u024f\u0400-\u04ff_"
 _SYMBOL_ALT = "|".join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
 _CODE_ALT = "|".join(sorted((c for c in CODES if c.isascii()), key=len, reverse=True))
-_PRE = rf"({_SYMBOL_ALT}|(?<![a-z])(?:{_CODE_ALT})(?![a-z]))"
+_PRE = rf"({_SYMBOL_ALT}|(?<![a-z])(?:{_CODE_ALT})(?![a-z])\.?)"  # "Rs. 45,000" too
 _SUF = (
     rf"(\s?\$(?!\s*\d)|(?:{_CODE_ALT}|U)(?![{_WORD}])"
     rf"|{'|'.join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True) if '$' not in s)}"
@@ -86,8 +94,9 @@ _PRICE = re.compile(
     rf"{_PRE}\s?{_NUM}(k\b)?|(?<![{_WORD}.,])(?<!hyd\s)(?<!hydro\s){_NUM}\s?{_SUF}|(?<![{_WORD}.,/]){_NUM}(?={_PER_TH_MARK}|{_PER_KWH_MARK})",
     re.IGNORECASE,
 )
-# "1.15万" (Chinese: x 10,000): the amount written out, so "1.15万/台" is 11500 a unit
-_WAN = re.compile(r"(?<![\d.,])(\d{1,4}(?:\.\d{1,4})?)\s*万")
+# "1.15万" (Chinese: x 10,000; Japanese "39.8万円"; Korean "310만원"): the amount written out, so
+# "1.15万/台" is 11500 a unit
+_WAN = re.compile(r"(?<![\d.,])(\d{1,4}(?:\.\d{1,4})?)\s*(?:万|만(?=\s*원))")
 _THOUSAND = re.compile(r"^т(?:ыс)?\.?\s?", re.IGNORECASE)  # "т.р.", "тыс. руб": x1000, roubles
 # thousands grouped by "." and cents after ",": "3.690,00", "1.390,5"; or no cents: "1.390,-"
 _DOT_GROUPS_COMMA_CENTS = re.compile(r"\d{1,3}(?:\.\d{3})+,\d{1,2}|\d{1,3}(?:\.\d{3})*,[-–]+")
@@ -128,14 +137,23 @@ _STATUSES = frozenset({"on the way", "futures", "in stock"})  # a line's own rep
 _WTB = re.compile(
     r"(?<![a-zа-я])(?:wtb|want(?:ed)?\s+to\s+buy|buying|we\s+buy|looking\s+to\s+buy|куплю|купим|"
     r"покупаю|покупаем|скупаем|скупка|buscamos|compramos|compro|ankauf|wir\s+kaufen|kaufe|"
-    r"ach(?:ète|etons)|compriamo|acquistiamo|wij\s+kopen|inkoop|kup(?:imy|ię)|skupujemy)"
+    r"ach(?:ète|etons)|compriamo|acquistiamo|wij\s+kopen|inkoop|kup(?:imy|ię)|skupujemy|"
+    r"(?:looking|hoping|keen|want(?:ing)?)\s+to\s+(?:buy|pick\s+up|grab|acquire)|will\s+pay|"
+    r"in\s+the\s+market\s+for|"
+    r"al[ıi]m\s+yap\w*|al[ıi]n[ıi]r|al[ıi]yoruz|al[ıi]r[ıi]z|thu\s+mua|c[ầa]n\s+mua|dicari|"
+    r"возьм(?:у|ём|ем)|ищу|ищем|busco|procur(?:o|amos)|suchen?|cherch(?:e|ons)|recherchons|"
+    r"cerc(?:o|hiamo)|szukam[y]?|gezocht)"
     r"(?![a-zа-яäöüß])|^\W*(?:wanted|gesucht)(?![a-z])"
-    r"|求购|求購|收购|收購|^收(?![到货貨款益入费費])",
+    r"|求购|求購|收购|收購|^收(?![到货貨款益入费費])|買取|買い取り|買います|매입|삽니다|구매\s?희망|نشتري|مطلوب|รับซื้อ",
     re.IGNORECASE,
 )
+# words that make a priced line a bid, but that on a price-less line head nothing ("Looking for
+# partners, DM" opens no wanted section): "looking for ..., paying $2,750"
+_BID_LINE = re.compile(r"(?<![a-z])(?:looking\s+for|paying|offering\s+up\s+to)(?![a-z])", re.I)
 _WTS = re.compile(
     r"(?<![a-z])(?:wts|selling|for\s+sale|verk(?:auf(?:en)?|open)|vend(?:o|emos|iamo|ons)|"
-    r"sprzeda(?:m|jemy))(?![a-z])|продаю|продаем|продам|出售",
+    r"sprzeda(?:m|jemy)|sat[ıi]l[ıi]k|sat[ıi]yoruz)(?![a-z])|продаю|продаем|продам|出售|販売|"
+    r"売ります|판매|팝니다",
     re.I,
 )
 # a price labelled as something other than the ask: fair value, breakeven, hashprice, cost
@@ -167,6 +185,9 @@ _BULLET = re.compile(r"^(?:[\s•·∙●○◦▪▫►▶➤→*>|\-–—]+|\
 _NOISE = re.compile(r"\b(?:for|price|only)\b|цена|价格|[—–|=@:：]|\(\s*\)|\[\s*\]", re.I)
 _EDGES = re.compile(r"^[\s=*_~\-–—.:：,;]+|[\s=*_~\-–—.:：,;]+$")
 _WRAP = {"()", "[]", "【】", "「」", "<>", "**"}
+# a card's detail line: a short label and a colon ("Condition: new", "Состояние: б/у", "状态：全新")
+_DETAIL = re.compile(r"[^\W\d_][^\W_]*(?:\s[^\W\d_]+){0,2}\s?[:：]")
+_CARD_LINES = 4  # detail lines a card's price may follow its model line by, at most
 _MAX_DIGITS = 12  # digits before the decimal point: no offer costs a trillion
 PRICE_DIGITS = 15  # significant digits a JSON number (an IEEE double) carries exactly
 DEFAULT_CURRENCY = "USD"  # of a bare $/TH price when the message does not say: brokers quote USDT
@@ -192,6 +213,16 @@ class _Draft(NamedTuple):
     header: _Header | None
     side: str  # "ask" or "bid"
     named: str | None  # the message's named currency, when the price was written without one
+
+
+class _Pending(NamedTuple):
+    """A model line without a price, waiting for its price on the next line (or after the
+    card's labelled detail lines: "Condition: new")."""
+
+    line: int
+    text: str
+    norm: str
+    last: int  # the last line read into it
 
 
 class _Table(NamedTuple):
@@ -359,8 +390,9 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         for text in [_strip_emoji(raw)]
         if text or _FLAG_EMOJI.search(raw)
     ]
+    yen = _yen(lines)
     lines = [
-        (n, text, _dollar_code(_currency_words(_pence(_ten_thousands(norm)))), raw)
+        (n, text, yen(_dollar_code(_currency_words(_pence(_written_out(norm))))), raw)
         for n, text, norm, raw in lines
     ]
     named: set[str] = set()  # currencies the price-less lines name ("Prices in USDT")
@@ -374,7 +406,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
     drafts: list[_Draft] = []
     table: _Table | None = None
     table_rows = 0  # rows read under the table's header row
-    pending: tuple[int, str, str] | None = None  # a model line waiting for its price line
+    pending: _Pending | None = None  # a model line waiting for its price line
     side, message_bid = "ask", False
     for number, text, norm, raw in lines:
         cells = [c for c in _CELLS.split(norm.strip().strip("|").strip())]
@@ -394,7 +426,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         if (
             prices
             and waiting is not None
-            and waiting[0] == number - 1
+            and waiting.last == number - 1
             and not _names_a_model(_without_prices(norm, prices), catalog)
         ):  # "S21 200T" then "$3,450": one offer on the model's line
             norm = f"{waiting[2]} {norm}"
@@ -404,7 +436,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             not prices
             and one_named
             and waiting is not None
-            and waiting[0] == number - 1
+            and waiting.last == number - 1
             and not _unread_currency(norm)
         ):  # "🔥 Antminer S21 Pro 245T" then "💵 4 150 | новые" in a message priced in USDT: the
             # bare amount of the price line, read with the model line it prices ("1 950 000 ₸":
@@ -415,7 +447,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
                 prices, norm = read, joined
                 number, text = waiting[0], f"{waiting[1]} {text}"
         if prices:
-            bid = side == "bid" or _WTB.search(norm) is not None
+            bid = side == "bid" or _WTB.search(norm) is not None or _BID_LINE.search(norm)
             named_bare = one_named if bare else None
             draft = _Draft(number, text, norm, prices, header, "bid" if bid else "ask", named_bare)
             drafts.append(draft)
@@ -433,9 +465,19 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         flags = tuple(f for f in _take_flags(no_moq)[0] if f not in _CUSTOMS)
         place = _place(norm, raw)
         if _unpriced_offer(no_moq, catalog):  # "M30S++ 106T price on request": not a header
-            pending = (number, text, norm)
+            pending = _Pending(number, text, norm, number)
             continue
         if place is None and not flags and not _STATUS.search(norm) and not _FLAG_EMOJI.search(raw):
+            if (
+                waiting is not None
+                and waiting.last == number - 1
+                and number - waiting.line <= _CARD_LINES
+                and _DETAIL.match(norm)
+                and not _names_a_model(norm, catalog)
+            ):  # "Antminer S21 200T" / "Condition: new" / "Price: $2,900": one offer, a card
+                line, model_text, model_norm, _ = waiting
+                pending = _Pending(line, f"{model_text} {text}", f"{model_norm} {norm}", number)
+                continue
             if moq is not None:
                 message_moq = moq  # "MOQ 3 units, DM @broker"; not "M30S++ 106T ... MOQ 50"
             continue
@@ -586,9 +628,55 @@ def _pence(text: str) -> str:
     return _PENCE.sub(lambda m: f"£{Decimal(m.group(1)) / 100}", text)
 
 
+def _unchanged(text: str) -> str:
+    return text
+
+
+def _to_jpy(text: str) -> str:
+    return text.replace("¥", " JPY ") if "¥" in text else text
+
+
+def _yen(lines: list[tuple[int, str, str, str]]) -> Callable[[str], str]:
+    """How the message's lines write "¥": as "JPY" where the message is Japanese or names the
+    yen (scrapers.money.yen_code), else unchanged (the table's CNY)."""
+    if not any("¥" in norm for _, _, norm, _ in lines):
+        return _unchanged
+    whole = "\n".join(norm for _, _, norm, _ in lines)
+    return _to_jpy if yen_code(whole) == "JPY" else _unchanged
+
+
+# an amount in lakhs (100,000) or crores (10 million), as India writes it: "₹1.2 lakh"
+_LAKH = re.compile(r"(?<![\d.,])(\d{1,4}(?:\.\d{1,3})?)\s*(lakhs?|lacs?|crores?)\b", re.I)
+_LAKH_VALUE = {"l": Decimal(100_000), "c": Decimal(10_000_000)}
+# thousands as "k" before a currency written after the amount: "3.1k USDT", "2,9k €"
+_KILO = re.compile(
+    rf"(?<![{_WORD}.,])(\d{{1,4}}(?:[.,]\d{{1,3}})?)\s?k(?=\s?(?:(?:{_CODE_ALT})(?![{_WORD}])"
+    rf"|{_SYMBOL_ALT}))",
+    re.I,
+)
+
+
+def _written_out(text: str) -> str:
+    """Amounts written with a multiplier, written out: "1.15万" is "11500", "₹1.2 lakh"
+    "₹120000", "3.1k USDT" "3100 USDT"; other text unchanged."""
+    text = _ten_thousands(text)
+    low = text.lower()
+    if "lakh" in low or "lac" in low or "crore" in low:
+        text = _LAKH.sub(
+            lambda m: f"{(Decimal(m.group(1)) * _LAKH_VALUE[m.group(2)[0].lower()]).normalize():f}",
+            text,
+        )
+    if "k" in low:
+        text = _KILO.sub(
+            lambda m: f"{(Decimal(m.group(1).replace(',', '.')) * 1000).normalize():f}", text
+        )
+    return text
+
+
 def _ten_thousands(text: str) -> str:
-    """An amount in 万 (10,000) written out: "1.15万" is "11500"; other text unchanged."""
-    if "万" not in text:
+    """An amount in 万 / 만 (10,000) written out: "1.15万" is "11500", "310만원" "3100000원";
+    other text unchanged."""
+    if "万" not in text and "만" not in text:
         return text
     return _WAN.sub(lambda m: f"{(Decimal(m.group(1)) * 10000).normalize():f}", text)
 
@@ -602,11 +690,19 @@ def _european(number: str) -> str | None:
     return whole if cents.strip("-–") == "" else f"{whole}.{cents}"
 
 
+def _mark(code: str) -> str:
+    """How a price of ``code`` is written so the table reads it: the code itself, else its
+    symbol (the lira's code "TRY" is an English word, not a code the table reads: "₺")."""
+    if code in CODES:
+        return code
+    return next((s for s, c in SYMBOLS.items() if c == code), code)
+
+
 @lru_cache(maxsize=4)
 def _after_amount(lex: Lexicon) -> tuple[re.Pattern[str], dict[str, str]]:
     """The lexicon's currency words as written right after an amount ("6,950港幣"), in one
     pattern (group "d" the amount's last digit, then one named group per currency)."""
-    codes = {f"c{i}": code for i, (code, _) in enumerate(lex.currency_words)}
+    codes = {f"c{i}": _mark(code) for i, (code, _) in enumerate(lex.currency_words)}
     words = "|".join(f"(?P<c{i}>{rx.pattern})" for i, (_, rx) in enumerate(lex.currency_words))
     return re.compile(rf"(?P<d>\d)[ \u00a0]?(?:{words or '(?!)'})", re.IGNORECASE), codes
 

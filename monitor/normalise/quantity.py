@@ -42,6 +42,7 @@ from monitor.normalise.facts import read_facts
 from monitor.normalise.lexicon import load_lexicon
 from monitor.normalise.record import Normalised
 from monitor.normalise.titles import MAX_CHARS, clean, quantity_of
+from scrapers.money import currency_code, yen_code
 
 # the price buys one unit (matched on the cleaned title: 台 is "units", "за шт"/"单价" "each"; not
 # "price per lot", "price per bundle": a lot word)
@@ -71,11 +72,13 @@ _STOCK_COUNT = re.compile(
     r"|(?:available|avail|in\s+stock|stock|qty|quantity)\s*[:=]?\s*(\d{1,5})(?![\d.,]\d|[a-z])"
     r"|(?<![a-z0-9.,$€£¥])(\d{1,5})\s*(?:available|avail|in\s+stock|left|on\s+hand)\b"
 )
-# a price written in a title: "$1,500", "€900", "$4.5k", "2550 usdt", "250元"
+# a price written in a title: "$1,500", "€900", "$4.5k", "2550 usdt", "250元", "₹5,40,000" (lakhs)
 _TITLE_PRICE = re.compile(
-    r"(?:(?P<sym>[$€£¥₽])\s*(?P<a>\d{1,3}(?:,\d{3})+|\d+)(?P<af>\.\d+)?(?P<ak>k)?(?![\d,]))"
-    r"|(?:(?<![\w.,])(?P<b>\d{1,3}(?:,\d{3})+|\d+)(?P<bf>\.\d+)?(?P<bk>k)?\s*"
-    r"(?P<code>usdt|usd|eur|rub|руб|rmb|cny|元|[$€£₽]|u(?=\s*/\s*th?(?![a-z])))(?![a-z]))"
+    r"(?:(?P<sym>[$€£¥₽₺₹₩])\s*(?P<a>\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+|\d+)(?P<af>\.\d+)?"
+    r"(?P<ak>k)?(?![\d,]))"
+    r"|(?:(?<![\w.,])(?P<b>\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+|\d+)(?P<bf>\.\d+)?(?P<bk>k)?\s*"
+    r"(?P<code>usdt|usd|eur|rub|руб|rmb|cny|元|円|jpy|tl|inr|krw|원|[$€£₽₺₹₩]|u(?=\s*/\s*th?(?![a-z])))"
+    r"(?![a-z]))"
 )
 _CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "₽": "RUB", "руб": "RUB"}
 _CURRENCY.update({"元": "CNY", "rmb": "CNY", "usdt": "USDT", "u": "USDT"})
@@ -277,8 +280,12 @@ def title_price(text: str) -> tuple[Decimal, str] | None:
     whole, frac, k, sign = (
         m.group("a", "af", "ak", "sym") if m.group("sym") else m.group("b", "bf", "bk", "code")
     )
+    if frac and len(frac) == 4 and not k and "," not in whole and whole[0] != "0":
+        whole, frac = whole + frac[1:], None  # "330.000 TL", "€2.900": European thousands
     amount = Decimal(whole.replace(",", "") + (frac or "")) * (1000 if k else 1)
-    return amount, _CURRENCY.get(sign, sign.upper())
+    if sign == "¥":  # the yen in a Japanese title, else the yuan (scrapers.money.yen_code)
+        return amount, yen_code(text)
+    return amount, _CURRENCY.get(sign) or currency_code(sign) or sign.upper()
 
 
 def with_title_price(title: str, text: str, norm: Normalised, catalog: Catalog) -> Normalised:

@@ -93,6 +93,7 @@ _DIGITS_WORD_BEFORE = re.compile(
 # a rate or power right before "each": "36.7T each", "3600W each" measure each piece
 _MEASURE_BEFORE = re.compile(r"\d\s*(?:[tgmkp]h?(?:/s)?|th/s|[km]?w|ksol(?:/s)?)\s*$")
 _MACHINE_WORDS = frozenset({"miners", "machines", "units", "equipos"})
+_CAPACITY_WORDS = _MACHINE_WORDS | {"x"}  # "hosting for 40x S19k": what it holds
 _SIZE_WORDS = frozenset({"unit", "units", "miners", "machines"})  # "6-unit": a size
 _LEADING = re.compile(r"^\W*\(\s*(\d{1,5})\s*\)")
 _STOCK_BEFORE = re.compile(  # order terms, stock counts and capacities are not lots
@@ -103,10 +104,17 @@ _STOCK_AFTER = re.compile(
     r"\s*(?:(?:units?|pcs|pieces|machines|miners|stück|stk|sztuk|szt\.?|unidades|piezas|pezzi|"
     r"peças|pièces|equipos)\s*)?(?:available|avail|in\s+stock|left|"
     r"on\s+hand|ready|moq|min|per\s+(?:carton|ctn|box|case|pallet)|"
-    r"verfügbar|vorrätig|auf\s+lager|disponibles?|dispon[ií]ve(?:l|is)|disponibili|dostępn\w*)"
+    r"verfügbar|vorrätig|auf\s+lager|disponibles?|dispon[ií]ve(?:l|is)|disponibili|dostępn\w*|"
+    r"mevcut|stokta)"
     r"(?![a-z])"
 )  # (whole words: "4 miners" is not "4 min"; "10 pieces per carton" is packing)
 _WORD = re.compile(r"[^\W_]+")
+# a price of electricity: "$0.06/kWh", "7 ct/kWh", "6c per kWh", "0,05 € pro kWh", "0.05 USD
+# por kWh", "4,5 руб за кВт", "0.35元/度", "kWh başı 0,071 $", "1kWhあたり 26円", "kWh당 120원"
+_POWER_PRICE = re.compile(
+    r"(?:/|\b(?:per|por|pro|par|le|al)\s+|(?<![а-яё])за\s+|每)\s*(?:kwh|квт)|/\s*度|每度"
+    r"|kwh\s*(?:başı|basi|あたり|당)"
+)
 # a cooling word anywhere in a title, and the catalog name endings of that cooling's variant
 _COOLING_WORD = re.compile(r"(?<![a-z])(?:(?P<hydro>hydro|hyd)|immersion|imm)(?![a-z])")
 _COOLING_SUFFIXES = {"hydro": ("hyd", "hydro"), "immersion": ("immersion", "imm", "i")}
@@ -269,7 +277,10 @@ def _after_miner_head(
     model ("... 95TH, spare PSU for S19") or ends the title right after the rate ("Antminer
     S21 200T control board", "S19 XP 140T single hash board, tested"; not "..., original PSU")
     or, right after the rate, is followed by its own chip code ("S21 200T hash board BM1368 -
-    faulty": the board is described; "S19 95T hashboard dead" stays a miner). A
+    faulty": the board is described; "S19 95T hashboard dead" stays a miner), or ends its own
+    phrase there ("S21 200T hashboard, tested working": a comma, bracket or spaced dash after
+    it), or is counted there and only words of the sale follow ("M60S 186T 3 hashboards set,
+    used - price for the 3"). A
     part word heading the title, or one before any hashrate ("PSU for S19 95TH", "Placa
     controladora Antminer S19"), is the subject."""
     start, end = word.span()
@@ -288,7 +299,12 @@ def _after_miner_head(
             return False  # chip code: the board is what is sold
         if _COLON.match(text, end):
             return False  # "S19j Pro 104T shell: case + 4 fans": what follows describes the part
+        if _SET_APART.match(text, end):  # "S21 200T hashboard, tested": the board's phrase ends
+            return False  # (a fault right after it, "hashboard, dead", was read above)
         return _SALE_TAIL.fullmatch(text, end) is None  # the part ends the title: it is sold
+    if part and _COUNTED_PART.fullmatch(text, rate.end(), start):
+        # "M60S 186T 3 hashboards set, used": a count of the part, then only words of the sale
+        return _SALE_TAIL.fullmatch(text, end) is None
     return True
 
 
@@ -297,9 +313,16 @@ _BEFORE_SOLD_PART = re.compile(r"(?:[\W_]|(?:single|empty|spare|replacement|bare
 # after a part word, its own chip code, then a mark or the end: the part is what is described
 _SET_OFF = re.compile(r"\s*bm\d{4}\w*\s*(?:[-\u2013\u2014:,(/]|$)")
 _COLON = re.compile(r"\s*:")
-# after a part word, nothing but words of the sale
+# after a part word, a comma, bracket or spaced dash: the part's own phrase ends there
+_SET_APART = re.compile(r"\s*(?:[,;(]|[-\u2013\u2014]\s)")
+# between the rate and a part word: a count of the part ("186T 3 hashboards", "95T 2x PSU")
+_COUNTED_PART = re.compile(r"[\W_]*\d{1,2}\s*(?:x\s*)?")
+# after a part word, nothing but words of the sale ("tested working, 1 pc", "used, working
+# pull", "set, used - price for the 3")
 _SALE_TAIL = re.compile(
-    r"(?:[\W_]|\d|x\b|pcs?\b|for\s+sale\b|wts\b|only\b|tested\b|new\b|used\b|sale\b)*"
+    r"(?:[\W_]|\d|x\b|pcs?\b|pieces?\b|one\b|sets?\b|for\s+sale\b|wts\b|only\b|tested\b|"
+    r"working\b|works\b|ok\b|pull(?:s|ed)?\b|new\b|used\b|sale\b|each\b|"
+    r"(?:the\s+)?price(?:\s+for(?:\s+the)?)?\b)*"
 )
 
 
@@ -447,7 +470,7 @@ def quantity_of(
 ) -> int:
     """Units the listed price buys: "lot of 4" is 4; "x3 ... price per unit" is 1; "5 units
     available" is stock, not a lot, so 1. With ``capacity`` (the title sells an installation: a
-    container, a farm, hosting), "210 units" is what it holds, not a lot."""
+    container, a farm, hosting), "210 units" and "40x S19k" are what it holds, not a lot."""
     candidates: list[tuple[int, int, int]] = []  # (position, end, n)
     if "(" in text[:4] and (m := _LEADING.match(text)) is not None:
         candidates.append((m.start(1), m.end(1), int(m.group(1))))
@@ -468,12 +491,14 @@ def quantity_of(
                 candidates.append((d.start(1), d.end(1), int(d.group(1))))
             continue
         if m.group("x") and (m.start() == 0 or not text[m.start() - 1].isalnum()):
+            if capacity:
+                continue  # "hosting for x40 S19": what it holds
             if _ends_alias(text, m.start(), catalog) or "x" + m.group("x") in _algorithms(catalog):
                 continue  # "Antminer X5": a model name; "X11 DASH": an algorithm; not counts
             candidates.append((m.start("x"), m.end("x"), int(m.group("x"))))
             continue
         word = m.start("word")
-        if word < 0 or capacity and m.group("word") in _MACHINE_WORDS:
+        if word < 0 or capacity and m.group("word") in _CAPACITY_WORDS:
             continue  # "container 210 units": what an installation holds, not a lot
         if d := _DIGITS_BEFORE.search(text, max(0, word - 12), word):
             if m.group("word") == "x" and not _counts_things(text, m.end(), catalog):
@@ -506,7 +531,8 @@ def _word_quantity(lex: Lexicon) -> re.Pattern[str]:
     """A count in the lexicon's number words: heading the title or after "lot of" ("Two S19
     95T", "Dois Antminer S19j Pro", "set of four"); a count packed as a reel, tray, tube, box,
     carton or crate of N ("reel of 100 BM1366"); before a word for machines ("three used
-    miners"); a count, in words or digits, that the price is for all of ("one price for all 20",
+    miners"); the count the price is for ("price for the 3"); a count, in words or digits, that
+    the price is for all of ("one price for all 20",
     "voor alle 4", "per tutti e 3", "all three for $2,400", "all 3 together"); or "pair of", "for
     the pair", "for both", "both for", "takes both", a title opening with "both". ("All 3 boards
     hashing" counts nothing.)"""
@@ -517,6 +543,7 @@ def _word_quantity(lex: Lexicon) -> re.Pattern[str]:
         rf"|\b({words})\s+(?:\w+\s+)?(?:miners|machines|units)\b"
         rf"|\b(?:for\s+all|voor\s+(?:alle|allemaal)|per\s+tutt[ie](?:\s+e)?)\s+(\d{{1,5}}|{words})\b"
         rf"|\ball\s+(\d{{1,5}}|{words})\s+(?:for|(?:[\w+.-]+\s+){{0,5}}together)\b"
+        rf"|\bprice\s+(?:is\s+)?for\s+the\s+(\d{{1,5}}|{words})\b"
         r"|\b(pair)\s+of\b|\bfor\s+the\s+(pair)\b|\b(?:for|takes?)\s+(both)\b|\b(both)\s+for\b"
         r"|^\W*(both)\b"
     )
@@ -603,6 +630,12 @@ def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
         if kind == "other" and quantity > 1:  # "container ... 210 units": what it holds
             base["quantity"] = quantity_of(text, catalog, capacity=True, lex=lex)
         return Normalised(kind=kind, confidence=0.8, reason=f"{what}: {word!r}", **base)
+    if (
+        "kwh" in text or not text.isascii() and ("квт" in text or "度" in text)
+    ) and _POWER_PRICE.search(text):
+        # "Stellplätze für S19 Miner, 7 ct/kWh": a price of power is hosting or electricity sold
+        base["quantity"] = quantity_of(text, catalog, capacity=True, lex=lex)
+        return Normalised(kind="other", confidence=0.8, reason="a price per kWh", **base)
     model = _find_model(_TOKEN.findall(text), text, catalog)
     if model is None and (split := _unglue(text)) != text:
         text = split

@@ -193,6 +193,13 @@ def test_a_price_beside_the_title_decides_in_place_of_the_titles() -> None:
         ("s19 95t 250元", "250", "CNY"),
         ("s19 95t 150000 руб", "150000", "RUB"),
         ("m50s 126t 13.5 u/t", "13.5", "USDT"),
+        # the currencies and groupings of the ninth blind set's kinds, through the one table
+        ("s21 200t 3 pcs 330.000 tl", "330000", "TRY"),
+        ("s21 200t x2 €2.900", "2900", "EUR"),
+        ("s21 200t x3 ₹5,40,000", "540000", "INR"),
+        ("s21 200t used まとめて 900,000円", "900000", "JPY"),
+        ("s21 200t used まとめて ¥900,000", "900000", "JPY"),  # a Japanese title: the yen
+        ("s21 200t 2 units ¥42000", "42000", "CNY"),
     ],
 )
 def test_title_price_reads_the_first_price(text: str, amount: str, currency: str) -> None:

@@ -1077,3 +1077,111 @@ def test_shells_controladoras_and_a_described_part(title: str) -> None:
 )
 def test_a_rate_before_each_is_no_unit_price(title: str, quantity: int) -> None:
     assert normalise(title).quantity == quantity
+
+
+# The ninth blind set's classes, on invented titles. A part word right after the title's
+# hashrate is what is sold when its own phrase ends there (a comma, bracket or spaced dash
+# after it) or only words of the sale follow, also after a count of the part; a fault right
+# after it ("hashboard, dead") stays the miner's.
+@pytest.mark.parametrize(
+    ("title", "kind", "quantity"),
+    [
+        ("Antminer S19 XP 141T hashboard, tested, ships from Texas", "part", 1),
+        ("Avalon A1366 130T control board (working pull)", "part", 1),
+        ("Antminer S19k Pro 120T hash board working pull", "part", 1),
+        ("Antminer T21 190T 3 hashboards set, price for the 3", "part", 3),
+        ("Whatsminer M50S 126T placa hash, probada", "part", 1),
+        ("Antminer S19 XP 141T hashboard, dead", "miner", 1),
+        ("Antminer T21 190T 3 hashboards one dead", "miner", 1),
+    ],
+)
+def test_a_part_after_the_rate_set_apart_is_sold(title: str, kind: str, quantity: int) -> None:
+    got = normalise(title)
+    assert (got.kind, got.quantity) == (kind, quantity)
+
+
+# A price of electricity is hosting or power sold, in any language; so are hosting sold as a
+# product, a power purchase agreement, a service of work on a machine; counts in them are what
+# the installation holds.
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Espacio para S21 en Paraguay a 0,05 $/kWh",
+        "S19可放 矿场位置 0.33元/度",
+        "Slots for S19 in Quebec, 7c per kWh all-in",
+        "Platz für Antminer S21 in Schweden, 0,06 € pro kWh",
+        "Mining otel Erzurum, S21 kabul, kWh başı 0,07 $",
+        "Antminer S21 設置スペース 1kWhあたり 24円",
+        "Whatsminer M60S 186T hosting plan, Texas, 6 months",
+        "Antminer S21 200T Hosting-Paket Norwegen, 12 Monate",
+        "Antminer S21 200T paquete de hosting en Paraguay",
+        "Antminer S21 200T хостинг пакет Иркутск",
+        "Looking for a PPA, 5MW, for our S19 fleet",
+        "Antminer S19 hashboard chip reballing service",
+        "Antminer S19j Pro repair, 5 day turnaround",
+        "Avalon A1246 repair and firmware updates",
+        "Hosting wanted: 25x Antminer S21, Texas",
+    ],
+)
+def test_power_prices_hosting_products_and_work_services_are_other(title: str) -> None:
+    got = normalise(title)
+    assert (got.kind, got.quantity) == ("other", 1)
+
+
+# Pieces and consumables sold for a miner are parts; the same words describing the miner are not.
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Soundproof cabinet for two Antminer S21", "part"),
+        ("Thermal pads Whatsminer M50S", "part"),
+        ("Dielectric fluid 200L for S19 immersion", "part"),
+        ("Exhaust duct kit for 2x Antminer S21", "part"),
+        ("IO board for Antminer S19j Pro", "part"),
+        ("SD card with firmware for Antminer S19", "part"),
+        ("Circuit breaker 32A for S21", "part"),
+        ("Antminer S19 95T motherboard", "part"),
+        ("Antminer S19 XP 141T repasted with new thermal paste", "miner"),
+    ],
+)
+def test_pieces_and_consumables_for_a_miner_are_parts(title: str, kind: str) -> None:
+    assert normalise(title).kind == kind
+
+
+# Counts and rates written in other scripts and languages: "×3" (the multiplication sign), "обе
+# одной ценой" (both at one price), Korean "테라" (tera), Turkish "adet" (pieces) with "ikisi
+# birden" (both at once), "tanesi" (each) or "mevcut" (available).
+@pytest.mark.parametrize(
+    ("title", "ths", "quantity"),
+    [
+        ("Antminer S19j Pro 100T ×3 used, one price", 100, 3),
+        ("Whatsminer M30S 88T пара, отдам обе одной ценой", 88, 2),
+        ("앤트마이너 S19k Pro 120테라 중고", 120, 1),
+        ("2 adet Antminer S19 95T, ikisi birden 700$", 95, 2),
+        ("Antminer S19 95T kullanılmış, 4 adet, fiyat tanesi", 95, 1),
+        ("Antminer S19 95T 6 adet mevcut", 95, 1),
+    ],
+)
+def test_counts_and_rates_in_other_scripts(title: str, ths: float, quantity: int) -> None:
+    got = normalise(title)
+    assert (got.kind, got.hashrate_ths, got.quantity) == ("miner", ths, quantity)
+
+
+# A machine that does not start is for parts; one pulled from a site has run.
+@pytest.mark.parametrize(
+    ("title", "condition"),
+    [
+        ("Antminer S19 95T won't power on", "for_parts"),
+        ("Antminer S19j Pro 104T doesn't boot", "for_parts"),
+        ("Antminer S19 95T no power", "for_parts"),
+        ("Whatsminer M50S 126T startet nicht", "for_parts"),
+        ("Whatsminer M50S 126T ne démarre plus", "for_parts"),
+        ("Whatsminer M50S 126T açılmıyor", "for_parts"),
+        ("Whatsminer M50S 126T non si accende", "for_parts"),
+        ("Whatsminer M50S 126T 電源入らず", "for_parts"),
+        ("왓츠마이너 M50S 126T 전원 안 들어옴", "for_parts"),
+        ("Antminer S19 95T no power supply", "unknown"),
+        ("Antminer S21 200T ex-site, pulled last week", "used"),
+    ],
+)
+def test_a_machine_that_does_not_start_or_was_pulled(title: str, condition: str) -> None:
+    assert normalise(title).condition == condition
