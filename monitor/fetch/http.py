@@ -167,6 +167,16 @@ def tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+# robots.txt as read by fetchers sharing a pace_dir (the runs of one database: a daemon's jobs),
+# kept for later runs in this process: RFC 9309 lets a crawler use a read for up to 24 hours, and
+# a source of one page every 30 minutes would otherwise fetch robots.txt as often as the page.
+# Keyed by (pace_dir, origin); a read that failed (unreachable, 5xx) is never kept.
+ROBOTS_TTL_S = 24 * 3600.0
+ROBOTS_KEPT = 2_000  # origins (the oldest read goes first)
+_ROBOTS_READ: dict[tuple[str, str], tuple[float, Protego | None]] = {}
+_ROBOTS_LOCK = threading.Lock()
+
+
 class Fetcher:
     def __init__(
         self,
@@ -353,7 +363,19 @@ class Fetcher:
             return True
         origin = _origin(url)
         if origin not in self._robots:
-            self._robots[origin] = self._load_robots(origin, delay_s)
+            key = (str(self.pace_dir), origin) if self.pace_dir is not None else None
+            with _ROBOTS_LOCK:
+                kept = _ROBOTS_READ.get(key) if key else None
+            if kept is not None and time.monotonic() - kept[0] < ROBOTS_TTL_S:
+                self._robots[origin] = kept[1]
+            else:
+                self._robots[origin] = self._load_robots(origin, delay_s)
+                if key and origin not in self._robots_trouble:  # never keep a failed read
+                    with _ROBOTS_LOCK:
+                        _ROBOTS_READ.pop(key, None)
+                        _ROBOTS_READ[key] = (time.monotonic(), self._robots[origin])
+                        while len(_ROBOTS_READ) > ROBOTS_KEPT:
+                            del _ROBOTS_READ[next(iter(_ROBOTS_READ))]  # the oldest read
         robots = self._robots[origin]
         return True if robots is None else robots.can_fetch(url, self.user_agent)
 

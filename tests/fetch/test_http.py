@@ -283,3 +283,42 @@ def test_fetchers_share_one_tls_context(site: LocalSite) -> None:
             assert f.get(f"{site.url}/p").text == "hello"
     info = tls_context.cache_info()
     assert (info.misses, info.hits) == (1, 2)
+
+
+# The runs of one database (a daemon's jobs: fetchers sharing a pace_dir) read a host's
+# robots.txt once a day, not once per run (RFC 9309: a read may be used for up to 24 hours).
+def test_robots_txt_is_read_once_for_the_runs_of_one_database(
+    site: LocalSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import monitor.fetch.http as http
+
+    site.route("/robots.txt", Reply(200, "User-agent: *\nDisallow: /private\n"))
+    site.route("/p", Reply(200, "ok"))
+    for _ in range(3):  # three runs, each with its own fetcher
+        with Fetcher(FAST, pace_dir=tmp_path / "locks") as f:
+            f.get(f"{site.url}/p")
+            with pytest.raises(FetchError, match="disallowed by robots.txt"):
+                f.get(f"{site.url}/private")
+    assert site.paths().count("/robots.txt") == 1
+    with Fetcher(FAST, pace_dir=tmp_path / "other-db-locks") as f:  # another database: its own
+        f.get(f"{site.url}/p")
+    with Fetcher(FAST) as f:  # no pace_dir (a one-off fetch): reads it
+        f.get(f"{site.url}/p")
+    assert site.paths().count("/robots.txt") == 3
+    monkeypatch.setattr(http, "ROBOTS_TTL_S", 0.0)  # a day later: read again
+    with Fetcher(FAST, pace_dir=tmp_path / "locks") as f:
+        f.get(f"{site.url}/p")
+    assert site.paths().count("/robots.txt") == 4
+
+
+def test_a_robots_txt_that_failed_is_read_again_by_the_next_run(
+    site: LocalSite, tmp_path: Path
+) -> None:
+    busy = Reply(503, "busy", headers={"Retry-After": "0"})  # robots.txt gets one retry
+    site.route("/robots.txt", busy, busy, Reply(200, "User-agent: *\nAllow: /\n"))
+    site.route("/p", Reply(200, "ok"))
+    locks = tmp_path / "locks"
+    with Fetcher(FAST, pace_dir=locks) as f, pytest.raises(FetchError, match="could not be read"):
+        f.get(f"{site.url}/p")
+    with Fetcher(FAST, pace_dir=locks) as f:  # not kept: the next run asks again
+        assert f.get(f"{site.url}/p").text == "ok"
