@@ -215,6 +215,10 @@ class Lexicon:
     # the number words, "pair", "both", "all" ("alle", "tutt"), "of" as plain literals: the
     # quantity rule's fast check
     number_gate: re.Pattern[str] = re.compile("(?!)")
+    # ``condition`` and ``subject`` without their named groups: the same matches, found faster
+    # (the first search of most titles finds none; only a title with one reads the groups)
+    condition_plain: re.Pattern[str] = re.compile("(?!)")
+    subject_plain: re.Pattern[str] = re.compile("(?!)")
 
 
 def compile_lexicon(data: LexiconFile) -> Lexicon:
@@ -238,6 +242,19 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
         script = "cjk" if _CJK.search(pattern) else "cyr" if _CYRILLIC.search(pattern) else "any"
         holds = tuple(given[0]) if given else literal_starts(pattern)
         rules[script].append((re.compile(pattern), repl, holds))
+    condition = re.compile(
+        rf"(?<![a-z0-9]){condition_first}(?:(?:{groups})(?![a-z0-9])"
+        + (f"|(?P<more>{_literal_trie(starts)}))" if starts else ")")
+    )
+    subject = re.compile(
+        rf"(?<![a-z0-9]){subject_first}"
+        rf"(?:(?P<other>{_alternation(data.other + data.heading_other)})|"
+        rf"(?P<part>{_alternation(data.parts)})|"
+        rf"(?P<weak>{_alternation(data.weak_parts)})"
+        # a word a service phrase holds ("repair", "service"): only marks where to look
+        rf"|(?P<svc>(?:{'|'.join(map(re.escape, data.service_gate)) or '(?!)'})[^\W\d_]*))"
+        r"(?![a-z0-9])"
+    )
     return Lexicon(
         translate=rules["any"],
         translate_cjk=rules["cjk"],
@@ -246,22 +263,13 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
         words_gate=re.compile(_literal_trie(list(data.words))),
         word_map=dict(data.words),
         # (a match of the last group, "more", is only the gate of ``condition_more``)
-        condition=re.compile(
-            rf"(?<![a-z0-9]){condition_first}(?:(?:{groups})(?![a-z0-9])"
-            + (f"|(?P<more>{_literal_trie(starts)}))" if starts else ")")
-        ),
+        condition=condition,
+        condition_plain=_ungrouped(condition),
         condition_more=re.compile(rf"(?<![a-z0-9])(?:{more})(?![a-z0-9])") if more else None,
         condition_names=names,
         condition_rank={n: i for i, n in enumerate(names)},
-        subject=re.compile(
-            rf"(?<![a-z0-9]){subject_first}"
-            rf"(?:(?P<other>{_alternation(data.other + data.heading_other)})|"
-            rf"(?P<part>{_alternation(data.parts)})|"
-            rf"(?P<weak>{_alternation(data.weak_parts)})"
-            # a word a service phrase holds ("repair", "service"): only marks where to look
-            rf"|(?P<svc>(?:{'|'.join(map(re.escape, data.service_gate)) or '(?!)'})[^\W\d_]*))"
-            r"(?![a-z0-9])"
-        ),
+        subject=subject,
+        subject_plain=_ungrouped(subject),
         heading_other=(
             re.compile(_alternation(data.heading_other)) if data.heading_other else None
         ),
@@ -331,6 +339,12 @@ def _condition_groups(conditions: dict[ConditionGroup, list[str]]) -> str:
         for name in CONDITION_ORDER
         if conditions.get(name)
     )
+
+
+def _ungrouped(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` with its named groups as plain groups: it matches where ``pattern`` does (the
+    lexicon's fragments name no group and refer to none)."""
+    return re.compile(re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern))
 
 
 def _words(fragments: list[str]) -> re.Pattern[str] | None:

@@ -149,7 +149,9 @@ _WTB = re.compile(
 )
 # words that make a priced line a bid, but that on a price-less line head nothing ("Looking for
 # partners, DM" opens no wanted section): "looking for ..., paying $2,750"
-_BID_LINE = re.compile(r"(?<![a-z])(?:looking\s+for|paying|offering\s+up\s+to)(?![a-z])", re.I)
+_BID_LINE = re.compile(
+    r"(?<![a-z])(?:looking\s+for|paying|offering\s+up\s+to)(?![a-z])|ندفع|نشتري|پرداخت\s+می", re.I
+)
 _WTS = re.compile(
     r"(?<![a-z])(?:wts|selling|for\s+sale|verk(?:auf(?:en)?|open)|vend(?:o|emos|iamo|ons)|"
     r"sprzeda(?:m|jemy)|sat[ıi]l[ıi]k|sat[ıi]yoruz)(?![a-z])|продаю|продаем|продам|出售|販売|"
@@ -158,19 +160,33 @@ _WTS = re.compile(
 )
 # a price labelled as something other than the ask: fair value, breakeven, hashprice, cost
 _NOT_ASK = re.compile(
-    r"fmv|fair|break\s*-?\s*even|hash\s*price|\bcost|\bbep\b|себестоим|окупаем|成本|回本|估值",
+    r"fmv|fair|break\s*-?\s*even|hash\s*price|\bcost|\bbep\b|себестоим|окупаем|成本|回本|估值"
+    r"|sub-?\s*total|grand\s+total|zwischensumme|gesamtsumme|итого|合计|合計|总计|總計|小计|小計",
     re.IGNORECASE,
 )
 _LABEL_CHARS = 16  # how far before an amount its label is looked for
 # a table: cells split by "|" or tabs; the header row names its columns
 _CELLS = re.compile(r"[^\S\t]*(?:\||\t)[^\S\t]*")  # "a\t\tb": an empty cell between
-_COL_MODEL = re.compile(r"model|miner|machine|модель|型号|机型", re.I)
+_COL_MODEL = re.compile(
+    r"model|miner|machine|^item|^description|^product|модель|наименован|товар|型号|机型|品名|产品|"
+    r"^artikel|^art[íi]culo|^produit|^prodotto",
+    re.I,
+)
 _COL_HASH = re.compile(r"hash|^th|^t/?h?/?s?$|算力|хеш|хэш", re.I)
 # a column worked out from the others ("≈unit", "~ $ total", "est. USD", "calc. price"): not the ask
-_COL_DERIVED = re.compile(r"^[≈~]|approx|\best(?:imated?)?\b|calc|implied|≈", re.I)
+# and an extended / line total (quantity x unit price: "Ext. price", "Amount", "Итого", "金额")
+_COL_DERIVED = re.compile(
+    r"^[≈~]|approx|\best(?:imated?)?\b|calc|implied|≈|^ext\b|extended|\btotal|^amount|^line\s+total"
+    r"|^sum|summe|^итог|сумма|^金额|^金額|^总价|^總價|^合计|^小计|^gesamt|^importe|^montant",
+    re.I,
+)
 _COL_COND = re.compile(r"^cond|condition|state|состояни|成色|状态|狀態|zustand|estado", re.I)
 _COL_MOQ = re.compile(r"^moq\b|^min(?:imum)?\.?\s*(?:order|qty)|起订|^мин", re.I)
-_COL_PRICE = re.compile(r"ask|price|offer|sell|цена|价格|售价|报价|单价|\$|usdt?\b|^u/t", re.I)
+_COL_PRICE = re.compile(
+    r"ask|price|offer|sell|цена|价格|售价|报价|单价|\$|usdt?\b|^u/t|preis|precio|prix|prezzo|pre[çc]o|"
+    r"\bcena\b|fiyat|giá|가격|価格|単価|سعر",
+    re.I,
+)
 # a bare amount (no currency written) in a message that names its currency: not a hashrate,
 # power, count or date ("200T", "3250W", "5 шт", "12-month")
 _BARE = re.compile(
@@ -181,7 +197,8 @@ _BARE = re.compile(
 _BARE_BEFORE = re.compile(r"(?:\bof|\bот|\bmoq|\bmin|\bx|[×*])\s*$", re.IGNORECASE)
 _FLAG_EMOJI = re.compile(r"[\U0001F1E6-\U0001F1FF]{2}")
 _KEYCAP = re.compile(r"[0-9#*]\ufe0f?\u20e3")
-_BULLET = re.compile(r"^(?:[\s•·∙●○◦▪▫►▶➤→*>|\-–—]+|\d{1,2}[.)]\s+)")
+# (a numbered line is a table row's number cell where a "|" follows: "1.  | Antminer S21 | ...")
+_BULLET = re.compile(r"^(?:[\s•·∙●○◦▪▫►▶➤→*>|\-–—]+|\d{1,2}[.)]\s+(?!\|))")
 _NOISE = re.compile(r"\b(?:for|price|only)\b|цена|价格|[—–|=@:：]|\(\s*\)|\[\s*\]", re.I)
 _EDGES = re.compile(r"^[\s=*_~\-–—.:：,;]+|[\s=*_~\-–—.:：,;]+$")
 _WRAP = {"()", "[]", "【】", "「」", "<>", "**"}
@@ -306,6 +323,31 @@ def _strip_emoji(line: str) -> str:
     return _BULLET.sub("", text).strip()
 
 
+# a decimal digit of any script ("١٥٬٤٠٠", Persian "۱۵", Devanagari "१५"), and the Arabic
+# thousands and decimal separators, as ASCII: NFKC leaves them as written
+_ARABIC_SEPARATORS = str.maketrans({"\u066c": ",", "\u066b": "."})
+
+
+def _ascii_digits(text: str) -> str:
+    """ "١٥٬٤٠٠" is "15,400", "٠٫٢٨" "0.28", "۱۲۰" "120"; ASCII text unchanged."""
+    if text.isascii():
+        return text
+    text = text.translate(_ARABIC_SEPARATORS)
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch
+                   for ch in text)  # fmt: skip
+
+
+# a price struck through, last week's: "~~3.6k~~ 3.35k", "<s>$3,600</s>", "<del>..</del>"
+_STRUCK = re.compile(r"~~[^~]*~~|<(s|del|strike)>.*?</\1>", re.IGNORECASE)
+
+
+def _unstruck(text: str) -> str:
+    """The line without its struck-through text (markdown "~~...~~", HTML <s>/<del>/<strike>)."""
+    if "~~" not in text and "<" not in text:
+        return text
+    return _STRUCK.sub(" ", text)
+
+
 def _place(text: str, raw: str) -> str | None:
     """The canonical place named earliest in ``text`` (a place wins over the wider place it is
     in: "国内 ... 深圳自提" is Shenzhen), else the first known flag emoji."""
@@ -384,7 +426,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
     wanted-to-buy message, section or line gives bids (``side == "bid"``).
     """
     lines = [
-        (number, text, unicodedata.normalize("NFKC", text), raw)
+        (number, text, _unstruck(_ascii_digits(unicodedata.normalize("NFKC", text))), raw)
         for number, line in enumerate(message[:MESSAGE_MAX].splitlines(), start=1)
         for raw in [line[:LINE_MAX]]
         for text in [_strip_emoji(raw)]
@@ -649,9 +691,11 @@ def _yen(lines: list[tuple[int, str, str, str]]) -> Callable[[str], str]:
 _LAKH = re.compile(r"(?<![\d.,])(\d{1,4}(?:\.\d{1,3})?)\s*(lakhs?|lacs?|crores?)\b", re.I)
 _LAKH_VALUE = {"l": Decimal(100_000), "c": Decimal(10_000_000)}
 # thousands as "k" before a currency written after the amount: "3.1k USDT", "2,9k €"
+# and glued to an amount standing alone, where "k = thousand" is the list's shorthand: "4.15k",
+# "2.7k takes all", "2.05k/unit" (not "100kW", "5kH/s", "4k-series")
 _KILO = re.compile(
-    rf"(?<![{_WORD}.,])(\d{{1,4}}(?:[.,]\d{{1,3}})?)\s?k(?=\s?(?:(?:{_CODE_ALT})(?![{_WORD}])"
-    rf"|{_SYMBOL_ALT}))",
+    rf"(?<![{_WORD}.,$€£¥₽])(\d{{1,4}}(?:[.,]\d{{1,3}})?)(?:\s?k(?=\s?(?:(?:{_CODE_ALT})(?![{_WORD}])"
+    rf"|{_SYMBOL_ALT}))|k(?![{_WORD}\-]|/s))",
     re.I,
 )
 

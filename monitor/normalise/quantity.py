@@ -82,6 +82,14 @@ _TITLE_PRICE = re.compile(
 )
 _CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "₽": "RUB", "руб": "RUB"}
 _CURRENCY.update({"元": "CNY", "rmb": "CNY", "usdt": "USDT", "u": "USDT"})
+# Every word a count above 1 or a per-unit price is written with in a cleaned title: the words
+# of _STOCK_COUNT and _PER_UNIT (a superset: "ea" without its leading boundary, "per" without
+# what follows), and "/" before "t" (_PER_TH). A title holding none of them, whose own count is
+# at most 1, has nothing for a price to decide: one scan, not three.
+_COUNT_GATE = re.compile(
+    r"unit|unidad|pc|piece|set|machine|miners|avail|stock|qty|quantity|left|hand|each|ea\b|per"
+    r"|stk|stuck|stueck|шт|по|цена|@|/\s*t"
+)
 # the start of a reason :func:`price_quantity` wrote
 _DECIDED = re.compile(r"(?:lot of \d+|quantity \d+ is stock) \(")
 _STOCK_WORD = re.compile(r"\b(?:available|avail|in\s+stock|left|on\s+hand|qty|quantity)\b")
@@ -197,12 +205,15 @@ def price_quantity(
     for the listing ``title`` normalised as ``norm``. Unchanged (``norm.quantity``, reason None)
     when the title states no count above 1."""
     text = clean(title[:MAX_CHARS], load_lexicon())
+    decided = norm.reason is not None and _DECIDED.search(norm.reason) is not None
+    if norm.quantity <= 1 and not decided and _COUNT_GATE.search(text) is None:
+        return PriceQuantity(norm.quantity, None, None)  # no count, no per-unit word: nothing
     catalog = catalog or load_catalog()
     unit_word = _PER_UNIT.search(text)
     per_th = _PER_TH.search(text) if unit_word is None and "/" in text else None
     unit_word = unit_word or per_th
     parsed = norm.quantity
-    if norm.reason is not None and _DECIDED.search(norm.reason):
+    if decided:
         parsed = quantity_of(text, catalog)  # the title's own count, before its price decided
     if parsed <= 1 and unit_word is not None:  # "3 x S19 $1,500 each": the count, unpriced
         parsed = quantity_of(_PER_UNIT.sub(" ", text), catalog)

@@ -42,7 +42,8 @@ VERSION = 6  # 3: catalog_match, open vocabulary; 4: services, availability, pri
 # (the guard against a letter or digit before the number follows its first digit: a pattern
 # starting with a digit is scanned for fast)
 _MEASURE = re.compile(
-    r"(\d(?<![a-z0-9.,]\d)\d*(?:[.,]\d+)?)\s*-?\s*"  # ("95-TH")
+    # (possessive: a unit never starts with a digit, so giving digits back never matches)
+    r"(\d(?<![a-z0-9.,]\d)\d*+(?:[.,]\d++)?+)\s*-?\s*"  # ("95-TH")
     r"(?:(?P<eff>[jw]\s*/\s*t(?:h)?(?:/s)?|j(?:/th)?)|"
     r"(?P<kw>kw)|(?P<w>w|watts?)|"
     r"(?P<sol>k?sol(?:/s)?)|"
@@ -97,9 +98,9 @@ _CAPACITY_WORDS = _MACHINE_WORDS | {"x"}  # "hosting for 40x S19k": what it hold
 _SIZE_WORDS = frozenset({"unit", "units", "miners", "machines"})  # "6-unit": a size
 _LEADING = re.compile(r"^\W*\(\s*(\d{1,5})\s*\)")
 _STOCK_BEFORE = re.compile(  # order terms, stock counts and capacities are not lots
-    r"(?:moq|min(?:imum)?\.?\s*(?:order)?(?:\s*qty)?|stock|available|availability|"
-    r"for|holds?|fits?|up\s+to|capacity)\W{0,3}$"
-)
+    r"(?:moq|(?<!/)min(?:imum)?\.?\s*(?:order)?(?:\s*qty)?|stock|available|availability|"
+    r"for|holds?|fits?|up\s+to|capacity|\s[+&]|plus|with|w/|incl\.?|including)\W{0,3}$"
+)  # (not "7500 U/min, 2 Stück": a speed; "+ 2x PSUs", "with 2 fans": pieces it includes)
 _STOCK_AFTER = re.compile(
     r"\s*(?:(?:units?|pcs|pieces|machines|miners|stück|stk|sztuk|szt\.?|unidades|piezas|pezzi|"
     r"peças|pièces|equipos)\s*)?(?:available|avail|in\s+stock|left|"
@@ -214,7 +215,7 @@ def _subject(
 ) -> tuple[Literal["part", "other"], str] | None:
     """("part"|"other", word) when the title sells a part or a non-miner; else None. A service
     (repairing machines) wins over a part word anywhere in the title: it sells no goods."""
-    first = lex.subject.search(text)
+    first = lex.subject_plain.search(text)
     if first is None:  # (every service phrase holds a word the subject pattern finds: "svc")
         return None
     hits = list(lex.subject.finditer(text, first.start()))
@@ -544,7 +545,7 @@ def _word_quantity(lex: Lexicon) -> re.Pattern[str]:
         rf"|\b(?:for\s+all|voor\s+(?:alle|allemaal)|per\s+tutt[ie](?:\s+e)?)\s+(\d{{1,5}}|{words})\b"
         rf"|\ball\s+(\d{{1,5}}|{words})\s+(?:for|(?:[\w+.-]+\s+){{0,5}}together)\b"
         rf"|\bprice\s+(?:is\s+)?for\s+the\s+(\d{{1,5}}|{words})\b"
-        r"|\b(pair)\s+of\b|\bfor\s+the\s+(pair)\b|\b(?:for|takes?)\s+(both)\b|\b(both)\s+for\b"
+        r"|\b(pair)\s+of\b|\bfor\s+the\s+(pair)\b|\(\s*(?:a\s+)?(pair)\s*\)|\b(?:for|takes?)\s+(both)\b|\b(both)\s+for\b"
         r"|^\W*(both)\b"
     )
 
@@ -570,7 +571,7 @@ def condition_of(text: str, lex: Lexicon, part: bool = False) -> Condition:
     is not for_parts; "not working", "for parts" always are. With ``part`` (the title sells a
     part), missing hashboards describe the part ("case with fans, no hashboards"): no condition."""
     rank = lex.condition_rank
-    first = lex.condition.search(text)
+    first = lex.condition_plain.search(text)
     if first is None:
         return "unknown"
     found = []
@@ -692,8 +693,11 @@ def _miner(model: Model, text: str, quantity: int, condition: Condition) -> Norm
         elif watts := model.watts:
             if len(watts) == 1:  # most models: no search
                 ((near, rated),) = watts.items()
-            else:
-                near = min(watts, key=lambda b: abs(b - hashrate))
+            else:  # the nearest bin, the first of equals (as min() with a key, without its calls)
+                near, gap = 0.0, float("inf")
+                for b in watts:
+                    if (d := abs(b - hashrate)) < gap:
+                        near, gap = b, d
                 rated = watts[near]
             power = round(rated / near * hashrate)
     return Normalised(

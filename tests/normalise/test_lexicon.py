@@ -161,3 +161,24 @@ def test_conditions_in_other_languages_are_read_behind_their_gate() -> None:
     # the strongest condition still wins across the two lists
     assert normalise("Antminer S19 95TH used, no funciona").condition == "for_parts"
     assert normalise("Antminer S19 95TH usado, not working").condition == "for_parts"
+
+
+# The condition and subject patterns without their named groups find each title's first match
+# where the grouped ones do (the normaliser's first search uses them; a title with a match is
+# then read with the groups).
+def test_ungrouped_patterns_match_where_the_grouped_ones_do() -> None:
+    from monitor.normalise.titles import clean
+
+    lex = load_lexicon()
+    assert "(?P<" not in lex.condition_plain.pattern + lex.subject_plain.pattern
+    folder = Path(__file__).resolve().parents[1] / "fixtures" / "titles"
+    texts = [
+        clean(row["title"], lex)
+        for path in sorted(folder.glob("*.csv"))
+        for row in csv.DictReader(path.read_text(encoding="utf-8").splitlines())
+        if row.get("title")
+    ]
+    for grouped, plain in ((lex.condition, lex.condition_plain), (lex.subject, lex.subject_plain)):
+        spans = [(m.span() if (m := grouped.search(t)) else None) for t in texts]
+        assert spans == [(m.span() if (m := plain.search(t)) else None) for t in texts]
+        assert sum(s is not None for s in spans) > 100

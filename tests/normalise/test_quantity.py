@@ -250,3 +250,25 @@ def test_a_price_per_lot_buys_the_lot(title: str) -> None:
 def test_a_price_per_unit_still_buys_one() -> None:
     title = "Lot of 10 Whatsminer M30S+ 100T used, price per unit"
     assert with_price(title, normalise(title), 797, "USD").quantity == 1
+
+
+# The early exit (a title whose own count is at most 1 and that holds no count or per-unit word
+# skips the price's reading) changes no answer: every labelled title, at prices each reading of
+# a count would find plausible or not, gives what the full reading gives.
+def test_the_count_gate_changes_no_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    import csv
+    import re
+    from pathlib import Path
+
+    from monitor.normalise import quantity
+
+    titles = Path(__file__).resolve().parents[1] / "fixtures" / "titles"
+    rows = []
+    for path in sorted(titles.glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows += [(t, normalise(t)) for r in csv.DictReader(fh) if (t := r.get("title"))]
+    prices = [(Decimal(1500), "USD"), (Decimal(250), "CNY"), (Decimal(60000), "USD")]
+    gated = [with_price(t, n, p, c) for t, n in rows for p, c in prices]
+    assert sum(quantity._COUNT_GATE.search(t.casefold()) is None for t, _ in rows) > len(rows) // 10
+    monkeypatch.setattr(quantity, "_COUNT_GATE", re.compile(""))
+    assert gated == [with_price(t, n, p, c) for t, n in rows for p, c in prices]

@@ -30,6 +30,7 @@ from monitor.normalise.record import (
 )
 from monitor.normalise.titles import normalise
 from monitor.store import Store
+from tests.normalise.test_offers import KNOWN_MISSES
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 SCHEMA = json_schema()
@@ -243,7 +244,14 @@ def test_any_string_fits_schema(title: str) -> None:
 @pytest.mark.parametrize("path", sorted((FIXTURES / "offers").glob("*.txt")), ids=lambda p: p.stem)
 def test_offers_fit_schema(path: Path) -> None:
     offers = parse_offers(path.read_text(encoding="utf-8"))
-    assert offers
+    # (a message priced only in a currency the money table cannot read, the dong, has none: its
+    # offers are all known misses, tests/normalise/test_offers.py)
+    expected = path.with_name(path.stem + ".expected.json")
+    unread = expected.exists() and all(
+        (path.stem, w["line"]) in KNOWN_MISSES
+        for w in json.loads(expected.read_text(encoding="utf-8"))
+    )
+    assert offers or unread
     for offer in offers:
         row = json.loads(json.dumps(offer.to_dict(), ensure_ascii=False))
         assert problems(SCHEMA["offer"], row) == []

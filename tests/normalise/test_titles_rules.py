@@ -1185,3 +1185,80 @@ def test_counts_and_rates_in_other_scripts(title: str, ths: float, quantity: int
 )
 def test_a_machine_that_does_not_start_or_was_pulled(title: str, condition: str) -> None:
     assert normalise(title).condition == condition
+
+
+# Condition words of the tenth blind set's languages, on titles of their own: Hebrew, Greek,
+# Bulgarian, Serbian, Malay, Swahili, Filipino, Romanian, Norwegian/Swedish, Hindi in Latin script,
+# Korean "리퍼" (refurbished), Dutch "voor onderdelen", and "N months of use".
+@pytest.mark.parametrize(
+    ("title", "condition"),
+    [
+        ("Whatsminer M50S 126T משומש, עובד", "used"),
+        ("Antminer T21 190TH חדש באריזה", "new"),
+        ("Whatsminer M60S 186T μεταχειρισμένο", "used"),
+        ("Antminer S21 Pro 234T καινούργιο", "new"),
+        ("Avalon A1566 185T употребяван", "used"),
+        ("Whatsminer M50 114T polovni, Novi Sad", "used"),
+        ("Antminer S19 XP 141T terpakai, Johor", "used"),
+        ("Antminer T21 190T imetumika, Mombasa", "used"),
+        ("Whatsminer M30S++ 106T gamit na, Cebu", "used"),
+        ("Antminer S19k Pro 120T sigilat", "new"),
+        ("Whatsminer M60S 186T helt ny", "new"),
+        ("Avalon A1466 150T bilkul nayi, bill ke saath", "new"),
+        ("왓츠마이너 M50S 126T 리퍼", "refurbished"),
+        ("Antminer S19j Pro 104T voor onderdelen", "for_parts"),
+        ("Antminer T19 84T, 8 months of use", "used"),
+    ],
+)
+def test_conditions_of_more_languages(title: str, condition: str) -> None:
+    assert normalise(title).condition == condition
+
+
+# Pieces, paperwork and packaging without the machine are no miners, however written: covers and
+# lids, hyphenated noise boxes, French "caisson", fan swap kits, power leads; manuals, empty boxes,
+# a warranty extension, hashpower without hardware.
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Whatsminer M50S side cover, scratched", "part"),
+        ("Sound-proof box for Whatsminer M60S, 40 dB", "part"),
+        ("Caisson pour Whatsminer M30S, neuf", "part"),
+        ("Silent mod kit for Antminer S19 Pro, quiet", "part"),
+        ("IEC C19 power lead 2 m for Antminer S21", "part"),
+        ("Whatsminer M50 user guide PDF printed", "other"),
+        ("Empty shipping carton for Whatsminer M60S", "other"),
+        ("Antminer S19 box only, foam inserts", "other"),
+        ("Extended warranty for Whatsminer M60S, 12 months", "other"),
+        ("SHA-256 hashpower package 50 TH/s for 6 months", "other"),
+    ],
+)
+def test_pieces_paperwork_and_services_are_no_miners(title: str, kind: str) -> None:
+    assert normalise(title).kind == kind
+
+
+def test_who_repaired_the_machine_is_no_service() -> None:
+    got = normalise("Whatsminer M30S 88T refurbished by the repair center, 60 day warranty")
+    assert (got.kind, got.condition) == ("miner", "refurbished")
+
+
+# Lots and "for all" in Dutch and Indonesian; "(pair)"; a capacity in Polish or German; a
+# count of included pieces ("+ 2x PSUs", "with 2 fans") and a fan speed ("U/min") before a count.
+@pytest.mark.parametrize(
+    ("title", "quantity"),
+    [
+        ("Partij van 3 Whatsminer M30S 88T, prijs voor alles", 3),
+        ("Paket isi 4 Antminer S19 95T, harga untuk semua", 4),
+        ("12038 fan for Avalon A1466 (pair)", 2),
+        ("Regał na koparki, pomieści 12 szt.", 1),
+        ("Gestell für ASIC Miner, fasst 8 Stück", 1),
+        ("Control board + 2x spare fans for Whatsminer M30S", 1),
+        ("Avalon Nano 3S with 2 fans, tested", 1),
+        ("12038 fan 6000 r/min, 3 pcs, price for all", 3),
+    ],
+)
+def test_lots_capacities_and_included_pieces(title: str, quantity: int) -> None:
+    assert normalise(title).quantity == quantity
+
+
+def test_a_russian_terahash_word_is_a_hashrate() -> None:
+    assert normalise("Whatsminer M60S на 186 терахеш, б/у").hashrate_ths == 186
