@@ -10,7 +10,8 @@ standard library and the HTML parsers (``tests/test_layout.py``): they must not 
 data files or configuration. ``monitor`` imports this module; this module imports nothing from
 ``monitor``. Which currencies can be converted to USD is ``monitor.normalise.fx``'s business (the
 ECB rate file decides); ``tests/scrapers/test_money.py`` checks that every currency this table
-names is one fx converts.
+names is one fx converts, or one of :data:`UNPUBLISHED`, the currencies the ECB does not
+publish: their prices are read and stored with their code, and have no USD value.
 
 Two readers of one grammar of amounts (thousands grouped consistently or not at all, one
 decimal part, no sign, no exponent):
@@ -66,6 +67,15 @@ SYMBOLS: Mapping[str, str] = MappingProxyType(
         "₱": "PHP",
         "₪": "ILS",
         "₮": "USD",  # Tether's sign in crypto price lists ("2900 ₮"), not the tugrik
+        # currencies the ECB does not publish (:data:`UNPUBLISHED`): read, stored, not converted
+        "₴": "UAH",
+        "₫": "VND",
+        "₸": "KZT",
+        "₦": "NGN",
+        "₾": "GEL",
+        "֏": "AMD",
+        "৳": "BDT",
+        "NT$": "TWD",
     }
 )
 # ISO codes and currency words, matched as whole words and case-insensitively ("900 USD", "RMB
@@ -117,6 +127,27 @@ CODES: Mapping[str, str] = MappingProxyType(
         "DKK": "DKK",
         "RON": "RON",
         "DHS": "AED",  # dirhams, as the Gulf writes them: "11,500 Dhs"
+        # currencies the ECB does not publish (:data:`UNPUBLISHED`). Not "GEL" (thermal gel) nor
+        # "AMD" (the chip maker) as words: the lari and the dram are read by their signs.
+        "UAH": "UAH",
+        "ГРН": "UAH",  # "24 500 грн"
+        "VND": "VND",
+        "VNĐ": "VND",
+        "Đ": "VND",  # "96.500.000đ" (a whole word: never a letter of a Vietnamese word)
+        "KZT": "KZT",
+        "ТЕНГЕ": "KZT",
+        "NGN": "NGN",
+        "PKR": "PKR",
+        "EGP": "EGP",
+        "ARS": "ARS",
+        "COP": "COP",
+        "CLP": "CLP",
+        "PEN": "PEN",
+        "UZS": "UZS",
+        "BDT": "BDT",
+        "KES": "KES",
+        "KSH": "KES",
+        "TWD": "TWD",
     }
 )
 # Broker shorthands, understood only right after a number in a price list ("3200U", "5000 р."):
@@ -126,6 +157,14 @@ SHORTHANDS: Mapping[str, str] = MappingProxyType({"U": "USD", "Р": "RUB"})
 CURRENCIES = (
     frozenset(SYMBOLS.values()) | frozenset(CODES.values()) | frozenset(SHORTHANDS.values())
 )
+# The table's currencies the ECB does not publish and no peg fixes: a price in one is still a
+# price (read, stored with its code), with no USD value (``monitor.jobs.collect.usd_value`` is
+# None for it and logs why once per currency and day; it counts in no $/TH index).
+# ``tests/scrapers/test_money.py`` checks that every other currency of the table converts.
+UNPUBLISHED = frozenset(
+    {"UAH", "VND", "KZT", "NGN", "PKR", "EGP", "ARS", "COP", "CLP", "PEN", "UZS", "GEL", "AMD",
+     "BDT", "KES", "TWD"}
+)  # fmt: skip
 
 PRICE_LIMIT = Decimal(10) ** 12  # no listing costs a trillion in any currency we read
 

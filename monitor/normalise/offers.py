@@ -104,8 +104,11 @@ _DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")  # "4.350", "1.150": no
 _LOT = re.compile(
     r"\b(?:per\s+|/\s*|for\s+the\s+)?lot\b|за\s+(?:лот|партию|вс[её](?![а-яё]))", re.IGNORECASE
 )
-_UNIT = re.compile(r"\beach\b|\bper\s+(?:unit|piece|pc|machine|miner)\b|/\s*(?:unit|pcs?|piece)\b"
-                   r"|/\s*台|每台|за\s+шт\w*|/\s*шт\.?|单价", re.IGNORECASE)  # fmt: skip
+# what one unit is called after a "/" ("/pc", "/máy", "/szt.", "/Stk"): a price per unit
+_PER_PIECE = (r"(?:units?|pcs?|pieces?|máy|chiếc|cái|szt|stk|st(?:ück)?|pz|pza|pieza|adet|buah"
+              r"|unidad|unité|pièce|machine|miner)(?![^\W\d_])|台|шт")  # fmt: skip
+_UNIT = re.compile(rf"\beach\b|\bper\s+(?:unit|piece|pc|machine|miner)\b|/\s*(?:{_PER_PIECE})"
+                   r"|每台|за\s+шт\w*|/\s*шт\.?|单价", re.IGNORECASE)  # fmt: skip
 _MOQ = [re.compile(p, re.IGNORECASE) for p in (
     r"\bmoq\s*[:：=]?\s*(\d+)\s*(?:pcs|units?|pieces)?",
     r"\bmin(?:imum)?\b\.?\s*(?:order|qty|quantity|purchase)?\s*(?:is|of)?\s*[:=]?\s*(\d+)"
@@ -137,7 +140,7 @@ _STATUSES = frozenset({"on the way", "futures", "in stock"})  # a line's own rep
 _WTB = re.compile(
     r"(?<![a-zа-я])(?:wtb|want(?:ed)?\s+to\s+buy|buying|we\s+buy|looking\s+to\s+buy|куплю|купим|"
     r"покупаю|покупаем|скупаем|скупка|buscamos|compramos|compro|ankauf|wir\s+kaufen|kaufe|"
-    r"ach(?:ète|etons)|compriamo|acquistiamo|wij\s+kopen|inkoop|kup(?:imy|ię)|skupujemy|"
+    r"ach(?:ète|etons)|rach(?:ète|etons)|rachat|compriamo|купу(?:ю|ємо)|скуповуємо|викуп(?:ую|уємо)?|kupujemy|acquistiamo|wij\s+kopen|inkoop|kup(?:imy|ię)|skupujemy|"
     r"(?:looking|hoping|keen|want(?:ing)?)\s+to\s+(?:buy|pick\s+up|grab|acquire)|will\s+pay|"
     r"in\s+the\s+market\s+for|"
     r"al[ıi]m\s+yap\w*|al[ıi]n[ıi]r|al[ıi]yoruz|al[ıi]r[ıi]z|thu\s+mua|c[ầa]n\s+mua|dicari|"
@@ -150,7 +153,9 @@ _WTB = re.compile(
 # words that make a priced line a bid, but that on a price-less line head nothing ("Looking for
 # partners, DM" opens no wanted section): "looking for ..., paying $2,750"
 _BID_LINE = re.compile(
-    r"(?<![a-z])(?:looking\s+for|paying|offering\s+up\s+to)(?![a-z])|ندفع|نشتري|پرداخت\s+می", re.I
+    r"(?<![a-z])(?:looking\s+for|paying|offering\s+up\s+to|nous\s+payons|on\s+paie|pagamos|zahlen\s+wir|"
+    r"płacimy|платимо|платим)(?![a-zà-ÿ])|ندفع|نشتري|پرداخت\s+می",
+    re.I,
 )
 _WTS = re.compile(
     r"(?<![a-z])(?:wts|selling|for\s+sale|verk(?:auf(?:en)?|open)|vend(?:o|emos|iamo|ons)|"
@@ -168,7 +173,7 @@ _LABEL_CHARS = 16  # how far before an amount its label is looked for
 # a table: cells split by "|" or tabs; the header row names its columns
 _CELLS = re.compile(r"[^\S\t]*(?:\||\t)[^\S\t]*")  # "a\t\tb": an empty cell between
 _COL_MODEL = re.compile(
-    r"model|miner|machine|^item|^description|^product|модель|наименован|товар|型号|机型|品名|产品|"
+    r"model|mod[eèé]l|^d[ée]signation|miner|machine|^item|^description|^product|модель|наименован|товар|型号|机型|品名|产品|"
     r"^artikel|^art[íi]culo|^produit|^prodotto",
     re.I,
 )
@@ -180,21 +185,48 @@ _COL_DERIVED = re.compile(
     r"|^sum|summe|^итог|сумма|^金额|^金額|^总价|^總價|^合计|^小计|^gesamt|^importe|^montant",
     re.I,
 )
-_COL_COND = re.compile(r"^cond|condition|state|состояни|成色|状态|狀態|zustand|estado", re.I)
+_COL_COND = re.compile(
+    r"^cond|condition|state|состояни|成色|状态|狀態|zustand|estado|^staat|^stan\b|^[ée]tat|^stato"
+    r"|^tila|^kondisi|^стан\b",
+    re.I,
+)
+# the price's unit ("stuk", "per_TH", "kWh", "partij van 5"): written after the row's price
+_COL_UNIT = re.compile(
+    r"^(?:unit|unité|einheit|eenheid|unidad|unidade|jednostka|единиц|одиниц|单位|basis|per)\b", re.I
+)
+# tax columns: where a table gives a price without tax (HT, net, excl. VAT) and with it (TTC,
+# gross, incl. VAT), the one without is the seller's price and the other is worked out from it
+_COL_NET = re.compile(
+    r"(?<![a-z])(?:h\.?t\.?|hors\s+tax\w*|net(?:to)?|nett|ex(?:cl?|kl)?\.?\s*(?:vat|tax|btw|mwst|moms|gst)"
+    r"|zzgl|sin\s+iva|sem\s+iva|senza\s+iva|iva\s+esclusa|bez\s+vat|kdv\s+hari[çc]|pre-?tax"
+    r"|before\s+tax)(?![a-z])|без\s+(?:ндс|пдв)|不含税|不含稅|未税|未稅|税抜|税別",
+    re.I,
+)
+_COL_GROSS = re.compile(
+    r"(?<![a-z])(?:t\.?t\.?c\.?|brutto|bruto|gross|inc(?:l|kl)?\.?\s*(?:vat|tax|btw|mwst|moms|gst)"
+    r"|con\s+iva|com\s+iva|iva\s+incl\w*|z\s+vat|kdv\s+dahil|after\s+tax)(?![a-z])"
+    r"|(?<![а-яё])(?:с|з)\s+(?:ндс|пдв)|含税|含稅|税込",
+    re.I,
+)
 _COL_MOQ = re.compile(r"^moq\b|^min(?:imum)?\.?\s*(?:order|qty)|起订|^мин", re.I)
 _COL_PRICE = re.compile(
     r"ask|price|offer|sell|цена|价格|售价|报价|单价|\$|usdt?\b|^u/t|preis|precio|prix|prezzo|pre[çc]o|"
-    r"\bcena\b|fiyat|giá|가격|価格|単価|سعر",
+    r"\bcena\b|fiyat|giá|가격|価格|単価|سعر|prijs|\bpris\b|hinta|harga|presyo|ціна|cijena|kaina",
     re.I,
 )
 # a bare amount (no currency written) in a message that names its currency: not a hashrate,
 # power, count or date ("200T", "3250W", "5 шт", "12-month")
 _BARE = re.compile(
-    rf"(?<![{_WORD}.,/#+:]){_NUM}(?![\w%+\-]|/(?!\s*(?:台|units?\b|pcs?\b|pieces?\b|шт))|[.,]\d|\s*(?:x\b|[×*]|шт|pcs?\b|units?\b|台|t\b|th\b|"
+    rf"(?<![{_WORD}.,/#+:]){_NUM}(?![\w%+\-]|/(?!\s*(?:{_PER_PIECE}))|[.,]\d|\s*(?:x\b|[×*]|шт|pcs?\b|units?\b|台|t\b|th\b|"
     r"gh?\b|mh?\b|kh?\b|ph\b|w\b|kw\b|j\b|%|дн|days?\b|months?\b|мес|years?\b|год|лет))",
     re.IGNORECASE,
 )
-_BARE_BEFORE = re.compile(r"(?:\bof|\bот|\bmoq|\bmin|\bx|[×*])\s*$", re.IGNORECASE)
+_BARE_BEFORE = re.compile(
+    r"(?:\bof|\bот|\bmoq|\bmin|\bx|[×*]"
+    r"|(?<![^\W\d_])(?:lot|lote|lotto|partij|partia|partie|los|posten|партия|партія)\s+"
+    r"(?:de|van|von|di|da|z|из|з))\s*$",  # "partij van 5", "lote de 3": a count
+    re.IGNORECASE,
+)
 _FLAG_EMOJI = re.compile(r"[\U0001F1E6-\U0001F1FF]{2}")
 _KEYCAP = re.compile(r"[0-9#*]\ufe0f?\u20e3")
 # (a numbered line is a table row's number cell where a "|" follows: "1.  | Antminer S21 | ...")
@@ -253,6 +285,7 @@ class _Table(NamedTuple):
     condition: int | None = None  # a condition column ("cond", "состояние", "成色"), if any
     per_th_price: int | None = None  # a per-TH price column after the unit one, where it is blank
     moq: int | None = None  # a minimum order column ("MOQ", "起订"), if any
+    unit: int | None = None  # the price's unit column ("eenheid": "stuk", "per_TH", "kWh")
 
 
 class _Currency(NamedTuple):
@@ -451,10 +484,11 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
     pending: _Pending | None = None  # a model line waiting for its price line
     side, message_bid = "ask", False
     for number, text, norm, raw in lines:
-        cells = [c for c in _CELLS.split(norm.strip().strip("|").strip())]
+        cells = _split_cells(norm)
         if len(cells) < 3:
-            # (a price-less note between the header row and the rows keeps the table)
-            if table is not None and (table_rows or _PRICE.search(norm)):
+            # (a price-less line, a note under the header row or a section heading between rows,
+            # "OCCASION" / "Used", keeps the table; a priced line ends it)
+            if table is not None and _PRICE.search(norm):
                 table = None
         elif table is not None and len(cells) == table.cells:
             norm = _table_row(cells, table)
@@ -562,12 +596,18 @@ def _table_header(cells: list[str]) -> _Table | None:
             i
             for i, c in enumerate(cells)
             if i not in (model, hashrate)
-            and _COL_PRICE.search(c)
+            and (_COL_PRICE.search(c) or _COL_NET.search(c))
             and not _NOT_ASK.search(c)
             and not _COL_DERIVED.search(c)
+            and not (_COL_GROSS.search(c) and not _COL_NET.search(c))
         ),
         None,
     )
+    if price is None:  # a gross price column alone ("Prix TTC") is the price all the same
+        price = next(
+            (i for i, c in enumerate(cells) if i not in (model, hashrate) and _COL_GROSS.search(c)),
+            None,
+        )
     if model is None or price is None:
         return None
     condition = next(
@@ -592,7 +632,31 @@ def _table_header(cells: list[str]) -> _Table | None:
         None,
     )
     moq = next((i for i, c in enumerate(cells) if _COL_MOQ.search(c)), None)
-    return _Table(len(cells), model, hashrate, price, per_th, condition, per_th_price, moq)
+    unit = next(
+        (
+            i
+            for i, c in enumerate(cells)
+            if i not in (model, hashrate, price) and _COL_UNIT.search(c)
+        ),
+        None,
+    )
+    return _Table(len(cells), model, hashrate, price, per_th, condition, per_th_price, moq, unit)
+
+
+# a unit cell naming what one price buys, a TH or a kWh: "per_TH", "TH", "kWh"
+_PER_UNIT = re.compile(r"(?:per\s+|/\s*)?(?:th|t|kwh)(?:/s)?", re.I)
+# a CSV row pasted as text: ";" between cells, never followed by a space as in prose ("a; b")
+_SEMICOLONS = re.compile(r";(?! )")
+
+
+def _split_cells(norm: str) -> list[str]:
+    """A line's table cells: split by "|" or tabs, or, in a line with no "|" nor tab and at least
+    two semicolons none of which a space follows, by ";" (a CSV export: "S21 XP;270;3.745,00")."""
+    line = norm.strip()
+    csv = ";" in line and "|" not in line and "\t" not in line and "; " not in line
+    if csv and line.count(";") >= 2:
+        return [c.strip() for c in _SEMICOLONS.split(line)]
+    return [c for c in _CELLS.split(line.strip("|").strip())]
 
 
 def _table_row(cells: list[str], table: _Table) -> str:
@@ -608,6 +672,9 @@ def _table_row(cells: list[str], table: _Table) -> str:
         price = cells[table.per_th_price]  # "Where Price is blank we quote per T only"
         if not _PER_TH.search(price):
             price += "/T"
+    if table.unit is not None and price and (unit := cells[table.unit].replace("_", " ")):
+        # "per_TH", "TH", "kWh": per that ("14,95/TH"); else as written after the price ("stuk")
+        price += f"/{unit.split()[-1]}" if _PER_UNIT.fullmatch(unit) else f" {unit}"
     condition = cells[table.condition] if table.condition is not None else ""
     moq = cells[table.moq] if table.moq is not None else ""
     moq = f"MOQ {moq}" if moq.isdigit() else ""
@@ -700,15 +767,30 @@ _KILO = re.compile(
 )
 
 
+# an amount in millions, as a word after it: "52,9 triệu" (Vietnamese), "Rp 45 juta" / "45 jt"
+# (Indonesian, Malay), "1,2 млн" (Russian, Ukrainian), "1,5 mln" (Polish, Italian), "1.2 Mio."
+# (German), "2 million", "1,5 millones", "2 milhões", "1,5 milioni"; a decimal comma or point
+_MILLION = re.compile(
+    r"(?<![\d.,])(\d{1,4}(?:[.,]\d{1,3})?)\s?(?:triệu|juta|jt|млн|mln|mio|millions?|millones|"
+    r"milhões|milioni)(?![^\W\d_])\.?",
+    re.IGNORECASE,
+)
+_MILLION_GATE = ("triệu", "juta", "jt", "млн", "mln", "mio", "millio", "millo", "milh", "milio")
+
+
 def _written_out(text: str) -> str:
     """Amounts written with a multiplier, written out: "1.15万" is "11500", "₹1.2 lakh"
-    "₹120000", "3.1k USDT" "3100 USDT"; other text unchanged."""
+    "₹120000", "52,9 triệu" "52900000", "3.1k USDT" "3100 USDT"; other text unchanged."""
     text = _ten_thousands(text)
     low = text.lower()
     if "lakh" in low or "lac" in low or "crore" in low:
         text = _LAKH.sub(
             lambda m: f"{(Decimal(m.group(1)) * _LAKH_VALUE[m.group(2)[0].lower()]).normalize():f}",
             text,
+        )
+    if any(word in low for word in _MILLION_GATE):
+        text = _MILLION.sub(
+            lambda m: f"{(Decimal(m.group(1).replace(',', '.')) * 1_000_000).normalize():f}", text
         )
     if "k" in low:
         text = _KILO.sub(
@@ -796,7 +878,17 @@ def _price_of(prices: list[re.Match[str]]) -> re.Match[str]:
     """The line's price: its last amount with a written currency (the struck old price comes
     first), else its last bare $/TH amount."""
     written = [m for m in prices if m.group(6) is None]
+    if len(written) > 1 and ("(" in written[0].string or "[" in written[0].string):
+        # "128 500 грн ($3 096)": an amount in brackets beside one outside them is a reference
+        # (a conversion, "≈", "approx."), not the price
+        written = [m for m in written if not _in_brackets(m)] or written
     return (written or prices)[-1]
+
+
+def _in_brackets(match: re.Match[str]) -> bool:
+    """The amount stands inside an open "(" or "[" of its line."""
+    before = match.string[: match.start()]
+    return before.count("(") > before.count(")") or before.count("[") > before.count("]")
 
 
 def _written_currency(match: re.Match[str]) -> str | None:

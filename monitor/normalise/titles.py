@@ -68,7 +68,11 @@ _GLUED_POWER = re.compile(  # "104t3068w": a hashrate glued to the power after i
 _TOKEN = re.compile(r"[0-9a-z\u0400-\u04ff\u4e00-\u9fff]+\+*|\++")
 # Quantity cues. Patterns lead with literal words: Python's re scans for those quickly.
 _QUANTITY_CUE = re.compile(  # literal-led alternatives: Python's re finds these fast
-    r"(?P<per>per\s+(?:unit|piece|machine|miner|pc|board|stuk)|por\s+unidade?|each|ea|a\s+piece|"
+    # "price per chip", "price per fan": the price buys one of whatever it names (not a lot word,
+    # "price per pack", nor a rate, "price per TH")
+    r"(?P<per>per\s+(?:unit|piece|machine|miner|pc|board|stuk|(?<=price\sper\s)(?!(?:the|an?|lot"
+    r"|bundle|pallet|batch|set|pair|box|case|package|pack|kit|bag|th|t|kwh|month|day|week|year"
+    r"|hour)(?![a-z]))[a-z]+)|por\s+unidade?|each|ea|a\s+piece|"
     r"/\s*(?:unit|pc|piece|ea|board|each|set))(?![a-z])"
     r"|(?:lot(?:e|to)?|bundle|pallet|set|batch|pack|kit|bag|qty|quantity)\s*"
     r"(?:of|de|di|com|con|c/|x|:)?\s*\(?\s*"
@@ -97,6 +101,9 @@ _MACHINE_WORDS = frozenset({"miners", "machines", "units", "equipos"})
 _CAPACITY_WORDS = _MACHINE_WORDS | {"x"}  # "hosting for 40x S19k": what it holds
 _SIZE_WORDS = frozenset({"unit", "units", "miners", "machines"})  # "6-unit": a size
 _LEADING = re.compile(r"^\W*\(\s*(\d{1,5})\s*\)")
+_PACKED = re.compile(r"\s*(?:packs?|bags?|boxes|sets?)(?![a-z])")  # "x50 pack": N items packed
+_ONE_WORDS = frozenset({"unit", "pc", "set"})  # a singular word: "2019 unit" is a year
+_YEAR = re.compile(r"(?:19[89]|20[0-4])\d")
 _STOCK_BEFORE = re.compile(  # order terms, stock counts and capacities are not lots
     r"(?:moq|(?<!/)min(?:imum)?\.?\s*(?:order)?(?:\s*qty)?|stock|available|availability|"
     r"for|holds?|fits?|up\s+to|capacity|\s[+&]|plus|with|w/|incl\.?|including)\W{0,3}$"
@@ -466,6 +473,11 @@ def _fit(model: Model, readings: list[float]) -> tuple[float, float | None]:
     return best
 
 
+def _price_slash(text: str, at: int) -> bool:
+    """ "price/unit": the "/" at ``at`` follows "price"."""
+    return text[at] == "/" and text.endswith("price", 0, at)
+
+
 def quantity_of(
     text: str, catalog: Catalog | None = None, capacity: bool = False, lex: Lexicon | None = None
 ) -> int:
@@ -477,13 +489,15 @@ def quantity_of(
         candidates.append((m.start(1), m.end(1), int(m.group(1))))
     for hit in _CUE_START.finditer(text):
         at = hit.start()
-        if at and text[at - 1].isalpha() or (m := _QUANTITY_CUE.match(text, at)) is None:
+        if at and (c := text[at - 1]).isalpha() and (c != "e" or not _price_slash(text, at)):
+            continue  # a cue inside a word (but "price/unit")
+        if (m := _QUANTITY_CUE.match(text, at)) is None:
             continue
         if m.group("per"):
             if text.startswith("e", at) and _MEASURE_BEFORE.search(text, max(0, at - 16), at):
                 continue  # "3 hash boards 36.7T each": each board's rate, not a unit price
-            if m.start() == 0 or not text[m.start() - 1].isalpha():
-                return 1  # "$1,450 each", "price per unit": the price buys one
+            if m.start() == 0 or not text[m.start() - 1].isalpha() or text.endswith("price", 0, at):
+                return 1  # "$1,450 each", "price per unit", "price/unit": the price buys one
             continue
         if m.group("lot"):
             candidates.append((m.start("lot"), m.end("lot"), int(m.group("lot"))))
@@ -492,8 +506,8 @@ def quantity_of(
                 candidates.append((d.start(1), d.end(1), int(d.group(1))))
             continue
         if m.group("x") and (m.start() == 0 or not text[m.start() - 1].isalnum()):
-            if capacity:
-                continue  # "hosting for x40 S19": what it holds
+            if capacity and not _PACKED.match(text, m.end()):
+                continue  # "hosting for x40 S19": what it holds (not "cables x50 pack": a count)
             if _ends_alias(text, m.start(), catalog) or "x" + m.group("x") in _algorithms(catalog):
                 continue  # "Antminer X5": a model name; "X11 DASH": an algorithm; not counts
             candidates.append((m.start("x"), m.end("x"), int(m.group("x"))))
@@ -506,6 +520,8 @@ def quantity_of(
                 continue  # "6x BM1366", "12x C13 outlets": a spec, not a lot
             if "-" in text[d.end(1) : word] and m.group("word") in _SIZE_WORDS:
                 continue  # "immersion tank 6-unit", "4-miner rack": a size, not a count
+            if m.group("word") in _ONE_WORDS and _YEAR.fullmatch(d.group(1)):
+                continue  # "2019 unit", "2021 model set": the year it was made, not a count
             candidates.append((d.start(1), d.end(1), int(d.group(1))))
         elif m.group("word") in _MACHINE_WORDS and (
             d := _DIGITS_WORD_BEFORE.search(text, max(0, word - 20), word)
@@ -535,7 +551,8 @@ def _word_quantity(lex: Lexicon) -> re.Pattern[str]:
     miners"); the count the price is for ("price for the 3"); a count, in words or digits, that
     the price is for all of ("one price for all 20",
     "voor alle 4", "per tutti e 3", "all three for $2,400", "all 3 together"); or "pair of", "for
-    the pair", "for both", "both for", "takes both", a title opening with "both". ("All 3 boards
+    the pair", "for both", "both for", "takes both", "price covers both", a title opening with
+    "both" or "pair". ("All 3 boards
     hashing" counts nothing.)"""
     words = "|".join(re.escape(w) for w in sorted(lex.number_words, key=len, reverse=True))
     return re.compile(
@@ -546,7 +563,7 @@ def _word_quantity(lex: Lexicon) -> re.Pattern[str]:
         rf"|\ball\s+(\d{{1,5}}|{words})\s+(?:for|(?:[\w+.-]+\s+){{0,5}}together)\b"
         rf"|\bprice\s+(?:is\s+)?for\s+the\s+(\d{{1,5}}|{words})\b"
         r"|\b(pair)\s+of\b|\bfor\s+the\s+(pair)\b|\(\s*(?:a\s+)?(pair)\s*\)|\b(?:for|takes?)\s+(both)\b|\b(both)\s+for\b"
-        r"|^\W*(both)\b"
+        r"|^\W*(both)\b|^\W*(pair)\b|\bcovers?\s+(both)\b"
     )
 
 

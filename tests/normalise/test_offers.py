@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from monitor.normalise.catalog import load_catalog
-from monitor.normalise.offers import Offer, parse_offers
+from monitor.normalise.offers import Offer, _split_cells, parse_offers
 
 OFFERS = Path(__file__).parent.parent / "fixtures" / "offers"
 REAL = "dealer_pricelist_telegram_c2024-01.txt"
@@ -739,14 +739,10 @@ def offer_score(
     return right, total, sided, extra
 
 
-# Development offers known to be missed, and why. A currency the ECB does not publish and no
-# peg fixes (the tenge) cannot be converted to USD, so the money table does not name it and the
-# price is not read: "1 950 000 ₸". The Vietnamese dong is the same case ("96.500.000đ", "52,9
-# triệu"): the ECB does not publish it and no peg fixes it, so its ten offers are not read.
-KNOWN_MISSES = [
-    *(("v10_vn_zalo_vnd_trieu", line) for line in (5, 6, 7, 8, 11, 12, 13, 16, 19, 21)),
-    ("v5_kz_tg_cards_usdt_tenge", 10),
-]
+# Development offers known to be missed, and why: none. A currency the ECB does not publish (the
+# tenge, the dong, the hryvnia) is read and stored with its code and no USD value
+# (scrapers.money.UNPUBLISHED), so "1 950 000 ₸" and "96.500.000đ" are prices like any other.
+KNOWN_MISSES: list[tuple[str, int]] = []
 
 
 # right price, wrong side (none since the seventh blind messages' "ANKAUF – wir kaufen")
@@ -797,10 +793,15 @@ def test_a_bare_amount_on_the_line_after_the_model_prices_it() -> None:
         "Прайс, цены в USDT\n"
         "🔸 Whatsminer M50S 126T\n💰 1 320 | б/у\n"
         "🔸 Antminer S19 XP 141T\n💰 2 050 | новые\n"
-        "🔸 Avalon A1366 130T\n💰 640 000 ₸ | самовывоз"  # a currency the table does not read
+        "🔸 Avalon A1366 130T\n💰 640 000 ₸ | самовывоз"  # the tenge: read, not converted
+        "\n🔸 Avalon A1246 90T\n💰 2 900 000 ₲ | самовывоз"  # a sign the table lacks: not read
     )
     got = [(o.line, o.price, o.currency) for o in parse_offers(message)]
-    assert got == [(2, Decimal(1320), "USD"), (4, Decimal(2050), "USD")]
+    assert got == [
+        (2, Decimal(1320), "USD"),
+        (4, Decimal(2050), "USD"),
+        (6, Decimal(640000), "KZT"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -1190,3 +1191,120 @@ def test_a_quotation_table_is_read_by_its_unit_price_column() -> None:
 def test_item_and_extended_columns_in_other_words(header: str) -> None:
     (offer,) = parse_offers(f"{header}\nAntminer S21 200T | 4 | $3,050 | $12,200")
     assert offer.price == Decimal(3050)
+
+
+# A table giving the price without tax and with it (HT/TTC, netto/brutto, без НДС/с НДС,
+# 不含税/含税, sin IVA/con IVA): the net column is the seller's price, in either order; a gross
+# column alone is the price.
+@pytest.mark.parametrize(
+    ("header", "row", "price", "currency"),
+    [
+        ("Modell | Netto | Brutto", "Antminer S21 Pro 234T | 4.100,00 € | 4.879,00 €", "4100.00",
+         "EUR"),
+        ("Modelo | Precio con IVA | Precio sin IVA", "Antminer S21 Pro 234T | 4.961 € | 4.100 €",
+         "4100", "EUR"),
+        ("Модель | Цена с НДС | Цена без НДС", "Antminer S21 Pro 234T | 5 040 $ | 4 200 $",
+         "4200", "USD"),
+        ("型号 | 含税 | 不含税", "Antminer S21 Pro 234T | 29000元 | 25660元", "25660", "CNY"),
+        ("Model | Excl. VAT | Incl. VAT", "Antminer S21 Pro 234T | £3,400 | £4,080", "3400", "GBP"),
+        ("Model | Price incl. VAT", "Antminer S21 Pro 234T | £4,080", "4080", "GBP"),
+    ],
+)  # fmt: skip
+def test_a_net_price_column_is_the_price_beside_a_gross_one(
+    header: str, row: str, price: str, currency: str
+) -> None:
+    [offer] = parse_offers(f"{header}\n{row}")
+    assert (offer.price, offer.currency) == (Decimal(price), currency)
+
+
+def test_a_section_heading_between_table_rows_keeps_the_table() -> None:
+    message = (
+        "Model | Net | Gross\n"
+        "Antminer S21 Pro 234T | $4,100 | $4,920\n"
+        "USED, tested\n"
+        "Whatsminer M50S 126T | $610 | $732\n"
+    )
+    assert [(o.line, o.price) for o in parse_offers(message)] == [
+        (2, Decimal(4100)),
+        (4, Decimal(610)),
+    ]
+
+
+def test_a_semicolon_csv_paste_is_a_table_with_a_unit_column() -> None:
+    message = (
+        "Prices in USD; rows exported from our sheet\n"
+        "model;hashrate;cond;price;unit\n"
+        "Antminer S21 Pro;234;new;4100;piece\n"
+        "Whatsminer M66S;298;new;17,5;per TH\n"
+        "Hosting Texas;;;0,061;kWh\n"
+    )
+    got = [(o.line, o.price, o.currency, o.price_basis) for o in parse_offers(message)]
+    assert got == [
+        (3, Decimal(4100), "USD", "unit"),
+        (4, Decimal("17.5"), "USD", "per_th"),
+        (5, Decimal("0.061"), "USD", "unit"),
+    ]
+
+
+def test_prose_with_semicolons_is_no_table() -> None:
+    assert _split_cells("Pickup in Austin; shipping extra; DM for terms") == [
+        "Pickup in Austin; shipping extra; DM for terms"
+    ]
+
+
+# An amount in brackets beside one outside them is a reference (a conversion), not the price.
+@pytest.mark.parametrize(
+    ("line", "price", "currency"),
+    [
+        ("Whatsminer M60 172T — 7 990 zł (≈ $2,000)", "7990", "PLN"),
+        ("Antminer S21 200T 2 800 000 ₸ [$5 400]", "2800000", "KZT"),
+        ("Antminer S21 200T ($2,900 approx. 2 700 €) 2 650 €", "2650", "EUR"),
+        ("Antminer S21 200T ($2,900)", "2900", "USD"),  # the only amount: the price
+    ],
+)
+def test_an_amount_in_brackets_is_a_reference(line: str, price: str, currency: str) -> None:
+    [offer] = parse_offers(line)
+    assert (offer.price, offer.currency) == (Decimal(price), currency)
+
+
+# Amounts in millions, as a word after the number, in the languages brokers write them.
+@pytest.mark.parametrize(
+    ("line", "price", "currency"),
+    [
+        ("Antminer S21 200T — Rp 45 juta", "45000000", "IDR"),
+        ("Antminer S21 200T — Rp 45,5 jt", "45500000", "IDR"),
+        ("Antminer S21 200T — 1,2 млн ₽", "1200000", "RUB"),
+        ("Antminer S21 200T — 0,3 mln zł", "300000", "PLN"),
+        ("Antminer S21 200T — 74 triệu đ", "74000000", "VND"),
+    ],
+)
+def test_an_amount_in_millions_is_written_out(line: str, price: str, currency: str) -> None:
+    [offer] = parse_offers(line)
+    assert (offer.price, offer.currency) == (Decimal(price), currency)
+
+
+# A bare amount (the message names its currency) per unit, as each language writes the unit.
+@pytest.mark.parametrize("unit", ["máy", "szt.", "Stk", "pieza", "adet", "unidad"])
+def test_a_bare_amount_per_unit_in_other_languages(unit: str) -> None:
+    [offer] = parse_offers(f"Prices in EUR\nAntminer S21 200T 2900/{unit}")
+    assert (offer.price, offer.currency, offer.price_basis) == (Decimal(2900), "EUR", "unit")
+
+
+# "partij van 5", "lote de 3", "Posten von 4": a lot's count, never its price.
+@pytest.mark.parametrize("lot", ["Posten von 4", "lote de 4", "partia z 4", "партия из 4"])
+def test_a_lot_count_is_no_bare_price(lot: str) -> None:
+    [offer] = parse_offers(f"Prices in EUR\nAntminer S19j Pro 100T 1.780,00 {lot}")
+    assert (offer.price, offer.currency) == (Decimal(1780), "EUR")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "RACHAT\nAntminer S21 200T — 1 500 €",
+        "Скуповуємо:\nAntminer S21 200T — 60 000 грн",
+        "Antminer S21 200T, płacimy 6 000 zł",
+        "Antminer S21 200T d'occasion, nous payons 1 500 €",
+    ],
+)
+def test_we_buy_back_and_we_pay_are_bids(message: str) -> None:
+    assert [o.side for o in parse_offers(message)] == ["bid"]

@@ -1262,3 +1262,117 @@ def test_lots_capacities_and_included_pieces(title: str, quantity: int) -> None:
 
 def test_a_russian_terahash_word_is_a_hashrate() -> None:
     assert normalise("Whatsminer M60S на 186 терахеш, б/у").hashrate_ths == 186
+
+
+# Conditions in more languages: used and new in Latvian, Lithuanian, Estonian, Azerbaijani,
+# Uzbek, Mongolian, Armenian, Georgian, Bengali, Hindi, Catalan, Indonesian, Slovenian; "never
+# used" in the Scandinavian languages is new, not used.
+@pytest.mark.parametrize(
+    ("title", "condition"),
+    [
+        ("Antminer S19 95T lietota, Daugavpils", "used"),
+        ("Whatsminer M50 114T naudota", "used"),
+        ("Avalon A1246 90T kasutatud", "used"),
+        ("Antminer S19j Pro 104T işlənmiş", "used"),
+        ("Antminer S21 200T ishlatilgan", "used"),
+        ("Whatsminer M30S++ 106T хэрэглэсэн", "used"),
+        ("Antminer T21 190T օգտագործված", "used"),
+        ("Whatsminer M60 172T მეორადი", "used"),
+        ("Antminer S19 XP 141T ব্যবহৃত", "used"),
+        ("Avalon A1366 130T de segona mà", "used"),
+        ("Whatsminer M50S 126T second mulus", "used"),
+        ("Antminer S21 200T jauns", "new"),
+        ("Antminer S21 200T naujas", "new"),
+        ("Antminer S21 200T uus, karbis", "new"),
+        ("Whatsminer M60S 186T yeni", "new"),
+        ("Antminer S21 200T янги", "new"),
+        ("Antminer S21 200T шинэ", "new"),
+        ("Antminer S21 200T նոր", "new"),
+        ("Antminer S21 200T ახალი", "new"),
+        ("Antminer S21 200T নতুন", "new"),
+        ("Antminer S21 200T नया", "new"),
+        ("Avalon A1566 185T, še zapakiran", "new"),
+        ("Antminer S21 200T i eske, aldri brukt", "new"),
+        ("Antminer S21 200T aldrig brugt", "new"),
+        ("Antminer S21 200T aldrig använd", "new"),
+        ("Antminer S21 200T brukt", "used"),
+    ],
+)
+def test_conditions_in_more_languages(title: str, condition: str) -> None:
+    assert normalise(title).condition == condition
+
+
+# The box without the machine, in other languages; network patch cords; hashpower rented out;
+# an Indonesian repair service: none is a miner. A fan in Norwegian, Danish, Finnish, Italian,
+# French, Portuguese is a part.
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Boîte vide pour Antminer S21 200T", "other"),
+        ("Caja vacía de Whatsminer M50S 126T", "other"),
+        ("Leerer Karton Antminer S19j Pro 104T", "other"),
+        ("Scatola vuota Antminer S19 XP", "other"),
+        ("Whatsminer M60S 186T original retail packaging, no machine inside", "other"),
+        ("Empty original Bitmain Antminer S19 shipping box", "other"),
+        ("RJ45 patch cords for mining farm, 40 pcs", "other"),
+        ("Rent out 500 TH/s SHA-256 for 7 days", "other"),
+        ("Hashrate for rent: 1 PH/s, weekly", "other"),
+        ("Jasa servis hashboard Whatsminer Surabaya", "other"),
+        ("Vifter til Whatsminer M30S", "part"),
+        ("Blæser til Antminer S19", "part"),
+        ("Tuuletin Antminer S19", "part"),
+        ("Ventole per Antminer S19, nuove", "part"),
+        ("Ventilateurs pour Antminer S19", "part"),
+        ("Ventoinhas para Antminer S19", "part"),
+    ],
+)
+def test_more_non_miners_and_parts(title: str, kind: str) -> None:
+    assert normalise(title).kind == kind
+
+
+# Who repaired the machine or what firmware it runs on is no service nor software for sale.
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Antminer S19 XP 141T refurbished by authorised repair center",
+        "Whatsminer M30S 88T, Bitmain repair centre checked",  # (a maker's own centre)
+        "Antminer S17 56T used, runs on stock firmware",
+        "Antminer S9 13.5T used, hashing on old firmware",
+    ],
+)
+def test_the_repairer_and_the_firmware_of_a_miner(title: str) -> None:
+    assert normalise(title).kind == "miner"
+
+
+# What the price buys: "price/unit", "price per chip" is one; "PAIR ..." and "price covers
+# both" two; "2021 unit" is a year; "x40 pack" of an accessory a count; "能放8台" a capacity.
+@pytest.mark.parametrize(
+    ("title", "quantity"),
+    [
+        ("Antminer S21 200T | 40 units | price/unit", 1),
+        ("BM1368 chips x20, price per chip", 1),
+        ("12038 fans 8 pcs, price per fan", 1),
+        ("Pair — Avalon A1246 90T used", 2),
+        ("Whatsminer M30S 88T and M30S 86T used, price covers both", 2),
+        ("Avalon A1246 90T used, 2021 unit, runs fine", 1),
+        ("RJ45 patch cords x40 pack, new", 40),
+        ("浸没式液冷箱 可容纳12台矿机", 1),
+    ],
+)
+def test_what_the_price_buys(title: str, quantity: int) -> None:
+    assert normalise(title).quantity == quantity
+
+
+# Open-hardware boards named by their board number, the maker after or left out; a model named
+# before its maker.
+@pytest.mark.parametrize(
+    ("title", "model"),
+    [
+        ("Supra 401 Bitaxe 700GH/s", "Bitaxe Supra"),
+        ("ultra205 bitaxe, 500 GH/s", "Bitaxe Ultra"),
+        ("GT 801 open source miner 2.15T", "Bitaxe GT"),
+        ("BM-KS Max iBeLink 10.5T used", "iBeLink KS Max"),
+    ],
+)
+def test_models_named_without_their_maker_first(title: str, model: str) -> None:
+    assert normalise(title).model == model

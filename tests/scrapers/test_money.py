@@ -3,6 +3,7 @@ scraped text (the first number, exactly, or why not) and strictly from a file a 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import asdict
@@ -12,13 +13,14 @@ from pathlib import Path
 import pytest
 
 import scrapers
-from monitor.normalise.fx import bundled_rates
+from monitor.normalise.fx import bundled_rates, to_usd
 from monitor.normalise.offers import parse_offers
 from scrapers.money import (
     CODES,
     CURRENCIES,
     SHORTHANDS,
     SYMBOLS,
+    UNPUBLISHED,
     Price,
     currency_code,
     find_currency,
@@ -258,6 +260,17 @@ def test_both_readers_agree_on_every_amount_the_strict_one_reads(text: str) -> N
         ("185 000 ₽", "RUB"),
         ("1299", None),
         ("THUSDAY 1299", None),  # a code inside a word is not a code
+        # currencies the ECB does not publish: read, with their code
+        ("24 500 грн", "UAH"),
+        ("₴41,000", "UAH"),
+        ("96.500.000đ", "VND"),
+        ("118.000.000 ₫", "VND"),
+        ("1 950 000 ₸", "KZT"),
+        ("₦2,400,000", "NGN"),
+        ("NT$52,000", "TWD"),
+        ("Ksh 380,000", "KES"),
+        ("thermal gel 2 tubes $12", "USD"),  # "gel" is no currency word (the lari is "₾")
+        ("AMD rig $450", "USD"),  # nor "AMD" (the dram is "֏")
     ],
 )
 def test_find_currency(text: str, currency: str | None) -> None:
@@ -293,9 +306,17 @@ def test_currency_code(mark: str, code: str | None) -> None:
     assert currency_code(mark) == code
 
 
-def test_every_currency_in_the_table_converts_to_usd() -> None:
+def test_every_currency_in_the_table_converts_or_is_named_unpublished() -> None:
+    """A currency the table names converts to USD, or is one of the named set the ECB does not
+    publish (read and stored with no USD value); the set names only the table's currencies and
+    none that converts, so a currency the ECB starts publishing leaves it."""
     convertible = bundled_rates().currencies
-    assert not CURRENCIES - convertible
+    assert not CURRENCIES - convertible - UNPUBLISHED
+    assert UNPUBLISHED <= CURRENCIES
+    assert not UNPUBLISHED & convertible
+    for code in UNPUBLISHED:
+        with pytest.raises(ValueError, match="unknown currency"):
+            to_usd(Decimal(100), code, dt.date(2026, 12, 1))
     for table in (SYMBOLS, CODES, SHORTHANDS):
         assert set(table.values()) <= CURRENCIES
         assert all(key == key.upper() for key in table)  # currency_code() looks up upper case
