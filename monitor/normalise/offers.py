@@ -145,7 +145,8 @@ _WTB = re.compile(
     r"in\s+the\s+market\s+for|"
     r"al[ıi]m\s+yap\w*|al[ıi]n[ıi]r|al[ıi]yoruz|al[ıi]r[ıi]z|thu\s+mua|c[ầa]n\s+mua|dicari|"
     r"возьм(?:у|ём|ем)|ищу|ищем|busco|procur(?:o|amos)|suchen?|cherch(?:e|ons)|recherchons|"
-    r"cerc(?:o|hiamo)|szukam[y]?|gezocht)"
+    r"cerc(?:o|hiamo)|szukam[y]?|gezocht|"
+    r"köpes|vi\s+köper|kjøpes|vi\s+kjøper|købes|vi\s+køber|ostetaan|ostan)"  # Nordic
     r"(?![a-zа-яäöüß])|^\W*(?:wanted|gesucht)(?![a-z])"
     r"|求购|求購|收购|收購|^收(?![到货貨款益入费費])|買取|買い取り|買います|매입|삽니다|구매\s?희망|نشتري|مطلوب|รับซื้อ",
     re.IGNORECASE,
@@ -221,6 +222,14 @@ _BARE = re.compile(
     r"gh?\b|mh?\b|kh?\b|ph\b|w\b|kw\b|j\b|%|дн|days?\b|months?\b|мес|years?\b|год|лет))",
     re.IGNORECASE,
 )
+# a whole number then a word for pieces ("14 st i lager", "3 Stk", "5 szt", "2 adet"): a count
+_PIECES_AFTER = re.compile(
+    r"\s*(?:st|stk|styck|stycken|stück|stuks?|szt\w*|pz|adet|uds|unidades)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+# after an amount, the ending that writes it as money: ",-" (included in the amount), ":-",
+# ".-", ".–" ("2.250,-", "1 995:-", "3'690.–")
+_MONEY_END = re.compile(r"(?<=[-–])|[:.][-–]{1,2}(?![\d\-–])")
 _BARE_BEFORE = re.compile(
     r"(?:\bof|\bот|\bmoq|\bmin|\bx|[×*]"
     r"|(?<![^\W\d_])(?:lot|lote|lotto|partij|partia|partie|los|posten|партия|партія)\s+"
@@ -465,9 +474,14 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         for text in [_strip_emoji(raw)]
         if text or _FLAG_EMOJI.search(raw)
     ]
-    yen = _yen(lines)
+    yen, kronor = _yen(lines), _kronor(lines)
     lines = [
-        (n, text, yen(_dollar_code(_currency_words(_pence(_written_out(norm))))), raw)
+        (
+            n,
+            text,
+            kronor(yen(_dollar_code(_currency_words(_pence(_written_out(_no_rates(norm))))))),
+            raw,
+        )
         for n, text, norm, raw in lines
     ]
     named: set[str] = set()  # currencies the price-less lines name ("Prices in USDT")
@@ -475,6 +489,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         if not _PRICE.search(norm) and (code := _named_currency(norm)) is not None:
             named.add(code)
     one_named = next(iter(named)) if len(named) == 1 else None
+    pair = _pair_order([norm for _, _, norm, _ in lines])
     header: _Header | None = None
     header_used = True
     message_moq: int | None = None
@@ -497,7 +512,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             table, table_rows = found, 0
             pending = None
             continue
-        prices, norm, bare = _prices(norm, one_named, catalog)
+        prices, norm, bare = _prices(norm, one_named, catalog, pair)
         waiting, pending = pending, None
         if (
             prices
@@ -506,7 +521,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             and not _names_a_model(_without_prices(norm, prices), catalog)
         ):  # "S21 200T" then "$3,450": one offer on the model's line
             norm = f"{waiting[2]} {norm}"
-            prices, norm, bare = _prices(norm, one_named, catalog)
+            prices, norm, bare = _prices(norm, one_named, catalog, pair)
             number, text = waiting[0], f"{waiting[1]} {text}"
         elif (
             not prices
@@ -518,7 +533,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             # bare amount of the price line, read with the model line it prices ("1 950 000 ₸":
             # a currency the table does not read is no bare amount)
             joined = f"{waiting[2]} {norm}"
-            read, joined, bare = _prices(joined, one_named, catalog)
+            read, joined, bare = _prices(joined, one_named, catalog, pair)
             if read and read[-1].start() > len(waiting[2]):
                 prices, norm = read, joined
                 number, text = waiting[0], f"{waiting[1]} {text}"
@@ -682,7 +697,7 @@ def _table_row(cells: list[str], table: _Table) -> str:
 
 
 def _prices(
-    norm: str, named: str | None, catalog: Catalog | None
+    norm: str, named: str | None, catalog: Catalog | None, pair: int | None = None
 ) -> tuple[list[re.Match[str]], str, bool]:
     """The amounts of a line that may be its price, the line (with a named currency written
     after a bare amount), and whether that was done. Amounts labelled as fair value, breakeven
@@ -692,10 +707,23 @@ def _prices(
         bare = [
             m
             for m in _BARE.finditer(norm)
-            if not _BARE_BEFORE.search(norm, 0, m.start()) and Decimal(_digits(m.group(1))) > 0
+            if not _BARE_BEFORE.search(norm, 0, m.start())
+            and Decimal(_digits(m.group(1))) > 0
+            and not (m.group(1).isdigit() and _PIECES_AFTER.match(norm, m.end()))
         ]
         if bare:
-            m = bare[-1]
+            # an amount in a money form ("2.250,-", "1 995:-", "3'690.–") is the price
+            money = [m for m in bare if _MONEY_END.match(norm, m.end())]
+            m = (money or bare)[-1]
+            values = [Decimal(_digits(b.group(1))) for b in bare[-3:]]
+            if not money and len(values) == 3 and values[0] * values[1] == values[2]:
+                m = bare[-2]  # "qty | unit price | total" ("50 | 980 | 4.9万"): the unit price
+            elif (
+                pair is not None
+                and len(bare) > 1
+                and _PAIR_GAP.fullmatch(norm, bare[-2].end(), bare[-1].start())
+            ):  # "2 870 / 2 985" under "НАЛ / БЕЗНАЛ": the cash column's amount
+                m = bare[-2 + pair]
             rest = norm[: m.start()] + " " + norm[m.end() :]
             if normalise(" ".join(_NOISE.sub(" ", rest).split()), catalog).kind != "other":
                 norm = f"{norm[: m.end()]} {named}{norm[m.end() :]}"
@@ -754,6 +782,34 @@ def _yen(lines: list[tuple[int, str, str, str]]) -> Callable[[str], str]:
     return _to_jpy if yen_code(whole) == "JPY" else _unchanged
 
 
+# "kr" after an amount ("24 900 kr", "36 750 kr/st", "129 kr per TH"): kronor, whose country
+# only the message says
+_KR = re.compile(r"(?<=\d)[ \u00a0]?kr\.?(?![^\W\d_])", re.IGNORECASE)
+_KRONOR = frozenset({"SEK", "NOK", "DKK"})
+
+
+def _kronor(lines: list[tuple[int, str, str, str]]) -> Callable[[str], str]:
+    """How the message's lines write "kr" after an amount: as the code of the one kronor
+    currency the message names ("Alla priser i svenska kronor", "priser i norske kroner", or its
+    code), else unchanged (unread: Swedish, Norwegian, Danish and Icelandic kronor all write
+    "kr")."""
+    if not any(_KR.search(norm) for _, _, norm, _ in lines):
+        return _unchanged
+    named = {
+        code
+        for _, _, norm, _ in lines
+        for code in [*_CODE_WORD.findall(norm.upper()), _named_currency(norm)]
+        if code in _KRONOR
+    }
+    if len(named) != 1:
+        return _unchanged
+    code = f" {next(iter(named))}"
+    return lambda norm: _KR.sub(code, norm)
+
+
+_CODE_WORD = re.compile(r"(?<![A-Z])(SEK|NOK|DKK)(?![A-Z])")
+
+
 # an amount in lakhs (100,000) or crores (10 million), as India writes it: "₹1.2 lakh"
 _LAKH = re.compile(r"(?<![\d.,])(\d{1,4}(?:\.\d{1,3})?)\s*(lakhs?|lacs?|crores?)\b", re.I)
 _LAKH_VALUE = {"l": Decimal(100_000), "c": Decimal(10_000_000)}
@@ -776,6 +832,20 @@ _MILLION = re.compile(
     re.IGNORECASE,
 )
 _MILLION_GATE = ("triệu", "juta", "jt", "млн", "mln", "mio", "millio", "millo", "milh", "milio")
+
+
+# a rate or a unit's definition, one of something = an amount ("1万=10000元", "1$ = 12 650 сум",
+# "1 USDT = 12.700 UZS", "курс 1$=90₽"): it prices nothing
+_SIGN = r"(?:[^\W\d_]{1,6}\.?|[$€£¥₽₸元]|万|만)"
+_RATE = re.compile(
+    rf"(?<![\w.])(?<!\d,)1\s?{_SIGN}?\s?[=＝]\s?{_SIGN}?"
+    rf"\s?\d(?:[\d.,'’\u00a0\u202f ]*\d)?\s?{_SIGN}?(?!\w)"
+)
+
+
+def _no_rates(text: str) -> str:
+    """The text without its rates and definitions ("1万=10000元"); other text unchanged."""
+    return _RATE.sub(" ", text) if "=" in text or "＝" in text else text
 
 
 def _written_out(text: str) -> str:
@@ -876,13 +946,61 @@ def _unread_currency(text: str) -> bool:
 
 def _price_of(prices: list[re.Match[str]]) -> re.Match[str]:
     """The line's price: its last amount with a written currency (the struck old price comes
-    first), else its last bare $/TH amount."""
+    first), else its last bare $/TH amount. An instalment or a price for paying later ("12x de
+    R$ 3.690", "14.35$/T безнал") is not the price where the line has another."""
     written = [m for m in prices if m.group(6) is None]
+    if len(written) > 1:
+        written = [m for m in written if not _deferred(m)] or written
     if len(written) > 1 and ("(" in written[0].string or "[" in written[0].string):
         # "128 500 грн ($3 096)": an amount in brackets beside one outside them is a reference
         # (a conversion, "≈", "approx."), not the price
         written = [m for m in written if not _in_brackets(m)] or written
     return (written or prices)[-1]
+
+
+# Paying later, against paying now: an instalment ("12x de R$ 3.690", "parcelado 6x R$ 395",
+# "12 cuotas de $ 90") or an amount labelled as by card, transfer or in instalments ("14.35$/T
+# безнал", "R$ 3.690 no cartão"); and the words naming the cash price's column ("нал", "à vista")
+_INSTALMENT_BEFORE = re.compile(
+    r"(?:(?<![\w.,])\d{1,2}\s?[x×]\s*(?:de\s+|of\s+)?|parcelad\w*\s*(?:em\s+)?"
+    r"|cuotas?\s+(?:de\s+)?|installments?\s+of\s+|рассрочк\w*\s*(?:по\s+)?)$",
+    re.IGNORECASE,
+)
+_DEFERRED_WORDS = (
+    r"безнал\w*|б/н|перечислени\w*|parcelad\w*|a\s+prazo|no\s+cart[ãa]o|cart[ãa]o"
+    r"|en\s+cuotas|a\s+plazos|con\s+tarjeta|tarjeta|by\s+card|card|kartla|taksit\w*"
+)
+_DEFERRED_AFTER = re.compile(
+    rf"(?:{_PER_TH_MARK})?\s*[(-]?\s*(?:{_DEFERRED_WORDS})(?![^\W\d_])", re.IGNORECASE
+)
+_CASH_WORDS = r"нал(?:ичн\w*)?|cash|à\s+vista|a\s+vista|efectivo|contado|bar|naqd"
+# a header naming two price columns, cash and later, in either order ("НАЛ / БЕЗНАЛ")
+_PAIR_HEAD = re.compile(
+    rf"(?<![^\W\d_])(?:(?P<cash>{_CASH_WORDS})\s*/\s*(?:{_DEFERRED_WORDS})"
+    rf"|(?:{_DEFERRED_WORDS})\s*/\s*(?:{_CASH_WORDS}))(?![^\W\d_])",
+    re.IGNORECASE,
+)
+# between a row's two amounts of such a pair: one "/" and words, no other amount
+_PAIR_GAP = re.compile(r"[^\d/]{0,16}/[^\d/]{0,16}")
+
+
+def _pair_order(norms: list[str]) -> int | None:
+    """Where a price-less line names two price columns, cash and paying later ("Модель —
+    НАЛ / БЕЗНАЛ"), which of a row's two amounts is the cash price: 0 the first, 1 the second;
+    None where no line names such a pair."""
+    for norm in norms:
+        if "/" in norm and not _PRICE.search(norm) and (m := _PAIR_HEAD.search(norm)):
+            return 0 if m.group("cash") else 1
+    return None
+
+
+def _deferred(match: re.Match[str]) -> bool:
+    """The amount is an instalment or a price for paying later."""
+    text = match.string
+    return bool(
+        _INSTALMENT_BEFORE.search(text, max(0, match.start() - 24), match.start())
+        or _DEFERRED_AFTER.match(text, match.end())
+    )
 
 
 def _in_brackets(match: re.Match[str]) -> bool:

@@ -47,7 +47,7 @@ _MEASURE = re.compile(
     r"(?:(?P<eff>[jw]\s*/\s*t(?:h)?(?:/s)?|j(?:/th)?)|"
     r"(?P<kw>kw)|(?P<w>w|watts?)|"
     r"(?P<sol>k?sol(?:/s)?)|"
-    r"(?P<hash>[ptgmk])(?:h(?:/s|s)?|/s)?)"
+    r"(?P<hash>[ptgmk])(?:h(?:/s|s)?|/s|(?<=t)era|(?<=p)eta|(?<=g)iga)?)"  # ("128 tera")
     r"(?![a-z0-9])"
 )
 # a word and a bare number after it ("s9 13.5"), not a price, a percentage or a measure
@@ -309,6 +309,8 @@ def _after_miner_head(
             return False  # "S19j Pro 104T shell: case + 4 fans": what follows describes the part
         if _SET_APART.match(text, end):  # "S21 200T hashboard, tested": the board's phrase ends
             return False  # (a fault right after it, "hashboard, dead", was read above)
+        if text[rate.end() : start].isspace() and _STATED_APART.match(text, end):
+            return False  # "S21 200T hashboard used, pulled from ...": the board's own state
         return _SALE_TAIL.fullmatch(text, end) is None  # the part ends the title: it is sold
     if part and _COUNTED_PART.fullmatch(text, rate.end(), start):
         # "M60S 186T 3 hashboards set, used": a count of the part, then only words of the sale
@@ -323,6 +325,11 @@ _SET_OFF = re.compile(r"\s*bm\d{4}\w*\s*(?:[-\u2013\u2014:,(/]|$)")
 _COLON = re.compile(r"\s*:")
 # after a part word, a comma, bracket or spaced dash: the part's own phrase ends there
 _SET_APART = re.compile(r"\s*(?:[,;(]|[-\u2013\u2014]\s)")
+# after a part word right after the rate, the part's condition, then its phrase ends
+_STATED_APART = re.compile(
+    r"\s+(?:used|new|refurbished|pulled|b/u|gebraucht|usad[ao]|neuf|nuevo|novo)"
+    r"\s*(?:[,;(]|[-\u2013\u2014]\s)"
+)
 # between the rate and a part word: a count of the part ("186T 3 hashboards", "95T 2x PSU")
 _COUNTED_PART = re.compile(r"[\W_]*\d{1,2}\s*(?:x\s*)?")
 # after a part word, nothing but words of the sale ("tested working, 1 pc", "used, working

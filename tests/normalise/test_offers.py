@@ -1308,3 +1308,108 @@ def test_a_lot_count_is_no_bare_price(lot: str) -> None:
 )
 def test_we_buy_back_and_we_pay_are_bids(message: str) -> None:
     assert [o.side for o in parse_offers(message)] == ["bid"]
+
+
+# "kr" after an amount is the kronor the message names (Swedish "svenska kronor"/"kronor",
+# Norwegian "norske kroner", Danish "danske kroner", or the code); a message naming none leaves
+# "kr" unread (four countries write it).
+@pytest.mark.parametrize(
+    ("message", "price", "currency"),
+    [
+        ("Priser i svenska kronor.\nAntminer S21 200 TH – 18 500 kr", "18500", "SEK"),
+        ("Alle priser i norske kroner\nWhatsminer M50S 126 TH: 9 900 kr/stk", "9900", "NOK"),
+        ("Priser i danske kroner inkl. moms\nAvalon A1466 150 TH - 12.400 kr.", "12400", "DKK"),
+        ("Pris i SEK\nAntminer S19k Pro 120 TH 4 200 kr", "4200", "SEK"),
+    ],
+)
+def test_kr_is_the_kronor_the_message_names(message: str, price: str, currency: str) -> None:
+    (offer,) = parse_offers(message)
+    assert (offer.price, offer.currency) == (Decimal(price), currency)
+
+
+def test_kr_without_a_named_kronor_is_not_read() -> None:
+    assert parse_offers("Antminer S21 200 TH – 18 500 kr") == []
+
+
+# A bare amount written as money (",-", ":-", ".–") is the price over other bare numbers on the
+# line; a whole number followed by a word for pieces ("14 st i lager", "3 Stk", "5 szt") is a
+# count, never the price.
+@pytest.mark.parametrize(
+    ("line", "price"),
+    [
+        ("Antminer S19j Pro 100 TH – 3.450,- per stuk, 6 st op voorraad", "3450"),
+        ("Whatsminer M30S 88 TH – 1 750:- 8 st kvar", "1750"),
+        ("Avalon A1246 90 TH 2 100:- styck, 3 stycken i lager", "2100"),
+    ],
+)
+def test_money_endings_and_piece_counts(line: str, price: str) -> None:
+    (offer,) = parse_offers("Alla priser i svenska kronor\n" + line)
+    assert (offer.price, offer.currency) == (Decimal(price), "SEK")
+
+
+# A rate or a unit's definition ("1万=10000元", "1$ = 12 650 сум", "1 USD = 90 руб.") prices
+# nothing: it is no offer, and the line may still name the message's currency for its table.
+@pytest.mark.parametrize(
+    "message",
+    [
+        "货币：人民币，1万=10000元\n型号 | 算力 | 单价\n蚂蚁 S21 | 200T | 1.65万",
+        "Курс 1 USD = 90 руб., цены в рублях\nAntminer S21 200T — 1 485 000",
+    ],
+)
+def test_a_rate_prices_nothing(message: str) -> None:
+    (offer,) = parse_offers(message)
+    assert offer.line == 3 if "型号" in message else offer.line == 2
+    assert offer.price in (Decimal(16500), Decimal(1485000))
+
+
+# A row's count, unit price and total (count x unit price) with no currency written: the unit
+# price is the price ("50 | 980 | 4.9万", "4 | 2 300 | 9 200").
+@pytest.mark.parametrize(
+    ("line", "price"),
+    [
+        ("APW12 电源 | 全新 | 40 | 760 | 3.04万", "760"),
+        ("Antminer S19 95T | used | 4 | 2300 | 9200", "2300"),
+    ],
+)
+def test_count_unit_price_and_total(line: str, price: str) -> None:
+    (offer,) = parse_offers("Prices in USDT\n" + line)
+    assert offer.price == Decimal(price)
+
+
+# An instalment or a price for paying later is not the price where the line has another: "12x
+# de R$ 3.690", "parcelado 6x", "12 cuotas de $ 95", "R$ 989 no cartão", "14.35$/T безнал".
+@pytest.mark.parametrize(
+    ("line", "price"),
+    [
+        ("Antminer S19k Pro 120T — R$ 5.600 à vista | 12x de R$ 520", "5600"),
+        ("Whatsminer M50S 126T — R$ 4.100 à vista ou parcelado 10x R$ 455", "4100"),
+        ("Antminer S21 200T — $ 2.900 contado / 12 cuotas de $ 270", "2900"),
+        ("Antminer S21 200T — 15.2$/T нал / 15.8$/T безнал", "15.2"),
+    ],
+)
+def test_instalments_and_later_payment_are_not_the_price(line: str, price: str) -> None:
+    (offer,) = parse_offers(line)
+    assert offer.price == Decimal(price)
+
+
+# Two bare amounts under a header naming the cash and the paying-later columns, in either order
+# ("НАЛ / БЕЗНАЛ", "card / cash"): the cash column's amount is the price.
+@pytest.mark.parametrize(
+    ("header", "price"),
+    [
+        ("Модель — НАЛ / БЕЗНАЛ", "2870"),
+        ("Model — card / cash", "2985"),
+        ("Modelo — à vista / parcelado", "2870"),
+    ],
+)
+def test_cash_column_of_a_pair(header: str, price: str) -> None:
+    message = f"Prices in USDT\n{header}\nAntminer S21 200T — 2 870 / 2 985"
+    (offer,) = parse_offers(message)
+    assert offer.price == Decimal(price)
+
+
+# Wanted-to-buy headings in the Nordic languages: bids.
+@pytest.mark.parametrize("heading", ["KÖPES", "Kjøpes", "Købes", "Vi köper"])
+def test_nordic_wanted_headings_are_bids(heading: str) -> None:
+    (offer,) = parse_offers(f"{heading}:\nAntminer S21 200T – 2 800 USDT")
+    assert offer.side == "bid"

@@ -1376,3 +1376,72 @@ def test_what_the_price_buys(title: str, quantity: int) -> None:
 )
 def test_models_named_without_their_maker_first(title: str, model: str) -> None:
     assert normalise(title).model == model
+
+
+# An empty box said after the box ("original carton, EMPTY", "Karton - leer"); a Russian empty
+# box, the box of a model ("Коробка от S19", "коробки из-под M30S") or the box "without the
+# device": packaging, not a miner. A noise-protection box in German is a part.
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Antminer S19k Pro retail box - empty, good for shipping", "other"),
+        ("Whatsminer M50S packaging (empty)", "other"),
+        ("Original Karton, leer, für Antminer S21", "other"),
+        ("Пустая коробка от Whatsminer M30S", "other"),
+        ("Коробки из-под Antminer S19j Pro, 3 шт", "other"),
+        ("Упаковка для Avalon A1246 без аппарата", "other"),
+        ("Lärmschutzhaube für Whatsminer M30S", "part"),
+        ("Schalldämmbox für Antminer S19", "part"),
+        ("Antminer S19j Pro 104T в коробке от производителя", "miner"),
+        ("Antminer S19 95T, box included, not empty", "miner"),
+    ],
+)
+def test_empty_boxes_and_noise_boxes(title: str, kind: str) -> None:
+    assert normalise(title).kind == kind
+
+
+# A part word right after the rate, followed by its own condition and the end of its phrase
+# ("200T hashboard used, pulled from ..."): the board is sold. Set apart from the rate by a
+# comma, the part describes the miner.
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Antminer S19 XP 140T hash board used, pulled from a working machine", "part"),
+        ("Whatsminer M50S 126T control board new - spare", "part"),
+        ("Antminer S19 Pro 110T, PSU new, fans replaced", "miner"),
+        ("Antminer S19 Pro 110T hashboard dead, rest fine", "miner"),
+    ],
+)
+def test_a_part_with_its_own_condition_after_the_rate_is_sold(title: str, kind: str) -> None:
+    assert normalise(title).kind == kind
+
+
+# "Unopened" is new; "open box" is used unless the title says new ("new open box"); French
+# plurals of "new" ("ventilateurs ..., neufs", "cartes neuves").
+@pytest.mark.parametrize(
+    ("title", "condition"),
+    [
+        ("Antminer S21 200T unopened box", "new"),
+        ("Whatsminer M60S 186T open box", "used"),
+        ("Avalon A1566 185T open-box return", "used"),
+        ("Antminer S19k Pro 120T new open box", "new"),
+        ("Lot de 4 ventilateurs 12038 neufs", "new"),
+        ("Cartes de contrôle S19 neuves", "new"),
+    ],
+)
+def test_unopened_open_box_and_french_plurals(title: str, condition: str) -> None:
+    assert normalise(title).condition == condition
+
+
+# The unit's prefix written out as a word: "128tera", "95tera", "0.335peta", "1200giga".
+@pytest.mark.parametrize(
+    ("title", "ths"),
+    [
+        ("Whatsminer M30S++ @106tera, used", 106.0),
+        ("Antminer S19 95tera", 95.0),
+        ("Antminer S21 Hyd 0.335peta", 335.0),
+        ("Bitaxe Gamma 1200giga, used", 1.2),
+    ],
+)
+def test_hashrate_prefix_written_as_a_word(title: str, ths: float) -> None:
+    assert normalise(title).hashrate_ths == ths
