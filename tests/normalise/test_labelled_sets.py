@@ -83,107 +83,19 @@ def test_set_is_well_formed(path: Path, rows: int) -> None:
         assert all(row["source"] for row in csv.DictReader(fh))
 
 
-def test_sets_share_no_title() -> None:
-    dev, dev_v2, held = set(titles(DEV)), set(titles(DEV_V2)), set(titles(HELDOUT))
-    assert not dev & held
-    assert not dev_v2 & (dev | held)
-    older = {t for path in OLDER for t in titles(path)}
-    assert not (dev | dev_v2 | held) & older
+# every labelled title file, development and held-out, written now or later (not the dealer
+# model strings, which are model names rather than listing titles)
+LABELLED = sorted(
+    p
+    for p in [*TITLES.glob("*.csv"), *TITLES.glob("heldout/*.csv")]
+    if p.name != "dealer-models.csv"
+)
 
 
-def test_dev_v11_shares_no_title_with_any_other_set() -> None:
-    others = {
-        t
-        for path in [
-            DEV,
-            DEV_V2,
-            DEV_V3,
-            DEV_V4,
-            DEV_V5,
-            DEV_V6,
-            DEV_V7,
-            DEV_V8,
-            DEV_V9,
-            DEV_V10,
-            HELDOUT,
-            *OLDER,
-        ]
-        for t in titles(path)
-    }
-    assert not set(titles(DEV_V11)) & others
-
-
-def test_dev_v10_shares_no_title_with_any_other_set() -> None:
-    others = {
-        t
-        for path in [
-            DEV,
-            DEV_V2,
-            DEV_V3,
-            DEV_V4,
-            DEV_V5,
-            DEV_V6,
-            DEV_V7,
-            DEV_V8,
-            DEV_V9,
-            HELDOUT,
-            *OLDER,
-        ]
-        for t in titles(path)
-    }
-    assert not set(titles(DEV_V10)) & others
-
-
-def test_dev_v9_shares_no_title_with_any_other_set() -> None:
-    others = {
-        t
-        for path in [DEV, DEV_V2, DEV_V3, DEV_V4, DEV_V5, DEV_V6, DEV_V7, DEV_V8, HELDOUT, *OLDER]
-        for t in titles(path)
-    }
-    assert not set(titles(DEV_V9)) & others
-
-
-def test_dev_v8_shares_no_title_with_any_other_set() -> None:
-    others = {
-        t
-        for path in [DEV, DEV_V2, DEV_V3, DEV_V4, DEV_V5, DEV_V6, DEV_V7, HELDOUT, *OLDER]
-        for t in titles(path)
-    }
-    assert not set(titles(DEV_V8)) & others
-
-
-def test_dev_v7_shares_no_title_with_any_other_set() -> None:
-    others = {
-        t
-        for path in [DEV, DEV_V2, DEV_V3, DEV_V4, DEV_V5, DEV_V6, HELDOUT, *OLDER]
-        for t in titles(path)
-    }
-    assert not set(titles(DEV_V7)) & others
-
-
-def test_dev_v6_shares_no_title_with_any_other_set() -> None:
-    others = {
-        t for path in [DEV, DEV_V2, DEV_V3, DEV_V4, DEV_V5, HELDOUT, *OLDER] for t in titles(path)
-    }
-    assert not set(titles(DEV_V6)) & others
-
-
-def test_dev_v3_shares_no_title_with_the_other_development_sets() -> None:
-    dev_v3 = set(titles(DEV_V3))
-    others = {t for path in [DEV, DEV_V2, *OLDER] for t in titles(path)}
-    assert not dev_v3 & others
-
-
-def test_dev_v4_shares_no_title_with_the_other_development_sets() -> None:
-    dev_v4 = set(titles(DEV_V4))
-    others = {t for path in [DEV, DEV_V2, DEV_V3, *OLDER] for t in titles(path)}
-    assert not dev_v4 & others
-
-
-def test_dev_v5_shares_no_title_with_the_other_development_sets() -> None:
-    dev_v5 = set(titles(DEV_V5))
-    others = {t for path in [DEV, DEV_V2, DEV_V3, DEV_V4, *OLDER] for t in titles(path)}
-    assert not dev_v5 & others
+@pytest.mark.parametrize("path", LABELLED, ids=[p.stem for p in LABELLED])
+def test_a_set_shares_no_title_with_any_other_set(path: Path) -> None:
+    others = {t for other in LABELLED if other != path for t in titles(other)}
+    assert not set(titles(path)) & others
 
 
 @pytest.mark.parametrize(
