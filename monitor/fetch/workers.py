@@ -30,9 +30,9 @@ def warm(parent: int | None = None, kinds: tuple[str, ...] = ()) -> None:
     try:
         for kind in kinds:
             importlib.import_module(f"scrapers.{kind}")
-        if not kinds or not set(kinds) <= set(scrapers.Source.registry):
-            raise ImportError
     except ImportError:
+        pass  # a kind that is not its module's name: discovered below
+    if not kinds or not set(kinds) <= set(scrapers.Source.registry):
         scrapers.discover()
     if parent is not None:
         # Ctrl-C (SIGINT to the terminal's process group) and systemd's SIGTERM (to the whole
