@@ -76,6 +76,13 @@ SYMBOLS: Mapping[str, str] = MappingProxyType(
         "֏": "AMD",
         "৳": "BDT",
         "NT$": "TWD",
+        "₲": "PYG",
+        "ብር": "ETB",  # the birr in Amharic ("ብር 438,000"); "Br" is shared (:data:`SHARED_MARKS`)
+        "₵": "GHS",
+        "GH₵": "GHS",
+        "₼": "AZN",
+        "₭": "LAK",
+        "៛": "KHR",
     }
 )
 # ISO codes and currency words, matched as whole words and case-insensitively ("900 USD", "RMB
@@ -148,6 +155,88 @@ CODES: Mapping[str, str] = MappingProxyType(
         "KES": "KES",
         "KSH": "KES",
         "TWD": "TWD",
+        # more of the world's currencies, by their codes and as their countries write them ("Gs.
+        # 22.400.000" guaraníes, "1 200 лв." leva, "12 500 Kč", "USh 3,500,000", "25 000 сом").
+        # Not codes that are words or mining units: "GHS" (GH/s), "MAD", "ALL", "BAM", "CUP",
+        # "MOP", "CRC" (a checksum error), "KD" (Goldshell's KD models), "BOB" (a name).
+        "ETB": "ETB",
+        "PYG": "PYG",
+        "GS": "PYG",
+        "BGN": "BGN",
+        "ЛВ": "BGN",
+        "ISK": "ISK",
+        "KČ": "CZK",
+        "QAR": "QAR",
+        "KWD": "KWD",
+        "BHD": "BHD",
+        "OMR": "OMR",
+        "JOD": "JOD",
+        "PAB": "PAB",
+        "BYN": "BYN",
+        "MDL": "MDL",
+        "AZN": "AZN",
+        "KGS": "KGS",
+        "СОМ": "KGS",
+        "TJS": "TJS",
+        "СУМ": "UZS",
+        "LKR": "LKR",
+        "NPR": "NPR",
+        "MMK": "MMK",
+        "KHR": "KHR",
+        "LAK": "LAK",
+        "MNT": "MNT",
+        "IQD": "IQD",
+        "IRR": "IRR",
+        "UYU": "UYU",
+        "VES": "VES",
+        "GTQ": "GTQ",
+        "DOP": "DOP",
+        "HNL": "HNL",
+        "NIO": "NIO",
+        "JMD": "JMD",
+        "TTD": "TTD",
+        "XOF": "XOF",
+        "XAF": "XAF",
+        "DZD": "DZD",
+        "TND": "TND",
+        "UGX": "UGX",
+        "USH": "UGX",
+        "TZS": "TZS",
+        "TSH": "TZS",
+        "RWF": "RWF",
+        "ZMW": "ZMW",
+        "MWK": "MWK",
+        "MZN": "MZN",
+        "BWP": "BWP",
+        "MUR": "MUR",
+    }
+)
+# Marks several currencies write: which one a mark means only the text around it (a broker's
+# whole message) says, by naming one of them ("Prix en dollars canadiens", "Alla priser i
+# svenska kronor", "price in birr (ETB)"). Read alone, "$" is the table's US dollar, "Rs" the
+# Indian rupee, and "kr" and "Br" nothing. Keys as :func:`currency_code` looks them up.
+SHARED_MARKS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "$": frozenset(
+            [
+                "USD",
+                "CAD",
+                "AUD",
+                "NZD",
+                "SGD",
+                "HKD",
+                "TWD",
+                "MXN",
+                "ARS",
+                "CLP",
+                "COP",
+                "UYU",
+                "DOP",
+            ]
+        ),
+        "KR": frozenset({"SEK", "NOK", "DKK", "ISK"}),
+        "BR": frozenset({"ETB", "BYN"}),
+        "RS": frozenset({"INR", "PKR", "LKR", "NPR"}),
     }
 )
 # Broker shorthands, understood only right after a number in a price list ("3200U", "5000 р."):
@@ -155,7 +244,10 @@ CODES: Mapping[str, str] = MappingProxyType(
 SHORTHANDS: Mapping[str, str] = MappingProxyType({"U": "USD", "Р": "RUB"})
 # Every ISO 4217 code the table can name.
 CURRENCIES = (
-    frozenset(SYMBOLS.values()) | frozenset(CODES.values()) | frozenset(SHORTHANDS.values())
+    frozenset(SYMBOLS.values())
+    | frozenset(CODES.values())
+    | frozenset(SHORTHANDS.values())
+    | frozenset().union(*SHARED_MARKS.values())
 )
 # The table's currencies the ECB does not publish and no peg fixes: a price in one is still a
 # price (read, stored with its code), with no USD value (``monitor.jobs.collect.usd_value`` is
@@ -163,7 +255,10 @@ CURRENCIES = (
 # ``tests/scrapers/test_money.py`` checks that every other currency of the table converts.
 UNPUBLISHED = frozenset(
     {"UAH", "VND", "KZT", "NGN", "PKR", "EGP", "ARS", "COP", "CLP", "PEN", "UZS", "GEL", "AMD",
-     "BDT", "KES", "TWD"}
+     "BDT", "KES", "TWD", "PYG", "ETB", "GHS", "AZN", "LAK", "KHR", "KWD", "BYN", "MDL", "KGS",
+     "TJS", "LKR", "NPR", "MMK", "MNT", "IQD", "IRR", "UYU", "VES", "GTQ", "DOP", "HNL", "NIO",
+     "JMD", "TTD", "XOF", "XAF", "DZD", "TND", "UGX", "TZS", "RWF", "ZMW", "MWK", "MZN", "BWP",
+     "MUR"}
 )  # fmt: skip
 
 PRICE_LIMIT = Decimal(10) ** 12  # no listing costs a trillion in any currency we read
@@ -174,6 +269,15 @@ def currency_code(mark: str) -> str | None:
     ``"C $"`` -> ``"CAD"``, ``"руб."`` -> ``"RUB"``; ``None`` for anything not in the table."""
     key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", mark)).upper().rstrip(".")
     return SYMBOLS.get(key) or CODES.get(key) or SHORTHANDS.get(key)
+
+
+def shared_code(mark: str, named: Iterable[str]) -> str | None:
+    """The currency a mark several currencies write means in a text naming ``named``: the one of
+    them the mark may mean (``"$"`` in a text naming CAD is CAD); ``None`` where the mark is not
+    shared, or the text names none or several of its currencies."""
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", mark)).upper().rstrip(".")
+    meant = SHARED_MARKS.get(key, frozenset()) & set(named)
+    return next(iter(meant)) if len(meant) == 1 else None
 
 
 def _alternatives(marks: Iterable[str]) -> str:

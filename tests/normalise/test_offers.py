@@ -798,13 +798,14 @@ def test_a_bare_amount_on_the_line_after_the_model_prices_it() -> None:
         "🔸 Whatsminer M50S 126T\n💰 1 320 | б/у\n"
         "🔸 Antminer S19 XP 141T\n💰 2 050 | новые\n"
         "🔸 Avalon A1366 130T\n💰 640 000 ₸ | самовывоз"  # the tenge: read, not converted
-        "\n🔸 Avalon A1246 90T\n💰 2 900 000 ₲ | самовывоз"  # a sign the table lacks: not read
+        "\n🔸 Avalon A1246 90T\n💰 2 900 000 ₲ | самовывоз"  # the guaraní: read, not converted
     )
     got = [(o.line, o.price, o.currency) for o in parse_offers(message)]
     assert got == [
         (2, Decimal(1320), "USD"),
         (4, Decimal(2050), "USD"),
         (6, Decimal(640000), "KZT"),
+        (8, Decimal(2900000), "PYG"),
     ]
 
 

@@ -1,0 +1,113 @@
+"""Currencies in broker messages: the world's signs and codes, marks several currencies share
+("$", "kr", "Br", "Rs") read as the one the message names, a currency named per section, and
+quantity-tier columns. Every line here is written for these tests."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from monitor.normalise.offers import parse_offers
+from scrapers.money import find_currency, read_price, shared_code
+
+
+def _priced(message: str) -> list[tuple[int, Decimal | None, str | None]]:
+    return [(o.line, o.price, o.currency) for o in parse_offers(message)]
+
+
+@pytest.mark.parametrize(
+    ("message", "price", "currency"),
+    [
+        # a dollar sign in a message naming one dollar is that dollar, before or after the amount
+        ("Prix en dollars canadiens, taxes en sus\nAntminer S21 200T — 3 990 $ ch.", "3990", "CAD"),
+        ("Prices in Canadian dollars\nAntminer S21 200T: $3,990 each", "3990", "CAD"),
+        ("All prices AUD inc. GST\nWhatsminer M60S 186T  $5,450", "5450", "AUD"),
+        ("Precios en pesos mexicanos\nAntminer S19k Pro 120T — $14,900 c/u", "14900", "MXN"),
+        ("Hosting in Calgary, prices in CAD\nAntminer S21 200T $0.081/kWh", "0.081", "CAD"),
+        # a message naming the US dollar, or no dollar, or two: "$" stays the US dollar
+        ("Prices in USD\nAntminer S21 200T $3,100", "3100", "USD"),
+        ("Antminer S21 200T $3,100", "3100", "USD"),
+        ("Prices in USD or CAD\nAntminer S21 200T $3,100", "3100", "USD"),
+        # kronor before the amount, as Norwegians write them
+        ("Alle priser i norske kroner\nAntminer S19 95T kr 4 500,-", "4500", "NOK"),
+        # "Br": the birr or the Belarusian rouble, as the message names it
+        ("Price in birr per machine\nAntminer S21 200T — Br 415,000", "415000", "ETB"),
+        ("Цены в белорусских рублях\nAntminer S19 95T — 1 450 Br", "1450", "BYN"),
+        # "Rs": the Indian rupee, unless the message names another
+        ("Prices in Pakistani rupees\nAntminer S19 XP 141T Rs 450,000", "450000", "PKR"),
+        ("Antminer S19 XP 141T Rs 1,45,000", "145000", "INR"),
+    ],
+)
+def test_a_mark_several_currencies_write_is_the_one_the_message_names(
+    message: str, price: str, currency: str
+) -> None:
+    assert _priced(message)[-1][1:] == (Decimal(price), currency)
+
+
+def test_br_in_a_message_naming_no_birr_nor_rouble_is_not_read() -> None:
+    assert _priced("Antminer S21 200T — Br 415,000") == []
+
+
+@pytest.mark.parametrize(
+    ("line", "price", "currency"),
+    [
+        ("Antminer S21 200TH → Gs. 22.400.000", "22400000", "PYG"),
+        ("Avalon Q 90TH → ₲ 8.150.000", "8150000", "PYG"),
+        ("Antminer S21 200T — ብር 438,000", "438000", "ETB"),
+        ("Antminer S19k Pro 120T — 1 200 лв.", "1200", "BGN"),
+        ("Antminer S19k Pro 120T — 12 500 Kč", "12500", "CZK"),
+        ("Whatsminer M50S 126T QAR 4,350", "4350", "QAR"),
+        ("Antminer S19 95T USh 3,500,000", "3500000", "UGX"),
+        ("Antminer S19 95T — 25 000 сом", "25000", "KGS"),
+        ("Antminer S19 95T 3200 KGS", "3200", "KGS"),  # not 3.2 thousand of a "GS"
+        ("Antminer S19 95T GH₵ 28,000", "28000", "GHS"),
+        ("Antminer S19 95T ₼ 1 950", "1950", "AZN"),
+    ],
+)
+def test_more_of_the_worlds_currencies(line: str, price: str, currency: str) -> None:
+    assert _priced(line)[-1][1:] == (Decimal(price), currency)
+
+
+def test_scraped_prices_read_the_new_marks_too() -> None:
+    assert find_currency("Gs. 3.450.000") == "PYG"
+    assert read_price("Gs. 3.450.000").amount == Decimal(3450000)
+    assert find_currency("ብር 69,000") == "ETB"
+    assert shared_code("$", {"CAD"}) == "CAD"
+    assert shared_code("kr.", {"SEK", "EUR"}) == "SEK"
+    assert shared_code("$", {"CAD", "AUD"}) is None
+    assert shared_code("€", {"EUR"}) is None  # not a shared mark
+
+
+def test_a_bare_amount_is_in_the_currency_its_section_names() -> None:
+    message = (
+        "Цены в рублях\n"
+        "Antminer S19 95T — 45 000\n"
+        "\n"
+        "В долларах:\n"
+        "Antminer S21 200T — 2 900\n"
+    )
+    assert _priced(message) == [(2, Decimal(45000), "RUB"), (5, Decimal(2900), "USD")]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "NEW (sealed)            1-9      10-49    50+",
+        "Qty:   1-4 pcs | 5-19 pcs | 20+ pcs",
+        "Model                   <10 / 10-49 / ≥50",
+    ],
+)
+def test_under_quantity_tiers_the_first_column_is_the_price(header: str) -> None:
+    message = (
+        f"{header}\n"
+        "Antminer S21 Pro 234T    $3,420   $3,360   $3,290\n"
+        "SealMiner A3 Pro 290T    $14.40/T $14.10/T $13.85/T\n"
+        "\n"
+        "Antminer S19 XP 141T  was $1,950  now $1,790\n"  # after a blank line: no tiers
+    )
+    assert _priced(message) == [
+        (2, Decimal(3420), "USD"),
+        (3, Decimal("14.40"), "USD"),
+        (5, Decimal(1790), "USD"),
+    ]
