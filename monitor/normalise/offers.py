@@ -285,7 +285,7 @@ class _Draft(NamedTuple):
     prices: list[re.Match[str]]  # the amounts of ``norm`` that may be the price
     header: _Header | None
     side: str  # "ask" or "bid"
-    named: str | None  # the message's named currency, when the price was written without one
+    named: str | None  # the currency of a price written without one, and why ("USD, as named...")
     tiers: bool = False  # under a header of quantity tiers ("1-9  10-49  50+"): the first column
 
 
@@ -502,13 +502,21 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
     ]
     named: set[str] = set()  # currencies the price-less lines name ("Prices in USDT")
     naming: dict[int, str] = {}  # the line numbers of those lines, and what each names
+    written: set[str] = set()  # currencies the priced lines write
     for n, _, norm, _ in lines:
-        if not _PRICE.search(norm) and (code := _named_currency(norm)) is not None:
-            named.add(code)
-            naming[n] = code
+        if (price := _PRICE.search(norm)) is None:
+            if (code := _named_currency(norm)) is not None:
+                named.add(code)
+                naming[n] = code
+        elif price.group(6) is None and (code := _written_currency(price)) is not None:
+            written.add(code)
     # a bare amount's currency: the one the nearest naming line above names ("🌎 EM DÓLAR" heads
-    # a section in dollars under "Valores em R$"), else the message's one named currency
+    # a section in dollars under "Valores em R$"), else the message's one named currency, else
+    # the one currency its prices are written in ("S21 200T $2,900" then "S19 95T 1,100")
     one_named = next(iter(named)) if len(named) == 1 else None
+    bare_why = "as named in the message"
+    if not named and len(written) == 1:
+        one_named, bare_why = next(iter(written)), "as the message's other prices"
     pair = _pair_order([norm for _, _, norm, _ in lines])
     header: _Header | None = None
     header_used = True
@@ -565,7 +573,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
                 number, text = waiting[0], f"{waiting[1]} {text}"
         if prices:
             bid = side == "bid" or _WTB.search(norm) is not None or _BID_LINE.search(norm)
-            named_bare = one_named if bare else None
+            named_bare = f"{one_named}, {bare_why}" if bare else None
             draft = _Draft(
                 number, text, norm, prices, header, "bid" if bid else "ask", named_bare, tiers
             )
@@ -1142,7 +1150,7 @@ def _offer(
         currency = bare.code
         notes.append(f"currency not written: {bare.why}")
     elif named is not None:  # "S21 200T — 3350" under "Цены в USDT"
-        notes.append(f"currency not written: {named}, as named in the message")
+        notes.append(f"currency not written: {named}")
     if notes:
         note = "; ".join(notes)
         reason = f"{normalised.reason}; {note}" if normalised.reason else note

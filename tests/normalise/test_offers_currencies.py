@@ -111,3 +111,18 @@ def test_under_quantity_tiers_the_first_column_is_the_price(header: str) -> None
         (3, Decimal("14.40"), "USD"),
         (5, Decimal(1790), "USD"),
     ]
+
+
+def test_a_bare_amount_is_in_the_one_currency_the_other_prices_are_written_in() -> None:
+    message = "Antminer S21 200T — $2,900\nAntminer S19 95T — 1,100\nMOQ 5, DM @desk"
+    offers = parse_offers(message)
+    assert [(o.line, o.price, o.currency) for o in offers] == [
+        (1, Decimal(2900), "USD"),
+        (2, Decimal(1100), "USD"),
+    ]
+    assert "currency not written: USD, as the message's other prices" in (
+        offers[1].normalised.reason or ""
+    )
+    # prices written in two currencies: a bare amount's is unknown, so it is no price
+    two = "Antminer S21 200T — $2,900\nAntminer S19 95T — 1,100\nWhatsminer M50S 126T — 1 350 €"
+    assert [o.line for o in parse_offers(two)] == [1, 3]
