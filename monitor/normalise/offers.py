@@ -381,6 +381,21 @@ def _strip_emoji(line: str) -> str:
     return _BULLET.sub("", text).strip()
 
 
+# a gap of two or more spaces between a line's words: a column boundary of a table aligned with
+# spaces (an email, a code block, a desk's sheet)
+_GAP = re.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
+
+
+def _aligned(raw: str, text: str) -> str:
+    """A line of a table aligned with spaces ("Antminer S21   200   $3,100   $2,950") as a sheet
+    pasted with tabs writes it, each gap of two or more spaces a tab, where the line has at least
+    two such gaps (three cells) and no other cell mark ("|", tab); else ``text`` (the line with
+    single spaces)."""
+    if "\t" in text or "|" in text or len(_GAP.findall(raw.strip())) < 2:
+        return text
+    return _strip_emoji(_GAP.sub("\t", raw.strip()))
+
+
 # a decimal digit of any script ("١٥٬٤٠٠", Persian "۱۵", Devanagari "१५"), and the Arabic
 # thousands and decimal separators, as ASCII: NFKC leaves them as written
 _ARABIC_SEPARATORS = str.maketrans({"\u066c": ",", "\u066b": "."})
@@ -484,10 +499,11 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
     wanted-to-buy message, section or line gives bids (``side == "bid"``).
     """
     lines = [
-        (number, text, _unstruck(_ascii_digits(unicodedata.normalize("NFKC", text))), raw)
+        (number, text, _unstruck(_ascii_digits(unicodedata.normalize("NFKC", cells))), raw)
         for number, line in enumerate(message[:MESSAGE_MAX].splitlines(), start=1)
         for raw in [line[:LINE_MAX]]
         for text in [_strip_emoji(raw)]
+        for cells in [_aligned(raw, text)]
         if text or _FLAG_EMOJI.search(raw)
     ]
     yen, shared = _yen(lines), _shared_marks(lines)

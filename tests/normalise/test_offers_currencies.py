@@ -80,13 +80,7 @@ def test_scraped_prices_read_the_new_marks_too() -> None:
 
 
 def test_a_bare_amount_is_in_the_currency_its_section_names() -> None:
-    message = (
-        "Цены в рублях\n"
-        "Antminer S19 95T — 45 000\n"
-        "\n"
-        "В долларах:\n"
-        "Antminer S21 200T — 2 900\n"
-    )
+    message = "Цены в рублях\nAntminer S19 95T — 45 000\n\nВ долларах:\nAntminer S21 200T — 2 900\n"
     assert _priced(message) == [(2, Decimal(45000), "RUB"), (5, Decimal(2900), "USD")]
 
 
@@ -126,3 +120,32 @@ def test_a_bare_amount_is_in_the_one_currency_the_other_prices_are_written_in() 
     # prices written in two currencies: a bare amount's is unknown, so it is no price
     two = "Antminer S21 200T — $2,900\nAntminer S19 95T — 1,100\nWhatsminer M50S 126T — 1 350 €"
     assert [o.line for o in parse_offers(two)] == [1, 3]
+
+
+@pytest.mark.parametrize(
+    ("message", "prices"),
+    [
+        (  # the ask column, not the fair value nor the breakeven after it
+            "Model                 TH     Ask      FMV      Breakeven\n"
+            "Antminer S21          200    $3,100   $2,950   $1,900\n"
+            "Whatsminer M60S       186    $2,700   $2,800   $1,750\n",
+            [(2, Decimal(3100), "USD"), (3, Decimal(2700), "USD")],
+        ),
+        (  # bare amounts under a price column that names its currency
+            "Machine               TH     Price (USDT)   Fair value\n"
+            "Antminer S21          200    3100           2950\n"
+            "Avalon A1566          185    2260           2300\n",
+            [(2, Decimal(3100), "USD"), (3, Decimal(2260), "USD")],
+        ),
+    ],
+)
+def test_a_table_aligned_with_spaces_is_read_by_its_columns(
+    message: str, prices: list[tuple[int, Decimal, str]]
+) -> None:
+    assert _priced(message) == prices
+
+
+def test_a_line_spaced_loosely_is_still_one_offer() -> None:
+    (offer,) = parse_offers("Antminer S21  200T  used  $3,100")
+    assert (offer.line, offer.price, offer.currency) == (1, Decimal(3100), "USD")
+    assert offer.text == "Antminer S21 200T used $3,100"  # as written, single-spaced
