@@ -25,7 +25,7 @@ decimal part, no sign, no exponent):
   import``). The text must be exactly one positive amount, optionally with one currency mark
   before or after it; anything else raises ``ValueError`` with the reason.
 
-USDT (the dollar stablecoin brokers quote in) is read as USD: fx converts it at par, and storing
+USDT and USDC (the dollar stablecoins brokers quote in) are read as USD: fx converts it at par, and storing
 it as USD keeps one currency per price in the database.
 """
 
@@ -57,6 +57,8 @@ SYMBOLS: Mapping[str, str] = MappingProxyType(
         "A$": "AUD",
         "AU$": "AUD",
         "HK$": "HKD",
+        "NZ$": "NZD",
+        "MX$": "MXN",
         "R$": "BRL",
         "円": "JPY",
         "₺": "TRY",
@@ -91,6 +93,7 @@ CODES: Mapping[str, str] = MappingProxyType(
     {
         "USD": "USD",
         "USDT": "USD",
+        "USDC": "USD",
         "EUR": "EUR",
         "EURO": "EUR",
         "GBP": "GBP",

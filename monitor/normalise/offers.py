@@ -363,7 +363,7 @@ def _json_number(price: Decimal | None) -> int | float | None:
 
 
 def _strip_emoji(line: str) -> str:
-    line = _KEYCAP.sub(" ", line)
+    line = _KEYCAP.sub(" ", line).replace("\U0001f4b2", "$")  # 💲, the heavy dollar sign: "$"
     kept = []
     for ch in line:
         cat = unicodedata.category(ch)
@@ -902,13 +902,13 @@ def _shared_marks(lines: list[tuple[int, str, str, str]]) -> Callable[[str], str
 # an amount in lakhs (100,000) or crores (10 million), as India writes it: "₹1.2 lakh"
 _LAKH = re.compile(r"(?<![\d.,])(\d{1,4}(?:\.\d{1,3})?)\s*(lakhs?|lacs?|crores?)\b", re.I)
 _LAKH_VALUE = {"l": Decimal(100_000), "c": Decimal(10_000_000)}
-# thousands as "k" before a currency written after the amount: "3.1k USDT", "2,9k €" (a code
-# after a space: "3200 KGS" is som, not 3.2 thousand "GS")
+# thousands as "k" (or Cyrillic "к") before a currency written after the amount: "3.1k USDT",
+# "2,9k €", "235к руб" (a code after a space: "3200 KGS" is som, not 3.2 thousand "GS")
 # and glued to an amount standing alone, where "k = thousand" is the list's shorthand: "4.15k",
 # "2.7k takes all", "2.05k/unit" (not "100kW", "5kH/s", "4k-series")
 _KILO = re.compile(
-    rf"(?<![{_WORD}.,$€£¥₽])(\d{{1,4}}(?:[.,]\d{{1,3}})?)(?:\s?k(?=\s(?:(?:{_CODE_ALT})(?![{_WORD}])"
-    rf"|{_SYMBOL_ALT})|{_SYMBOL_ALT})|k(?![{_WORD}\-]|/s))",
+    rf"(?<![{_WORD}.,$€£¥₽])(\d{{1,4}}(?:[.,]\d{{1,3}})?)(?:\s?[kк](?=\s(?:(?:{_CODE_ALT})(?![{_WORD}])"
+    rf"|{_SYMBOL_ALT}|руб|р\.)|{_SYMBOL_ALT})|k(?![{_WORD}\-]|/s))",
     re.I,
 )
 
@@ -952,7 +952,7 @@ def _written_out(text: str) -> str:
         text = _MILLION.sub(
             lambda m: f"{(Decimal(m.group(1).replace(',', '.')) * 1_000_000).normalize():f}", text
         )
-    if "k" in low:
+    if "k" in low or "к" in low:
         text = _KILO.sub(
             lambda m: f"{(Decimal(m.group(1).replace(',', '.')) * 1000).normalize():f}", text
         )
@@ -1042,6 +1042,8 @@ def _price_of(prices: list[re.Match[str]], *, first: bool = False) -> re.Match[s
     written = [m for m in prices if m.group(6) is None]
     if len(written) > 1:
         written = [m for m in written if not _deferred(m)] or written
+    if len(written) > 1:  # "$3,100 each, $15,500 total": the unit price, not the line's total
+        written = [m for m in written if not _total(m)] or written
     if len(written) > 1 and ("(" in written[0].string or "[" in written[0].string):
         # "128 500 грн ($3 096)": an amount in brackets beside one outside them is a reference
         # (a conversion, "≈", "approx."), not the price
@@ -1083,6 +1085,26 @@ def _pair_order(norms: list[str]) -> int | None:
         if "/" in norm and not _PRICE.search(norm) and (m := _PAIR_HEAD.search(norm)):
             return 0 if m.group("cash") else 1
     return None
+
+
+# the word calling an amount the line's total, after it ("$15,500 total") or before it ("всего
+# 9 000 USDT", "total: $15,500"): beside a unit price, not the price
+_TOTAL_WORDS = (
+    r"(?:in\s+)?(?:total|всего|итого|insgesamt|gesamt|au\s+total|en\s+total|no\s+total|toplam"
+    r"|合计|合計|总计|總計|总价|總價)"
+)
+_TOTAL_AFTER = re.compile(rf"[\s,;)]*{_TOTAL_WORDS}(?![^\W\d_])", re.IGNORECASE)
+_TOTAL_BEFORE = re.compile(rf"(?<![^\W\d_]){_TOTAL_WORDS}\s*[:：=]?\s*$", re.IGNORECASE)
+
+
+def _total(match: re.Match[str]) -> bool:
+    """The amount is called the line's total."""
+    text = match.string
+    return bool(
+        _TOTAL_AFTER.match(text, match.end())
+        or _TOTAL_BEFORE.search(text, max(0, match.start() - 16), match.start())
+    )
+
 
 
 def _deferred(match: re.Match[str]) -> bool:

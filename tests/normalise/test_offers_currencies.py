@@ -149,3 +149,22 @@ def test_a_line_spaced_loosely_is_still_one_offer() -> None:
     (offer,) = parse_offers("Antminer S21  200T  used  $3,100")
     assert (offer.line, offer.price, offer.currency) == (1, Decimal(3100), "USD")
     assert offer.text == "Antminer S21 200T used $3,100"  # as written, single-spaced
+
+
+@pytest.mark.parametrize(
+    ("line", "price", "currency"),
+    [
+        ("4x Whatsminer M60S 186T — $2,650 each, $10,600 total", "2650", "USD"),
+        ("Avalon A1566 185T: 2 250 USDT/шт, всего 9 000 USDT", "2250", "USD"),
+        ("3 x Avalon A1566 185T @ $2,250 ea. Total: $6,750", "2250", "USD"),
+        ("#Whatsminer #M60S 186T 💲2650", "2650", "USD"),
+        ("Whatsminer M60S 186T — NZ$4,350", "4350", "NZD"),
+        ("Whatsminer M60S 186T — MX$47,500", "47500", "MXN"),
+        ("Whatsminer M60S 186T — 215к ₽", "215000", "RUB"),
+        ("Whatsminer M60S 186T — 2,650 USDC", "2650", "USD"),
+    ],
+)
+def test_unit_price_beside_a_total_and_more_dollar_forms(
+    line: str, price: str, currency: str
+) -> None:
+    assert _priced(line)[-1][1:] == (Decimal(price), currency)
