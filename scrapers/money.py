@@ -25,8 +25,8 @@ decimal part, no sign, no exponent):
   import``). The text must be exactly one positive amount, optionally with one currency mark
   before or after it; anything else raises ``ValueError`` with the reason.
 
-USDT and USDC (the dollar stablecoins brokers quote in) are read as USD: fx converts it at par, and storing
-it as USD keeps one currency per price in the database.
+USDT and USDC (the dollar stablecoins brokers quote in) are read as USD: fx converts them at par,
+and storing them as USD keeps one currency per price in the database.
 """
 
 from __future__ import annotations

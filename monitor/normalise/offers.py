@@ -1106,7 +1106,6 @@ def _total(match: re.Match[str]) -> bool:
     )
 
 
-
 def _deferred(match: re.Match[str]) -> bool:
     """The amount is an instalment or a price for paying later."""
     text = match.string
