@@ -260,6 +260,8 @@ _EDGES = re.compile(r"^[\s=*_~\-–—.:：,;]+|[\s=*_~\-–—.:：,;]+$")
 _WRAP = {"()", "[]", "【】", "「」", "<>", "**"}
 # a card's detail line: a short label and a colon ("Condition: new", "Состояние: б/у", "状态：全新")
 _DETAIL = re.compile(r"[^\W\d_][^\W_]*(?:\s[^\W\d_]+){0,2}\s?[:：]")
+# a card's unlabelled detail line: a machine's power or efficiency ("3500W", "17.5 J/T")
+_SPECS = re.compile(r"\d\s?(?:k?w|j\s?/\s?t(?:h)?(?:/s)?|вт|квт)(?![^\W\d_])", re.IGNORECASE)
 _CARD_LINES = 4  # detail lines a card's price may follow its model line by, at most
 _MAX_DIGITS = 12  # digits before the decimal point: no offer costs a trillion
 PRICE_DIGITS = 15  # significant digits a JSON number (an IEEE double) carries exactly
@@ -615,9 +617,10 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
                 waiting is not None
                 and waiting.last == number - 1
                 and number - waiting.line <= _CARD_LINES
-                and _DETAIL.match(norm)
+                and (_DETAIL.match(norm) or _SPECS.search(norm))
                 and not _names_a_model(norm, catalog)
             ):  # "Antminer S21 200T" / "Condition: new" / "Price: $2,900": one offer, a card
+                # (a detail line may be unlabelled specs: "17.5 J/T, 3500W, 2 months used")
                 line, model_text, model_norm, _ = waiting
                 pending = _Pending(line, f"{model_text} {text}", f"{model_norm} {norm}", number)
                 continue
@@ -1037,16 +1040,18 @@ def _unread_currency(text: str) -> bool:
 def _price_of(prices: list[re.Match[str]], *, first: bool = False) -> re.Match[str]:
     """The line's price: its last amount with a written currency (the struck old price comes
     first), else its last bare $/TH amount; its first where the columns are quantity tiers
-    (``first``: the price of one unit, the smallest tier). An instalment or a price for paying
-    later ("12x de R$ 3.690", "14.35$/T безнал") is not the price where the line has another."""
+    (``first``: the price of one unit, the smallest tier). Where the line has another, the
+    price is not an amount worked out from the quote ("15.5U/T ≈ 3100U"), an instalment or a
+    price for paying later ("12x de R$ 3.690", "14.35$/T безнал"), the line's total ("$3,100
+    each, $15,500 total"), nor a reference in brackets ("128 500 грн ($3 096)")."""
+    if len(prices) > 1:
+        prices = [m for m in prices if not _APPROX.search(m.string, 0, m.start())] or prices
     written = [m for m in prices if m.group(6) is None]
     if len(written) > 1:
         written = [m for m in written if not _deferred(m)] or written
-    if len(written) > 1:  # "$3,100 each, $15,500 total": the unit price, not the line's total
+    if len(written) > 1:
         written = [m for m in written if not _total(m)] or written
     if len(written) > 1 and ("(" in written[0].string or "[" in written[0].string):
-        # "128 500 грн ($3 096)": an amount in brackets beside one outside them is a reference
-        # (a conversion, "≈", "approx."), not the price
         written = [m for m in written if not _in_brackets(m)] or written
     return (written or prices)[0 if first else -1]
 
@@ -1095,6 +1100,9 @@ _TOTAL_WORDS = (
 )
 _TOTAL_AFTER = re.compile(rf"[\s,;)]*{_TOTAL_WORDS}(?![^\W\d_])", re.IGNORECASE)
 _TOTAL_BEFORE = re.compile(rf"(?<![^\W\d_]){_TOTAL_WORDS}\s*[:：=]?\s*$", re.IGNORECASE)
+
+
+_APPROX = re.compile(r"(?:[≈~]|\bapprox\.?|\bca\.|около|примерно|約|约)\s*[$€£¥₽]?\s*$", re.I)
 
 
 def _total(match: re.Match[str]) -> bool:

@@ -168,3 +168,19 @@ def test_unit_price_beside_a_total_and_more_dollar_forms(
     line: str, price: str, currency: str
 ) -> None:
     assert _priced(line)[-1][1:] == (Decimal(price), currency)
+
+
+def test_a_card_with_unlabelled_spec_lines_is_one_offer_on_its_model_line() -> None:
+    message = (
+        "Avalon A1566 185T\n18.5 J/T, 3420W, 3 months used\n$2,250\n\n"
+        "Whatsminer M60S 186T\n3441 W\n$2,650"
+    )
+    got = [(o.line, o.price, o.normalised.model) for o in parse_offers(message)]
+    assert got == [(1, Decimal(2250), "Avalon A1566"), (5, Decimal(2650), "Whatsminer M60S")]
+
+
+def test_an_amount_worked_out_from_the_quote_is_not_the_price() -> None:
+    (offer,) = parse_offers("Whatsminer M60S 186T 14.2U/T ≈ 2641U")
+    assert (offer.price, offer.price_basis) == (Decimal("14.2"), "per_th")
+    (alone,) = parse_offers("Whatsminer M60S 186T ~2641 USDT")  # approximate, and the only one
+    assert alone.price == Decimal(2641)
