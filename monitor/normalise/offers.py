@@ -74,7 +74,7 @@ _NUM = (
     r"|\d{1,3}(?:\.\d{3})+,\d{1,2}(?!\d)"
     r"|\d{1,3}(?:\.\d{3})*,[-–]{1,2}(?![\d\-–])|\d{1,3}(?:['’]\d{3})+(?:\.\d{1,2})?(?!\d)"
     r"|\d{1,3}(?:\.\d{3}){2,}(?![\d.])"
-    r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?(?![\d\w])|\d+(?:[.,]\d+)?)"
+    r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?(?!\d|(?![рu])\w)|\d+(?:[.,]\d+)?)"
 )
 # The currency alternatives come from the one table (scrapers.money): its symbols and Latin-script
 # codes, before or after the number; after it also the broker shorthand "U" ("3200U") and the
@@ -90,7 +90,8 @@ _PRE = rf"({_SYMBOL_ALT}|(?<![a-z])(?:{_CODE_ALT})(?![a-z])\.?)"  # "Rs. 45,000"
 _SUF = (
     rf"(\s?\$(?!\s*\d)|(?:{_CODE_ALT}|U)(?![{_WORD}])"
     rf"|{'|'.join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True) if '$' not in s)}"
-    r"|руб(?:\.|лей|ля|\b)|р(?:\.(?!\w)|(?![\w.]))|т\.?\s?р\.|тыс\.?\s?(?:руб\w*\.?|р\.|₽))"
+    r"|руб(?:\.|лей|ля|\b)|р(?:\.(?!\w)|(?![\w.]))|т\.?\s?р(?:\.|(?![\w.]))"
+    r"|тыс\.?\s?(?:руб\w*\.?|р\.|₽))"
 )
 _PER_TH_MARK = r"\s*(?:/|per\s|за\s|每)\s*(?:th|t|т)(?:/s)?(?![a-zа-я])"  # "/T", "per TH", "за Т"
 _PER_TH = re.compile(_PER_TH_MARK, re.IGNORECASE)
@@ -166,6 +167,8 @@ _BID_LINE = re.compile(
     r"płacimy|платимо|платим)(?![a-zà-ÿ])|ندفع|نشتري|پرداخت\s+می",
     re.I,
 )
+# a section heading: a few words, often closed by a colon ("Selling:", "WTS", "Продаю:")
+_SECTION = re.compile(r"[\W_]*\w+(?:[ /&+-]+\w+){0,2}[\W_]*")
 _WTS = re.compile(
     r"(?<![a-z])(?:wts|selling|for\s+sale|verk(?:auf(?:en)?|open)|vend(?:o|emos|iamo|ons)|"
     r"sprzeda(?:m|jemy)|sat[ıi]l[ıi]k|sat[ıi]yoruz)(?![a-z])|продаю|продаем|продам|出售|販売|"
@@ -604,8 +607,9 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             place = _place(norm, raw)
             header, header_used = _Header(_clean_header(norm), place, place, (), None), False
             continue
-        if _WTS.search(norm) and not message_bid:
-            side = "ask"
+        if _WTS.search(norm) and (not message_bid or _SECTION.fullmatch(norm)):
+            side, message_bid = "ask", False  # "Selling:" heads a section of asks, even after a
+            # wanted-to-buy section that opened the message
         moq, no_moq = _take_moq(norm)
         flags = tuple(f for f in _take_flags(no_moq)[0] if f not in _CUSTOMS)
         place = _place(norm, raw)
@@ -787,10 +791,15 @@ def _prices(
     end = 0
     for m in found:
         label = norm[max(end, m.start() - _LABEL_CHARS) : m.start()]
-        if not _NOT_ASK.search(label):
+        if not _NOT_ASK.search(label) and _nonzero(m):  # "000р" (a grouping misread): no price
             kept.append(m)
         end = m.end()
     return kept, norm, False
+
+
+def _nonzero(match: re.Match[str]) -> bool:
+    number = match.group(2) or match.group(4) or match.group(6) or ""
+    return any(c in "123456789" for c in number)
 
 
 # a dollar sign with a currency code after its amount ("$4,690 CAD", "$0.084 CAD/kWh", "$14.50

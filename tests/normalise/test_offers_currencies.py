@@ -184,3 +184,23 @@ def test_an_amount_worked_out_from_the_quote_is_not_the_price() -> None:
     assert (offer.price, offer.price_basis) == (Decimal("14.2"), "per_th")
     (alone,) = parse_offers("Whatsminer M60S 186T ~2641 USDT")  # approximate, and the only one
     assert alone.price == Decimal(2641)
+
+
+@pytest.mark.parametrize(
+    ("line", "price"),
+    [
+        ("Antminer S19k Pro 120th — 52 000р", "52000"),  # grouped, the rouble glued
+        ("Antminer T21 190th — 145 тр", "145000"),  # тр: thousand roubles, without dots
+    ],
+)
+def test_roubles_glued_to_a_grouped_amount(line: str, price: str) -> None:
+    assert _priced(line) == [(1, Decimal(price), "RUB")]
+
+
+def test_an_amount_of_nothing_is_no_price() -> None:
+    assert _priced("Antminer S19k Pro 120th — 000 USDT") == []
+
+
+def test_a_selling_heading_after_a_wanted_section_opens_asks() -> None:
+    message = "Looking to buy:\nS19 XP - up to $1,700\nSelling:\nS21 200T - $3,050"
+    assert [o.side for o in parse_offers(message)] == ["bid", "ask"]
