@@ -38,6 +38,15 @@ RB, no GTD) belong to their own line, never to a header. A wanted-to-buy line ("
 (not a title naming both sides, "WTS / WTB — EU desk") makes the offers below it bids until the next
 place or stock header, or all of the message's offers when it comes before any offer.
 
+Which currency: a mark several currencies write ("$", "kr", "Br", "Rs":
+``scrapers.money.SHARED_MARKS``) is the one of them the message names by code or word ("Prix en
+dollars canadiens": "3 990 $" is CAD); a bare amount is in the currency named by the nearest
+line above that names one ("🌎 EM DÓLAR"), else the message's one named currency, else the one
+currency its prices are written in. Which amount: a table aligned with spaces is read by its
+columns as a tab-pasted sheet; under a header row of quantity tiers ("1-9  10-49  50+") a row's
+first price; not an amount worked out from the quote ("14.2U/T ≈ 2641U") nor the line's total
+("$3,100 each, $15,500 total") where the line has another.
+
 ``Offer.to_dict()`` gives the price as a JSON number, exactly the amount as written: an amount
 needing more than :data:`PRICE_DIGITS` significant digits (which a JSON number read as a double
 cannot carry exactly) is not read as a price.
