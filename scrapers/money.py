@@ -217,7 +217,7 @@ CODES: Mapping[str, str] = MappingProxyType(
 # Marks several currencies write: which one a mark means only the text around it (a broker's
 # whole message) says, by naming one of them ("Prix en dollars canadiens", "Alla priser i
 # svenska kronor", "price in birr (ETB)"). Read alone, "$" is the table's US dollar, "Rs" the
-# Indian rupee, and "kr" and "Br" nothing. Keys as :func:`currency_code` looks them up.
+# Indian rupee, and "kr", "Br" and "Sh" nothing. Keys as :func:`currency_code` looks them up.
 SHARED_MARKS: Mapping[str, frozenset[str]] = MappingProxyType(
     {
         "$": frozenset(
@@ -240,11 +240,15 @@ SHARED_MARKS: Mapping[str, frozenset[str]] = MappingProxyType(
         "KR": frozenset({"SEK", "NOK", "DKK", "ISK"}),
         "BR": frozenset({"ETB", "BYN"}),
         "RS": frozenset({"INR", "PKR", "LKR", "NPR"}),
+        "SH": frozenset({"KES", "UGX", "TZS"}),  # "Sh. 58,500/=": East Africa's shillings
     }
 )
 # Broker shorthands, understood only right after a number in a price list ("3200U", "5000 р."):
 # one letter is too short to be searched for in any other text.
-SHORTHANDS: Mapping[str, str] = MappingProxyType({"U": "USD", "Р": "RUB"})
+# "刀" ("3980刀", Chinese slang for the US dollar, from 美刀) too.
+SHORTHANDS: Mapping[str, str] = MappingProxyType(
+    {"U": "USD", "Р": "RUB", "刀": "USD", "美刀": "USD"}
+)
 # Every ISO 4217 code the table can name.
 CURRENCIES = (
     frozenset(SYMBOLS.values())

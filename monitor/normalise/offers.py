@@ -68,6 +68,7 @@ from monitor.normalise.titles import Normalised, normalise
 from scrapers.money import (
     CODES,
     SHARED_MARKS,
+    SHORTHANDS,
     SYMBOLS,
     currency_code,
     find_currency,
@@ -96,8 +97,12 @@ _WORD = r"0-9A-Za-z\u00c0-\u024f\u0400-\u04ff_"
 _SYMBOL_ALT = "|".join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
 _CODE_ALT = "|".join(sorted((c for c in CODES if c.isascii()), key=len, reverse=True))
 _PRE = rf"({_SYMBOL_ALT}|(?<![a-z])(?:{_CODE_ALT})(?![a-z])\.?)"  # "Rs. 45,000" too
+# the table's shorthands written in Chinese ("3980刀"), right after the amount
+_CJK_SHORT_ALT = "|".join(
+    re.escape(s) for s in sorted(SHORTHANDS, key=len, reverse=True) if "\u4e00" <= s[-1] <= "\u9fff"
+)
 _SUF = (
-    rf"(\s?\$(?!\s*\d)|(?:{_CODE_ALT}|U)(?![{_WORD}])"
+    rf"(\s?\$(?!\s*\d)|(?:{_CODE_ALT}|U)(?![{_WORD}])|{_CJK_SHORT_ALT}"
     rf"|{'|'.join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True) if '$' not in s)}"
     r"|руб(?:\.|лей|ля|\b)|р(?:\.(?!\w)|(?![\w.]))|т\.?\s?р(?:\.|(?![\w.]))"
     r"|тыс\.?\s?(?:руб\w*\.?|р\.|₽))"
@@ -166,7 +171,7 @@ _WTB = re.compile(
     r"cerc(?:o|hiamo)|szukam[y]?|gezocht|"
     r"köpes|vi\s+köper|kjøpes|vi\s+kjøper|købes|vi\s+køber|ostetaan|ostan)"  # Nordic
     r"(?![a-zа-яäöüß])|^\W*(?:wanted|gesucht)(?![a-z])"
-    r"|求购|求購|收购|收購|^收(?![到货貨款益入费費])|買取|買い取り|買います|매입|삽니다|구매\s?희망|نشتري|مطلوب|รับซื้อ",
+    r"|求购|求購|收购|收購|^收(?![到货貨款益入费費])|^[\W_]*求\s*[:：]|買取|買い取り|買います|매입|삽니다|구매\s?희망|نشتري|مطلوب|รับซื้อ",
     re.IGNORECASE,
 )
 # words that make a priced line a bid, but that on a price-less line head nothing ("Looking for
@@ -376,18 +381,23 @@ def _json_number(price: Decimal | None) -> int | float | None:
     return int(price) if price == price.to_integral_value() else float(price)
 
 
+_EMOJI_BETWEEN = re.compile(r"(?<=\d)[ \x00]*\x00[ \x00]*(?=\d)")
+
+
 def _strip_emoji(line: str) -> str:
     line = _KEYCAP.sub(" ", line).replace("\U0001f4b2", "$")  # 💲, the heavy dollar sign: "$"
     kept = []
     for ch in line:
         cat = unicodedata.category(ch)
         if cat in ("So", "Cf", "Me", "Cs", "Co") or (cat == "Sk" and ord(ch) > 0x2000):
-            kept.append(" ")
+            kept.append("\x00")
         elif "\ufe00" <= ch <= "\ufe0f":
             continue
         else:
             kept.append(ch)
     text = "".join(kept)
+    if "\x00" in text:  # "было 640 ➡️ 575": an emoji between amounts parts them, never groups
+        text = _EMOJI_BETWEEN.sub(" → ", text).replace("\x00", " ")
     if "\t" in text:  # a sheet pasted from Excel: its tabs split cells, an empty cell is kept
         cells = [" ".join(cell.split()) for cell in text.strip().split("\t")]
         return _BULLET.sub("", "\t".join(cells)).strip()
@@ -869,6 +879,7 @@ _SHARED_BEFORE = {
     "KR": re.compile(r"(?<![^\W\d_])kr\.?(?=\s?\d)", re.IGNORECASE),
     "BR": re.compile(r"(?<![^\W\d_])Br\.?(?=\s?\d)"),
     "RS": re.compile(r"(?<![^\W\d_])Rs\.?(?=\s?\d)", re.IGNORECASE),
+    "SH": re.compile(r"(?<![^\W\d_])Sh\.?(?=\s?\d)"),
 }
 _READ_ALONE = {"$": "USD", "RS": "INR"}  # what the table reads a shared mark as, where it does
 # an ISO code as a word, "USDT" too ("price in birr (ETB)", "Prices in CAD")
@@ -981,11 +992,19 @@ def _written_out(text: str) -> str:
 
 
 def _ten_thousands(text: str) -> str:
-    """An amount in 万 / 만 (10,000) written out: "1.15万" is "11500", "310만원" "3100000원";
-    other text unchanged."""
+    """An amount in 万 / 만 (10,000) written out: "1.15万" is "11500", "310만원" "3100000원"; in
+    Chinese text also "w" after a decimal amount, 万元 as Chinese lists shorten it ("2.38w/台" is
+    "23800元/台"); other text unchanged."""
+    if "w" in text and _CJK.search(text):
+        text = _WAN_W.sub(lambda m: f"{(Decimal(m.group(1)) * 10000).normalize():f}元", text)
     if "万" not in text and "만" not in text:
         return text
     return _WAN.sub(lambda m: f"{(Decimal(m.group(1)) * 10000).normalize():f}", text)
+
+
+# "2.38w", "0.42w": a decimal amount in 万 (not "15w", watts), unless a currency follows
+_WAN_W = re.compile(r"(?<![\w.,])(\d{1,2}\.\d{1,2})w(?![\w$€¥元刀])")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _european(number: str) -> str | None:

@@ -204,3 +204,30 @@ def test_an_amount_of_nothing_is_no_price() -> None:
 def test_a_selling_heading_after_a_wanted_section_opens_asks() -> None:
     message = "Looking to buy:\nS19 XP - up to $1,700\nSelling:\nS21 200T - $3,050"
     assert [o.side for o in parse_offers(message)] == ["bid", "ask"]
+
+
+@pytest.mark.parametrize(
+    ("line", "price", "currency"),
+    [
+        ("阿瓦隆 A1566 185T 全新 2250刀", "2250", "USD"),  # 刀: the dollar, as 美刀
+        ("神马 M60S 186T 二手 1.85w/台", "18500", "CNY"),  # w: 万元 in a Chinese line
+        ("神马 M60S 186T 二手 18500元 功耗 3441w", "18500", "CNY"),  # watts stay watts
+        ("Whatsminer M60S 186T — Sh. 395,500/=", "395500", "KES"),  # under "Kenya shillings"
+    ],
+)
+def test_chinese_shorthands_and_east_african_shillings(
+    line: str, price: str, currency: str
+) -> None:
+    message = f"Prices in Kenya shillings\n{line}" if "Sh." in line else line
+    assert _priced(message)[-1][1:] == (Decimal(price), currency)
+
+
+def test_an_emoji_between_two_amounts_parts_them() -> None:
+    assert _priced("Prices in USDT\nAvalon A1566 185T — было 2 400 ➡️ 2 250") == [
+        (2, Decimal(2250), "USD")
+    ]
+
+
+def test_qiu_with_a_colon_opens_a_bid() -> None:
+    (offer,) = parse_offers("🙋 求：神马 M60S 186T 二手，出价 1700刀/台")
+    assert (offer.side, offer.price, offer.currency) == ("bid", Decimal(1700), "USD")
