@@ -217,7 +217,7 @@ CODES: Mapping[str, str] = MappingProxyType(
 # Marks several currencies write: which one a mark means only the text around it (a broker's
 # whole message) says, by naming one of them ("Prix en dollars canadiens", "Alla priser i
 # svenska kronor", "price in birr (ETB)"). Read alone, "$" is the table's US dollar, "Rs" the
-# Indian rupee, and "kr", "Br" and "Sh" nothing. Keys as :func:`currency_code` looks them up.
+# Indian rupee, and "kr", "Br", "Sh" and "R" nothing. Keys as :func:`currency_code` looks them up.
 SHARED_MARKS: Mapping[str, frozenset[str]] = MappingProxyType(
     {
         "$": frozenset(
@@ -241,6 +241,7 @@ SHARED_MARKS: Mapping[str, frozenset[str]] = MappingProxyType(
         "BR": frozenset({"ETB", "BYN"}),
         "RS": frozenset({"INR", "PKR", "LKR", "NPR"}),
         "SH": frozenset({"KES", "UGX", "TZS"}),  # "Sh. 58,500/=": East Africa's shillings
+        "R": frozenset({"ZAR"}),  # "R12 500": the rand, where the message names it
     }
 )
 # Broker shorthands, understood only right after a number in a price list ("3200U", "5000 р."):

@@ -880,6 +880,7 @@ _SHARED_BEFORE = {
     "BR": re.compile(r"(?<![^\W\d_])Br\.?(?=\s?\d)"),
     "RS": re.compile(r"(?<![^\W\d_])Rs\.?(?=\s?\d)", re.IGNORECASE),
     "SH": re.compile(r"(?<![^\W\d_])Sh\.?(?=\s?\d)"),
+    "R": re.compile(r"(?<![^\W\d_])R(?=\s?\d)"),
 }
 _READ_ALONE = {"$": "USD", "RS": "INR"}  # what the table reads a shared mark as, where it does
 # an ISO code as a word, "USDT" too ("price in birr (ETB)", "Prices in CAD")
@@ -945,15 +946,28 @@ _KILO = re.compile(
 )
 
 
-# an amount in millions, as a word after it: "52,9 triệu" (Vietnamese), "Rp 45 juta" / "45 jt"
+# an amount in millions, as a word after it: "Rp 45 juta" / "45 jt"
 # (Indonesian, Malay), "1,2 млн" (Russian, Ukrainian), "1,5 mln" (Polish, Italian), "1.2 Mio."
 # (German), "2 million", "1,5 millones", "2 milhões", "1,5 milioni"; a decimal comma or point
 _MILLION = re.compile(
-    r"(?<![\d.,])(\d{1,4}(?:[.,]\d{1,3})?)\s?(?:triệu|juta|jt|млн|mln|mio|millions?|millones|"
+    r"(?<![\d.,])(\d{1,4}(?:[.,]\d{1,3})?)\s?(?:juta|jt|млн|mln|mio|millions?|millones|"
     r"milhões|milioni)(?![^\W\d_])\.?",
     re.IGNORECASE,
 )
-_MILLION_GATE = ("triệu", "juta", "jt", "млн", "mln", "mio", "millio", "millo", "milh", "milio")
+_MILLION_GATE = ("juta", "jt", "млн", "mln", "mio", "millio", "millo", "milh", "milio")
+# millions of dong, as Vietnam writes them: "52,9 triệu", "12tr5" (12.5 million), "12tr": the
+# word names the currency too, so an amount with no other mark is in dong
+_TRIEU = re.compile(
+    r"(?<![\d.,])(\d{1,4})(?:[.,](\d{1,3}))?\s?(?:triệu|tr)(\d{1,3})?(?![^\W\d_])\.?"
+    r"(\s?(?:đ|vnđ|vnd|₫)(?![^\W\d_]))?",
+    re.IGNORECASE,
+)
+
+
+def _dong(m: re.Match[str]) -> str:
+    whole, frac, tail, mark = m.groups()
+    value = Decimal(f"{whole}.{frac or tail or 0}") * 1_000_000
+    return f"{value.normalize():f}{mark or ' VND'}"
 
 
 # a rate or a unit's definition, one of something = an amount ("1万=10000元", "1$ = 12 650 сум",
@@ -972,7 +986,7 @@ def _no_rates(text: str) -> str:
 
 def _written_out(text: str) -> str:
     """Amounts written with a multiplier, written out: "1.15万" is "11500", "₹1.2 lakh"
-    "₹120000", "52,9 triệu" "52900000", "3.1k USDT" "3100 USDT"; other text unchanged."""
+    "₹120000", "52,9 triệu" "52900000 VND", "3.1k USDT" "3100 USDT"; other text unchanged."""
     text = _ten_thousands(text)
     low = text.lower()
     if "lakh" in low or "lac" in low or "crore" in low:
@@ -980,6 +994,8 @@ def _written_out(text: str) -> str:
             lambda m: f"{(Decimal(m.group(1)) * _LAKH_VALUE[m.group(2)[0].lower()]).normalize():f}",
             text,
         )
+    if "tr" in low:
+        text = _TRIEU.sub(_dong, text)
     if any(word in low for word in _MILLION_GATE):
         text = _MILLION.sub(
             lambda m: f"{(Decimal(m.group(1).replace(',', '.')) * 1_000_000).normalize():f}", text

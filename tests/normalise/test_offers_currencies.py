@@ -231,3 +231,20 @@ def test_an_emoji_between_two_amounts_parts_them() -> None:
 def test_qiu_with_a_colon_opens_a_bid() -> None:
     (offer,) = parse_offers("🙋 求：神马 M60S 186T 二手，出价 1700刀/台")
     assert (offer.side, offer.price, offer.currency) == ("bid", Decimal(1700), "USD")
+
+
+@pytest.mark.parametrize(
+    ("message", "price", "currency"),
+    [
+        ("Whatsminer M60S 186T giá 41tr5", "41500000", "VND"),  # tr: triệu, millions of dong
+        ("Whatsminer M60S 186T — 41,5 triệu", "41500000", "VND"),
+        ("Whatsminer M60S 186T — 41 triệu đ", "41000000", "VND"),
+        ("All prices in rand, VAT incl.\nWhatsminer M60S 186T — R47 500", "47500", "ZAR"),
+    ],
+)
+def test_millions_of_dong_and_the_rand(message: str, price: str, currency: str) -> None:
+    assert _priced(message)[-1][1:] == (Decimal(price), currency)
+
+
+def test_r_alone_in_a_message_naming_no_rand_is_not_read() -> None:
+    assert _priced("Whatsminer M60S 186T — R47 500") == []
