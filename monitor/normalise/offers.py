@@ -279,6 +279,14 @@ _WRAP = {"()", "[]", "【】", "「」", "<>", "**"}
 _DETAIL = re.compile(r"[^\W\d_][^\W_]*(?:\s[^\W\d_]+){0,2}\s?[:：]")
 # a card's unlabelled detail line: a machine's power or efficiency ("3500W", "17.5 J/T")
 _SPECS = re.compile(r"\d\s?(?:k?w|j\s?/\s?t(?:h)?(?:/s)?|вт|квт)(?![^\W\d_])", re.IGNORECASE)
+# a price-less line saying its prices are per TH ("Prices in USDT per TH", "Price ($/TH):")
+_HEAD_PER_TH = re.compile(
+    r"(?:/\s*t(?:h)?(?:/s)?|\bper\s+t(?:h)?(?:/s)?|за\s+т(?:h|х)?)(?![a-zа-я])", re.IGNORECASE
+)
+# a card's model line, labelled ("Model: Antminer S21", "Модель: ...", "型号：...")
+_MODEL_LABEL = re.compile(
+    r"(?:model|modell|modelo|modèle|modello|модель|型号|機種|모델)\s*[:：]", re.IGNORECASE
+)
 _CARD_LINES = 4  # detail lines a card's price may follow its model line by, at most
 _MAX_DIGITS = 12  # digits before the decimal point: no offer costs a trillion
 PRICE_DIGITS = 15  # significant digits a JSON number (an IEEE double) carries exactly
@@ -547,7 +555,10 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         if (price := _PRICE.search(norm)) is None:
             if (code := _named_currency(norm)) is not None:
                 named.add(code)
-                naming[n] = code
+                # "Prices in USDT per TH", "Price ($/TH):": the bare amounts under it are per TH
+                # (a table's header row names its own per-TH column)
+                per_th = _HEAD_PER_TH.search(norm) and len(_split_cells(norm)) < 3
+                naming[n] = f"{code}/T" if per_th else code
         elif price.group(6) is None and (code := _written_currency(price)) is not None:
             written.add(code)
     # a bare amount's currency: the one the nearest naming line above names ("🌎 EM DÓLAR" heads
@@ -632,7 +643,9 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         moq, no_moq = _take_moq(norm)
         flags = tuple(f for f in _take_flags(no_moq)[0] if f not in _CUSTOMS)
         place = _place(norm, raw)
-        if _unpriced_offer(no_moq, catalog):  # "M30S++ 106T price on request": not a header
+        if _unpriced_offer(no_moq, catalog) or (
+            _MODEL_LABEL.match(norm) and _names_a_model(norm, catalog)
+        ):  # "M30S++ 106T price on request", a card's "Model: Antminer S21": not a header
             pending = _Pending(number, text, norm, number)
             continue
         if place is None and not flags and not _STATUS.search(norm) and not _FLAG_EMOJI.search(raw):

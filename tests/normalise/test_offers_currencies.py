@@ -248,3 +248,27 @@ def test_millions_of_dong_and_the_rand(message: str, price: str, currency: str) 
 
 def test_r_alone_in_a_message_naming_no_rand_is_not_read() -> None:
     assert _priced("Whatsminer M60S 186T — R47 500") == []
+
+
+def test_a_card_opened_by_a_labelled_model_line() -> None:
+    message = (
+        "Model: Whatsminer M60S\nHashrate: 186T\nCondition: used\nPrice: $2,650\n\n"
+        "Модель: Antminer S21\nХешрейт: 200T\nЦена: 3 100 $"
+    )
+    got = [
+        (o.line, o.price, o.normalised.model, o.normalised.hashrate_ths)
+        for o in parse_offers(message)
+    ]
+    assert got == [
+        (1, Decimal(2650), "Whatsminer M60S", 186.0),
+        (6, Decimal(3100), "Antminer S21", 200.0),
+    ]
+
+
+@pytest.mark.parametrize("header", ["Prices in USDT per TH", "Price ($/TH):", "Цены в USDT за Т"])
+def test_bare_amounts_under_a_per_th_header_are_per_th(header: str) -> None:
+    offers = parse_offers(f"{header}\nWhatsminer M60S 186T — 14.2\nAntminer S21 200T — 15.5")
+    assert [(o.price, o.currency, o.price_basis) for o in offers] == [
+        (Decimal("14.2"), "USD", "per_th"),
+        (Decimal("15.5"), "USD", "per_th"),
+    ]
