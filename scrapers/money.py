@@ -94,6 +94,8 @@ CODES: Mapping[str, str] = MappingProxyType(
         "USD": "USD",
         "USDT": "USD",
         "USDC": "USD",
+        "DLLS": "USD",  # dólares, as Mexico writes them: "3100 dlls"
+        "DLS": "USD",
         "EUR": "EUR",
         "EURO": "EUR",
         "GBP": "GBP",

@@ -107,7 +107,8 @@ _SUF = (
     r"|руб(?:\.|лей|ля|\b)|р(?:\.(?!\w)|(?![\w.]))|т\.?\s?р(?:\.|(?![\w.]))"
     r"|тыс\.?\s?(?:руб\w*\.?|р\.|₽))"
 )
-_PER_TH_MARK = r"\s*(?:/|per\s|за\s|每)\s*(?:th|t|т)(?:/s)?(?![a-zа-я])"  # "/T", "per TH", "за Т"
+# "/T", "per TH", "за Т", "per terahash"
+_PER_TH_MARK = r"\s*(?:/|per\s|за\s|每)\s*(?:terahash|th|t|т)(?:/s)?(?![a-zа-я])"
 _PER_TH = re.compile(_PER_TH_MARK, re.IGNORECASE)
 # "0.049/kWh", "0.058 per kWh": a hosting rate in the message's currency
 _PER_KWH_MARK = r"\s*(?:/|per\s|за\s)\s*(?:kwh|квт)"
@@ -948,13 +949,14 @@ def _shared_marks(lines: list[tuple[int, str, str, str]]) -> Callable[[str], str
 # an amount in lakhs (100,000) or crores (10 million), as India writes it: "₹1.2 lakh"
 _LAKH = re.compile(r"(?<![\d.,])(\d{1,4}(?:\.\d{1,3})?)\s*(lakhs?|lacs?|crores?)\b", re.I)
 _LAKH_VALUE = {"l": Decimal(100_000), "c": Decimal(10_000_000)}
-# thousands as "k" (or Cyrillic "к") before a currency written after the amount: "3.1k USDT",
-# "2,9k €", "235к руб" (a code after a space: "3200 KGS" is som, not 3.2 thousand "GS")
+# thousands as "k" (Cyrillic "к", "тыс.", "тис.") before a currency written after the amount:
+# "3.1k USDT", "2,9k €", "235к руб", "3,1 тыс. $" (a code after a space: "3200 KGS" is som,
+# not 3.2 thousand "GS")
 # and glued to an amount standing alone, where "k = thousand" is the list's shorthand: "4.15k",
 # "2.7k takes all", "2.05k/unit" (not "100kW", "5kH/s", "4k-series")
 _KILO = re.compile(
-    rf"(?<![{_WORD}.,$€£¥₽])(\d{{1,4}}(?:[.,]\d{{1,3}})?)(?:\s?[kк](?=\s(?:(?:{_CODE_ALT})(?![{_WORD}])"
-    rf"|{_SYMBOL_ALT}|руб|р\.)|{_SYMBOL_ALT})|k(?![{_WORD}\-]|/s))",
+    rf"(?<![{_WORD}.,$€£¥₽])(\d{{1,4}}(?:[.,]\d{{1,3}})?)(?:\s?(?:[kк]|тыс\.?|тис\.?)"
+    rf"(?=\s(?:(?:{_CODE_ALT})(?![{_WORD}])|{_SYMBOL_ALT}|руб|р\.)|{_SYMBOL_ALT})|k(?![{_WORD}\-]|/s))",
     re.I,
 )
 
@@ -1013,7 +1015,7 @@ def _written_out(text: str) -> str:
         text = _MILLION.sub(
             lambda m: f"{(Decimal(m.group(1).replace(',', '.')) * 1_000_000).normalize():f}", text
         )
-    if "k" in low or "к" in low:
+    if "k" in low or "к" in low or "тыс" in low or "тис" in low:
         text = _KILO.sub(
             lambda m: f"{(Decimal(m.group(1).replace(',', '.')) * 1000).normalize():f}", text
         )

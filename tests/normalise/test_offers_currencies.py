@@ -272,3 +272,19 @@ def test_bare_amounts_under_a_per_th_header_are_per_th(header: str) -> None:
         (Decimal("14.2"), "USD", "per_th"),
         (Decimal("15.5"), "USD", "per_th"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "price", "currency", "basis"),
+    [
+        ("Whatsminer M60S 186T 2,65 тыс. $", "2650", "USD", "unit"),
+        ("Whatsminer M60S 186T 2650 dlls", "2650", "USD", "unit"),
+        ("Whatsminer M60S 186T 2100 quid ono", "2100", "GBP", "unit"),
+        ("Whatsminer M60S 186T $14.2 per terahash", "14.2", "USD", "per_th"),
+    ],
+)
+def test_thousands_words_slang_and_per_terahash(
+    line: str, price: str, currency: str, basis: str
+) -> None:
+    (offer,) = parse_offers(line)
+    assert (offer.price, offer.currency, offer.price_basis) == (Decimal(price), currency, basis)
