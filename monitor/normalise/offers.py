@@ -166,13 +166,14 @@ _WTB = re.compile(
     r"покупаю|покупаем|скупаем|скупка|buscamos|compramos|compro|ankauf|wir\s+kaufen|kaufe|"
     r"ach(?:ète|etons)|rach(?:ète|etons)|rachat|compriamo|купу(?:ю|ємо)|скуповуємо|викуп(?:ую|уємо)?|kupujemy|acquistiamo|wij\s+kopen|inkoop|kup(?:imy|ię)|skupujemy|"
     r"(?:looking|hoping|keen|want(?:ing)?)\s+to\s+(?:buy|pick\s+up|grab|acquire)|will\s+pay|"
+    r"we\s+dey\s+buy|"
     r"in\s+the\s+market\s+for|"
     r"al[ıi]m\s+yap\w*|al[ıi]n[ıi]r|al[ıi]yoruz|al[ıi]r[ıi]z|thu\s+mua|c[ầa]n\s+mua|dicari|"
     r"возьм(?:у|ём|ем)|ищу|ищем|busco|procur(?:o|amos)|suchen?|cherch(?:e|ons)|recherchons|"
     r"cerc(?:o|hiamo)|szukam[y]?|gezocht|"
     r"köpes|vi\s+köper|kjøpes|vi\s+kjøper|købes|vi\s+køber|ostetaan|ostan)"  # Nordic
     r"(?![a-zа-яäöüß])|^\W*(?:wanted|gesucht)(?![a-z])"
-    r"|求购|求購|收购|收購|^收(?![到货貨款益入费費])|^[\W_]*求\s*[:：]|買取|買い取り|買います|매입|삽니다|구매\s?희망|نشتري|مطلوب|รับซื้อ",
+    r"|求购|求購|收购|收購|^收(?![到货貨款益入费費])|^[\W_]*求\s*[:：]|【收】|【求】|\[收\]|買取|買い取り|買います|매입|삽니다|구매\s?희망|نشتري|مطلوب|รับซื้อ",
     re.IGNORECASE,
 )
 # words that make a priced line a bid, but that on a price-less line head nothing ("Looking for
@@ -184,9 +185,11 @@ _BID_LINE = re.compile(
 )
 # a section heading: a few words, often closed by a colon ("Selling:", "WTS", "Продаю:")
 _SECTION = re.compile(r"[\W_]*\w+(?:[ /&+-]+\w+){0,2}[\W_]*")
+# a line's own mark that it sells ("【出】", "[WTS]"), beating a wanted-to-buy section above it
+_WTS_LINE = re.compile(r"^[\W_]*(?:【出】|\[出\]|出[:：]|\[?wts\]?[:\s])", re.IGNORECASE)
 _WTS = re.compile(
     r"(?<![a-z])(?:wts|selling|for\s+sale|verk(?:auf(?:en)?|open)|vend(?:o|emos|iamo|ons)|"
-    r"sprzeda(?:m|jemy)|sat[ıi]l[ıi]k|sat[ıi]yoruz)(?![a-z])|продаю|продаем|продам|出售|販売|"
+    r"sprzeda(?:m|jemy)|sat[ıi]l[ıi]k|sat[ıi]yoruz)(?![a-z])|продаю|продаем|продам|出售|出货|出貨|【出】|販売|"
     r"売ります|판매|팝니다",
     re.I,
 )
@@ -315,6 +318,7 @@ class _Draft(NamedTuple):
     side: str  # "ask" or "bid"
     named: str | None  # the currency of a price written without one, and why ("USD, as named...")
     tiers: bool = False  # under a header of quantity tiers ("1-9  10-49  50+"): the first column
+    pick: int | None = None  # which of ``prices`` is this offer's (a two-way quote's bid or ask)
 
 
 class _Pending(NamedTuple):
@@ -570,6 +574,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
     if not named and len(written) == 1:
         one_named, bare_why = next(iter(written)), "as the message's other prices"
     pair = _pair_order([norm for _, _, norm, _ in lines])
+    two_way = _two_way_order([norm for _, _, norm, _ in lines])
     header: _Header | None = None
     header_used = True
     message_moq: int | None = None
@@ -598,6 +603,8 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             table, table_rows = found, 0
             pending = None
             continue
+        if two_way is not None and "/" in norm:  # "3,020 / 3,140" under "BID / OFFER"
+            norm = _two_way_row(norm, one_named)
         prices, norm, bare = _prices(norm, one_named, catalog, pair)
         waiting, pending = pending, None
         if (
@@ -624,12 +631,20 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
                 prices, norm = read, joined
                 number, text = waiting[0], f"{waiting[1]} {text}"
         if prices:
-            bid = side == "bid" or _WTB.search(norm) is not None or _BID_LINE.search(norm)
+            bid = (  # ("【出】" on a line under a legend naming 收 too is an ask)
+                side == "bid" or _WTB.search(norm) is not None or _BID_LINE.search(norm) is not None
+            ) and _WTS_LINE.search(norm) is None
             named_bare = f"{one_named}, {bare_why}" if bare else None
             draft = _Draft(
                 number, text, norm, prices, header, "bid" if bid else "ask", named_bare, tiers
             )
-            drafts.append(draft)
+            if two_way is not None and (quote := _quote_pair(prices)) is not None:
+                # a two-way quote: the bid and the ask, two offers on one line
+                sides = ("bid", "ask") if two_way == 0 else ("ask", "bid")
+                for pick, quoted_side in zip(quote, sides, strict=True):
+                    drafts.append(draft._replace(side=quoted_side, pick=pick))
+            else:
+                drafts.append(draft)
             header_used = True
             continue
         both = _WTB.search(norm) is not None and _WTS.search(norm) is not None
@@ -902,11 +917,14 @@ _ISO_WORD = re.compile(r"(?<![A-Za-z])([A-Z]{3})T?(?![A-Za-z])")
 
 
 def _message_names(norm: str) -> set[str]:
-    """The currencies a line names by code ("(ETB)", "USDT") or by the lexicon's words ("Prix en
-    dollars canadiens"), not by a symbol ("$" is what is asked)."""
-    named = {code for word in _ISO_WORD.findall(norm) if (code := CODES.get(word))}
-    named.update(code for code, rx in load_lexicon().currency_words if rx.search(norm))
-    return named
+    """The currency a line names first, by code ("(ETB)", "USDT") or by the lexicon's words
+    ("Prix en dollars canadiens"), not by a symbol ("$" is what is asked): "Precios en pesos
+    chilenos ... o USDT al cambio del día" names the peso, the dollar being a way to pay."""
+    found = [(m.start(), code) for m in _ISO_WORD.finditer(norm) if (code := CODES.get(m[1]))]
+    for code, rx in load_lexicon().currency_words:
+        if (m := rx.search(norm)) is not None:
+            found.append((m.start(), code))
+    return {min(found)[1]} if found else set()
 
 
 def _shared_marks(lines: list[tuple[int, str, str, str]]) -> Callable[[str], str]:
@@ -969,6 +987,11 @@ _MILLION = re.compile(
     r"milhões|milioni)(?![^\W\d_])\.?",
     re.IGNORECASE,
 )
+# "m" for million right after an amount a currency sign opens: "₦5.6m", "$1.2M" (not "1.5m"
+# of cable, nor "5m" of anything without a currency)
+_MILLION_M = re.compile(
+    rf"((?:{_SYMBOL_ALT})\s?)(\d{{1,4}}(?:\.\d{{1,3}})?)\s?(?:m|mn|mio)(?![^\W\d_]|/|²)", re.I
+)
 _MILLION_GATE = ("juta", "jt", "млн", "mln", "mio", "millio", "millo", "milh", "milio")
 # millions of dong, as Vietnam writes them: "52,9 triệu", "12tr5" (12.5 million), "12tr": the
 # word names the currency too, so an amount with no other mark is in dong
@@ -1011,6 +1034,10 @@ def _written_out(text: str) -> str:
         )
     if "tr" in low:
         text = _TRIEU.sub(_dong, text)
+    if "m" in low and _MILLION_M.search(text):
+        text = _MILLION_M.sub(
+            lambda m: f"{m.group(1)}{(Decimal(m.group(2)) * 1_000_000).normalize():f}", text
+        )
     if any(word in low for word in _MILLION_GATE):
         text = _MILLION.sub(
             lambda m: f"{(Decimal(m.group(1).replace(',', '.')) * 1_000_000).normalize():f}", text
@@ -1150,6 +1177,53 @@ _PAIR_HEAD = re.compile(
 _PAIR_GAP = re.compile(r"[^\d/]{0,16}/[^\d/]{0,16}")
 
 
+# a header naming a two-way quote's columns ("Quotes are BID / OFFER", "bid/ask", "买/卖")
+_TWO_WAY = re.compile(
+    r"(?<![a-z])(?:(?P<bid>bid\s*/\s*(?:offer|ask))|(?:offer|ask)\s*/\s*bid)(?![a-z])"
+    r"|(?P<buy>покупка\s*/\s*продажа|买\s*/\s*卖|收\s*/\s*出)|продажа\s*/\s*покупка|卖\s*/\s*买|出\s*/\s*收",
+    re.IGNORECASE,
+)
+# a row's two amounts "A / B", the currency or per-TH mark written once after B ("12.40 / 12.95
+# $/T") or not at all ("3,020 / 3,140" under "in USDT")
+_QUOTE_ROW = re.compile(rf"(?<![\w.,/]){_NUM}(\s*/\s*){_NUM}")
+_QUOTE_MARK = re.compile(rf"\s?{_SUF}(?:{_PER_TH_MARK})?", re.IGNORECASE)
+
+
+def _two_way_order(norms: list[str]) -> int | None:
+    """Where a price-less line names a two-way quote's columns ("BID / OFFER"), which of a row's
+    two amounts is the bid: 0 the first, 1 the second; None where no line names one."""
+    for norm in norms:
+        if "/" in norm and not _PRICE.search(norm) and (m := _TWO_WAY.search(norm)):
+            return 0 if m.group("bid") or m.group("buy") else 1
+    return None
+
+
+def _two_way_row(norm: str, named: str | None) -> str:
+    """A row "S21 200T  3,020 / 3,140" with the currency (and per-TH mark) written after both
+    amounts, from after the second or else the message's named one; other text unchanged."""
+    m = _QUOTE_ROW.search(norm)
+    if m is None:
+        return norm
+    mark = _QUOTE_MARK.match(norm, m.end())
+    written = mark.group(0) if mark else (f" {named}" if named else "")
+    if not written:
+        return norm
+    return f"{norm[: m.start()]}{m.group(1)}{written}{m.group(2)}{m.group(3)}{written}" + (
+        norm[mark.end() :] if mark else norm[m.end() :]
+    )
+
+
+def _quote_pair(prices: list[re.Match[str]]) -> tuple[int, int] | None:
+    """The indices of the line's last two prices where a "/" alone parts them (a two-way quote
+    "3,020 USD / 3,140 USD"), else None."""
+    if len(prices) < 2:
+        return None
+    a, b = prices[-2], prices[-1]
+    between = a.string[a.end() : b.start()]
+    between = _PER_TH.sub("", between, count=1) if _PER_TH.match(between) else between
+    return (len(prices) - 2, len(prices) - 1) if between.strip() == "/" else None
+
+
 def _pair_order(norms: list[str]) -> int | None:
     """Where a price-less line names two price columns, cash and paying later ("Модель —
     НАЛ / БЕЗНАЛ"), which of a row's two amounts is the cash price: 0 the first, 1 the second;
@@ -1206,7 +1280,11 @@ def _message_currency(drafts: list[_Draft], named: set[str]) -> _Currency:
     per_th: set[str] = set()
     written: set[str] = set()
     for draft in drafts:
-        price = _price_of(draft.prices, first=draft.tiers)
+        price = (
+            draft.prices[draft.pick]
+            if draft.pick is not None
+            else _price_of(draft.prices, first=draft.tiers)
+        )
         if price.group(6) is None and (code := _written_currency(price)) is not None:
             written.add(code)
             if _PER_TH.match(price.string, price.end()):
@@ -1227,8 +1305,8 @@ def _message_currency(drafts: list[_Draft], named: set[str]) -> _Currency:
 def _offer(
     draft: _Draft, message_moq: int | None, bare: _Currency, catalog: Catalog | None
 ) -> Offer:
-    number, text, norm, prices, header, side, named, tiers = draft
-    price = _price_of(prices, first=tiers)
+    number, text, norm, prices, header, side, named, tiers, pick = draft
+    price = prices[pick] if pick is not None else _price_of(prices, first=tiers)
     number_text = price.group(2) or price.group(4) or price.group(6)
     currency_text = (price.group(1) or price.group(5) or "").strip()
     currency = _written_currency(price)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -726,14 +727,18 @@ def offer_score(
     for expected in sorted(folder.glob("*.expected.json")):
         want = json.loads(expected.read_text(encoding="utf-8"))
         text = expected.with_name(expected.name.replace(".expected.json", ".txt"))
-        got = {o.line: o for o in parse_offers(text.read_text(encoding="utf-8"))}
-        extra += len(set(got) - {w["line"] for w in want})
+        got: dict[int, list[Offer]] = {}  # a line may hold two offers: a two-way quote
+        for o in parse_offers(text.read_text(encoding="utf-8")):
+            got.setdefault(o.line, []).append(o)
+        wanted = Counter(w["line"] for w in want)
+        extra += sum(max(0, len(offers) - wanted[line]) for line, offers in got.items())
         for w in want:
             total += 1
-            o = got.get(w["line"])
-            if o is not None and (o.price, o.currency) == (Decimal(str(w["price"])), w["currency"]):
+            price = (Decimal(str(w["price"])), w["currency"])
+            found = [o for o in got.get(w["line"], []) if (o.price, o.currency) == price]
+            if found:
                 right += 1
-                sided += o.side == w.get("side", "ask")
+                sided += any(o.side == w.get("side", "ask") for o in found)
             elif missed is not None:
                 missed.append((text.stem, w["line"]))
     return right, total, sided, extra

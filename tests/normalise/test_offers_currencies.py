@@ -288,3 +288,59 @@ def test_thousands_words_slang_and_per_terahash(
 ) -> None:
     (offer,) = parse_offers(line)
     assert (offer.price, offer.currency, offer.price_basis) == (Decimal(price), currency, basis)
+
+
+def test_a_two_way_quote_is_a_bid_and_an_ask_on_one_line() -> None:
+    message = (
+        "Desk quotes, BID / OFFER, USDT per unit\n"
+        "Whatsminer M60S 186T     2,560 / 2,650   (5+)\n"
+        "Avalon A1566 185T: 13.10 / 13.60 $/T\n"
+        "Offer only: Antminer S21 200T, 3,100\n"
+    )
+    got = [(o.line, o.side, o.price, o.price_basis) for o in parse_offers(message)]
+    assert got == [
+        (2, "bid", Decimal(2560), "unit"),
+        (2, "ask", Decimal(2650), "unit"),
+        (3, "bid", Decimal("13.10"), "per_th"),
+        (3, "ask", Decimal("13.60"), "per_th"),
+        (4, "ask", Decimal(3100), "unit"),
+    ]
+    # the same rows with the ask written first
+    asks_first = parse_offers("Quotes: offer / bid in USDT\nWhatsminer M60S 186T  2,650 / 2,560")
+    assert [(o.side, o.price) for o in asks_first] == [
+        ("ask", Decimal(2650)),
+        ("bid", Decimal(2560)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "price", "currency"),
+    [
+        ("Whatsminer M60S 186T — ₦4.8m", "4800000", "NGN"),
+        ("Whatsminer M60S 186T — $1.2M for the lot of 500", "1200000", "USD"),
+        ("Whatsminer M60S 186T — 1.5m power cable included, $2,650", "2650", "USD"),
+    ],
+)
+def test_m_for_million_after_a_currency_sign(line: str, price: str, currency: str) -> None:
+    assert _priced(line)[-1][1:] == (Decimal(price), currency)
+
+
+def test_the_currency_a_line_names_first_is_the_messages() -> None:
+    message = (
+        "Precios en pesos chilenos, IVA incluido. Transferencia o USDT al cambio del día.\n"
+        "- Whatsminer M60S 186T: $2.450.000 c/u"
+    )
+    assert _priced(message) == [(2, Decimal(2450000), "CLP")]
+
+
+@pytest.mark.parametrize(
+    ("line", "side"),
+    [
+        ("【出】神马M60S 186T 二手 ¥17500", "ask"),
+        ("【收】神马M60S 186T 二手 ¥16800", "bid"),
+        ("WE DEY BUY: Whatsminer M60S 186T, up to ₦4.1m", "bid"),
+    ],
+)
+def test_sides_marked_on_the_line(line: str, side: str) -> None:
+    legend = "【出】=我们出货，【收】=我们收购。价格人民币。\n"
+    assert parse_offers(legend + line)[-1].side == side
