@@ -94,6 +94,16 @@ def compact(text: str) -> str:
 _COUNT_OR_VERSION = re.compile(r"[xv]\d+")
 
 
+def _spelled(name: str, short: str) -> tuple[str, ...]:
+    """The keys a name's cooling word is also written by: a "... Hyd" model as "... hydro"
+    ("Bitdeer A3 Pro hydro"), an "... Air" model without the word ("A3 Pro": the air one)."""
+    if name.endswith(" Hyd"):
+        return (short[:-3] + "hydro", compact(name)[:-3] + "hydro")
+    if name.endswith(" Air"):
+        return (short[:-3], compact(name)[:-3])
+    return ()
+
+
 class Catalog:
     """Models by matching key. Names and aliases must be unique; a short key derived from a
     name ("S19j Pro" from "Antminer S19j Pro") may name several models ("KS3": Antminer and
@@ -116,10 +126,12 @@ class Catalog:
         derived: dict[str, list[Model]] = {}
         for model in models:
             short = compact(model.name.split(" ", 1)[-1])
-            if short in explicit or len(short) < 2 or not re.search(r"\d", short):
+            if len(short) < 2 or not re.search(r"\d", short):
                 continue
-            if not _COUNT_OR_VERSION.fullmatch(short):  # "x5", "v1": a count or a version
-                derived.setdefault(short, []).append(model)
+            for key in (short, *_spelled(model.name, short)):
+                if key in explicit or _COUNT_OR_VERSION.fullmatch(key):  # "x5", "v1"
+                    continue
+                derived.setdefault(key, []).append(model)
         for key, owners in derived.items():
             self.by_key[key] = tuple(owners)
         self.prefixes = frozenset(k[:i] for k in self.by_key for i in range(1, len(k) + 1))

@@ -17,6 +17,8 @@ from monitor.normalise.record import Condition
 CJK_TEXT = re.compile(r"[\u3000-\u9fff\uac00-\ud7af]")
 CYRILLIC_TEXT = re.compile(r"[\u0400-\u04ff]")
 _CJK, _CYRILLIC = CJK_TEXT, CYRILLIC_TEXT
+ARABIC_TEXT = re.compile(r"[\u0600-\u06ff]")  # Arabic and Persian
+_NOT_ARABIC = re.compile(r"[^\x00-\x7f\u0600-\u06ff]")  # a letter of a third script
 # the lexicon's condition groups, strongest first
 # ("fault": a faulty piece, "broken fan"; for_parts unless the title says the unit works anyway;
 # "lacks_boards": "no hashboards", for_parts for a miner, but what a part is, not its condition)
@@ -219,6 +221,8 @@ class Lexicon:
     # (the first search of most titles finds none; only a title with one reads the groups)
     condition_plain: re.Pattern[str] = re.compile("(?!)")
     subject_plain: re.Pattern[str] = re.compile("(?!)")
+    # translate rules only tried on Arabic-script text (Arabic, Persian)
+    translate_arabic: list[Rule] = field(default_factory=list)
 
 
 def compile_lexicon(data: LexiconFile) -> Lexicon:
@@ -237,9 +241,11 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
     condition_first = _first_chars([*_all(data.conditions), *starts])
     subject_words = [*data.other, *data.heading_other, *data.parts, *data.weak_parts]
     subject_first = _first_chars([*subject_words, *map(re.escape, data.service_gate)])
-    rules: dict[str, list[Rule]] = {"cjk": [], "cyr": [], "any": []}
+    rules: dict[str, list[Rule]] = {"cjk": [], "cyr": [], "arabic": [], "any": []}
     for pattern, repl, *given in data.translate:
         script = "cjk" if _CJK.search(pattern) else "cyr" if _CYRILLIC.search(pattern) else "any"
+        if script == "any" and ARABIC_TEXT.search(pattern) and not _NOT_ARABIC.search(pattern):
+            script = "arabic"  # (a rule naming Arabic and Thai words stays one for any script)
         holds = tuple(given[0]) if given else literal_starts(pattern)
         rules[script].append((re.compile(pattern), repl, holds))
     condition = re.compile(
@@ -259,6 +265,7 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
         translate=rules["any"],
         translate_cjk=rules["cjk"],
         translate_cyrillic=rules["cyr"],
+        translate_arabic=rules["arabic"],
         words=re.compile(r"\b(" + "|".join(re.escape(w) for w in data.words) + r")\b"),
         words_gate=re.compile(_literal_trie(list(data.words))),
         word_map=dict(data.words),

@@ -23,10 +23,13 @@ from typing import Literal, TypedDict
 from monitor.normalise import open_vocab
 from monitor.normalise.catalog import Catalog, Model, compact, load_catalog
 from monitor.normalise.lexicon import (
+    ARABIC_TEXT,
     CJK_TEXT,
     CONDITION_VALUE,
     CYRILLIC_TEXT,
     Lexicon,
+    Rule,
+    _literal_trie,
     load_lexicon,
 )
 from monitor.normalise.record import Condition
@@ -106,12 +109,13 @@ _ONE_WORDS = frozenset({"unit", "pc", "set"})  # a singular word: "2019 unit" is
 _YEAR = re.compile(r"(?:19[89]|20[0-4])\d")
 _STOCK_BEFORE = re.compile(  # order terms, stock counts and capacities are not lots
     r"(?:moq|(?<!/)min(?:imum)?\.?\s*(?:order)?(?:\s*qty)?|stock|available|availability|"
-    r"for|holds?|fits?|up\s+to|capacity|\s[+&]|plus|with|w/|incl\.?|including)\W{0,3}$"
+    r"for|holds?|fits?|up\s+to|capacity|\s[+&]|plus|with|w/|incl\.?|including|"
+    r"(?<![a-z])(?:na|pod))\W{0,3}$"  # (Polish "na 12 sztuk", "pod 4": for that many)
 )  # (not "7500 U/min, 2 Stück": a speed; "+ 2x PSUs", "with 2 fans": pieces it includes)
 _STOCK_AFTER = re.compile(
     r"\s*(?:(?:units?|pcs|pieces|machines|miners|stück|stk|sztuk|szt\.?|unidades|piezas|pezzi|"
     r"peças|pièces|equipos)\s*)?(?:available|avail|in\s+stock|left|"
-    r"on\s+hand|ready|moq|min|per\s+(?:carton|ctn|box|case|pallet)|"
+    r"on\s+hand|ready|moq|min|holds|per\s+(?:carton|ctn|box|case|pallet)|"
     r"verfügbar|vorrätig|auf\s+lager|disponibles?|dispon[ií]ve(?:l|is)|disponibili|dostępn\w*|"
     r"mevcut|stokta)"
     r"(?![a-z])"
@@ -127,6 +131,10 @@ _POWER_PRICE = re.compile(
 _COOLING_WORD = re.compile(r"(?<![a-z])(?:(?P<hydro>hydro|hyd)|immersion|imm)(?![a-z])")
 _COOLING_SUFFIXES = {"hydro": ("hyd", "hydro"), "immersion": ("immersion", "imm", "i")}
 _LATIN = re.compile("[A-Za-z]")
+# Cyrillic "С" (Es) before an Antminer S number: Russian writes the S of "S19", "S21 Pro" as "С"
+# ("Антмайнер С21 Про", "С19j"), not as the Latin C it looks like (a connector, "C19-C20", is
+# followed by its pair)
+_CYRILLIC_S = re.compile(r"[Сс](?<![\w][Сс])(?=(?:9|1[1579]|2[13])(?:[a-zа-я+]|(?![\w-])))")
 # Characters of a title that are read. Listing titles are capped at 500 when scraped (eBay
 # allows 80); the cap bounds the work for a title from anywhere else.
 MAX_CHARS = 500
@@ -144,27 +152,83 @@ def clean(title: str, lex: Lexicon) -> str:
         text = title.casefold()
     else:
         text = drop_invisible(title)
+        if ("С" in text or "с" in text) and _CYRILLIC_S.search(text) is not None:
+            text = _CYRILLIC_S.sub("s", text)
         mixed = lex.homoglyph_beside_latin
         if mixed is not None and mixed.search(text):
             text = _fold_homoglyphs(text, lex.homoglyphs)
         text = unicodedata.normalize("NFKC", text.casefold()).casefold()
-        rules = lex.translate
-        if CJK_TEXT.search(text):
-            rules = rules + lex.translate_cjk
+        cjk = CJK_TEXT.search(text) is not None
+        if cjk:
             text = _CJK_COUNT.sub(_cjk_count, text)
-        if CYRILLIC_TEXT.search(text):
-            rules = rules + lex.translate_cyrillic
-        for pattern, repl, holds in rules:
-            if holds:  # literals one of which every match holds: none in the text, no match
-                for literal in holds:
-                    if literal in text:
-                        break
-                else:
-                    continue
-            text = pattern.sub(repl, text)
+        cyrillic = CYRILLIC_TEXT.search(text) is not None
+        arabic = not cjk and not cyrillic and ARABIC_TEXT.search(text) is not None
+        # the translations for any script, then CJK, Cyrillic, Arabic ones (indexed, _indexes)
+        indexes = _indexes(lex)
+        text = indexes[0].apply(text)
+        if cjk:
+            text = indexes[1].apply(text)
+        if cyrillic:
+            text = indexes[2].apply(text)
+        if arabic:
+            text = indexes[3].apply(text)
     if lex.words_gate.search(text):
         text = lex.words.sub(lambda m: lex.word_map[m.group(1)], text)
     return text
+
+
+class _Translations:
+    """One script's translations, run in the lexicon's order, each only where the text holds
+    one of its literals (every match of it holds one). One scan finds the literals the text
+    holds (a trie of them); the rules of no such literal are not looked at. Sound because the
+    literals are of other scripts and every translation writes ASCII (tests/normalise/
+    test_lexicon.py): a literal the text lacks never appears after another rule ran. A rule
+    without literals, or with an ASCII one, is tried on every text of its script."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules
+        literals = sorted({w for _, _, holds in rules for w in holds if not w.isascii()})
+        self.finder = re.compile(_literal_trie(literals)) if literals else None
+        # a literal the trie finds -> the literals starting with it (the trie finds the
+        # shortest one at a place)
+        self.longer = {w: [o for o in literals if o.startswith(w)] for w in literals}
+        self.by_literal: dict[str, list[int]] = {}
+        self.always: list[int] = []
+        for i, (_, _, holds) in enumerate(rules):
+            if not holds or any(w.isascii() for w in holds):
+                self.always.append(i)
+            for w in holds:
+                self.by_literal.setdefault(w, []).append(i)
+
+    def apply(self, text: str) -> str:
+        chosen = set(self.always)
+        if self.finder is not None:
+            finder, longer, by_literal = self.finder, self.longer, self.by_literal
+            for m in finder.finditer(text):
+                for at in range(m.start(), m.end()):  # (and literals starting inside it)
+                    if (found := finder.match(text, at)) is not None:
+                        for w in longer[found.group(0)]:
+                            if text.startswith(w, at):
+                                chosen.update(by_literal[w])
+        rules = self.rules
+        for i in sorted(chosen):
+            pattern, repl, _ = rules[i]
+            text = pattern.sub(repl, text)
+        return text
+
+
+@lru_cache(maxsize=4)
+def _indexes(lex: Lexicon) -> tuple[_Translations, ...]:
+    """The lexicon's translations for any script, CJK, Cyrillic and Arabic, indexed."""
+    return tuple(
+        _Translations(rules)
+        for rules in (
+            lex.translate,
+            lex.translate_cjk,
+            lex.translate_cyrillic,
+            lex.translate_arabic,
+        )
+    )
 
 
 # a count in Chinese numerals before a measure word ("五台", "十个一起", "四個一組", "二十颗"):
@@ -253,6 +317,18 @@ def _subject(
 
 
 _ONLY = re.compile(r"\W{0,3}only(?![a-z])")
+_NEW = re.compile(r"(?<![a-z])new\s+")
+
+
+def _new_part(text: str, lex: Lexicon) -> Condition:
+    """ "new" before a part word, in a title that sells a part ("APW17 new PSU", "12038 fan new
+    fans x4"): the part sold is new (in a miner's title, "new PSU" is an accessory's state)."""
+    for m in _NEW.finditer(text):
+        if lex.subject.match(text, m.end()) is not None:
+            return "new"
+    return "unknown"
+
+
 _SEPARATED = re.compile(r"\s*[-\u2013\u2014:]")  # a dash or colon: not ", dead fan"
 
 
@@ -337,6 +413,7 @@ _COUNTED_PART = re.compile(r"[\W_]*\d{1,2}\s*(?:x\s*)?")
 _SALE_TAIL = re.compile(
     r"(?:[\W_]|\d|x\b|pcs?\b|pieces?\b|one\b|sets?\b|for\s+sale\b|wts\b|only\b|tested\b|"
     r"working\b|works\b|ok\b|pull(?:s|ed)?\b|new\b|used\b|sale\b|each\b|"
+    r"replacement\b|spare\b|"  # ("S21 200TH hash board replacement - new": a board to fit)
     r"(?:the\s+)?price(?:\s+for(?:\s+the)?)?\b)*"
 )
 
@@ -512,25 +589,31 @@ def quantity_of(
                 # "4 pack 12038 fans": the count is before the word, the number after a size
                 candidates.append((d.start(1), d.end(1), int(d.group(1))))
             continue
-        if m.group("x") and (m.start() == 0 or not text[m.start() - 1].isalnum()):
-            if capacity and not _PACKED.match(text, m.end()):
-                continue  # "hosting for x40 S19": what it holds (not "cables x50 pack": a count)
-            if _ends_alias(text, m.start(), catalog) or "x" + m.group("x") in _algorithms(catalog):
-                continue  # "Antminer X5": a model name; "X11 DASH": an algorithm; not counts
-            candidates.append((m.start("x"), m.end("x"), int(m.group("x"))))
-            continue
-        word = m.start("word")
-        if word < 0 or capacity and m.group("word") in _CAPACITY_WORDS:
+        word, name = m.start("word"), m.group("word")
+        if m.group("x"):
+            if at and text[at - 1].isdigit() and text[at + 1] == " ":
+                # "4x 12038 fans": "4x", then a fan's size (not "40x40", a size itself)
+                word, name = at, "x"
+            elif at and text[at - 1].isalnum():
+                continue
+            else:
+                if capacity and not _PACKED.match(text, m.end()):
+                    continue  # "hosting for x40 S19": what it holds (not "cables x50 pack")
+                if _ends_alias(text, at, catalog) or "x" + m.group("x") in _algorithms(catalog):
+                    continue  # "Antminer X5": a model name; "X11 DASH": an algorithm
+                candidates.append((m.start("x"), m.end("x"), int(m.group("x"))))
+                continue
+        if word < 0 or capacity and name in _CAPACITY_WORDS:
             continue  # "container 210 units": what an installation holds, not a lot
         if d := _DIGITS_BEFORE.search(text, max(0, word - 12), word):
-            if m.group("word") == "x" and not _counts_things(text, m.end(), catalog):
+            if name == "x" and not _counts_things(text, word + 1, catalog):
                 continue  # "6x BM1366", "12x C13 outlets": a spec, not a lot
-            if "-" in text[d.end(1) : word] and m.group("word") in _SIZE_WORDS:
+            if "-" in text[d.end(1) : word] and name in _SIZE_WORDS:
                 continue  # "immersion tank 6-unit", "4-miner rack": a size, not a count
-            if m.group("word") in _ONE_WORDS and _YEAR.fullmatch(d.group(1)):
+            if name in _ONE_WORDS and _YEAR.fullmatch(d.group(1)):
                 continue  # "2019 unit", "2021 model set": the year it was made, not a count
             candidates.append((d.start(1), d.end(1), int(d.group(1))))
-        elif m.group("word") in _MACHINE_WORDS and (
+        elif name in _MACHINE_WORDS and (
             d := _DIGITS_WORD_BEFORE.search(text, max(0, word - 20), word)
         ):
             candidates.append((d.start(1), d.end(1), int(d.group(1))))
@@ -652,6 +735,8 @@ def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
         what = "part or accessory" if kind == "part" else "not a miner"
         if kind == "part" and condition == "for_parts":
             base["condition"] = condition_of(text, lex, part=True)
+        elif kind == "part" and condition == "unknown" and "new" in text:
+            base["condition"] = _new_part(text, lex)
         if kind == "other" and quantity > 1:  # "container ... 210 units": what it holds
             base["quantity"] = quantity_of(text, catalog, capacity=True, lex=lex)
         return Normalised(kind=kind, confidence=0.8, reason=f"{what}: {word!r}", **base)
@@ -691,12 +776,27 @@ def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
     return miner
 
 
+# a rate in TH/s written out in words: "ninety-six TH", "seventy tera" (tried only on a miner
+# title with no rate in figures)
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
+_TENS.update({"eighty": 80, "ninety": 90})
+_ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+_ONES.update({"eight": 8, "nine": 9})
+_SPELLED_RATE = re.compile(
+    rf"(?<![a-z])({'|'.join(_TENS)})(?:[\s-]({'|'.join(_ONES)}))?\s*-?\s*"
+    r"(?:th(?:/s)?|t|tera(?:hash)?|terahash(?:es)?)(?![a-z])"
+)
+
+
 def _miner(model: Model, text: str, quantity: int, condition: Condition) -> Normalised:
     readings, title_power, title_eff = _measures(text)
     if not readings and (split := _unglue(text)) != text:
         readings, title_power, title_eff = _measures(split)
     if not readings and (bare := _bare_hashrate(model, text)) is not None:
         readings = [bare]
+    if not readings and "ty" in text and (spelled := _SPELLED_RATE.search(text)) is not None:
+        tens, ones = spelled.groups()  # "ninety-six TH": a rate written out in words
+        readings = [(_TENS[tens] + (_ONES[ones] if ones else 0)) * 1e12]
     distance, hashrate = _fit(model, readings)
     confidence, reason = 0.95, None
     if hashrate is None or distance > 0.35:
