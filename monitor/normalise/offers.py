@@ -307,6 +307,7 @@ class _Header(NamedTuple):
     location: str | None  # the place, else the header text without its MOQ
     flags: tuple[str, ...]
     moq: int | None
+    condition: str | None = None  # a section's condition ("USED (tested)", "二手", "NUEVOS")
 
 
 class _Draft(NamedTuple):
@@ -587,8 +588,10 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
     for number, text, norm, raw in lines:
         tiers, last = tiers and number == last + 1, number
         one_named = naming.get(number, one_named)
-        if _TIERS.search(norm) and not _PRICE.search(norm):
+        if (found_tiers := _TIERS.search(norm)) and not _PRICE.search(norm):
             tiers = True  # "NEW (sealed)   1-9   10-49   50+": a row's first price is the one
+            if (cond := _heading_condition(norm[: found_tiers.start()], catalog)) is not None:
+                header = (header or _Header("", None, None, (), None))._replace(condition=cond)
             continue
         cells = _split_cells(norm)
         if len(cells) < 3:
@@ -676,22 +679,43 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
                 line, model_text, model_norm, _ = waiting
                 pending = _Pending(line, f"{model_text} {text}", f"{model_norm} {norm}", number)
                 continue
+            if (cond := _heading_condition(no_moq, catalog)) is not None:
+                # "USED (tested, 30-day DOA)", "♻️ 二手", "— NEUF —": the offers below are in that
+                # condition, at the place and status of the header above
+                header = (header or _Header("", None, None, (), None))._replace(condition=cond)
+                continue
             if moq is not None:
                 message_moq = moq  # "MOQ 3 units, DM @broker"; not "M30S++ 106T ... MOQ 50"
             continue
         if not message_bid:
             side = "ask"  # a new place or stock header ends a wanted-to-buy section
         cleaned = _clean_header(norm)
+        cond = _heading_condition(no_moq, catalog)
         if not header_used and header is not None:  # stacked headers merge
             place = place or header.place
             flags = tuple(dict.fromkeys(header.flags + flags))
             moq = moq if moq is not None else header.moq
+            cond = cond or header.condition
         where = place or _clean_header(no_moq) or None
-        header, header_used = _Header(cleaned, place, where, flags, moq), False
+        header, header_used = _Header(cleaned, place, where, flags, moq, cond), False
     if not header_used and header is not None and message_moq is None:
         message_moq = header.moq  # a footer such as "Min. order 2 pcs, delivery across Russia"
     bare_currency = _message_currency(drafts, named)
     return [_offer(d, message_moq, bare_currency, catalog) for d in drafts]
+
+
+_HEADING_WORDS = 8  # a condition heading is short: "Б/У, с майнинг-отеля, все проверены на стенде"
+
+
+def _heading_condition(text: str, catalog: Catalog | None) -> str | None:
+    """The condition a section heading names ("USED (grade A)", "二手", "Nuevos"); None where it
+    names none, names a machine (an offer without its price), or is a sentence."""
+    if len(text.split()) > _HEADING_WORDS:
+        return None
+    got = normalise(" ".join(_NOISE.sub(" ", text).split()), catalog)
+    if got.condition == "unknown" or got.model is not None or got.kind == "part":
+        return None
+    return got.condition
 
 
 def _named_currency(text: str) -> str | None:
@@ -1334,6 +1358,10 @@ def _offer(
         normalised = with_price(model_part, normalised, amount, currency, catalog=catalog)
         if normalised.quantity > 1:  # decided: the price buys the lot
             basis = "lot"
+    h = header or _Header("", None, None, (), None)
+    if normalised.condition == "unknown" and h.condition and normalised.kind != "other":
+        normalised = normalised._replace(condition=h.condition)
+        notes.append(f"condition {h.condition}: the section's heading")
     if side == "bid" and normalised.kind == "other" and not _WTB.search(norm):
         side = "ask"  # hosting listed under "WTB:" is the broker's own offer, unless it says wanted
         notes.append("a service line in a wanted-to-buy section: offered")
@@ -1346,7 +1374,6 @@ def _offer(
         note = "; ".join(notes)
         reason = f"{normalised.reason}; {note}" if normalised.reason else note
         normalised = normalised._replace(reason=reason)
-    h = header or _Header("", None, None, (), None)
     if moq is None:
         moq = h.moq if h.moq is not None else message_moq
     header_flags = tuple(f for f in h.flags if f not in _CUSTOMS)

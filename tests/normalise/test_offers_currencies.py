@@ -344,3 +344,25 @@ def test_the_currency_a_line_names_first_is_the_messages() -> None:
 def test_sides_marked_on_the_line(line: str, side: str) -> None:
     legend = "【出】=我们出货，【收】=我们收购。价格人民币。\n"
     assert parse_offers(legend + line)[-1].side == side
+
+
+def test_a_condition_heading_gives_its_offers_their_condition() -> None:
+    message = (
+        "📍 Moscow stock\n"
+        "NEW (sealed)\n"
+        "Whatsminer M60S 186T — 2 650 USDT\n"
+        "♻️ Б/У, с майнинг-отеля, все проверены на стенде\n"
+        "Avalon A1566 185T — 1 900 USDT\n"
+        "Antminer S19 95T, dead board, for parts — 210 USDT\n"
+    )
+    got = [(o.line, o.normalised.condition, o.location) for o in parse_offers(message)]
+    assert got == [
+        (3, "new", "Moscow"),
+        (5, "used", "Moscow"),
+        (6, "for_parts", "Moscow"),  # the line's own condition wins
+    ]
+    # a long sentence naming a condition heads nothing: offers keep their own
+    prose = "We also sell used and refurbished units, ask for the full list today please\n"
+    assert parse_offers(prose + "Whatsminer M60S 186T — $2,650")[0].normalised.condition == (
+        "unknown"
+    )
