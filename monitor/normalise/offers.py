@@ -64,6 +64,7 @@ from typing import Any, NamedTuple
 
 from monitor.normalise.catalog import Catalog
 from monitor.normalise.lexicon import Lexicon, load_lexicon
+from monitor.normalise.record import Condition
 from monitor.normalise.titles import Normalised, normalise
 from scrapers.money import (
     CODES,
@@ -307,7 +308,7 @@ class _Header(NamedTuple):
     location: str | None  # the place, else the header text without its MOQ
     flags: tuple[str, ...]
     moq: int | None
-    condition: str | None = None  # a section's condition ("USED (tested)", "二手", "NUEVOS")
+    condition: Condition | None = None  # a section's ("USED (tested)", "二手", "NUEVOS")
 
 
 class _Draft(NamedTuple):
@@ -707,7 +708,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
 _HEADING_WORDS = 8  # a condition heading is short: "Б/У, с майнинг-отеля, все проверены на стенде"
 
 
-def _heading_condition(text: str, catalog: Catalog | None) -> str | None:
+def _heading_condition(text: str, catalog: Catalog | None) -> Condition | None:
     """The condition a section heading names ("USED (grade A)", "二手", "Nuevos"); None where it
     names none, names a machine (an offer without its price), or is a sentence."""
     if len(text.split()) > _HEADING_WORDS:
