@@ -540,8 +540,25 @@ def _bare_hashrate(model: Model, text: str) -> float | None:
     return None
 
 
+# (a model's bins and unit, a title's one reading) -> _fit's answer: titles state a few rates
+# per model. Keyed by what decides the answer, so another catalog's model of the same name is
+# answered for its own bins.
+_FITS: dict[tuple[tuple[float, ...], float, float], tuple[float, float | None]] = {}
+
+
 def _fit(model: Model, readings: list[float]) -> tuple[float, float | None]:
     """(relative distance, native hashrate) of the reading nearest one of the model's bins."""
+    if len(readings) == 1:  # most titles state one rate: remembered per model
+        key = (model.bins, model.base, readings[0])
+        if (got := _FITS.get(key)) is None:
+            got = _fit_all(model, readings)
+            if len(_FITS) < 8192:
+                _FITS[key] = got
+        return got
+    return _fit_all(model, readings)
+
+
+def _fit_all(model: Model, readings: list[float]) -> tuple[float, float | None]:
     bins, base = model.bins, model.base
     best: tuple[float, float | None] = (float("inf"), None)
     last = len(bins) - 1
@@ -617,7 +634,7 @@ def quantity_of(
             d := _DIGITS_WORD_BEFORE.search(text, max(0, word - 20), word)
         ):
             candidates.append((d.start(1), d.end(1), int(d.group(1))))
-    for start, end, n in sorted(candidates):
+    for start, end, n in sorted(candidates) if candidates else ():
         if _STOCK_BEFORE.search(text, max(0, start - 24), start) or _STOCK_AFTER.match(text, end):
             continue  # "5 units available", "MOQ 20": stock and order terms, not a lot
         if 1 <= n <= 10_000:
@@ -788,6 +805,25 @@ _SPELLED_RATE = re.compile(
 )
 
 
+def _six(value: float) -> float:
+    """``round(value, 6)``, without its cost (~0.2 us) for a whole number, which most rates are
+    ("200T"): the same float either way."""
+    return value if value.is_integer() else round(value, 6)
+
+
+_J_TH: dict[tuple[int, float], float] = {}  # (W, TH/s) -> J/TH: a few hundred spec pairs
+
+
+def _j_th(power: int, ths: float) -> float:
+    """``round(power / ths, 2)``, remembered: most titles state (or their model gives) one of a
+    few hundred spec pairs, and rounding to cents costs ~0.2 us."""
+    if (got := _J_TH.get((power, ths))) is None:
+        got = round(power / ths, 2)
+        if len(_J_TH) < 4096:
+            _J_TH[(power, ths)] = got
+    return got
+
+
 def _miner(model: Model, text: str, quantity: int, condition: Condition) -> Normalised:
     readings, title_power, title_eff = _measures(text)
     if not readings and (split := _unglue(text)) != text:
@@ -829,11 +865,11 @@ def _miner(model: Model, text: str, quantity: int, condition: Condition) -> Norm
         model.maker,
         model.name,
         model.algorithm,
-        round(ths, 6) if ths else None,
-        round(hashrate, 6) if hashrate else None,
+        _six(ths) if ths else None,
+        _six(hashrate) if hashrate else None,
         model.unit,
         power,
-        round(power / ths, 2) if power and ths else None,
+        _j_th(power, ths) if power and ths else None,
         quantity,
         condition,
         model.cooling,
