@@ -109,7 +109,7 @@ _SUF = (
     r"|тыс\.?\s?(?:руб\w*\.?|р\.|₽))"
 )
 # "/T", "per TH", "за Т", "per terahash"
-_PER_TH_MARK = r"\s*(?:/|per\s|за\s|每)\s*(?:terahash|th|t|т)(?:/s)?(?![a-zа-я])"
+_PER_TH_MARK = r"\s*(?:/|per\s|за\s|每)\s*(?:terahash|th|t|тх|т)(?:/s)?(?![a-zа-я])"
 _PER_TH = re.compile(_PER_TH_MARK, re.IGNORECASE)
 # "0.049/kWh", "0.058 per kWh": a hosting rate in the message's currency
 _PER_KWH_MARK = r"\s*(?:/|per\s|за\s)\s*(?:kwh|квт)"
@@ -136,7 +136,7 @@ _UNIT = re.compile(rf"\beach\b|\bper\s+(?:unit|piece|pc|machine|miner)\b|/\s*(?:
                    r"|每台|за\s+шт\w*|/\s*шт\.?|单价", re.IGNORECASE)  # fmt: skip
 _MOQ = [re.compile(p, re.IGNORECASE) for p in (
     r"\bmoq\s*[:：=]?\s*(\d+)\s*(?:pcs|units?|pieces)?",
-    r"\bmin(?:imum)?\b\.?\s*(?:order|qty|quantity|purchase)?\s*(?:is|of)?\s*[:=]?\s*(\d+)"
+    r"\bm[ií]n(?:imum|imo|ima)?\b\.?\s*(?:order|qty|quantity|purchase|de)?\s*(?:is|of)?\s*[:=]?\s*(\d+)"
     r"\s*(?:pcs|units?|pieces)?",
     r"起订量?\s*[:：]?\s*(\d+)\s*台?", r"(?<!\d)(\d+)\s*台起订?",
     r"\bмин(?:имум|\.|имальн\w*)?\s*(?:партия|заказ|лот)?\s*[:\-]?\s*(\d+)\s*(?:шт\w*\.?)?",
@@ -1281,6 +1281,15 @@ def _total(match: re.Match[str]) -> bool:
     )
 
 
+# an instalment's count, its amount taken out ("12x de", "parcelado em 10x", "6 cuotas de"): no
+# count of machines
+_INSTALMENT_TEXT = re.compile(
+    r"(?<![\w.,])\d{1,2}\s?[x×]\s*(?:de|of|sem\s+juros)(?![^\W\d_])"
+    r"|parcelad\w*\s*(?:em\s+)?\d{1,2}\s?[x×]",
+    re.IGNORECASE,
+)
+
+
 def _deferred(match: re.Match[str]) -> bool:
     """The amount is an instalment or a price for paying later."""
     text = match.string
@@ -1336,7 +1345,9 @@ def _offer(
     currency_text = (price.group(1) or price.group(5) or "").strip()
     currency = _written_currency(price)
     per_th = _PER_TH.match(norm, price.end())
-    rest = _WTB.sub(" ", _without_prices(norm, prices))  # the model part: no prices, no "WTB"
+    rest = _WTB.sub(" ", _without_prices(norm, prices))  # the model part: no prices, no "WTB",
+    if "x" in rest or "×" in rest or "parcel" in rest:  # no instalment count ("12x de")
+        rest = _INSTALMENT_TEXT.sub(" ", rest)
     line_flags, rest = _take_flags(rest)
     moq, rest = _take_moq(rest)
     basis = "per_th" if per_th else "unit"

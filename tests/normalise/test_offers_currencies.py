@@ -366,3 +366,12 @@ def test_a_condition_heading_gives_its_offers_their_condition() -> None:
     assert parse_offers(prose + "Whatsminer M60S 186T — $2,650")[0].normalised.condition == (
         "unknown"
     )
+
+
+def test_an_instalment_count_is_no_lot_and_minimo_is_a_moq() -> None:
+    (card,) = parse_offers("Whatsminer M60S 186T — R$ 13.900 à vista | 12x de R$ 1.290 no cartão")
+    assert (card.price, card.price_basis, card.normalised.quantity) == (Decimal(13900), "unit", 1)
+    (moq,) = parse_offers("Whatsminer M60S 186T → ₲ 18.150.000 (mínimo 3 unidades)")
+    assert (moq.price, moq.moq) == (Decimal(18150000), 3)
+    (th,) = parse_offers("Whatsminer M60S 186T — 14,2 USDT за ТХ")
+    assert (th.price, th.price_basis) == (Decimal("14.2"), "per_th")
