@@ -174,7 +174,7 @@ _WTB = re.compile(
     r"cerc(?:o|hiamo)|szukam[y]?|gezocht|"
     r"köpes|vi\s+köper|kjøpes|vi\s+kjøper|købes|vi\s+køber|ostetaan|ostan)"  # Nordic
     r"(?![a-zа-яäöüß])|^\W*(?:wanted|gesucht)(?![a-z])"
-    r"|求购|求購|收购|收購|^收(?![到货貨款益入费費])|^[\W_]*求\s*[:：]|【收】|【求】|\[收\]|買取|買い取り|買います|매입|삽니다|구매\s?희망|نشتري|مطلوب|รับซื้อ",
+    r"|求购|求購|收购|收購|^收(?![到货貨款益入费費])|^[\W_]*求\s*[:：]|【收】|【求】|\[收\]|(?:^|\s)收(?=\s)|買取|買い取り|買います|매입|삽니다|구매\s?희망|نشتري|مطلوب|รับซื้อ",
     re.IGNORECASE,
 )
 # words that make a priced line a bid, but that on a price-less line head nothing ("Looking for
@@ -187,7 +187,9 @@ _BID_LINE = re.compile(
 # a section heading: a few words, often closed by a colon ("Selling:", "WTS", "Продаю:")
 _SECTION = re.compile(r"[\W_]*\w+(?:[ /&+-]+\w+){0,2}[\W_]*")
 # a line's own mark that it sells ("【出】", "[WTS]"), beating a wanted-to-buy section above it
-_WTS_LINE = re.compile(r"^[\W_]*(?:【出】|\[出\]|出[:：]|\[?wts\]?[:\s])", re.IGNORECASE)
+_WTS_LINE = re.compile(
+    r"^[\W_]*(?:【出】|\[出\]|出[:：]|\[?wts\]?[:\s])|(?:^|\s)出(?=\s)", re.IGNORECASE
+)
 _WTS = re.compile(
     r"(?<![a-z])(?:wts|selling|for\s+sale|verk(?:auf(?:en)?|open)|vend(?:o|emos|iamo|ons)|"
     r"sprzeda(?:m|jemy)|sat[ıi]l[ıi]k|sat[ıi]yoruz)(?![a-z])|продаю|продаем|продам|出售|出货|出貨|【出】|販売|"
@@ -260,6 +262,7 @@ _PIECES_AFTER = re.compile(
 # after an amount, the ending that writes it as money: ",-" (included in the amount), ":-",
 # ".-", ".–" ("2.250,-", "1 995:-", "3'690.–")
 _MONEY_END = re.compile(r"(?<=[-–])|[:.][-–]{1,2}(?![\d\-–])")
+_ONE_DIGIT = re.compile(r"\d")  # a bare amount of one digit is a count or a detail
 _BARE_BEFORE = re.compile(
     r"(?:\bof|\bот|\bmoq|\bmin|\bx|[×*]"
     r"|(?<![^\W\d_])(?:lot|lote|lotto|partij|partia|partie|los|posten|партия|партія)\s+"
@@ -291,6 +294,12 @@ _HEAD_PER_TH = re.compile(
 # a card's model line, labelled ("Model: Antminer S21", "Модель: ...", "型号：...")
 _MODEL_LABEL = re.compile(
     r"(?:model|modell|modelo|modèle|modello|модель|型号|機種|모델)\s*[:：]", re.IGNORECASE
+)
+# a variant's line under its model's line: indented, or drawn as a tree ("   ├ 188T — 2 780")
+_TREE_CHILD = re.compile(r"\s*[├└│┣┗╰┠┖]|\s{2,}\S")
+# an example of the list's format, not an offer ("例：...", "e.g. ...", "Пример: ...")
+_EXAMPLE = re.compile(
+    r"(?:例|例如|示例|样例|e\.g\.|example|пример|ejemplo|exemple|beispiel|esempio)\s*[:：]", re.I
 )
 _CARD_LINES = 4  # detail lines a card's price may follow its model line by, at most
 _MAX_DIGITS = 12  # digits before the decimal point: no offer costs a trillion
@@ -586,9 +595,14 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
     pending: _Pending | None = None  # a model line waiting for its price line
     side, message_bid = "ask", False
     tiers, last = False, 0  # under a header row of quantity tiers, to the next blank line
+    parent: _Pending | None = None  # a model line over its variants' lines ("Antminer S21:")
     for number, text, norm, raw in lines:
+        if number != last + 1:
+            parent = None  # a blank line ends a model's variants
         tiers, last = tiers and number == last + 1, number
         one_named = naming.get(number, one_named)
+        if _EXAMPLE.match(norm):  # "例：阿强 出 S21 200T 全新 21000（示例格式）": no offer
+            continue
         if (found_tiers := _TIERS.search(norm)) and not _PRICE.search(norm):
             tiers = True  # "NEW (sealed)   1-9   10-49   50+": a row's first price is the one
             if (cond := _heading_condition(norm[: found_tiers.start()], catalog)) is not None:
@@ -609,6 +623,9 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             continue
         if two_way is not None and "/" in norm:  # "3,020 / 3,140" under "BID / OFFER"
             norm = _two_way_row(norm, one_named)
+        if parent is not None and _TREE_CHILD.match(raw) and not _names_a_model(norm, catalog):
+            # "Antminer S21 (б/у):" then "   ├ 188T — 2 780": the variant's offer, on its line
+            norm, text, pending = f"{parent.norm} {norm}", f"{parent.text} {text}", None
         prices, norm, bare = _prices(norm, one_named, catalog, pair)
         waiting, pending = pending, None
         if (
@@ -663,6 +680,8 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         moq, no_moq = _take_moq(norm)
         flags = tuple(f for f in _take_flags(no_moq)[0] if f not in _CUSTOMS)
         place = _place(norm, raw)
+        if norm.rstrip().endswith((":", "：")) and _names_a_model(no_moq, catalog):
+            parent = _Pending(number, text.rstrip(":： "), norm.rstrip().rstrip(":："), number)
         if _unpriced_offer(no_moq, catalog) or (
             _MODEL_LABEL.match(norm) and _names_a_model(norm, catalog)
         ):  # "M30S++ 106T price on request", a card's "Model: Antminer S21": not a header
@@ -843,10 +862,12 @@ def _prices(
             and Decimal(_digits(m.group(1))) > 0
             and not (m.group(1).isdigit() and _PIECES_AFTER.match(norm, m.end()))
         ]
-        if bare:
+        # one digit alone is a count or a detail ("2 платы не видит"), never the price
+        priced = [m for m in bare if not _ONE_DIGIT.fullmatch(m.group(1))]
+        if priced:
             # an amount in a money form ("2.250,-", "1 995:-", "3'690.–") is the price
-            money = [m for m in bare if _MONEY_END.match(norm, m.end())]
-            m = (money or bare)[-1]
+            money = [m for m in priced if _MONEY_END.match(norm, m.end())]
+            m = (money or priced)[-1]
             values = [Decimal(_digits(b.group(1))) for b in bare[-3:]]
             if not money and len(values) == 3 and values[0] * values[1] == values[2]:
                 m = bare[-2]  # "qty | unit price | total" ("50 | 980 | 4.9万"): the unit price
@@ -1164,8 +1185,9 @@ def _price_of(prices: list[re.Match[str]], *, first: bool = False) -> re.Match[s
     price is not an amount worked out from the quote ("15.5U/T ≈ 3100U"), an instalment or a
     price for paying later ("12x de R$ 3.690", "14.35$/T безнал"), the line's total ("$3,100
     each, $15,500 total"), nor a reference in brackets ("128 500 грн ($3 096)")."""
-    if len(prices) > 1:
+    if len(prices) > 1:  # not a surcharge beside the price ("$3,420 + $95 frt")
         prices = [m for m in prices if not _APPROX.search(m.string, 0, m.start())] or prices
+        prices = [m for m in prices if not _SURCHARGE.search(m.string, 0, m.start())] or prices
     written = [m for m in prices if m.group(6) is None]
     if len(written) > 1:
         written = [m for m in written if not _deferred(m)] or written
@@ -1269,6 +1291,7 @@ _TOTAL_AFTER = re.compile(rf"[\s,;)]*{_TOTAL_WORDS}(?![^\W\d_])", re.IGNORECASE)
 _TOTAL_BEFORE = re.compile(rf"(?<![^\W\d_]){_TOTAL_WORDS}\s*[:：=]?\s*$", re.IGNORECASE)
 
 
+_SURCHARGE = re.compile(r"(?:\+|\bplus)\s*[$€£¥₽]?\s*$", re.IGNORECASE)
 _APPROX = re.compile(r"(?:[≈~]|\bapprox\.?|\bca\.|около|примерно|約|约)\s*[$€£¥₽]?\s*$", re.I)
 
 

@@ -375,3 +375,38 @@ def test_an_instalment_count_is_no_lot_and_minimo_is_a_moq() -> None:
     assert (moq.price, moq.moq) == (Decimal(18150000), 3)
     (th,) = parse_offers("Whatsminer M60S 186T — 14,2 USDT за ТХ")
     assert (th.price, th.price_basis) == (Decimal("14.2"), "per_th")
+
+
+def test_a_models_variants_drawn_as_a_tree_are_offers_on_their_lines() -> None:
+    message = (
+        "Цены в USDT за 1 шт.\n"
+        "Whatsminer M60S (б/у, 1 плата не видит):\n"
+        "   ├ 170T — 1 990\n"
+        "   └ 186T — 2 240\n"
+        "Avalon A1566 (новый):\n"
+        "   └ 185T — 2 690\n"
+    )
+    got = [
+        (o.line, o.price, o.normalised.model, o.normalised.hashrate_ths)
+        for o in parse_offers(message)
+    ]
+    assert got == [
+        (3, Decimal(1990), "Whatsminer M60S", 170.0),
+        (4, Decimal(2240), "Whatsminer M60S", 186.0),
+        (6, Decimal(2690), "Avalon A1566", 185.0),
+    ]
+
+
+def test_names_with_chu_and_shou_an_example_line_and_a_surcharge() -> None:
+    message = (
+        "规则：出=卖，收=买；价格人民币，元/台\n"
+        "例：阿强 出 S21 200T 全新 21000（示例格式，不是报价）\n"
+        "1. 老王 出 神马M60S 186T 二手 14800/台\n"
+        "2. 阿杰 收 神马M60S 186T 二手 14100/台\n"
+    )
+    assert [(o.line, o.side, o.price) for o in parse_offers(message)] == [
+        (3, "ask", Decimal(14800)),
+        (4, "bid", Decimal(14100)),
+    ]
+    (freight,) = parse_offers("Whatsminer M60S 186T ....... $2,650  + $85 frt")
+    assert freight.price == Decimal(2650)
