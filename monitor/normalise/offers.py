@@ -44,8 +44,13 @@ dollars canadiens": "3 990 $" is CAD); a bare amount is in the currency named by
 line above that names one ("🌎 EM DÓLAR"), else the message's one named currency, else the one
 currency its prices are written in. Which amount: a table aligned with spaces is read by its
 columns as a tab-pasted sheet; under a header row of quantity tiers ("1-9  10-49  50+") a row's
-first price; not an amount worked out from the quote ("14.2U/T ≈ 2641U") nor the line's total
-("$3,100 each, $15,500 total") where the line has another.
+first price; not an amount worked out from the quote ("14.2U/T ≈ 2641U"), a surcharge ("+ $95
+frt") nor the line's total ("$3,100 each, $15,500 total") where the line has another. Under a
+header naming a two-way quote ("BID / OFFER") a row "3,020 / 3,140" is two offers on one line, a
+bid and an ask. A model's line ending in ":" over indented or tree-drawn variant lines ("   ├
+188T — 2 780") prices each variant on its own line. A short heading naming a condition ("USED
+(tested)", "♻️ Б/У", "二手") gives the offers below it that condition where they state none. An
+example of the list's format ("例：...", "e.g. ...") is no offer.
 
 ``Offer.to_dict()`` gives the price as a JSON number, exactly the amount as written: an amount
 needing more than :data:`PRICE_DIGITS` significant digits (which a JSON number read as a double
