@@ -145,7 +145,11 @@ _MOQ = [re.compile(p, re.IGNORECASE) for p in (
     r"\s*(?:pcs|units?|pieces)?",
     r"起订量?\s*[:：]?\s*(\d+)\s*台?", r"(?<!\d)(\d+)\s*台起订?",
     r"\bмин(?:имум|\.|имальн\w*)?\s*(?:партия|заказ|лот)?\s*[:\-]?\s*(\d+)\s*(?:шт\w*\.?)?",
-    r"\bот\s*(\d+)\s*(?:шт\w*\.?|единиц\w*)",
+    r"\b(?:от|від)\s*(\d+)\s*(?:шт\w*\.?|единиц\w*|одиниц\w*)",
+    # "minst 2 st", "mindestens 2 Stück", "minimaal 2 stuks", "최소 3대", "lấy từ 5 máy",
+    # "الحد الأدنى 3 أجهزة"
+    r"\b(?:minst|mindestens|minimaal|minimalnie|en\s+az)\s*(\d+)\s*(?:st\b|stk|stück|stuks|szt|adet)?",
+    r"최소\s*(\d+)\s*대|(?:lấy\s+)?từ\s+(\d+)\s*(?:máy|cái|chiếc)|الحد\s+الأدنى\s*(\d+)",
     r"(?<![a-z])(?:ab|à\s+partir\s+de|a\s+partir\s+de|vanaf)\s*(\d+)\s*"
     r"(?:stk\b\.?|stück|st\b\.?|pcs|pi[eè]ces|unidades|uds\b\.?|unités|stuks)",
 )]  # fmt: skip
@@ -500,7 +504,8 @@ def _take_flags(text: str) -> tuple[tuple[str, ...], str]:
 def _take_moq(text: str) -> tuple[int | None, str]:
     for rx in _MOQ:
         if (m := rx.search(text)) is not None:
-            return int(m.group(1)), text[: m.start()] + " " + text[m.end() :]
+            count = next(g for g in m.groups() if g is not None)
+            return int(count), text[: m.start()] + " " + text[m.end() :]
     return None, text
 
 

@@ -410,3 +410,17 @@ def test_names_with_chu_and_shou_an_example_line_and_a_surcharge() -> None:
     ]
     (freight,) = parse_offers("Whatsminer M60S 186T ....... $2,650  + $85 frt")
     assert freight.price == Decimal(2650)
+
+
+@pytest.mark.parametrize(
+    ("line", "moq"),
+    [
+        ("Whatsminer M60S 186T — 24 900 грн, від 3 шт", 3),
+        ("Whatsminer M60S 186T – 29 900 kr/st, minst 2 st", 2),
+        ("Whatsminer M60S 186T : 205만원 (최소 4대)", 4),
+        ("Whatsminer M60S 186T: 52.900.000đ/máy, lấy từ 5 máy", 5),
+        ("Whatsminer M60S 186T — 9٬900 درهم، الحد الأدنى ٦ أجهزة", 6),
+    ],
+)
+def test_minimum_orders_in_more_languages(line: str, moq: int) -> None:
+    assert parse_offers(line)[0].moq == moq
