@@ -416,7 +416,7 @@ def test_names_with_chu_and_shou_an_example_line_and_a_surcharge() -> None:
     ("line", "moq"),
     [
         ("Whatsminer M60S 186T — 24 900 грн, від 3 шт", 3),
-        ("Whatsminer M60S 186T – 29 900 kr/st, minst 2 st", 2),
+        ("Whatsminer M60S 186T – 29 900 SEK/st, minst 2 st", 2),
         ("Whatsminer M60S 186T : 205만원 (최소 4대)", 4),
         ("Whatsminer M60S 186T: 52.900.000đ/máy, lấy từ 5 máy", 5),
         ("Whatsminer M60S 186T — 9٬900 درهم، الحد الأدنى ٦ أجهزة", 6),
