@@ -309,7 +309,17 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
         ),
         number_gate=re.compile(
             _literal_trie(
-                [*data.number_words, "pair", "both", "all ", "alle", "tutt", "of ", "for the "]
+                [
+                    *data.number_words,
+                    "pair",
+                    "both",
+                    "all ",
+                    "alle",
+                    "tutt",
+                    "of ",
+                    "for the ",
+                    "за вс",
+                ]
             )
         ),
     )

@@ -298,7 +298,7 @@ def _subject(
         if m.group("svc"):
             continue
         before, after = text[max(0, m.start() - 40) : m.start()], text[m.end() : m.end() + 30]
-        if lex.included_before.search(before):
+        if lex.included_before.search(before) and not m.group(0).startswith(_WITHOUT):
             continue  # "with PSU", "+ APW12": the miner is the subject
         other = m.group("other") is not None
         if not other and _ONLY.match(after):
@@ -317,6 +317,9 @@ def _subject(
 
 
 _ONLY = re.compile(r"\W{0,3}only(?![a-z])")
+# a non-miner phrase that is itself "without the machine" ("box with foam, ohne Gerät"): no
+# "with ..." before it makes the machine the subject
+_WITHOUT = ("without", "ohne", "sans", "sem ", "senza", "sin ", "без")
 _NEW = re.compile(r"(?<![a-z])new\s+")
 
 
@@ -414,6 +417,8 @@ _SALE_TAIL = re.compile(
     r"(?:[\W_]|\d|x\b|pcs?\b|pieces?\b|one\b|sets?\b|for\s+sale\b|wts\b|only\b|tested\b|"
     r"working\b|works\b|ok\b|pull(?:s|ed)?\b|new\b|used\b|sale\b|each\b|"
     r"replacement\b|spare\b|"  # ("S21 200TH hash board replacement - new": a board to fit)
+    r"single\b|sold\b|together\b|x(?=\d)|"  # ("S19 95T 哈希板 单块", "hashboard x3 sold together")
+    r"(?:antminer|whatsminer|avalon|bitmain|microbt|canaan)\b|"  # the maker named again
     r"(?:the\s+)?price(?:\s+for(?:\s+the)?)?\b)*"
 )
 
@@ -657,9 +662,9 @@ def _word_quantity(lex: Lexicon) -> re.Pattern[str]:
     carton or crate of N ("reel of 100 BM1366"); before a word for machines ("three used
     miners"); the count the price is for ("price for the 3"); a count, in words or digits, that
     the price is for all of ("one price for all 20",
-    "voor alle 4", "per tutti e 3", "all three for $2,400", "all 3 together"); or "pair of", "for
-    the pair", "for both", "both for", "takes both", "price covers both", a title opening with
-    "both" or "pair". ("All 3 boards
+    "voor alle 4", "per tutti e 3", "за все 3", "all three for $2,400", "all 3 together"); or
+    "pair of", "for the pair", "for both", "both for", "takes both", "price covers both", a
+    title opening with "both" or "pair". ("All 3 boards
     hashing" counts nothing.)"""
     words = "|".join(re.escape(w) for w in sorted(lex.number_words, key=len, reverse=True))
     return re.compile(
@@ -667,6 +672,7 @@ def _word_quantity(lex: Lexicon) -> re.Pattern[str]:
         r"|\b(?:reel|tray|tube|box|carton|crate)\s+of\s+\(?\s*(\d{1,5})\b"
         rf"|\b({words})\s+(?:\w+\s+)?(?:miners|machines|units)\b"
         rf"|\b(?:for\s+all|voor\s+(?:alle|allemaal)|per\s+tutt[ie](?:\s+e)?)\s+(\d{{1,5}}|{words})\b"
+        r"|(?<![а-яё])за\s+(?:все|всё|всех|всі)\s+(\d{1,5})\b"  # "цена за все 3" ("три": 3)
         rf"|\ball\s+(\d{{1,5}}|{words})\s+(?:for|(?:[\w+.-]+\s+){{0,5}}together)\b"
         rf"|\bprice\s+(?:is\s+)?for\s+the\s+(\d{{1,5}}|{words})\b"
         r"|\b(pair)\s+of\b|\bfor\s+the\s+(pair)\b|\(\s*(?:a\s+)?(pair)\s*\)|\b(?:for|takes?)\s+(both)\b|\b(both)\s+for\b"
@@ -693,7 +699,8 @@ def condition_of(text: str, lex: Lexicon, part: bool = False) -> Condition:
     """The strongest condition the title states: for_parts > refurbished > used > new. A fault
     the title says the unit works despite ("broken fan, otherwise runs", "sold as is, hashing")
     is not for_parts; "not working", "for parts" always are. With ``part`` (the title sells a
-    part), missing hashboards describe the part ("case with fans, no hashboards"): no condition."""
+    part or a non-miner), missing hashboards describe it ("case with fans, no hashboards", "heater
+    built from an S19, no hashboards"): no condition."""
     rank = lex.condition_rank
     first = lex.condition_plain.search(text)
     if first is None:
@@ -750,7 +757,7 @@ def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
     if subject is not None:
         kind, word = subject
         what = "part or accessory" if kind == "part" else "not a miner"
-        if kind == "part" and condition == "for_parts":
+        if condition == "for_parts":  # (a heater "with no hashboards" lacks none)
             base["condition"] = condition_of(text, lex, part=True)
         elif kind == "part" and condition == "unknown" and "new" in text:
             base["condition"] = _new_part(text, lex)
