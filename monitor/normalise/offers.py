@@ -1197,7 +1197,7 @@ def _price_of(prices: list[re.Match[str]], *, first: bool = False) -> re.Match[s
     each, $15,500 total"), nor a reference in brackets ("128 500 грн ($3 096)")."""
     if len(prices) > 1:  # not a surcharge beside the price ("$3,420 + $95 frt")
         prices = [m for m in prices if not _APPROX.search(m.string, 0, m.start())] or prices
-        prices = [m for m in prices if not _SURCHARGE.search(m.string, 0, m.start())] or prices
+        prices = [m for m in prices if not _beside(m)] or prices
     written = [m for m in prices if m.group(6) is None]
     if len(written) > 1:
         written = [m for m in written if not _deferred(m)] or written
@@ -1301,7 +1301,37 @@ _TOTAL_AFTER = re.compile(rf"[\s,;)]*{_TOTAL_WORDS}(?![^\W\d_])", re.IGNORECASE)
 _TOTAL_BEFORE = re.compile(rf"(?<![^\W\d_]){_TOTAL_WORDS}\s*[:：=]?\s*$", re.IGNORECASE)
 
 
-_SURCHARGE = re.compile(r"(?:\+|\bplus)\s*[$€£¥₽]?\s*$", re.IGNORECASE)
+# an amount that is not the machine's price where the line has another: a surcharge or a cost
+# beside it ("+ $95 frt", "shipping $95", "$95 shipping", "доставка 50 USDT", "运费50U", "inc.
+# $250 VAT"), or an old or list price ("was $3,400", "old price", "MSRP", "было", "原价")
+_COST_WORDS = (
+    r"shipping|freight|frt|delivery|s\s?&\s?h|postage|handling|vat|gst|tax|fee|deposit"
+    r"|доставк\w*|пересылк\w*|залог|предоплат\w*|ндс|运费|邮费|快递|定金|税"
+    r"|envío|frete|versand|livraison|porto"
+)
+_OLD_WORDS = (
+    r"was|old\s+price|regular|retail|rrp|msrp|list(?:\s+price)?|было|старая\s+цена|原价|原價"
+)
+_SURCHARGE = re.compile(
+    rf"(?:\+|\bplus|(?<![^\W\d_])(?:{_COST_WORDS}|{_OLD_WORDS})\s*[:：]?)\s*[$€£¥₽]?\s*$",
+    re.IGNORECASE,
+)
+# ... or after it ("$95 shipping"), where the word is not the label of an amount after it
+_SURCHARGE_AFTER = re.compile(
+    rf"\s*(?:{_PER_TH_MARK})?\s*(?:{_COST_WORDS})(?![^\W\d_])(?!\s*[:：]?\s*[$€£¥₽]?\s*\d)",
+    re.IGNORECASE,
+)
+
+
+def _beside(match: re.Match[str]) -> bool:
+    """The amount is a surcharge, a cost or an old or list price written beside the price."""
+    text = match.string
+    return bool(
+        _SURCHARGE.search(text, max(0, match.start() - 24), match.start())
+        or _SURCHARGE_AFTER.match(text, match.end())
+    )
+
+
 _APPROX = re.compile(r"(?:[≈~]|\bapprox\.?|\bca\.|около|примерно|約|约)\s*[$€£¥₽]?\s*$", re.I)
 
 

@@ -424,3 +424,20 @@ def test_names_with_chu_and_shou_an_example_line_and_a_surcharge() -> None:
 )
 def test_minimum_orders_in_more_languages(line: str, moq: int) -> None:
     assert parse_offers(line)[0].moq == moq
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Whatsminer M60S 186T $2,650 was $2,900",
+        "Whatsminer M60S 186T $2,650, shipping $95",
+        "Whatsminer M60S 186T $2,650 $95 shipping",
+        "Whatsminer M60S 186T list price $4,100, ours $2,650",
+        "Whatsminer M60S 186T 2650 USDT, доставка 50 USDT",
+        "Whatsminer M60S 186T 2650U 运费50U",
+        "Whatsminer M60S 186T $2,650 inc. $220 VAT",
+        "Whatsminer M60S 186T $95 shipping, $2,650",
+    ],
+)
+def test_a_cost_or_an_old_price_beside_the_price_is_not_it(line: str) -> None:
+    assert parse_offers(line)[0].price == Decimal(2650)
