@@ -177,7 +177,7 @@ _WTB = re.compile(
     r"ach(?:ète|etons)|rach(?:ète|etons)|rachat|compriamo|купу(?:ю|ємо)|скуповуємо|викуп(?:ую|уємо)?|kupujemy|acquistiamo|wij\s+kopen|inkoop|kup(?:imy|ię)|skupujemy|"
     r"(?:looking|hoping|keen|want(?:ing)?)\s+to\s+(?:buy|pick\s+up|grab|acquire)|will\s+pay|"
     r"we\s+dey\s+buy|"
-    r"in\s+the\s+market\s+for|"
+    r"in\s+the\s+market\s+for|in\s+search\s+of|^[\W_]*iso\s*[:\-–]|"
     r"al[ıi]m\s+yap\w*|al[ıi]n[ıi]r|al[ıi]yoruz|al[ıi]r[ıi]z|thu\s+mua|c[ầa]n\s+mua|dicari|"
     r"возьм(?:у|ём|ем)|ищу|ищем|busco|procur(?:o|amos)|suchen?|cherch(?:e|ons)|recherchons|"
     r"cerc(?:o|hiamo)|szukam[y]?|gezocht|"

@@ -441,3 +441,11 @@ def test_minimum_orders_in_more_languages(line: str, moq: int) -> None:
 )
 def test_a_cost_or_an_old_price_beside_the_price_is_not_it(line: str) -> None:
     assert parse_offers(line)[0].price == Decimal(2650)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["ISO: Whatsminer M60S 186T, paying $2,400", "In search of Whatsminer M60S 186T ~$2,400"],
+)
+def test_in_search_of_is_a_bid(line: str) -> None:
+    assert parse_offers(line)[0].side == "bid"
