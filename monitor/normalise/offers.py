@@ -363,6 +363,8 @@ class _Table(NamedTuple):
     per_th_price: int | None = None  # a per-TH price column after the unit one, where it is blank
     moq: int | None = None  # a minimum order column ("MOQ", "起订"), if any
     unit: int | None = None  # the price's unit column ("eenheid": "stuk", "per_TH", "kWh")
+    # price columns by condition ("Model | New | Used"): each a price, one offer a column
+    by_condition: tuple[tuple[int, str], ...] = ()
 
 
 class _Currency(NamedTuple):
@@ -625,8 +627,18 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             if table is not None and _PRICE.search(norm):
                 table = None
         elif table is not None and len(cells) == table.cells:
-            norm = _table_row(cells, table)
             table_rows += 1
+            if table.by_condition:  # "S21 200T | $3,300 | $2,900" under "Model | New | Used"
+                for column, condition in table.by_condition:
+                    row = f"{_table_row(cells, table._replace(price=column))} {condition}"
+                    row_prices, row, bare = _prices(row, one_named, catalog, pair)
+                    if row_prices and any(c.isdigit() for c in cells[column]):
+                        named_bare = f"{one_named}, {bare_why}" if bare else None
+                        draft = _Draft(number, text, row, row_prices, header, side, named_bare)
+                        drafts.append(draft)
+                header_used = True
+                continue
+            norm = _table_row(cells, table)
         elif (found := _table_header(cells)) is not None:
             table, table_rows = found, 0
             pending = None
@@ -748,6 +760,15 @@ def _heading_condition(text: str, catalog: Catalog | None) -> Condition | None:
     return got.condition
 
 
+def _column_condition(cell: str) -> str | None:
+    """The condition a table's price column is headed by ("New", "Used (USDT)", "Б/у", "二手"),
+    as a word the normaliser reads; None for any other heading."""
+    if not cell or len(cell.split()) > 3:
+        return None
+    got = normalise(cell)
+    return None if got.condition == "unknown" or got.model is not None else got.condition
+
+
 def _named_currency(text: str) -> str | None:
     """The currency a price-less line names: a code or symbol ("Prices in USDT"), else one of
     the lexicon's currency words ("Цены в рублях"); not one it names as an exception ("Все цены
@@ -784,6 +805,15 @@ def _table_header(cells: list[str]) -> _Table | None:
             (i for i, c in enumerate(cells) if i not in (model, hashrate) and _COL_GROSS.search(c)),
             None,
         )
+    if model is not None and price is None:  # "Model | New | Used": a price column a condition
+        by_condition = tuple(
+            (i, cond)
+            for i, c in enumerate(cells)
+            if i not in (model, hashrate) and (cond := _column_condition(c)) is not None
+        )
+        if len(by_condition) >= 2:
+            return _Table(len(cells), model, hashrate, by_condition[0][0], False,
+                          by_condition=by_condition)  # fmt: skip
     if model is None or price is None:
         return None
     condition = next(

@@ -449,3 +449,17 @@ def test_a_cost_or_an_old_price_beside_the_price_is_not_it(line: str) -> None:
 )
 def test_in_search_of_is_a_bid(line: str) -> None:
     assert parse_offers(line)[0].side == "bid"
+
+
+def test_price_columns_by_condition_give_an_offer_each() -> None:
+    message = (
+        "Model | TH | New | Used\n"
+        "Whatsminer M60S | 186 | $2,800 | $2,400\n"
+        "Antminer S19 XP | 141 | — | $1,300\n"
+    )
+    got = [(o.line, o.price, o.normalised.condition) for o in parse_offers(message)]
+    assert got == [
+        (2, Decimal(2800), "new"),
+        (2, Decimal(2400), "used"),
+        (3, Decimal(1300), "used"),
+    ]
