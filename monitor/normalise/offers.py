@@ -363,8 +363,9 @@ class _Table(NamedTuple):
     per_th_price: int | None = None  # a per-TH price column after the unit one, where it is blank
     moq: int | None = None  # a minimum order column ("MOQ", "起订"), if any
     unit: int | None = None  # the price's unit column ("eenheid": "stuk", "per_TH", "kWh")
-    # price columns by condition ("Model | New | Used"): each a price, one offer a column
-    by_condition: tuple[tuple[int, str], ...] = ()
+    # price columns headed by a condition or a place ("Model | New | Used", "Model | HK | Moscow"):
+    # one offer a column, the heading read with the row
+    by_column: tuple[tuple[int, str], ...] = ()
 
 
 class _Currency(NamedTuple):
@@ -628,9 +629,9 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
                 table = None
         elif table is not None and len(cells) == table.cells:
             table_rows += 1
-            if table.by_condition:  # "S21 200T | $3,300 | $2,900" under "Model | New | Used"
-                for column, condition in table.by_condition:
-                    row = f"{_table_row(cells, table._replace(price=column))} {condition}"
+            if table.by_column:  # "S21 200T | $3,300 | $2,900" under "Model | New | Used"
+                for column, heading in table.by_column:
+                    row = f"{_table_row(cells, table._replace(price=column))} {heading}"
                     row_prices, row, bare = _prices(row, one_named, catalog, pair)
                     if row_prices and any(c.isdigit() for c in cells[column]):
                         named_bare = f"{one_named}, {bare_why}" if bare else None
@@ -761,8 +762,8 @@ def _heading_condition(text: str, catalog: Catalog | None) -> Condition | None:
 
 
 def _column_condition(cell: str) -> str | None:
-    """The condition a table's price column is headed by ("New", "Used (USDT)", "Б/у", "二手"),
-    as a word the normaliser reads; None for any other heading."""
+    """The condition a table's price column is headed by ("New", "Used (USDT)", "Б/у", "二手");
+    None for any other heading."""
     if not cell or len(cell.split()) > 3:
         return None
     got = normalise(cell)
@@ -805,15 +806,14 @@ def _table_header(cells: list[str]) -> _Table | None:
             (i for i, c in enumerate(cells) if i not in (model, hashrate) and _COL_GROSS.search(c)),
             None,
         )
-    if model is not None and price is None:  # "Model | New | Used": a price column a condition
-        by_condition = tuple(
-            (i, cond)
+    if model is not None and price is None:  # "Model | New | Used", "Model | HK | Moscow"
+        by_column = tuple(
+            (i, c)
             for i, c in enumerate(cells)
-            if i not in (model, hashrate) and (cond := _column_condition(c)) is not None
+            if i not in (model, hashrate) and (_column_condition(c) or _place(c, c))
         )
-        if len(by_condition) >= 2:
-            return _Table(len(cells), model, hashrate, by_condition[0][0], False,
-                          by_condition=by_condition)  # fmt: skip
+        if len(by_column) >= 2:
+            return _Table(len(cells), model, hashrate, by_column[0][0], False, by_column=by_column)
     if model is None or price is None:
         return None
     condition = next(

@@ -463,3 +463,9 @@ def test_price_columns_by_condition_give_an_offer_each() -> None:
         (2, Decimal(2400), "used"),
         (3, Decimal(1300), "used"),
     ]
+
+
+def test_price_columns_by_place_give_an_offer_each() -> None:
+    message = "Model | TH | HK spot | Moscow\nWhatsminer M60S | 186 | $2,600 | $2,790\n"
+    got = [(o.price, o.location) for o in parse_offers(message)]
+    assert got == [(Decimal(2600), "Hong Kong"), (Decimal(2790), "Moscow")]
