@@ -58,6 +58,7 @@ SYMBOLS: Mapping[str, str] = MappingProxyType(
         "AU$": "AUD",
         "HK$": "HKD",
         "NZ$": "NZD",
+        "S$": "SGD",  # written glued only: "M30S $2,400" is a model, then dollars
         "MX$": "MXN",
         "R$": "BRL",
         "円": "JPY",
@@ -290,12 +291,16 @@ def shared_code(mark: str, named: Iterable[str]) -> str | None:
     return next(iter(meant)) if len(meant) == 1 else None
 
 
+_GLUED_ONLY = frozenset({"S$"})
+
+
 def _alternatives(marks: Iterable[str]) -> str:
     """A regex alternation of ``marks``, longest first; a letters-then-"$" symbol may have a space
-    before its "$" ("C $", "US $", as eBay writes them)."""
+    before its "$" ("C $", "US $", as eBay writes them), except "S$", which a model name ending
+    in S would otherwise write ("M30S $2,400")."""
     parts = []
     for mark in sorted(marks, key=len, reverse=True):
-        if len(mark) > 1 and mark.endswith("$"):
+        if len(mark) > 1 and mark.endswith("$") and mark not in _GLUED_ONLY:
             parts.append(re.escape(mark[:-1]) + r"\s?\$")
         else:
             parts.append(re.escape(mark))

@@ -296,6 +296,12 @@ _WRAP = {"()", "[]", "【】", "「」", "<>", "**"}
 _DETAIL = re.compile(r"[^\W\d_][^\W_]*(?:\s[^\W\d_]+){0,2}\s?[:：]")
 # a card's unlabelled detail line: a machine's power or efficiency ("3500W", "17.5 J/T")
 _SPECS = re.compile(r"\d\s?(?:k?w|j\s?/\s?t(?:h)?(?:/s)?|вт|квт)(?![^\W\d_])", re.IGNORECASE)
+# a price-less line saying its bare amounts are in thousands
+_IN_THOUSANDS = re.compile(
+    r"\bin\s+thousands\b|\bthousands\s+of\b|\bin\s+k\b|\(\s*k\s*(?:usdt?|\$|€)?\s*\)"
+    r"|\bx\s?1[,.\s]?000\b|\bin\s+'?000s?\b|\(\s*'?000s?\s*\)|в\s+тысячах|в\s+тыс\.|单位[:：]?\s*千",
+    re.IGNORECASE,
+)
 # a price-less line saying its prices are per TH ("Prices in USDT per TH", "Price ($/TH):")
 _HEAD_PER_TH = re.compile(
     r"(?:/\s*t(?:h)?(?:/s)?|\bper\s+t(?:h)?(?:/s)?|за\s+т(?:h|х)?)(?![a-zа-я])", re.IGNORECASE
@@ -577,6 +583,10 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         )
         for n, text, norm, raw in lines
     ]
+    # a price-less line saying bare amounts are thousands ("Figures are in THOUSANDS of USDT")
+    thousands = any(
+        _IN_THOUSANDS.search(norm) for _, _, norm, _ in lines if not _PRICE.search(norm)
+    )
     named: set[str] = set()  # currencies the price-less lines name ("Prices in USDT")
     naming: dict[int, str] = {}  # the line numbers of those lines, and what each names
     written: set[str] = set()  # currencies the priced lines write
@@ -632,7 +642,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             if table.by_column:  # "S21 200T | $3,300 | $2,900" under "Model | New | Used"
                 for column, heading in table.by_column:
                     row = f"{_table_row(cells, table._replace(price=column))} {heading}"
-                    row_prices, row, bare = _prices(row, one_named, catalog, pair)
+                    row_prices, row, bare = _prices(row, one_named, catalog, pair, thousands)
                     if row_prices and any(c.isdigit() for c in cells[column]):
                         named_bare = f"{one_named}, {bare_why}" if bare else None
                         draft = _Draft(number, text, row, row_prices, header, side, named_bare)
@@ -649,7 +659,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         if parent is not None and _TREE_CHILD.match(raw) and not _names_a_model(norm, catalog):
             # "Antminer S21 (б/у):" then "   ├ 188T — 2 780": the variant's offer, on its line
             norm, text, pending = f"{parent.norm} {norm}", f"{parent.text} {text}", None
-        prices, norm, bare = _prices(norm, one_named, catalog, pair)
+        prices, norm, bare = _prices(norm, one_named, catalog, pair, thousands)
         waiting, pending = pending, None
         if (
             prices
@@ -658,7 +668,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             and not _names_a_model(_without_prices(norm, prices), catalog)
         ):  # "S21 200T" then "$3,450": one offer on the model's line
             norm = f"{waiting[2]} {norm}"
-            prices, norm, bare = _prices(norm, one_named, catalog, pair)
+            prices, norm, bare = _prices(norm, one_named, catalog, pair, thousands)
             number, text = waiting[0], f"{waiting[1]} {text}"
         elif (
             not prices
@@ -670,7 +680,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             # bare amount of the price line, read with the model line it prices ("1 950 000 ₸":
             # a currency the table does not read is no bare amount)
             joined = f"{waiting[2]} {norm}"
-            read, joined, bare = _prices(joined, one_named, catalog, pair)
+            read, joined, bare = _prices(joined, one_named, catalog, pair, thousands)
             if read and read[-1].start() > len(waiting[2]):
                 prices, norm = read, joined
                 number, text = waiting[0], f"{waiting[1]} {text}"
@@ -888,7 +898,11 @@ def _table_row(cells: list[str], table: _Table) -> str:
 
 
 def _prices(
-    norm: str, named: str | None, catalog: Catalog | None, pair: int | None = None
+    norm: str,
+    named: str | None,
+    catalog: Catalog | None,
+    pair: int | None = None,
+    thousands: bool = False,
 ) -> tuple[list[re.Match[str]], str, bool]:
     """The amounts of a line that may be its price, the line (with a named currency written
     after a bare amount), and whether that was done. Amounts labelled as fair value, breakeven
@@ -919,7 +933,10 @@ def _prices(
                 m = bare[-2 + pair]
             rest = norm[: m.start()] + " " + norm[m.end() :]
             if normalise(" ".join(_NOISE.sub(" ", rest).split()), catalog).kind != "other":
-                norm = f"{norm[: m.end()]} {named}{norm[m.end() :]}"
+                amount = m.group(1)
+                if thousands:  # "4.21" in a list "in thousands of USDT": 4210
+                    amount = f"{(Decimal(_digits(amount)) * 1000).normalize():f}"
+                norm = f"{norm[: m.start()]}{amount} {named}{norm[m.end() :]}"
                 return list(_PRICE.finditer(norm)), norm, True
     kept = []
     end = 0
@@ -1104,8 +1121,21 @@ _RATE = re.compile(
 
 
 def _no_rates(text: str) -> str:
-    """The text without its rates and definitions ("1万=10000元"); other text unchanged."""
-    return _RATE.sub(" ", text) if "=" in text or "＝" in text else text
+    """The text without its rates and definitions ("1万=10000元", "(3.15 = 3,150 USDT)"); other
+    text unchanged."""
+    if "=" not in text and "＝" not in text:
+        return text
+    return _SHORTHAND_DEFINED.sub(" ", _PAREN_EQUATION.sub(" ", _RATE.sub(" ", text)))
+
+
+# how the list shortens amounts, defined: "2万1=21000", "1w=10000元", "3.1k = 3100"
+_SHORTHAND_DEFINED = re.compile(
+    r"(?<![\w.])\d{1,4}(?:[.,]\d{1,3})?\s?(?:万|千|百|w|k|к|тыс\.?)\s?\d{0,3}\s?[=＝]\s?"
+    r"\d(?:[\d.,'’\u00a0\u202f ]*\d)?\s?(?:[^\W\d_]{1,6}\.?|[$€£¥₽₸元])?(?!\w)",
+    re.IGNORECASE,
+)
+# an equation in brackets, a note on how the list writes amounts: "(3.15 = 3,150 USDT)"
+_PAREN_EQUATION = re.compile(r"\([^()]*\d[^()]*[=＝][^()]*\d[^()]*\)")
 
 
 def _written_out(text: str) -> str:
@@ -1141,9 +1171,27 @@ def _ten_thousands(text: str) -> str:
     "23800元/台"); other text unchanged."""
     if "w" in text and _CJK.search(text):
         text = _WAN_W.sub(lambda m: f"{(Decimal(m.group(1)) * 10000).normalize():f}元", text)
+    if "万" in text or "千" in text or "百" in text:  # "2万1", "8千6", "9百": spoken amounts
+        text = _SPOKEN.sub(_spoken, text)
     if "万" not in text and "만" not in text:
         return text
     return _WAN.sub(lambda m: f"{(Decimal(m.group(1)) * 10000).normalize():f}", text)
+
+
+# amounts as Chinese says them: "2万1" (21,000), "8千6" (8,600), "3千5百" (3,500), "9百" (900);
+# in yuan unless a currency follows
+_SPOKEN = re.compile(r"(?<![\d.,])(\d{1,3})(万|千|百)(?:(\d)(?:千|百)?)?(?![\d万千百分瓦伏兆])")
+_CURRENCY_NEXT = re.compile(r"\s*(?:[元円Uu刀$¥]|usdt|usd|rmb|cny|jpy)", re.IGNORECASE)
+_UNIT_OF = {"万": 10000, "千": 1000, "百": 100}
+
+
+def _spoken(m: re.Match[str]) -> str:
+    whole, unit, tenth = m.groups()
+    if unit == "万" and tenth is None:  # "2万": written out as before, by _WAN (no currency)
+        return m.group(0)
+    value = (Decimal(whole) + Decimal(tenth or 0) / 10) * _UNIT_OF[unit]
+    written = _CURRENCY_NEXT.match(m.string, m.end()) is not None
+    return f"{value.normalize():f}{'' if written else '元'}"
 
 
 # "2.38w", "0.42w": a decimal amount in 万 (not "15w", watts), unless a currency follows

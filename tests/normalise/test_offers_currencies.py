@@ -469,3 +469,43 @@ def test_price_columns_by_place_give_an_offer_each() -> None:
     message = "Model | TH | HK spot | Moscow\nWhatsminer M60S | 186 | $2,600 | $2,790\n"
     got = [(o.price, o.location) for o in parse_offers(message)]
     assert got == [(Decimal(2600), "Hong Kong"), (Decimal(2790), "Moscow")]
+
+
+@pytest.mark.parametrize(
+    ("message", "price", "currency"),
+    [
+        ("Whatsminer M60S 186T — S$3,450 (min 2 units)", "3450", "SGD"),
+        ("神马M60S 186T 全新 1万8", "18000", "CNY"),  # 1万8: 18,000 yuan
+        ("阿瓦隆A1466 150T 二手 7千4", "7400", "CNY"),
+        ("APW12 电源 二手 8百", "800", "CNY"),
+        ("神马M60S 186T 全新 1万8U", "18000", "USD"),  # a currency after it: that currency
+        (
+            "Figures are in thousands of USDT per unit (2.65 = 2,650 USDT).\n"
+            "Whatsminer M60S 186T ....... 2.65",
+            "2650",
+            "USD",
+        ),
+    ],
+)
+def test_sgd_spoken_chinese_amounts_and_lists_in_thousands(
+    message: str, price: str, currency: str
+) -> None:
+    assert _priced(message)[-1][1:] == (Decimal(price), currency)
+
+
+def test_a_list_defining_its_shorthand_has_no_offer_on_that_line() -> None:
+    message = "价格人民币。写法：1万8=18000，7千4=7400。\n神马M60S 186T 全新 1万8"
+    assert _priced(message) == [(2, Decimal(18000), "CNY")]
+    assert _priced("M30S 100T $2,400")[0][1:] == (Decimal(2400), "USD")  # "S $": not SGD
+
+
+@pytest.mark.parametrize(
+    ("line", "price", "currency"),
+    [
+        ("神马M60S 186T 全新 2万1千", "21000", "CNY"),
+        ("Whatsminer M60S 186T 3千5百円", "3500", "JPY"),
+        ("神马M60S 186T 全新 3千瓦 1万8", "18000", "CNY"),  # 3千瓦: 3 kW, no price
+    ],
+)
+def test_more_spoken_chinese_amounts(line: str, price: str, currency: str) -> None:
+    assert _priced(line)[-1][1:] == (Decimal(price), currency)
