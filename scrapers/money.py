@@ -249,9 +249,10 @@ SHARED_MARKS: Mapping[str, frozenset[str]] = MappingProxyType(
 )
 # Broker shorthands, understood only right after a number in a price list ("3200U", "5000 р."):
 # one letter is too short to be searched for in any other text.
-# "刀" ("3980刀", Chinese slang for the US dollar, from 美刀) too.
+# "刀" ("3980刀", Chinese slang for the US dollar, from 美刀) and "у.е." (условные единицы,
+# "conventional units": the dollar, in Russian and Ukrainian lists) too.
 SHORTHANDS: Mapping[str, str] = MappingProxyType(
-    {"U": "USD", "Р": "RUB", "刀": "USD", "美刀": "USD"}
+    {"U": "USD", "Р": "RUB", "刀": "USD", "美刀": "USD", "У.Е": "USD", "УЕ": "USD"}
 )
 # Every ISO 4217 code the table can name.
 CURRENCIES = (

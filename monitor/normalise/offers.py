@@ -111,7 +111,7 @@ _SUF = (
     rf"(\s?\$(?!\s*\d)|(?:{_CODE_ALT}|U)(?![{_WORD}])|{_CJK_SHORT_ALT}"
     rf"|{'|'.join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True) if '$' not in s)}"
     r"|руб(?:\.|лей|ля|\b)|р(?:\.(?!\w)|(?![\w.]))|т\.?\s?р(?:\.|(?![\w.]))"
-    r"|тыс\.?\s?(?:руб\w*\.?|р\.|₽))"
+    r"|тыс\.?\s?(?:руб\w*\.?|р\.|₽)|у\.?\s?е\.?(?![а-яё]))"
 )
 # "/T", "per TH", "за Т", "per terahash"
 _PER_TH_MARK = r"\s*(?:/|per\s|за\s|每)\s*(?:terahash|th|t|тх|т)(?:/s)?(?![a-zа-я])"
@@ -1095,6 +1095,13 @@ _MILLION = re.compile(
 _MILLION_M = re.compile(
     rf"((?:{_SYMBOL_ALT})\s?)(\d{{1,4}}(?:\.\d{{1,3}})?)\s?(?:m|mn|mio)(?![^\W\d_]|/|²)", re.I
 )
+# thousands as a word after the amount: "$3.1 thousand", "3 grand", "3,1 mil", "3 тысячи"
+_THOUSAND_WORD = re.compile(
+    r"(?<![\d.,])(\d{1,4}(?:[.,]\d{1,3})?)\s?(?:thousand|grand|mil|mille|tausend"
+    r"|тысяч[аи]?|тисяч[аі]?)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_THOUSAND_GATE = ("thousand", "grand", "mil", "tausend", "тысяч", "тисяч")
 _MILLION_GATE = ("juta", "jt", "млн", "mln", "mio", "millio", "millo", "milh", "milio")
 # millions of dong, as Vietnam writes them: "52,9 triệu", "12tr5" (12.5 million), "12tr": the
 # word names the currency too, so an amount with no other mark is in dong
@@ -1157,6 +1164,10 @@ def _written_out(text: str) -> str:
     if any(word in low for word in _MILLION_GATE):
         text = _MILLION.sub(
             lambda m: f"{(Decimal(m.group(1).replace(',', '.')) * 1_000_000).normalize():f}", text
+        )
+    if any(word in low for word in _THOUSAND_GATE):
+        text = _THOUSAND_WORD.sub(
+            lambda m: f"{(Decimal(m.group(1).replace(',', '.')) * 1000).normalize():f}", text
         )
     if "k" in low or "к" in low or "тыс" in low or "тис" in low:
         text = _KILO.sub(

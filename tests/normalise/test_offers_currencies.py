@@ -509,3 +509,17 @@ def test_a_list_defining_its_shorthand_has_no_offer_on_that_line() -> None:
 )
 def test_more_spoken_chinese_amounts(line: str, price: str, currency: str) -> None:
     assert _priced(line)[-1][1:] == (Decimal(price), currency)
+
+
+@pytest.mark.parametrize(
+    ("message", "price", "currency"),
+    [
+        ("Whatsminer M60S 186T — 2650 у.е.", "2650", "USD"),  # у.е.: the dollar in Russian lists
+        ("Whatsminer M60S 186T — 2 650 уе", "2650", "USD"),
+        ("Whatsminer M60S 186T — $2.65 thousand", "2650", "USD"),
+        ("Precios en USD\nWhatsminer M60S 186T — 2,65 mil", "2650", "USD"),
+        ("Whatsminer M60S 186T — 2 тысячи $", "2000", "USD"),
+    ],
+)
+def test_conventional_units_and_thousands_as_words(message: str, price: str, currency: str) -> None:
+    assert _priced(message)[-1][1:] == (Decimal(price), currency)
