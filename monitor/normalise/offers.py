@@ -126,7 +126,7 @@ _PRICE = re.compile(
 )
 # "1.15万" (Chinese: x 10,000; Japanese "39.8万円"; Korean "310만원"): the amount written out, so
 # "1.15万/台" is 11500 a unit
-_WAN = re.compile(r"(?<![\d.,])(\d{1,4}(?:\.\d{1,4})?)\s*(?:万|만(?=\s*원))")
+_WAN = re.compile(r"(?<![\d.,])(\d{1,4}(?:\.\d{1,4})?)\s*(?:万|萬|만(?=\s*원))")
 _THOUSAND = re.compile(r"^т(?:ыс)?\.?\s?", re.IGNORECASE)  # "т.р.", "тыс. руб": x1000, roubles
 # thousands grouped by "." and cents after ",": "3.690,00", "1.390,5"; or no cents: "1.390,-"
 _DOT_GROUPS_COMMA_CENTS = re.compile(r"\d{1,3}(?:\.\d{3})+,\d{1,2}|\d{1,3}(?:\.\d{3})*,[-–]+")
@@ -578,7 +578,9 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         (
             n,
             text,
-            shared(yen(_dollar_code(_currency_words(_pence(_written_out(_no_rates(norm))))))),
+            shared(
+                yen(_dollar_code(_currency_words(_pence(_per_ph(_written_out(_no_rates(norm)))))))
+            ),
             raw,
         )
         for n, text, norm, raw in lines
@@ -781,15 +783,17 @@ def _column_condition(cell: str) -> str | None:
 
 
 def _named_currency(text: str) -> str | None:
-    """The currency a price-less line names: a code or symbol ("Prices in USDT"), else one of
-    the lexicon's currency words ("Цены в рублях"); not one it names as an exception ("Все цены
-    в рублях, кроме отмеченных USDT" names roubles)."""
+    """The currency a price-less line names: the first code or currency word of the lexicon
+    ("Prices in USDT", "Цены в рублях"), else a symbol ("Цена, $"); not one it names as an
+    exception ("Все цены в рублях, кроме отмеченных USDT" names roubles)."""
     lex = load_lexicon()
     if lex.currency_except is not None:
         text = lex.currency_except.sub(" ", text)
+    if named := _message_names(text):  # the one it names first: "Precios en pesos argentinos
+        return next(iter(named))  # ... USDT al cripto dólar del día" names the peso
     if (code := find_currency(text)) is not None:
         return code
-    return next((code for code, rx in lex.currency_words if rx.search(text)), None)
+    return None
 
 
 def _table_header(cells: list[str]) -> _Table | None:
@@ -973,6 +977,24 @@ def _dollar_code(text: str) -> str:
 _PENCE = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,3})?)\s?p(?=\s*/\s*kwh)", re.IGNORECASE)
 
 
+# a price per PH/s (1,000 TH/s): "$12,500/PH", "12500 USD per PH" is $12.5 per TH
+_PER_PH = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?)(\s?(?:usdt?|usd|\$|u)?)\s?(?:/|per\s)\s?ph(?:/s)?"
+    r"(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+def _per_ph(text: str) -> str:
+    """A price per PH/s as the same price per TH/s ("$12,500/PH" is "$12.5/T"); other text
+    unchanged."""
+    if "ph" not in text.lower():
+        return text
+    return _PER_PH.sub(
+        lambda m: f"{(Decimal(_digits(m.group(1))) / 1000).normalize():f}{m.group(2)}/T", text
+    )
+
+
 def _pence(text: str) -> str:
     """ "7.9p/kWh" is "£0.079/kWh"; other text unchanged."""
     if "p" not in text and "P" not in text:
@@ -1082,11 +1104,11 @@ _KILO = re.compile(
 )
 
 
-# an amount in millions, as a word after it: "Rp 45 juta" / "45 jt"
+# an amount in millions, as a word after it: "Rp 45 juta" / "45 jt", "1,45 palos" (Argentina)
 # (Indonesian, Malay), "1,2 млн" (Russian, Ukrainian), "1,5 mln" (Polish, Italian), "1.2 Mio."
 # (German), "2 million", "1,5 millones", "2 milhões", "1,5 milioni"; a decimal comma or point
 _MILLION = re.compile(
-    r"(?<![\d.,])(\d{1,4}(?:[.,]\d{1,3})?)\s?(?:juta|jt|млн|mln|mio|millions?|millones|"
+    r"(?<![\d.,])(\d{1,4}(?:[.,]\d{1,3})?)\s?(?:juta|jt|млн|mln|mio|millions?|millones|palos|"
     r"milhões|milioni)(?![^\W\d_])\.?",
     re.IGNORECASE,
 )
@@ -1102,7 +1124,7 @@ _THOUSAND_WORD = re.compile(
     re.IGNORECASE,
 )
 _THOUSAND_GATE = ("thousand", "grand", "mil", "tausend", "тысяч", "тисяч")
-_MILLION_GATE = ("juta", "jt", "млн", "mln", "mio", "millio", "millo", "milh", "milio")
+_MILLION_GATE = ("juta", "jt", "млн", "mln", "mio", "millio", "millo", "milh", "milio", "palos")
 # millions of dong, as Vietnam writes them: "52,9 triệu", "12tr5" (12.5 million), "12tr": the
 # word names the currency too, so an amount with no other mark is in dong
 _TRIEU = re.compile(
@@ -1184,7 +1206,7 @@ def _ten_thousands(text: str) -> str:
         text = _WAN_W.sub(lambda m: f"{(Decimal(m.group(1)) * 10000).normalize():f}元", text)
     if "万" in text or "千" in text or "百" in text:  # "2万1", "8千6", "9百": spoken amounts
         text = _SPOKEN.sub(_spoken, text)
-    if "万" not in text and "만" not in text:
+    if "万" not in text and "萬" not in text and "만" not in text:
         return text
     return _WAN.sub(lambda m: f"{(Decimal(m.group(1)) * 10000).normalize():f}", text)
 

@@ -523,3 +523,24 @@ def test_more_spoken_chinese_amounts(line: str, price: str, currency: str) -> No
 )
 def test_conventional_units_and_thousands_as_words(message: str, price: str, currency: str) -> None:
     assert _priced(message)[-1][1:] == (Decimal(price), currency)
+
+
+@pytest.mark.parametrize(
+    ("message", "price", "currency", "basis"),
+    [
+        ("Whatsminer M60S 186T: $11,900/PH", "11.9", "USD", "per_th"),  # per PH: per 1,000 TH
+        ("Whatsminer M60S 186T — 11900 USDT per PH", "11.9", "USD", "per_th"),
+        (
+            "Precios en pesos argentinos. USDT al cripto dólar.\nWhatsminer M60S 186T: 2,6 palos",
+            "2600000",
+            "ARS",
+            "unit",
+        ),  # fmt: skip
+        ("Whatsminer M60S 186T 全新 NT$8.9萬", "89000", "TWD", "unit"),  # 萬, the traditional 万
+    ],
+)
+def test_per_ph_palos_and_traditional_wan(
+    message: str, price: str, currency: str, basis: str
+) -> None:
+    offer = parse_offers(message)[-1]
+    assert (offer.price, offer.currency, offer.price_basis) == (Decimal(price), currency, basis)
