@@ -656,12 +656,14 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             table, table_rows = found, 0
             pending = None
             continue
+        quoted_bare = False  # a two-way row's amounts given the message's currency
         if two_way is not None and "/" in norm:  # "3,020 / 3,140" under "BID / OFFER"
-            norm = _two_way_row(norm, one_named)
+            norm, quoted_bare = _two_way_row(norm, one_named)
         if parent is not None and _TREE_CHILD.match(raw) and not _names_a_model(norm, catalog):
             # "Antminer S21 (б/у):" then "   ├ 188T — 2 780": the variant's offer, on its line
             norm, text, pending = f"{parent.norm} {norm}", f"{parent.text} {text}", None
         prices, norm, bare = _prices(norm, one_named, catalog, pair, thousands)
+        bare = bare or quoted_bare
         waiting, pending = pending, None
         if (
             prices
@@ -1366,19 +1368,20 @@ def _two_way_order(norms: list[str]) -> int | None:
     return None
 
 
-def _two_way_row(norm: str, named: str | None) -> str:
+def _two_way_row(norm: str, named: str | None) -> tuple[str, bool]:
     """A row "S21 200T  3,020 / 3,140" with the currency (and per-TH mark) written after both
-    amounts, from after the second or else the message's named one; other text unchanged."""
+    amounts, from after the second or else the message's named one, and whether it was the named
+    one; other text unchanged."""
     m = _QUOTE_ROW.search(norm)
     if m is None:
-        return norm
+        return norm, False
     mark = _QUOTE_MARK.match(norm, m.end())
     written = mark.group(0) if mark else (f" {named}" if named else "")
     if not written:
-        return norm
-    return f"{norm[: m.start()]}{m.group(1)}{written}{m.group(2)}{m.group(3)}{written}" + (
-        norm[mark.end() :] if mark else norm[m.end() :]
-    )
+        return norm, False
+    rest = norm[mark.end() :] if mark else norm[m.end() :]
+    row = f"{norm[: m.start()]}{m.group(1)}{written}{m.group(2)}{m.group(3)}{written}{rest}"
+    return row, mark is None
 
 
 def _quote_pair(prices: list[re.Match[str]]) -> tuple[int, int] | None:
