@@ -305,6 +305,7 @@ def test_a_two_way_quote_is_a_bid_and_an_ask_on_one_line() -> None:
         (3, "ask", Decimal("13.60"), "per_th"),
         (4, "ask", Decimal(3100), "unit"),
     ]
+    assert "currency not written: USD" in (parse_offers(message)[0].normalised.reason or "")
     # the same rows with the ask written first
     asks_first = parse_offers("Quotes: offer / bid in USDT\nWhatsminer M60S 186T  2,650 / 2,560")
     assert [(o.side, o.price) for o in asks_first] == [
