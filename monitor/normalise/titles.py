@@ -103,6 +103,20 @@ _MEASURE_BEFORE = re.compile(r"\d\s*(?:[tgmkp]h?(?:/s)?|th/s|[km]?w|ksol(?:/s)?)
 _MACHINE_WORDS = frozenset({"miners", "machines", "units", "equipos"})
 _CAPACITY_WORDS = _MACHINE_WORDS | {"x"}  # "hosting for 40x S19k": what it holds
 _SIZE_WORDS = frozenset({"unit", "units", "miners", "machines"})  # "6-unit": a size
+# a count heading the title and words saying the price is for them all, without a number ("3
+# Antminer S19 95T used, sold as a lot", "Два Antminer S19 одним лотом", "2 S19 en un solo lote",
+# "3 S19 als Paket"); tried only on a title whose first or second character is a digit
+_LOT_WORDS = ("lot", "bundle", "package", "batch", "paket", "konvolut", "blocco")  # its quick check
+_COUNT_THEN_LOT = re.compile(
+    r"\W?(\d{1,3})\s+(?!(?:[ptgmk]h?|th|[km]?w|j|x|pcs|units?)\b)[a-z].*?"
+    r"(?:\b(?:as|in)\s+(?:a|one|1)\s+(?:single\s+)?(?:lot|bundle|package|batch)\b|\bone\s+lot\b"
+    r"|\bsingle\s+lot\b|\bwhole\s+lot\b|одним\s+lot\b|\ben\s+(?:un\s+(?:solo\s+)?)?lote\b"
+    r"|\bem\s+(?:um\s+)?lote\b|\ben\s+lot\b|\bals\s+(?:paket|konvolut)\b|\bin\s+blocco\b)"
+)
+# a faulty piece right before "xN" ("dead board x2", "bad fans x3"): N counts the faulty pieces
+_DEFECT_COUNT = re.compile(
+    r"(?:dead|bad|broken|faulty|failed|missing|burnt|defective)\s+(?:hash\s*-?\s*)?(?:boards?|fans?|chains?|chips?)\s*$"
+)
 _LEADING = re.compile(r"^\W*\(\s*(\d{1,5})\s*\)")
 _PACKED = re.compile(r"\s*(?:packs?|bags?|boxes|sets?)(?![a-z])")  # "x50 pack": N items packed
 _ONE_WORDS = frozenset({"unit", "pc", "set"})  # a singular word: "2019 unit" is a year
@@ -121,6 +135,9 @@ _STOCK_AFTER = re.compile(
     r"(?![a-z])"
 )  # (whole words: "4 miners" is not "4 min"; "10 pieces per carton" is packing)
 _WORD = re.compile(r"[^\W_]+")
+# Arabic-Indic and Persian digits ("۲۴۵", "٢٤٥") as ASCII ones, on Arabic-script text
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_DIGIT = re.compile(r"\d")
 # a price of electricity: "$0.06/kWh", "7 ct/kWh", "6c per kWh", "0,05 € pro kWh", "0.05 USD
 # por kWh", "4,5 руб за кВт", "0.35元/度", "kWh başı 0,071 $", "1kWhあたり 26円", "kWh당 120원"
 _POWER_PRICE = re.compile(
@@ -163,6 +180,8 @@ def clean(title: str, lex: Lexicon) -> str:
             text = _CJK_COUNT.sub(_cjk_count, text)
         cyrillic = CYRILLIC_TEXT.search(text) is not None
         arabic = not cjk and not cyrillic and ARABIC_TEXT.search(text) is not None
+        if arabic:
+            text = text.translate(_ARABIC_DIGITS)
         # the translations for any script, then CJK, Cyrillic, Arabic ones (indexed, _indexes)
         indexes = _indexes(lex)
         text = indexes[0].apply(text)
@@ -256,14 +275,23 @@ def _cjk_count(m: re.Match[str]) -> str:
     return f" {total + digit}"
 
 
+# a homoglyph table's id -> (that table, the same with Cyrillic "С" as "s", for model codes)
+_CODE_TABLES: dict[int, tuple[dict[int, str], dict[int, str]]] = {}
+
+
 def _fold_homoglyphs(text: str, table: dict[int, str]) -> str:
     """Lookalike letters read as Latin in a word that has Latin letters, or digits and Greek
     lookalikes, or digits after a Cyrillic lookalike ("Ѕ19"; but "100р" is 100 roubles). A word
-    wholly in another script is left as written."""
+    wholly in another script is left as written. In a word with digits (a model code: "М60С",
+    "КС3М") Cyrillic "С" is the Latin S it transliterates, not the C it looks like."""
+    known = _CODE_TABLES.get(id(table))
+    if known is None or known[0] is not table:
+        known = _CODE_TABLES[id(table)] = (table, table | {ord("С"): "s", ord("с"): "s"})
+    code_table = known[1]
 
     def fold(m: re.Match[str]) -> str:
         word = m.group(0)
-        folded = word.translate(table)
+        folded = word.translate(code_table if _DIGIT.search(word) else table)
         if folded == word or not folded.isascii():
             return word  # no lookalike, or a letter only that script has: a word of it
         if _LATIN.search(word):
@@ -618,6 +646,8 @@ def quantity_of(
                 word, name = at, "x"
             elif at and text[at - 1].isalnum():
                 continue
+            elif _DEFECT_COUNT.search(text, max(0, at - 24), at):
+                continue  # "dead board x2": how many of its boards are dead, not a lot
             else:
                 if capacity and not _PACKED.match(text, m.end()):
                     continue  # "hosting for x40 S19": what it holds (not "cables x50 pack")
@@ -652,6 +682,15 @@ def quantity_of(
             if number.isdigit():
                 return int(number) if 1 <= int(number) <= 10_000 else 1
             return 2 if number in ("pair", "both") else lex.number_words[number]
+    # a digit first, or after one space or mark (a title led by a letter fails the first compare)
+    head = text[:2]
+    if (
+        head < ":"
+        and (head >= "0" or "0" <= head[1:] < ":")
+        and any(w in text for w in _LOT_WORDS)
+        and (m := _COUNT_THEN_LOT.match(text))
+    ):
+        return int(m.group(1))  # "3 Antminer S19 95T, sold as a lot": the lot of 3
     return 1
 
 
@@ -674,6 +713,7 @@ def _word_quantity(lex: Lexicon) -> re.Pattern[str]:
         rf"|\b(?:for\s+all|voor\s+(?:alle|allemaal)|per\s+tutt[ie](?:\s+e)?)\s+(\d{{1,5}}|{words})\b"
         r"|(?<![а-яё])за\s+(?:все|всё|всех|всі)\s+(\d{1,5})\b"  # "цена за все 3" ("три": 3)
         rf"|\ball\s+(\d{{1,5}}|{words})\s+(?:for|(?:[\w+.-]+\s+){{0,5}}together)\b"
+        rf"|\btakes?\s+(?:it\s+)?all\s+(\d{{1,5}}|{words})\b"  # "one price takes all 4"
         rf"|\bprice\s+(?:is\s+)?for\s+the\s+(\d{{1,5}}|{words})\b"
         r"|\b(pair)\s+of\b|\bfor\s+the\s+(pair)\b|\(\s*(?:a\s+)?(pair)\s*\)|\b(?:for|takes?)\s+(both)\b|\b(both)\s+for\b"
         r"|^\W*(both)\b|^\W*(pair)\b|\bcovers?\s+(both)\b"
