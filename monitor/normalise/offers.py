@@ -303,8 +303,12 @@ _IN_THOUSANDS = re.compile(
     re.IGNORECASE,
 )
 # a price-less line saying its prices are per TH ("Prices in USDT per TH", "Price ($/TH):")
+# (the mark right after the currency or the word price: "USDT per TH", "($/TH)", "в USDT за Т";
+# not a note on how some lines are written, 'those written "/T" are per TH')
 _HEAD_PER_TH = re.compile(
-    r"(?:/\s*t(?:h)?(?:/s)?|\bper\s+t(?:h)?(?:/s)?|за\s+т(?:h|х)?)(?![a-zа-я])", re.IGNORECASE
+    r"(?:price|prices|quotes?|цен\w*|价格|报价|[$€¥₽]|usdt?|usd|eur|rmb|元|руб\w*)\s*\(?\s*"
+    r"(?:/\s*|\bper\s+|за\s+)(?:th|t|т|тх)(?:/s)?(?![a-zа-я])",
+    re.IGNORECASE,
 )
 # a card's model line, labelled ("Model: Antminer S21", "Модель: ...", "型号：...")
 _MODEL_LABEL = re.compile(
@@ -896,7 +900,8 @@ def _table_row(cells: list[str], table: _Table) -> str:
             price += "/T"
     if table.unit is not None and price and (unit := cells[table.unit].replace("_", " ")):
         # "per_TH", "TH", "kWh": per that ("14,95/TH"); else as written after the price ("stuk")
-        price += f"/{unit.split()[-1]}" if _PER_UNIT.fullmatch(unit) else f" {unit}"
+        last = unit.split()[-1].lstrip("/")
+        price += f"/{last}" if _PER_UNIT.fullmatch(unit) else f" {unit}"
     condition = cells[table.condition] if table.condition is not None else ""
     moq = cells[table.moq] if table.moq is not None else ""
     moq = f"MOQ {moq}" if moq.isdigit() else ""

@@ -545,3 +545,19 @@ def test_per_ph_palos_and_traditional_wan(
 ) -> None:
     offer = parse_offers(message)[-1]
     assert (offer.price, offer.currency, offer.price_basis) == (Decimal(price), currency, basis)
+
+
+def test_a_note_on_how_some_lines_are_written_per_th_makes_no_header_per_th() -> None:
+    message = "价格人民币，元/台（写“/T”的是每T单价）\n神马M60S 186T 二手 14500/台\n蚂蚁T21 190T 全新 108/T"
+    got = [(o.price, o.price_basis) for o in parse_offers(message)]
+    assert got == [(Decimal(14500), "unit"), (Decimal(108), "per_th")]
+
+
+def test_a_basis_column_written_slash_th_is_per_th() -> None:
+    message = (
+        "Model            TH    Basis   Price\n"
+        "Whatsminer M60S  186   /TH     $8.70\n"
+        "Antminer T21     190   EA      $2,480\n"
+    )
+    got = [(o.price, o.price_basis) for o in parse_offers(message)]
+    assert got == [(Decimal("8.70"), "per_th"), (Decimal(2480), "unit")]
