@@ -548,7 +548,11 @@ def test_per_ph_palos_and_traditional_wan(
 
 
 def test_a_note_on_how_some_lines_are_written_per_th_makes_no_header_per_th() -> None:
-    message = "价格人民币，元/台（写“/T”的是每T单价）\n神马M60S 186T 二手 14500/台\n蚂蚁T21 190T 全新 108/T"
+    message = (
+        "价格人民币，元/台（写“/T”的是每T单价）\n"
+        "神马M60S 186T 二手 14500/台\n"
+        "蚂蚁T21 190T 全新 108/T"
+    )
     got = [(o.price, o.price_basis) for o in parse_offers(message)]
     assert got == [(Decimal(14500), "unit"), (Decimal(108), "per_th")]
 
