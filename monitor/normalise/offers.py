@@ -200,7 +200,7 @@ _WTS_LINE = re.compile(
     r"^[\W_]*(?:【出】|\[出\]|出[:：]|\[?wts\]?[:\s])|(?:^|\s)出(?=\s)", re.IGNORECASE
 )
 _WTS = re.compile(
-    r"(?<![a-z])(?:wts|selling|for\s+sale|verk(?:auf(?:en)?|open)|vend(?:o|emos|iamo|ons)|"
+    r"(?<![a-z])(?:wts|selling|we\s+sell|offer\s+only|for\s+sale|verk(?:auf(?:en)?|open)|vend(?:o|emos|iamo|ons)|"
     r"sprzeda(?:m|jemy)|sat[ıi]l[ıi]k|sat[ıi]yoruz)(?![a-z])|продаю|продаем|продам|出售|出货|出貨|【出】|販売|"
     r"売ります|판매|팝니다",
     re.I,
@@ -638,6 +638,15 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
                 header = (header or _Header("", None, None, (), None))._replace(condition=cond)
             continue
         cells = _split_cells(norm)
+        if table is None and (variants := _variant_cells(cells)) is not None:
+            # "蚂蚁S21：188T 19600｜195T 20300｜200T 20900": an offer a hashrate, on one line
+            for row in variants:
+                row_prices, row, bare = _prices(row, one_named, catalog, pair, thousands)
+                if row_prices:
+                    named_bare = f"{one_named}, {bare_why}" if bare else None
+                    drafts.append(_Draft(number, text, row, row_prices, header, side, named_bare))
+            header_used, pending = True, None
+            continue
         if len(cells) < 3:
             # (a price-less line, a note under the header row or a section heading between rows,
             # "OCCASION" / "Used", keeps the table; a priced line ends it)
@@ -873,6 +882,28 @@ def _table_header(cells: list[str]) -> _Table | None:
 _PER_UNIT = re.compile(r"(?:per\s+|/\s*)?(?:th|t|kwh)(?:/s)?", re.I)
 # a CSV row pasted as text: ";" between cells, never followed by a space as in prose ("a; b")
 _SEMICOLONS = re.compile(r";(?! )")
+
+
+# a cell holding one hashrate and its price: "195T 20300", "200T — $2,990"
+_VARIANT_CELL = re.compile(
+    r"(?<![\w.])\d{1,4}(?:[.,]\d{1,2})?\s?(?:th|t|gh|g|mh|m|ph)(?:/s)?(?![a-z])\s*[-–—:=]?\s*\S.*$",
+    re.IGNORECASE,
+)
+
+
+def _variant_cells(cells: list[str]) -> list[str] | None:
+    """A line naming a model once, then its hashrates with a price each, cells apart
+    ("蚂蚁S21：188T 19600 | 195T 20300"), as one offer line per hashrate ("蚂蚁S21： 195T 20300");
+    None for any other line."""
+    if len(cells) < 2 or not all(cells):
+        return None
+    first = list(_VARIANT_CELL.finditer(cells[0]))
+    if not first or not all(_VARIANT_CELL.match(c) for c in cells[1:]):
+        return None
+    model = cells[0][: first[-1].start()]
+    if not model.strip() or any(c[:1].isalpha() for c in cells[1:]):
+        return None
+    return [cells[0], *(f"{model} {c}" for c in cells[1:])]
 
 
 def _split_cells(norm: str) -> list[str]:

@@ -565,3 +565,30 @@ def test_a_basis_column_written_slash_th_is_per_th() -> None:
     )
     got = [(o.price, o.price_basis) for o in parse_offers(message)]
     assert got == [(Decimal("8.70"), "per_th"), (Decimal(2480), "unit")]
+
+
+def test_a_models_hashrates_priced_on_one_line_are_an_offer_each() -> None:
+    message = "价格人民币/台\n神马M60S：170T 15600｜186T 16900｜190T 17400\n蚂蚁S21 200T | ¥20900"
+    got = [
+        (o.line, o.price, o.normalised.model, o.normalised.hashrate_ths)
+        for o in parse_offers(message)
+    ]
+    assert got == [
+        (2, Decimal(15600), "Whatsminer M60S", 170.0),
+        (2, Decimal(16900), "Whatsminer M60S", 186.0),
+        (2, Decimal(17400), "Whatsminer M60S", 190.0),
+        (3, Decimal(20900), "Antminer S21", 200.0),
+    ]
+
+
+def test_a_format_line_naming_both_sides_opens_no_wanted_section() -> None:
+    message = (
+        "Format: MODEL | BID / OFFER — we buy at the first figure, we sell at the second. USDT.\n"
+        "Whatsminer M60S 186T | 2,560 / 2,650\n"
+        "Avalon A1566 185T | — / 2,520 (offer only)\n"
+    )
+    assert [(o.side, o.price) for o in parse_offers(message)] == [
+        ("bid", Decimal(2560)),
+        ("ask", Decimal(2650)),
+        ("ask", Decimal(2520)),
+    ]
