@@ -93,6 +93,10 @@ _CUE_START = re.compile(
     "m(?:iners|achines)|x"
 )
 _CODE = re.compile(r"\s*([a-z]+\d+[a-z]*)")  # "c13", "bm1366", "s19j": a code after "Nx"
+# after "Nx", a connector or port: "12 x PCIe", "4x USB", "8x ports": what a part has, not a lot
+_SPEC_WORD = re.compile(
+    r"\s*(?:pci-?e|sata|usb|ports?|sockets?|outlets?|connectors?|slots?|pins?)(?![a-z])"
+)
 _DIGITS_BEFORE = re.compile(r"(?:^|[^a-z0-9.,])(\d{1,5})(?:er)?\s*-?\s*$")  # "2er Set": of 2
 # "2 bitcoin miners", "3 used machines": a count, one describing word, a word for whole machines
 _DIGITS_WORD_BEFORE = re.compile(
@@ -728,7 +732,9 @@ def _algorithms(catalog: Catalog | None) -> frozenset[str]:
 
 def _counts_things(text: str, pos: int, catalog: Catalog | None) -> bool:
     """After "Nx": a word ("4x fan") or a model ("2x S19") is counted; a part code ("6x BM1366",
-    "12x C13") is not."""
+    "12x C13") or a connector ("12 x PCIe", "4x USB ports") is not."""
+    if _SPEC_WORD.match(text, pos):
+        return False
     nxt = _CODE.match(text, pos)
     if nxt is None:
         return True
