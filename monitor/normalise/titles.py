@@ -707,8 +707,8 @@ def _word_quantity(lex: Lexicon) -> re.Pattern[str]:
     the price is for all of ("one price for all 20",
     "voor alle 4", "per tutti e 3", "за все 3", "all three for $2,400", "all 3 together"); or
     "pair of", "for the pair", "for both", "both for", "takes both", "price covers both", a
-    title opening with "both" or "pair". ("All 3 boards
-    hashing" counts nothing.)"""
+    title opening with "both" or "pair" or ending with "pair" ("power cable 16A pair"), or
+    "por los dos", "pelas duas" (for the two). ("All 3 boards hashing" counts nothing.)"""
     words = "|".join(re.escape(w) for w in sorted(lex.number_words, key=len, reverse=True))
     return re.compile(
         rf"\b(?:(?:lot|bundle|pallet|set|pack)\s+of\s+|^\W*)({words})\b"
@@ -720,7 +720,8 @@ def _word_quantity(lex: Lexicon) -> re.Pattern[str]:
         rf"|\btakes?\s+(?:it\s+)?all\s+(\d{{1,5}}|{words})\b"  # "one price takes all 4"
         rf"|\bprice\s+(?:is\s+)?for\s+the\s+(\d{{1,5}}|{words})\b"
         r"|\b(pair)\s+of\b|\bfor\s+the\s+(pair)\b|\(\s*(?:a\s+)?(pair)\s*\)|\b(?:for|takes?)\s+(both)\b|\b(both)\s+for\b"
-        r"|^\W*(both)\b|^\W*(pair)\b|\bcovers?\s+(both)\b"
+        r"|^\W*(both)\b|^\W*(pair)\b|\bcovers?\s+(both)\b|\b(pair)\W*$"
+        r"|\bpor\s+l[oa]s\s+(dos)\b|\bpel[oa]s\s+(dois|duas)\b"  # "par, precio por los dos"
     )
 
 
