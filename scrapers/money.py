@@ -254,12 +254,23 @@ SHARED_MARKS: Mapping[str, frozenset[str]] = MappingProxyType(
 SHORTHANDS: Mapping[str, str] = MappingProxyType(
     {"U": "USD", "Р": "RUB", "刀": "USD", "美刀": "USD", "У.Е": "USD", "УЕ": "USD"}
 )
+# The currency of a country (ISO 3166 code), for the marks several currencies share where a text
+# names no currency but shows its country's flag: under 🇿🇦 "R16 950" is rand, under 🇸🇪 "kr" the
+# krona (not "$": brokers under 🇭🇰 quote US dollars). Only the countries of those marks' currencies.
+COUNTRY_CURRENCY: Mapping[str, str] = MappingProxyType(
+    {
+        "SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK", "ET": "ETB", "BY": "BYN",
+        "IN": "INR", "PK": "PKR", "LK": "LKR", "NP": "NPR", "KE": "KES", "UG": "UGX",
+        "TZ": "TZS", "ZA": "ZAR",
+    }
+)  # fmt: skip
 # Every ISO 4217 code the table can name.
 CURRENCIES = (
     frozenset(SYMBOLS.values())
     | frozenset(CODES.values())
     | frozenset(SHORTHANDS.values())
     | frozenset().union(*SHARED_MARKS.values())
+    | frozenset(COUNTRY_CURRENCY.values())
 )
 # The table's currencies the ECB does not publish and no peg fixes: a price in one is still a
 # price (read, stored with its code), with no USD value (``monitor.jobs.collect.usd_value`` is

@@ -20,7 +20,14 @@ from decimal import Decimal
 from functools import lru_cache
 
 from monitor.normalise.lexicon import Lexicon, load_lexicon
-from scrapers.money import CODES, SHARED_MARKS, SYMBOLS, shared_code, yen_code
+from scrapers.money import (
+    CODES,
+    COUNTRY_CURRENCY,
+    SHARED_MARKS,
+    SYMBOLS,
+    shared_code,
+    yen_code,
+)
 
 # an amount: grouped by "," (with cents: "3,299.99"), by "." with decimal-comma cents ("3.690,00",
 # German and others; no cents: "1.390,-"), by "'" (Swiss: "3'690.00"), or by spaces ("185 000",
@@ -137,11 +144,15 @@ def message_names(norm: str) -> set[str]:
     return {min(found)[1]} if found else set()
 
 
+_FLAG = re.compile(r"[\U0001F1E6-\U0001F1FF]{2}")
+
+
 def _shared_marks(lines: list[tuple[int, str, str, str]]) -> Callable[[str], str]:
     """How the message's lines write the marks several currencies share: as the code of the one
     such currency the message names ("3 990 $" in a list "en dollars canadiens" is "3 990 CAD",
-    "24 900 kr" in one "i svenska kronor" SEK), else unchanged ("$" the US dollar, "Rs" the
-    rupee; "kr" and "Br" unread)."""
+    "24 900 kr" in one "i svenska kronor" SEK), else of the one its flags show ("R16 950" under
+    🇿🇦 is ZAR; never "$", which brokers under 🇭🇰 write for the US dollar), else unchanged ("$"
+    the US dollar, "Rs" the rupee; "kr" and "Br" unread)."""
     present = [
         mark
         for mark in SHARED_MARKS
@@ -155,9 +166,16 @@ def _shared_marks(lines: list[tuple[int, str, str, str]]) -> Callable[[str], str
     if not present:
         return _unchanged
     named = set().union(*(message_names(norm) for _, _, norm, _ in lines))
+    flags = {  # the currencies of the countries whose flags the message shows ("🇿🇦")
+        code
+        for _, _, _, raw in lines
+        for pair in _FLAG.findall(raw)
+        if (code := COUNTRY_CURRENCY.get("".join(chr(ord(c) - 0x1F1E6 + 65) for c in pair)))
+    }
     subs: list[tuple[re.Pattern[str], str]] = []
     for mark in present:
-        code = shared_code(mark, named)
+        # (a flag never decides "$": brokers under 🇭🇰 or 🇸🇬 quote US dollars)
+        code = shared_code(mark, named) or (shared_code(mark, flags) if mark != "$" else None)
         if code is None or code == _READ_ALONE.get(mark):
             continue
         if (after := _SHARED_AFTER.get(mark)) is not None:

@@ -168,7 +168,7 @@ _WTB = re.compile(
     r"возьм(?:у|ём|ем)|ищу|ищем|busco|procur(?:o|amos)|suchen?|cherch(?:e|ons)|recherchons|"
     r"cerc(?:o|hiamo)|szukam[y]?|gezocht|"
     r"köpes|vi\s+köper|kjøpes|vi\s+kjøper|købes|vi\s+køber|ostetaan|ostan)"  # Nordic
-    r"(?![a-zа-яäöüß])|^\W*(?:wanted|gesucht)(?![a-z])"
+    r"(?![a-zа-яäöüß])|^\W*(?:wanted|gesucht|want(?!\s+to\s+sell))(?![a-z])"
     r"|求购|求購|收购|收購|^收(?![到货貨款益入费費])|^[\W_]*求\s*[:：]|【收】|【求】|\[收\]|(?:^|\s)收(?=\s)|買取|買い取り|買います|매입|삽니다|구매\s?희망|نشتري|مطلوب|รับซื้อ",
     re.IGNORECASE,
 )
@@ -176,6 +176,7 @@ _WTB = re.compile(
 # partners, DM" opens no wanted section): "looking for ..., paying $2,750"
 _BID_LINE = re.compile(
     r"(?<![a-z])(?:looking\s+for|paying|offering\s+up\s+to|nous\s+payons|on\s+paie|pagamos|zahlen\s+wir|"
+    r"(?<!starting\s)(?<!opening\s)(?<!start\s)(?<!min\s)bid(?!\s*/)(?!\s+(?:price|increment))|"
     r"płacimy|платимо|платим)(?![a-zà-ÿ])|ندفع|نشتري|پرداخت\s+می",
     re.I,
 )

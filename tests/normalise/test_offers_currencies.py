@@ -592,3 +592,22 @@ def test_a_format_line_naming_both_sides_opens_no_wanted_section() -> None:
         ("ask", Decimal(2650)),
         ("ask", Decimal(2520)),
     ]
+
+
+def test_a_flag_decides_a_shared_mark_but_never_the_dollar() -> None:
+    assert _priced("🇿🇦 MINERS FOR SALE\nWhatsminer M60S 186TH used - R48 900") == [
+        (2, Decimal(48900), "ZAR")
+    ]
+    assert _priced("🇭🇰 HK stock\nWhatsminer M60S 186T $2,650") == [(2, Decimal(2650), "USD")]
+
+
+@pytest.mark.parametrize(
+    ("message", "side"),
+    [
+        ("WANT 👇\n💲2,400 → bid Whatsminer M60S 186T used", "bid"),
+        ("Whatsminer M60S 186T, starting bid $2,000", "ask"),
+        ("Want to sell: Whatsminer M60S 186T $2,650", "ask"),
+    ],
+)
+def test_want_and_bid_words(message: str, side: str) -> None:
+    assert parse_offers(message)[-1].side == side
