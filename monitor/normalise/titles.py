@@ -718,6 +718,8 @@ def _word_quantity(lex: Lexicon) -> re.Pattern[str]:
         r"|(?<![а-яё])за\s+(?:все|всё|всех|всі)\s+(\d{1,5})\b"  # "цена за все 3" ("три": 3)
         rf"|\ball\s+(\d{{1,5}}|{words})\s+(?:for|(?:[\w+.-]+\s+){{0,5}}together)\b"
         rf"|\btakes?\s+(?:it\s+)?all\s+(\d{{1,5}}|{words})\b"  # "one price takes all 4"
+        # "ten sold as one lot", "three in a single bundle": a count in words, then a lot word
+        rf"|\b({words})\s+(?:sold\s+)?(?:as|in)\s+(?:a|one)\s+(?:single\s+)?(?:lot|bundle|batch)\b"
         rf"|\bprice\s+(?:is\s+)?for\s+the\s+(\d{{1,5}}|{words})\b"
         r"|\b(pair)\s+of\b|\bfor\s+the\s+(pair)\b|\(\s*(?:a\s+)?(pair)\s*\)|\b(?:for|takes?)\s+(both)\b|\b(both)\s+for\b"
         r"|^\W*(both)\b|^\W*(pair)\b|\bcovers?\s+(both)\b|\b(pair)\W*$"
