@@ -889,6 +889,48 @@ def _miner(model: Model, text: str, quantity: int, condition: Condition) -> Norm
     if not readings and "ty" in text and (spelled := _SPELLED_RATE.search(text)) is not None:
         tens, ones = spelled.groups()  # "ninety-six TH": a rate written out in words
         readings = [(_TENS[tens] + (_ONES[ones] if ones else 0)) * 1e12]
+    ths, hashrate, power, j_th, confidence, reason = _spec(model, readings, title_power, title_eff)
+    return Normalised(
+        "miner",
+        model.maker,
+        model.name,
+        model.algorithm,
+        ths,
+        hashrate,
+        model.unit,
+        power,
+        j_th,
+        quantity,
+        condition,
+        model.cooling,
+        confidence,
+        reason,
+        True,  # catalog_match
+    )
+
+
+# what a model's spec makes of a title's rates, power and J/TH: (TH/s, native rate, W, J/TH,
+# confidence, reason), remembered per model and stated figures (titles state a few per model);
+# the model is kept with its answer, so its id is never another model's
+_SPEC = tuple[float | None, float | None, int | None, float | None, float, str | None]
+_SPECS: dict[tuple[int, tuple[float, ...], int | None, float | None], tuple[Model, _SPEC]] = {}
+
+
+def _spec(
+    model: Model, readings: list[float], title_power: int | None, title_eff: float | None
+) -> _SPEC:
+    key = (id(model), tuple(readings), title_power, title_eff)
+    if (got := _SPECS.get(key)) is not None and got[0] is model:
+        return got[1]
+    spec = _spec_of(model, readings, title_power, title_eff)
+    if len(_SPECS) < 16384:
+        _SPECS[key] = (model, spec)
+    return spec
+
+
+def _spec_of(
+    model: Model, readings: list[float], title_power: int | None, title_eff: float | None
+) -> _SPEC:
     distance, hashrate = _fit(model, readings)
     confidence, reason = 0.95, None
     if hashrate is None or distance > 0.35:
@@ -916,20 +958,11 @@ def _miner(model: Model, text: str, quantity: int, condition: Condition) -> Norm
                         near, gap = b, d
                 rated = watts[near]
             power = round(rated / near * hashrate)
-    return Normalised(
-        "miner",
-        model.maker,
-        model.name,
-        model.algorithm,
+    return (
         _six(ths) if ths else None,
         _six(hashrate) if hashrate else None,
-        model.unit,
         power,
         _j_th(power, ths) if power and ths else None,
-        quantity,
-        condition,
-        model.cooling,
         confidence,
         reason,
-        True,  # catalog_match
     )
