@@ -220,7 +220,8 @@ CODES: Mapping[str, str] = MappingProxyType(
 # Marks several currencies write: which one a mark means only the text around it (a broker's
 # whole message) says, by naming one of them ("Prix en dollars canadiens", "Alla priser i
 # svenska kronor", "price in birr (ETB)"). Read alone, "$" is the table's US dollar, "Rs" the
-# Indian rupee, and "kr", "Br", "Sh" and "R" nothing. Keys as :func:`currency_code` looks them up.
+# Indian rupee, and "kr", "Br", "Sh", "R" and "S/" nothing. Keys as :func:`currency_code` looks
+# them up.
 SHARED_MARKS: Mapping[str, frozenset[str]] = MappingProxyType(
     {
         "$": frozenset(
@@ -245,6 +246,7 @@ SHARED_MARKS: Mapping[str, frozenset[str]] = MappingProxyType(
         "RS": frozenset({"INR", "PKR", "LKR", "NPR"}),
         "SH": frozenset({"KES", "UGX", "TZS"}),  # "Sh. 58,500/=": East Africa's shillings
         "R": frozenset({"ZAR"}),  # "R12 500": the rand, where the message names it
+        "S/": frozenset({"PEN"}),  # "S/ 4 200": the sol, where the message names it
     }
 )
 # Broker shorthands, understood only right after a number in a price list ("3200U", "5000 р."):

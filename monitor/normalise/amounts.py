@@ -125,6 +125,7 @@ _SHARED_BEFORE = {
     "KR": re.compile(r"(?<![^\W\d_])kr\.?(?=\s?\d)", re.IGNORECASE),
     "BR": re.compile(r"(?<![^\W\d_])Br\.?(?=\s?\d)"),
     "RS": re.compile(r"(?<![^\W\d_])Rs\.?(?=\s?\d)", re.IGNORECASE),
+    "S/": re.compile(r"(?:(?<=\s)|^)S/\.?(?=\s?\d)"),  # "S/ 0,42": the sol, after a space only
     "SH": re.compile(r"(?<![^\W\d_])Sh\.?(?=\s?\d)"),
     "R": re.compile(r"(?<![^\W\d_])R(?=\s?\d)"),
 }
@@ -223,10 +224,10 @@ _MILLION_M = re.compile(
 # thousands as a word after the amount: "$3.1 thousand", "3 grand", "3,1 mil", "3 тысячи"
 _THOUSAND_WORD = re.compile(
     r"(?<![\d.,])(\d{1,4}(?:[.,]\d{1,3})?)\s?(?:thousand|grand|mil|mille|tausend"
-    r"|тысяч[аи]?|тисяч[аі]?)(?![^\W\d_])",
+    r"|тысяч[аи]?|тисяч[аі]?|ألف|الف|آلاف)(?![^\W\d_])",
     re.IGNORECASE,
 )
-_THOUSAND_GATE = ("thousand", "grand", "mil", "tausend", "тысяч", "тисяч")
+_THOUSAND_GATE = ("thousand", "grand", "mil", "tausend", "тысяч", "тисяч", "ألف", "الف", "آلاف")
 _MILLION_GATE = ("juta", "jt", "млн", "mln", "mio", "millio", "millo", "milh", "milio", "palos")
 # millions of dong, as Vietnam writes them: "52,9 triệu", "12tr5" (12.5 million), "12tr": the
 # word names the currency too, so an amount with no other mark is in dong

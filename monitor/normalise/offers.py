@@ -926,8 +926,11 @@ def _prices(
     """The amounts of a line that may be its price, the line (with a named currency written
     after a bare amount), and whether that was done. Amounts labelled as fair value, breakeven
     or hashprice are not prices."""
-    found = list(_PRICE.finditer(norm))
-    if not found and named is not None:
+    found = [m for m in _PRICE.finditer(norm) if not _discount(m)]  # "knocks $75 off": no price
+    # a price only as a reference beside a bare amount ("单价23600（约118/T）"): the bare amount
+    # in the named currency is the price
+    references = all(_APPROX.search(m.string, 0, m.start()) or _in_brackets(m) for m in found)
+    if (not found or references) and named is not None:
         bare = [
             m
             for m in _BARE.finditer(norm)
@@ -951,7 +954,9 @@ def _prices(
             ):  # "2 870 / 2 985" under "НАЛ / БЕЗНАЛ": the cash column's amount
                 m = bare[-2 + pair]
             rest = norm[: m.start()] + " " + norm[m.end() :]
-            if normalise(" ".join(_NOISE.sub(" ", rest).split()), catalog).kind != "other":
+            if normalise(" ".join(_NOISE.sub(" ", rest).split()), catalog).kind != "other" and (
+                not found or m.start() < found[0].start()
+            ):
                 amount = m.group(1)
                 if thousands:  # "4.21" in a list "in thousands of USDT": 4210
                     amount = f"{(Decimal(digits(amount)) * 1000).normalize():f}"
@@ -965,6 +970,24 @@ def _prices(
             kept.append(m)
         end = m.end()
     return kept, norm, False
+
+
+# an amount taken off a price, not a price: "knocks $75 off", "$75 discount", "скидка 50$"
+_DISCOUNT_BEFORE = re.compile(
+    r"(?:discount|rabatt|descuento|desconto|remise|скидк\w*|знижк\w*|优惠|减|立减)\s*[:：]?\s*[$€£¥₽]?\s*$",
+    re.IGNORECASE,
+)
+_DISCOUNT_AFTER = re.compile(
+    r"\s*(?:off|discount|rabatt|de\s+descuento)(?![^\W\d_])", re.IGNORECASE
+)
+
+
+def _discount(match: re.Match[str]) -> bool:
+    text = match.string
+    return bool(
+        _DISCOUNT_AFTER.match(text, match.end())
+        or _DISCOUNT_BEFORE.search(text, max(0, match.start() - 16), match.start())
+    )
 
 
 def _nonzero(match: re.Match[str]) -> bool:

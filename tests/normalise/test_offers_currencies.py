@@ -611,3 +611,18 @@ def test_a_flag_decides_a_shared_mark_but_never_the_dollar() -> None:
 )
 def test_want_and_bid_words(message: str, side: str) -> None:
     assert parse_offers(message)[-1].side == side
+
+
+@pytest.mark.parametrize(
+    ("message", "price", "currency"),
+    [
+        ("价格人民币\n神马M60S 186T 单价16900（约91/T）", "16900", "CNY"),  # 约91/T: a reference
+        ("Whatsminer M60S 186T — 152 ألف جنيه", "152000", "EGP"),  # ألف: thousand
+        ("Precios en soles (S/)\nHosting en Arequipa: S/ 0,42 por kWh", "0.42", "PEN"),
+        ("Whatsminer M60S 186T — $2,650\nLocal pickup knocks $75 off any line", "2650", "USD"),
+    ],
+)
+def test_references_thousands_in_arabic_the_sol_and_discounts(
+    message: str, price: str, currency: str
+) -> None:
+    assert _priced(message)[-1][1:] == (Decimal(price), currency)
