@@ -79,7 +79,7 @@ _QUANTITY_CUE = re.compile(  # literal-led alternatives: Python's re finds these
     r"/\s*(?:unit|pc|piece|ea|board|each|set))(?![a-z])"
     r"|(?:lot(?:e|to)?|bundle|pallet|set|batch|pack|kit|bag|qty|quantity)\s*"
     r"(?:of|de|di|com|con|c/|x|:)?\s*\(?\s*"
-    r"(?P<lot>\d{1,5})\b"
+    r"(?P<lot>\d{1,5})\b(?!\s*(?:inch|mm|cm|zoll|дюйм|\"|″|”))"  # not "kit 6 inch": a size
     r"|x\s*(?P<x>\d{1,5})(?![\d.a-z-]|,\d)"
     r"|(?P<word>pcs|pieces|units|unit|pack|miners|machines|sets|set|pc|x|"
     r"stück|stk|sztuk|szt|pezzi|piezas|unidades|equipos|peças|pièces)(?![a-z0-9])"
@@ -156,6 +156,8 @@ _LATIN = re.compile("[A-Za-z]")
 # ("Антмайнер С21 Про", "С19j"), not as the Latin C it looks like (a connector, "C19-C20", is
 # followed by its pair)
 _CYRILLIC_S = re.compile(r"[Сс](?<![\w][Сс])(?=(?:9|1[1579]|2[13])(?:[a-zа-я+]|(?![\w-])))")
+# the same for "т" before a T-series number ("асик т21", "т19 84т"): Antminer's T, not a tonne
+_CYRILLIC_T = re.compile(r"[Тт](?<![\w][Тт])(?=(?:9|1[579]|21)(?:[a-zа-я+]|(?![\w-])))")
 # Characters of a title that are read. Listing titles are capped at 500 when scraped (eBay
 # allows 80); the cap bounds the work for a title from anywhere else.
 MAX_CHARS = 500
@@ -175,6 +177,8 @@ def clean(title: str, lex: Lexicon) -> str:
         text = drop_invisible(title)
         if ("С" in text or "с" in text) and _CYRILLIC_S.search(text) is not None:
             text = _CYRILLIC_S.sub("s", text)
+        if ("Т" in text or "т" in text) and _CYRILLIC_T.search(text) is not None:
+            text = _CYRILLIC_T.sub("t", text)
         mixed = lex.homoglyph_beside_latin
         if mixed is not None and mixed.search(text):
             text = _fold_homoglyphs(text, lex.homoglyphs)
@@ -741,6 +745,8 @@ def _counts_things(text: str, pos: int, catalog: Catalog | None) -> bool:
     nxt = _CODE.match(text, pos)
     if nxt is None:
         return True
+    if nxt.group(1).startswith("apw"):
+        return True  # "10x APW7 PSUs": a power supply's model, the things counted
     return catalog is not None and nxt.group(1) in catalog.prefixes
 
 
