@@ -203,7 +203,7 @@ _LAKH_VALUE = {"l": Decimal(100_000), "c": Decimal(10_000_000)}
 # "2.7k takes all", "2.05k/unit" (not "100kW", "5kH/s", "4k-series")
 _KILO = re.compile(
     rf"(?<![{WORD}.,$€£¥₽])(\d{{1,4}}(?:[.,]\d{{1,3}})?)(?:\s?(?:[kк]|тыс\.?|тис\.?)"
-    rf"(?=\s(?:(?:{CODE_ALT})(?![{WORD}])|{SYMBOL_ALT}|руб|р\.)|{SYMBOL_ALT})|k(?![{WORD}\-]|/s))",
+    rf"(?=\s(?:(?:{CODE_ALT})(?![{WORD}])|{SYMBOL_ALT}|руб|р\.)|{SYMBOL_ALT})|[kк](?![{WORD}\-]|/s))",
     re.I,
 )
 
@@ -263,8 +263,8 @@ def _no_rates(text: str) -> str:
 
 # how the list shortens amounts, defined: "2万1=21000", "1w=10000元", "3.1k = 3100"
 _SHORTHAND_DEFINED = re.compile(
-    r"(?<![\w.])\d{1,4}(?:[.,]\d{1,3})?\s?(?:万|千|百|w|k|к|тыс\.?)\s?\d{0,3}\s?[=＝]\s?"
-    r"\d(?:[\d.,'’\u00a0\u202f ]*\d)?\s?(?:[^\W\d_]{1,6}\.?|[$€£¥₽₸元])?(?!\w)",
+    r"(?<![\w.])\d{1,4}(?:[.,]\d{1,3})?\s?(?:万|千|百|w|k|к|тыс\.?|m|mn|млн)\s?\d{0,3}\s?[=＝]\s?"
+    r"[$€£¥₽]?\s?\d(?:[\d.,'’\u00a0\u202f ]*\d)?\s?(?:[^\W\d_]{1,6}\.?|[$€£¥₽₸元])?(?!\w)",
     re.IGNORECASE,
 )
 # an equation in brackets, a note on how the list writes amounts: "(3.15 = 3,150 USDT)"
@@ -379,13 +379,29 @@ def digits(number: str) -> str:
     return re.sub(r"[ ,'’\u00a0\u202f]", "", number)
 
 
+# a message saying its amounts are in millions ("Precios ... en millones", "in millions"), and an
+# amount written so: "14,5 M", "21M" (three digits at most: "9500M" is an L7's hashrate)
+_IN_MILLIONS = re.compile(
+    r"\b(?:en|in|em)\s+(?:millones|millions|milhões|millionen)\b|в\s+миллионах", re.IGNORECASE
+)
+_BARE_MILLION = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,]\d{1,3})?)\s?M(?![\w/])")
+
+
+def _millions(m: re.Match[str]) -> str:
+    return f"{(Decimal(m.group(1).replace(',', '.')) * 1_000_000).normalize():f}"
+
+
 def rewriter(lines: list[tuple[int, str, str, str]]) -> Callable[[str], str]:
     """How the lines of one message (number, text, NFKC text, raw) are written plainly: the
     rewriting of one line's NFKC text, with the message's reading of its shared marks."""
     yen, shared = _yen(lines), _shared_marks(lines)
+    millions = any(_IN_MILLIONS.search(norm) for _, _, norm, _ in lines)
 
     def rewrite(norm: str) -> str:
-        plain = _pence(_per_ph(_written_out(_no_rates(norm))))
+        plain = _no_rates(norm)
+        if millions and "m" in plain.lower():  # "14,5 M" in a list "en millones"
+            plain = _BARE_MILLION.sub(_millions, plain)
+        plain = _pence(_per_ph(_written_out(plain)))
         return shared(yen(_dollar_code(_currency_words(plain))))
 
     return rewrite

@@ -307,6 +307,12 @@ _TREE_CHILD = re.compile(r"\s*[├└│┣┗╰┠┖]|\s{2,}\S")
 _EXAMPLE = re.compile(
     r"(?:例|例如|示例|样例|e\.g\.|example|пример|ejemplo|exemple|beispiel|esempio)\s*[:：]", re.I
 )
+# ... or within a line that names no machine ("Alle priser i kroner. Skrives som: kr 24 900,-")
+_EXAMPLE_IN = re.compile(
+    r"(?<![^\W\d_])(?:e\.g\.|for\s+example|written\s+as|skrives\s+som|skrivs\s+som|por\s+ejemplo"
+    r"|se\s+escribe|zum\s+beispiel|par\s+exemple|например|пишем|例如|写法)",
+    re.IGNORECASE,
+)
 _CARD_LINES = 4  # detail lines a card's price may follow its model line by, at most
 _MAX_DIGITS = 12  # digits before the decimal point: no offer costs a trillion
 PRICE_DIGITS = 15  # significant digits a JSON number (an IEEE double) carries exactly
@@ -607,7 +613,8 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             parent = None  # a blank line ends a model's variants
         tiers, last = tiers and number == last + 1, number
         one_named = naming.get(number, one_named)
-        if _EXAMPLE.match(norm):  # "例：阿强 出 S21 200T 全新 21000（示例格式）": no offer
+        example = _EXAMPLE_IN.search(norm) and not _names_a_model(norm, catalog)
+        if _EXAMPLE.match(norm) or example:  # "例：阿强 出 S21 ...", "Skrives som: kr 24 900,-"
             continue
         if (found_tiers := _TIERS.search(norm)) and not _PRICE.search(norm):
             tiers = True  # "NEW (sealed)   1-9   10-49   50+": a row's first price is the one
@@ -686,6 +693,9 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             draft = _Draft(
                 number, text, norm, prices, header, "bid" if bid else "ask", named_bare, tiers
             )
+            if two_way is not None and (half := _quote_half(prices)) is not None:
+                # "4,450 / —": one side of a two-way quote, by its column
+                draft = draft._replace(side=("bid", "ask")[half ^ two_way])
             if two_way is not None and (quote := _quote_pair(prices)) is not None:
                 # a two-way quote: the bid and the ask, two offers on one line
                 sides = ("bid", "ask") if two_way == 0 else ("ask", "bid")
@@ -943,7 +953,8 @@ def _prices(
         if priced:
             # an amount in a money form ("2.250,-", "1 995:-", "3'690.–") is the price
             money = [m for m in priced if _MONEY_END.match(norm, m.end())]
-            m = (money or priced)[-1]
+            outside = [b for b in priced if not _in_brackets(b)]  # "1650（不含税1560）"
+            m = (money or outside or priced)[-1]
             values = [Decimal(digits(b.group(1))) for b in bare[-3:]]
             if not money and len(values) == 3 and values[0] * values[1] == values[2]:
                 m = bare[-2]  # "qty | unit price | total" ("50 | 980 | 4.9万"): the unit price
@@ -1102,6 +1113,24 @@ def _two_way_row(norm: str, named: str | None) -> tuple[str, bool]:
     return row, mark is None
 
 
+_HALF_AFTER = re.compile(r"\s*/\s*[—–-]+(?!\s*\d)")  # "4,450 / —": the first column
+_HALF_BEFORE = re.compile(r"[—–-]+\s*/\s*$")  # "— / 690": the second column
+
+
+def _quote_half(prices: list[re.Match[str]]) -> int | None:
+    """Which column of a two-way quote a row's one price stands in (0 the first, 1 the
+    second), where the other is a dash; None for any other row."""
+    if len(prices) != 1:
+        return None
+    m = prices[0]
+    mark = _PER_TH.match(m.string, m.end())
+    if _HALF_AFTER.match(m.string, mark.end() if mark else m.end()):
+        return 0
+    if _HALF_BEFORE.search(m.string, max(0, m.start() - 8), m.start()):
+        return 1
+    return None
+
+
 def _quote_pair(prices: list[re.Match[str]]) -> tuple[int, int] | None:
     """The indices of the line's last two prices where a "/" alone parts them (a two-way quote
     "3,020 USD / 3,140 USD"), else None."""
@@ -1130,7 +1159,9 @@ _TOTAL_WORDS = (
     r"|合计|合計|总计|總計|总价|總價)"
 )
 _TOTAL_AFTER = re.compile(rf"[\s,;)]*{_TOTAL_WORDS}(?![^\W\d_])", re.IGNORECASE)
-_TOTAL_BEFORE = re.compile(rf"(?<![^\W\d_]){_TOTAL_WORDS}\s*[:：=]?\s*$", re.IGNORECASE)
+_TOTAL_BEFORE = re.compile(
+    rf"(?:(?<![^\W\d_]){_TOTAL_WORDS}\s*[:：=]?|[=＝])\s*[$€£¥₽]?\s*$", re.IGNORECASE
+)  # "@ $3,350 = $33,500": the amount after "=" is the line's total
 
 
 # an amount that is not the machine's price where the line has another: a surcharge or a cost

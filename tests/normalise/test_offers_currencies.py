@@ -626,3 +626,33 @@ def test_references_thousands_in_arabic_the_sol_and_discounts(
     message: str, price: str, currency: str
 ) -> None:
     assert _priced(message)[-1][1:] == (Decimal(price), currency)
+
+
+@pytest.mark.parametrize(
+    ("message", "price", "currency"),
+    [
+        ("6 x Whatsminer M60S 186T @ $2,975 = $17,850", "2975", "USD"),  # "= total"
+        ("Цены в рублях\nWhatsminer M60S 186T — 242к", "242000", "RUB"),  # к: thousand
+        ("价格人民币\nM50S 128T 一台3480（不含税3290）", "3480", "CNY"),  # the one outside brackets
+        (
+            "Precios en pesos colombianos, en millones: 14,5 M = $14.500.000 COP.\n"
+            "Whatsminer M60S 186T ........ 11,9 M",
+            "11900000",
+            "COP",
+        ),  # fmt: skip
+    ],
+)
+def test_totals_after_equals_glued_k_brackets_and_lists_in_millions(
+    message: str, price: str, currency: str
+) -> None:
+    assert _priced(message) == [(message.count("\n") + 1, Decimal(price), currency)]
+
+
+def test_a_format_note_is_no_offer_and_a_half_quote_takes_its_columns_side() -> None:
+    note = "Alle priser i norske kroner. Skrives som: kr 24 900,-\nWhatsminer M60S 186T kr 29 900,-"
+    assert _priced(note) == [(2, Decimal(29900), "NOK")]
+    quotes = "BID / OFFER, USDT\nWhatsminer M60S 186T   2,560 / —\nAvalon A1566 185T   — / 2,520"
+    assert [(o.side, o.price) for o in parse_offers(quotes)] == [
+        ("bid", Decimal(2560)),
+        ("ask", Decimal(2520)),
+    ]
