@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Literal, TypedDict
 
 from monitor.normalise import open_vocab
-from monitor.normalise.catalog import Catalog, Model, compact, load_catalog
+from monitor.normalise.catalog import _COUNT_OR_VERSION, Catalog, Model, compact, load_catalog
 from monitor.normalise.lexicon import (
     ARABIC_TEXT,
     CJK_TEXT,
@@ -124,11 +124,18 @@ _DEFECT_COUNT = re.compile(
     r"(?:dead|bad|broken|faulty|failed|missing|burnt|defective)\s+(?:hash\s*-?\s*)?(?:boards?|fans?|chains?|chips?)\s*$"
 )
 _LEADING = re.compile(r"^\W*\(\s*(\d{1,5})\s*\)")
+_LEADING_CODE = re.compile(r"([vx]\d{1,3})(?![\w.,])")  # "V9 4TH": a bare model code first
+# a bracketed count the price is for: "(6) sold together", "(3) juntos", "(2) вместе"
+_BRACKET_LOT = re.compile(
+    r"\(\s*(\d{1,5})\s*\)\s*(?:(?:sold|priced|vendid[oa]s|vendues?)\s+)?"
+    r"(?:together|junt[oa]s|ensemble|вместе|разом)(?!\w)"
+)
 _PACKED = re.compile(r"\s*(?:packs?|bags?|boxes|sets?)(?![a-z])")  # "x50 pack": N items packed
 _ONE_WORDS = frozenset({"unit", "pc", "set"})  # a singular word: "2019 unit" is a year
 _YEAR = re.compile(r"(?:19[89]|20[0-4])\d")
 _STOCK_BEFORE = re.compile(  # order terms, stock counts and capacities are not lots
     r"(?:moq|(?<!/)min(?:imum)?\.?\s*(?:order)?(?:\s*qty)?|stock|available|availability|"
+    r"(?<![а-яё])(?:оптом\s+)?(?:от|від)|"  # "оптом от 3 шт": wholesale from 3, an order term
     r"for|holds?|fits?|up\s+to|capacity|\s[+&]|plus|with|w/|incl\.?|including|"
     r"(?<![a-z])(?:na|pod))\W{0,3}$"  # (Polish "na 12 sztuk", "pod 4": for that many)
 )  # (not "7500 U/min, 2 Stück": a speed; "+ 2x PSUs", "with 2 fans": pieces it includes)
@@ -510,6 +517,26 @@ def _find_model(tokens: list[str], text: str, catalog: Catalog) -> Model | None:
     return models[0] if len(models) == 1 else _by_hashrate(models, text)
 
 
+@lru_cache(maxsize=8)
+def _bare_codes(catalog: Catalog) -> dict[str, Model]:
+    """Models whose name after the maker is count- or version-shaped ("x9", "v9"): the catalog
+    keeps no such key (it would read "x9" as nine), so only :func:`_bare_code` reads them."""
+    return {
+        short: m
+        for m in catalog.models
+        if _COUNT_OR_VERSION.fullmatch(short := compact(m.name.split(" ", 1)[-1]))
+    }
+
+
+def _bare_code(code: str, text: str, catalog: Catalog) -> Model | None:
+    """A title led by a bare "V9"/"X9" names that model when the title states one of its
+    rates ("V9 4TH BTC miner"); without a rate that fits, the code may be a count."""
+    model = _bare_codes(catalog).get(code)
+    if model is None or not (readings := _measures(text)[0]):
+        return None
+    return model if _fit(model, readings)[0] <= 0.1 else None
+
+
 def _cooled_variant(model: Model, text: str, catalog: Catalog) -> Model:
     """An air model named with a cooling word apart from its name ("S21 XP 473TH Hydro",
     "S21 200T 浸没式"): the catalog's model of that cooling ("... Hyd", "... Immersion", "...I"),
@@ -684,6 +711,8 @@ def quantity_of(
             continue  # "5 units available", "MOQ 20": stock and order terms, not a lot
         if 1 <= n <= 10_000:
             return n
+    if ")" in text and (b := _BRACKET_LOT.search(text)) and not _YEAR.fullmatch(b.group(1)):
+        return int(b.group(1)) if 1 <= int(b.group(1)) <= 10_000 else 1  # not "(2023)": a year
     lex = lex or load_lexicon()
     if lex.number_gate.search(text):
         w = _word_quantity(lex).search(text)
@@ -831,6 +860,8 @@ def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
     if model is None and (split := _unglue(text)) != text:
         text = split
         model = _find_model(_TOKEN.findall(text), text, catalog)
+    if model is None and text[:1] in "vx" and (code := _LEADING_CODE.match(text)):
+        model = _bare_code(code.group(1), text, catalog)
     if model is not None:
         if model.cooling == "air" and ("hyd" in text or "imm" in text):
             model = _cooled_variant(model, text, catalog)
