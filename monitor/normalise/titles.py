@@ -610,25 +610,8 @@ def _bare_hashrate(model: Model, text: str) -> float | None:
     return None
 
 
-# (a model's bins and unit, a title's one reading) -> _fit's answer: titles state a few rates
-# per model. Keyed by what decides the answer, so another catalog's model of the same name is
-# answered for its own bins.
-_FITS: dict[tuple[tuple[float, ...], float, float], tuple[float, float | None]] = {}
-
-
 def _fit(model: Model, readings: list[float]) -> tuple[float, float | None]:
     """(relative distance, native hashrate) of the reading nearest one of the model's bins."""
-    if len(readings) == 1:  # most titles state one rate: remembered per model
-        key = (model.bins, model.base, readings[0])
-        if (got := _FITS.get(key)) is None:
-            got = _fit_all(model, readings)
-            if len(_FITS) < 8192:
-                _FITS[key] = got
-        return got
-    return _fit_all(model, readings)
-
-
-def _fit_all(model: Model, readings: list[float]) -> tuple[float, float | None]:
     bins, base = model.bins, model.base
     best: tuple[float, float | None] = (float("inf"), None)
     last = len(bins) - 1
