@@ -6,11 +6,11 @@ import logging
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,7 +23,7 @@ from monitor.fetch.workers import parse_here, warm
 from monitor.jobs.locks import Busy, locks_dir, source_lock
 from monitor.normalise.catalog import Catalog, load_catalog
 from monitor.normalise.offers import parse_offers
-from monitor.normalise.quantity import with_price
+from monitor.normalise.quantity import RECENT_DAYS, Level, model_levels, with_price
 from monitor.normalise.record import Normalised
 from monitor.normalise.titles import normalise
 from monitor.store import Sighting, Store, StoreError
@@ -51,11 +51,22 @@ class RunResult:
     reason: str | None
 
 
-def expand(raw: RawListing, catalog: Catalog | None) -> list[tuple[RawListing, Normalised]]:
-    """A listing and its normalised reading; a broker's multi-offer post becomes its offers."""
+def recent_levels(store: Store, now: datetime) -> dict[str, Level]:
+    """The models' recent price levels in ``store`` (:func:`quantity.model_levels`): what a
+    listed price is checked against to tell a stock count from a lot."""
+    return model_levels(store.recent_prices((now - timedelta(days=RECENT_DAYS)).date()))
+
+
+def expand(
+    raw: RawListing, catalog: Catalog | None, levels: Mapping[str, Level] | None = None
+) -> list[tuple[RawListing, Normalised]]:
+    """A listing and its normalised reading; a broker's multi-offer post becomes its offers.
+    ``levels``: the models' recent price levels (:func:`recent_levels`), if known."""
     if not raw.message:  # the count a price buys: stock (per unit) or lot (normalise.quantity)
         norm = normalise(raw.title, catalog)
-        return [(raw, with_price(raw.title, norm, raw.price, raw.currency, catalog=catalog))]
+        priced = with_price(raw.title, norm, raw.price, raw.currency, catalog=catalog,
+                            levels=levels)  # fmt: skip
+        return [(raw, priced)]
     out = []
     bids = 0
     for offer in parse_offers(raw.title, catalog):
@@ -79,7 +90,8 @@ def expand(raw: RawListing, catalog: Catalog | None) -> list[tuple[RawListing, N
         )
         norm = offer.normalised
         if offer.price_basis == "unit":  # "10台 ... 2500元": stock priced per unit, or a lot
-            norm = with_price(offer.text, norm, offer.price, offer.currency, catalog=catalog)
+            norm = with_price(offer.text, norm, offer.price, offer.currency, catalog=catalog,
+                              levels=levels)  # fmt: skip
         out.append((derived, norm))
     if bids:
         log.info("%s: %d wanted-to-buy bid(s) not stored as sightings", raw.listing_id, bids)
@@ -137,9 +149,12 @@ def run_source(
     max_pages: int | None = None,
     parse: Parse = parse_here,
     on_page: Callable[[str, int, int], None] | None = None,
+    levels: Mapping[str, Level] | None = None,
 ) -> RunResult:
     """Collect one source now: crawl, normalise, store page by page, record the run.
     ``on_page(source, pages, listings)`` is called after each page is stored (progress).
+    ``levels``: the models' recent price levels a listed count is checked against (read from
+    ``store`` when not given: :func:`recent_levels`).
 
     Every page is committed as it arrives, so a failure on page 3 keeps pages 1-2. The run row
     says what happened: ``failed`` with the reason on an error, ``suspect`` when fewer than
@@ -159,7 +174,8 @@ def run_source(
         return RunResult(0, src.name, "skipped", 0, 0, 0, 0, reason)
     try:
         return _run_source(cfg, src, store, fetcher, clock=clock, options=options,
-                           max_pages=max_pages, parse=parse, on_page=on_page)  # fmt: skip
+                           max_pages=max_pages, parse=parse, on_page=on_page,
+                           levels=levels)  # fmt: skip
     finally:
         lock.release()
 
@@ -175,10 +191,12 @@ def _run_source(
     max_pages: int | None,
     parse: Parse,
     on_page: Callable[[str, int, int], None] | None = None,
+    levels: Mapping[str, Level] | None = None,
 ) -> RunResult:
     catalog = load_catalog(cfg.catalog) if cfg.catalog is not None else None
     kind = scrapers.get(src.kind)
     run_id = store.start_run(src.name, src.kind, clock())
+    levels = recent_levels(store, clock()) if levels is None else levels
     pages = listings = new = observations = bad_bytes = 0
     unpriced: list[str] = []  # why a listing's price text was no price (scrapers.money)
     status, reason = "ok", None
@@ -194,7 +212,7 @@ def _run_source(
                 now = clock()
                 items = []
                 for raw in crawled.page.listings:
-                    for item, norm in expand(raw, catalog):
+                    for item, norm in expand(raw, catalog, levels):
                         when = observed_at(item, now)
                         items.append(Sighting(item, norm, when, usd_value(item, when)))
                 saved = store.save_page(run_id, src.name, items, now)
@@ -339,7 +357,7 @@ def run_cycle(
                 try:
                     result = run_source(
                         cfg, src, store, fetcher, clock=clock, options=options,
-                        max_pages=max_pages, parse=parse, on_page=on_page,
+                        max_pages=max_pages, parse=parse, on_page=on_page, levels=levels,
                     )  # fmt: skip
                 except StoreError as exc:  # deleted, replaced, full: one line says it all
                     log.error("source %s could not run: %s", src.name, exc)
@@ -356,6 +374,7 @@ def run_cycle(
     with Store(cfg.database) as store:  # migrations once; runs of dead processes marked failed
         for run in store.recover_interrupted_runs():
             log.warning("run %d (%s) marked failed: %s", run["id"], run["source"], run["reason"])
+        levels = recent_levels(store, clock())  # once a cycle, not once a source
     # load the shared tables once, here: threads that miss an lru_cache at the same moment
     # would each parse the YAML files and the ECB rates file
     load_catalog(cfg.catalog) if cfg.catalog is not None else load_catalog()

@@ -35,18 +35,18 @@ import codecs
 import csv
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
 from monitor.config import Config
-from monitor.jobs.collect import usd_value
+from monitor.jobs.collect import recent_levels, usd_value
 from monitor.normalise.catalog import Catalog, load_catalog
 from monitor.normalise.fx import bundled_rates
-from monitor.normalise.quantity import with_price
+from monitor.normalise.quantity import RECENT_DAYS, Level, with_price
 from monitor.normalise.titles import normalise
 from monitor.store import Sighting, Store, from_minor, minor_units
 from scrapers.base import RawListing
@@ -252,7 +252,7 @@ def import_csv(
     run_id = store.start_run(f"import:{path.stem}", "import", now)
     status, reason = "failed", "crashed"
     try:
-        _read(path, store, run_id, result, catalog, progress)
+        _read(path, store, run_id, result, catalog, progress, recent_levels(store, now), now)
         status = "ok" if result.imported else "failed"
         reason = f"{result.bad} bad rows" if result.bad else ""
     except ImportFileError as exc:
@@ -278,8 +278,14 @@ def _read(
     result: ImportResult,
     catalog: Catalog | None,
     progress: Callable[[int], None] | None,
+    levels: Mapping[str, Level],
+    now: datetime,
 ) -> None:
     """Stream the rows of ``path`` into ``store``, :data:`BATCH` sightings per write.
+
+    A row's price is checked against the models' recent price ``levels`` (the store's, as of
+    ``now``) only when the row is itself recent (within :data:`RECENT_DAYS` of ``now``): an
+    import of 2021's history is checked against the tier bands, not today's prices.
 
     A write holds the sightings of one source seen at one time, stored as a page seen then, so
     a listing's first_seen/last_seen are its sightings' times (earliest and latest, whatever the
@@ -334,8 +340,10 @@ def _read(
                 norm, usd = normalise(raw.title, catalog), usd_value(raw, when)
                 if raw.quantity is None:  # a quantity column wins; else stock or lot, by price
                     value = None if usd is None else float(usd.usd)
+                    recent = levels if now - when <= timedelta(days=RECENT_DAYS) else None
                     norm = with_price(raw.title, norm, raw.price, raw.currency, usd=value,
-                                      when=when.date(), catalog=catalog)  # fmt: skip
+                                      when=when.date(), catalog=catalog,
+                                      levels=recent)  # fmt: skip
                 sighting = Sighting(raw, norm, when, usd)
                 pending.setdefault((source, when), []).append(sighting)
                 result.imported += 1

@@ -10,10 +10,14 @@ how many machines the price buys:
    price per unit; a lot word ("lot", "bundle", "total", "for all", "за все", "всего", "共计",
    "打包") makes it the lot's. Either decides.
 2. **Plausibility**, when no such word decides (and the machines work: not ``for_parts``): the
-   implied unit price under each reading, in USD per TH/s, against the band of the model's
-   efficiency tier (``data/price_bands.yaml``, derived from published price levels); without a
-   TH/s, the price of one machine against a per-machine band. The reading that fits wins when
-   the other does not.
+   implied unit price under each reading, in USD per TH/s, against the model's band. Where the
+   store has seen the model priced recently (:func:`model_levels`: at least
+   :data:`MIN_SIGHTINGS` priced listing-weeks of working units in the last
+   :data:`RECENT_DAYS` days), the band is its median $/TH divided and multiplied by
+   :data:`LEVEL_SPREAD`; otherwise the band of the model's efficiency tier
+   (``data/price_bands.yaml``, derived from published price levels); without a TH/s, the price
+   of one machine against a per-machine band. The reading that fits wins when the other does
+   not.
 3. **Leaning**, when both or neither fit: a count written with a stock word (台, шт, pcs, units,
    available, in stock) is stock; a bare count ("x4", "4x S19", "(4)") is a lot.
 
@@ -29,10 +33,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import statistics
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, NamedTuple
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat
 
@@ -140,6 +146,45 @@ def load_bands(path: Path | None = None) -> PriceBands:
     return read_facts(path or data_path("price_bands.yaml"), PriceBands)
 
 
+# a model's recent price level: the median $/TH of its priced working listings in the store
+RECENT_DAYS = 90  # how far back a level looks
+MIN_SIGHTINGS = 5  # priced listing-weeks a level needs (fewer: the tier band decides)
+LEVEL_SPREAD = 3.0  # the band around a level: median / 3 to median * 3 (a stock count of 2
+# or more divides a price by at least 2, so a wrong reading still leaves the band in most cases)
+
+
+class Level(NamedTuple):
+    """A model's recent price level: the median USD per TH/s of ``sightings`` priced
+    listing-weeks of working units."""
+
+    usd_per_th: float
+    sightings: int
+
+
+def model_levels(rows: Iterable[Mapping[str, Any]]) -> dict[str, Level]:
+    """Each model's :class:`Level` from ``Store.recent_prices`` rows (``model``,
+    ``hashrate_ths``, ``quantity``, ``usd_minor``, ``price_basis``, ``condition``): one unit
+    price per row, as :func:`monitor.analysis.unit_price.usd_per_th` defines it (the listed
+    price over its quantity and hashrate; a per-TH quote as it is), working units only (not
+    ``for_parts``). A model with fewer than :data:`MIN_SIGHTINGS` rows gets no level. Plain
+    Python: collecting does not import pandas."""
+    prices: dict[str, list[float]] = {}
+    for row in rows:
+        ths, qty = float(row["hashrate_ths"] or 0), max(int(row["quantity"] or 1), 1)
+        if not row["model"] or ths <= 0 or row["usd_minor"] is None or row["usd_minor"] <= 0:
+            continue
+        if (row["condition"] or "").strip().lower() == "for_parts":
+            continue
+        usd = row["usd_minor"] / 100.0
+        unit = usd if row["price_basis"] == "per_th" else usd / qty / ths
+        prices.setdefault(str(row["model"]), []).append(unit)
+    return {
+        model: Level(statistics.median(values), len(values))
+        for model, values in prices.items()
+        if len(values) >= MIN_SIGHTINGS
+    }
+
+
 class PriceQuantity(NamedTuple):
     """How many machines a listed price buys, the seller's stock count when it is one (else
     None), and which rule decided (None when there was nothing to decide)."""
@@ -200,10 +245,12 @@ def price_quantity(
     when: dt.date | None = None,
     catalog: Catalog | None = None,
     bands: PriceBands | None = None,
+    levels: Mapping[str, Level] | None = None,
 ) -> PriceQuantity:
     """How many machines ``price`` (in ``currency``, or ``usd`` when already converted) buys
-    for the listing ``title`` normalised as ``norm``. Unchanged (``norm.quantity``, reason None)
-    when the title states no count above 1."""
+    for the listing ``title`` normalised as ``norm``, checked against the model's recent price
+    level in ``levels`` (:func:`model_levels`) where it has one, else its tier's band.
+    Unchanged (``norm.quantity``, reason None) when the title states no count above 1."""
     text = clean(title[:MAX_CHARS], load_lexicon())
     decided = norm.reason is not None and _DECIDED.search(norm.reason) is not None
     if norm.quantity <= 1 and not decided and _COUNT_GATE.search(text) is None:
@@ -240,12 +287,21 @@ def price_quantity(
                 native, watts = next(iter(model.watts.items()))
                 eff = watts / (model.to_ths(native) or ths)
             tier = bands.tier(eff, model.released if model else None)
-        if tier is not None and ths:
+        level = levels.get(norm.model) if levels and norm.model and ths else None
+        if (tier is not None or level is not None) and ths:
             per_unit, per_lot = usd / ths, usd / n / ths
             if per_th is not None:  # the price is already per TH/s
                 per_unit, per_lot = usd, usd / n
-            lo, hi = tier.low, tier.high
-            what = f"/TH ({tier.name} band ${lo:g}-{hi:g}/TH)"
+            if level is not None:
+                lo, hi = level.usd_per_th / LEVEL_SPREAD, level.usd_per_th * LEVEL_SPREAD
+                what = (
+                    f"/TH ({norm.model} band ${lo:.3g}-{hi:.3g}/TH,"
+                    f" from {level.sightings} recent sightings)"
+                )
+            else:
+                assert tier is not None
+                lo, hi = tier.low, tier.high
+                what = f"/TH ({tier.name} band ${lo:g}-{hi:g}/TH)"
         else:
             per_unit, per_lot = usd, usd / n
             lo, hi = bands.per_machine_usd
@@ -318,12 +374,16 @@ def with_price(
     usd: float | None = None,
     when: dt.date | None = None,
     catalog: Catalog | None = None,
+    levels: Mapping[str, Level] | None = None,
 ) -> Normalised:
-    """``norm`` with the quantity ``price`` buys (:func:`price_quantity`) and its reason
-    appended to ``norm.reason``; ``norm`` itself when nothing was decided."""
+    """``norm`` with the quantity ``price`` buys (:func:`price_quantity`, against the models'
+    recent ``levels`` where given) and its reason appended to ``norm.reason``; ``norm`` itself
+    when nothing was decided."""
     if price is None:
         return norm
-    decided = price_quantity(title, norm, price, currency, usd=usd, when=when, catalog=catalog)
+    decided = price_quantity(
+        title, norm, price, currency, usd=usd, when=when, catalog=catalog, levels=levels
+    )
     if decided.reason is None:
         return norm
     # this price decides in place of one written in the title (:func:`with_title_price`)

@@ -96,6 +96,20 @@ class SightingRow(TypedDict):
     condition: str | None
 
 
+class RecentPriceRow(TypedDict):
+    """A miner listing's price in one recent ISO week, as listed (USD cents; a lot's price, or a
+    $/TH rate when ``price_basis`` is ``per_th``), with the listing's model, rate, quantity and
+    condition, and ``n`` sightings at that price that week (for model price levels)."""
+
+    model: str
+    hashrate_ths: float
+    quantity: int
+    usd_minor: int
+    price_basis: str
+    condition: str | None
+    n: int
+
+
 class PriceRow(TypedDict):
     """A listing still offered, with its latest asking price in USD cents and its condition
     (for deals; every condition: the deal rules decide which count)."""
@@ -454,6 +468,21 @@ class Views(Connection):
     def unsent(self, keys: Iterable[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
         """The keys (rule, subject, period) not reported yet."""
         return set(keys) - self.sent_keys()
+
+    def recent_prices(self, since: date) -> list[RecentPriceRow]:
+        """Priced miner sightings (with a model and a hashrate) of the ISO weeks from the one
+        holding ``since`` on, one row per listing, week, price, basis and sold flag (read from
+        ``sighting_weeks`` through its week index: cheap on a large store)."""
+        day = (since - date(1970, 1, 1)).days
+        week = day - ((day - _MONDAY) % 7)
+        return self._rows(
+            RecentPriceRow,
+            "SELECT l.model, l.hashrate_ths, coalesce(l.quantity, 1) AS quantity, w.usd_minor, "
+            "w.price_basis, l.condition, w.n FROM sighting_weeks w "
+            "JOIN listings l ON l.key = w.listing_key WHERE w.week >= ? "
+            "AND l.kind = 'miner' AND l.hashrate_ths > 0 AND l.model IS NOT NULL",
+            [week],
+        )
 
     def current_prices(self) -> list[PriceRow]:
         """Each priced miner listing's latest USD price, for deals."""

@@ -415,6 +415,53 @@ def test_a_stock_count_is_stored_per_unit_and_a_lot_as_a_lot(tmp_path: Path) -> 
     assert per_th["import:lot"] == pytest.approx(6000 / 4 / 95)
 
 
+def test_recent_sightings_of_the_model_decide_a_count_the_tier_band_cannot(
+    tmp_path: Path,
+) -> None:
+    """ "x12 Antminer S21 200T" at $2,900: the new-gen tier band fits one machine and twelve
+    alike, so alone it is read as a lot. Once the store has priced S21s at about $15/TH in the
+    last 90 days, $1.21/TH for each of twelve is implausible: the 12 is stock. A row dated
+    2021 is checked against the tier band, not against today's prices."""
+    from datetime import UTC, datetime, timedelta
+
+    recent = (datetime.now(UTC) - timedelta(days=10)).date().isoformat()
+    seen = tmp_path / "seen.csv"
+    rows = "".join(
+        f"{recent},Antminer S21 200T used,{price},USD,s{n}\n"
+        for n, price in enumerate([2700, 2900, 3000, 3100, 3400])
+    )
+    seen.write_text("observed_at,title,price,currency,listing_id\n" + rows, encoding="utf-8")
+    new = tmp_path / "new.csv"
+    new.write_text(
+        "observed_at,title,price,currency,listing_id\n"
+        f"{recent},x12 Antminer S21 200T,2900,USD,now\n"
+        "2021-06-01,x12 Antminer S21 200T,2900,USD,then\n",
+        encoding="utf-8",
+    )
+    first = import_cli(tmp_path, new)  # no S21 seen yet: both rows read as lots
+    assert first.exit_code == 0, first.output
+    for path in (seen, new):  # the same rows again, with five S21 prices stored before them
+        result = import_cli(tmp_path, path)
+        assert result.exit_code == 0, result.output
+    db = sqlite3.connect(tmp_path / "a.db")
+    got = dict(
+        (key, (quantity, reason))
+        for key, quantity, reason in db.execute(
+            "SELECT key, quantity, reason FROM listings WHERE key IN ('import:now', 'import:then')"
+        )
+    )
+    db.close()
+    quantity, reason = got["import:now"]
+    assert quantity == 1
+    assert reason.startswith("quantity 12 is stock (plausibility: per lot would be $1.21/TH "
+                             "(Antminer S21 band $")  # fmt: skip
+    # the five, and this row's own first reading as a lot: one outlier the median shrugs off
+    assert "from 6 recent sightings" in reason
+    quantity, reason = got["import:then"]
+    assert quantity == 12
+    assert "new-gen band" in reason
+
+
 def test_scraped_listings_and_broker_offers_price_a_stock_count_per_unit() -> None:
     from monitor.jobs.collect import expand
     from scrapers.base import RawListing

@@ -272,3 +272,80 @@ def test_the_count_gate_changes_no_answer(monkeypatch: pytest.MonkeyPatch) -> No
     assert sum(quantity._COUNT_GATE.search(t.casefold()) is None for t, _ in rows) > len(rows) // 10
     monkeypatch.setattr(quantity, "_COUNT_GATE", re.compile(""))
     assert gated == [with_price(t, n, p, c) for t, n in rows for p, c in prices]
+
+
+# --- a model's recent price level (from the store's sightings) narrows its band
+
+
+def _rows(model: str, usd_per_th: list[float], ths: float = 200.0) -> list[dict[str, object]]:
+    return [
+        {"model": model, "hashrate_ths": ths, "quantity": 1, "usd_minor": round(p * ths * 100),
+         "price_basis": "unit", "condition": "used"}
+        for p in usd_per_th
+    ]  # fmt: skip
+
+
+def test_a_models_recent_level_decides_where_the_tier_band_cannot() -> None:
+    from monitor.normalise.quantity import model_levels
+
+    title = "x12 Antminer S21 200T"
+    norm = normalise(title)
+    # the tier band ($0.9-180/TH for new-gen) fits $2,900 as one machine and as twelve
+    wide = price_quantity(title, norm, 2900, "USD")
+    assert (wide.quantity, wide.stock) == (12, None)
+    assert "both readings plausible" in (wide.reason or "")
+    # S21s were seen at $13-17/TH: $2,900 for twelve ($1.21/TH) is not a price anyone asks
+    levels = model_levels(_rows("Antminer S21", [13, 14, 15, 16, 17]))
+    got = price_quantity(title, norm, 2900, "USD", levels=levels)
+    assert (got.quantity, got.stock) == (1, 12)
+    assert got.reason == (
+        "quantity 12 is stock (plausibility: per lot would be $1.21/TH (Antminer S21 band"
+        " $5-45/TH, from 5 recent sightings), implausible): price is per unit = $14.50/TH"
+        " (Antminer S21 band $5-45/TH, from 5 recent sightings), plausible"
+    )
+    # a real lot price still reads as a lot against the same level
+    lot = price_quantity(title, norm, 36000, "USD", levels=levels)
+    assert (lot.quantity, lot.stock) == (12, None)
+    assert "per unit would be $180/TH (Antminer S21 band" in (lot.reason or "")
+    # another model's level does not apply
+    other = price_quantity(
+        title, norm, 2900, "USD", levels=model_levels(_rows("Antminer S19", [5] * 5))
+    )
+    assert other == wide
+
+
+def test_a_level_needs_enough_working_priced_sightings() -> None:
+    from monitor.normalise.quantity import MIN_SIGHTINGS, model_levels
+
+    assert model_levels(_rows("Antminer S21", [15] * (MIN_SIGHTINGS - 1))) == {}
+    broken = [{**r, "condition": "for_parts"} for r in _rows("Antminer S21", [2] * 10)]
+    unpriced = [{**r, "usd_minor": None} for r in _rows("Antminer S21", [15] * 10)]
+    assert model_levels([*broken, *unpriced, *_rows("Antminer S21", [15] * 4)]) == {}
+    (level,) = model_levels([*broken, *_rows("Antminer S21", [10, 12, 15, 20, 40])]).values()
+    assert (level.usd_per_th, level.sightings) == (15, 5)
+
+
+def test_a_level_prices_rows_as_the_analysis_unit_price_does() -> None:
+    """The level's unit prices are the analysis's $/TH (monitor.analysis.unit_price), computed
+    in plain Python so collecting does not import pandas: the twins must agree."""
+    from monitor.analysis.unit_price import usd_per_th
+    from monitor.normalise.quantity import model_levels
+
+    rows = [
+        {"model": "M", "hashrate_ths": 100.0, "quantity": 4, "usd_minor": 600_000,
+         "price_basis": "unit", "condition": "used"},
+        {"model": "M", "hashrate_ths": 95.0, "quantity": 1, "usd_minor": 140_000,
+         "price_basis": "unit", "condition": None},
+        {"model": "M", "hashrate_ths": 110.0, "quantity": 1, "usd_minor": 1_450,
+         "price_basis": "per_th", "condition": "new"},
+        {"model": "M", "hashrate_ths": 104.0, "quantity": 0, "usd_minor": 170_000,
+         "price_basis": "unit", "condition": "unknown"},
+        {"model": "M", "hashrate_ths": 90.0, "quantity": 2, "usd_minor": 250_000,
+         "price_basis": "unit", "condition": "refurbished"},
+    ]  # fmt: skip
+    expected = sorted(
+        usd_per_th(r["usd_minor"] / 100, r["quantity"], r["hashrate_ths"], r["price_basis"])
+        for r in rows
+    )
+    (level,) = model_levels(rows).values()
+    assert level.usd_per_th == pytest.approx(expected[2])
