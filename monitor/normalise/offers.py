@@ -77,8 +77,9 @@ from monitor.normalise.amounts import (
 )
 from monitor.normalise.catalog import Catalog
 from monitor.normalise.lexicon import load_lexicon
+from monitor.normalise.quantity import lot_words, usd_of, with_price
 from monitor.normalise.record import Condition
-from monitor.normalise.titles import Normalised, normalise
+from monitor.normalise.titles import Normalised, clean, normalise, quantity_of
 from scrapers.money import (
     SHORTHANDS,
     SYMBOLS,
@@ -105,7 +106,10 @@ _SUF = (
     r"|тыс\.?\s?(?:руб\w*\.?|р\.|₽)|у\.?\s?е\.?(?![а-яё]))"
 )
 # "/T", "per TH", "за Т", "per terahash"
-_PER_TH_MARK = r"\s*(?:/|per\s|за\s|每)\s*(?:terahash|th|t|тх|т)(?:/s)?(?![a-zа-я])"
+_PER_TH_MARK = (
+    r"\s*(?:(?:/|per\s|за\s|每)\s*(?:terahash|th|t|тх|т)|(?:por|pro|par)\s+(?:terahash|th))"
+    r"(?:/s)?(?![a-zа-я])"
+)
 _PER_TH = re.compile(_PER_TH_MARK, re.IGNORECASE)
 # "0.049/kWh", "0.058 per kWh": a hosting rate in the message's currency
 _PER_KWH_MARK = r"\s*(?:/|per\s|за\s)\s*(?:kwh|квт)"
@@ -124,7 +128,7 @@ _LOT = re.compile(
 _PER_PIECE = (r"(?:units?|pcs?|pieces?|máy|chiếc|cái|szt|stk|st(?:ück)?|pz|pza|pieza|adet|buah"
               r"|unidad|unité|pièce|machine|miner)(?![^\W\d_])|台|шт")  # fmt: skip
 _UNIT = re.compile(rf"\beach\b|\bper\s+(?:unit|piece|pc|machine|miner)\b|/\s*(?:{_PER_PIECE})"
-                   r"|每台|за\s+шт\w*|/\s*шт\.?|单价", re.IGNORECASE)  # fmt: skip
+                   r"|每台|一台(?!起)|за\s+шт\w*|/\s*шт\.?|单价", re.IGNORECASE)  # fmt: skip
 _MOQ = [re.compile(p, re.IGNORECASE) for p in (
     r"\bmoq\s*[:：=]?\s*(\d+)\s*(?:pcs|units?|pieces)?",
     r"\bm[ií]n(?:imum|imo|ima)?\b\.?\s*(?:order|qty|quantity|purchase|de)?\s*(?:is|of)?\s*[:=]?\s*(\d+)"
@@ -136,6 +140,7 @@ _MOQ = [re.compile(p, re.IGNORECASE) for p in (
     # "الحد الأدنى 3 أجهزة"
     r"\b(?:minst|mindestens|minimaal|minimalnie|en\s+az)\s*(\d+)\s*(?:st\b|stk|stück|stuks|szt|adet)?",
     r"최소\s*(\d+)\s*대|(?:lấy\s+)?từ\s+(\d+)\s*(?:máy|cái|chiếc)|الحد\s+الأدنى\s*(\d+)",
+    r"\b(?:zam[óo]wienie|zam\.)\s+od\s*(\d+)",  # Polish "zamówienie od 3 szt."
     r"(?<![a-z])(?:ab|à\s+partir\s+de|a\s+partir\s+de|vanaf)\s*(\d+)\s*"
     r"(?:stk\b\.?|stück|st\b\.?|pcs|pi[eè]ces|unidades|uds\b\.?|unités|stuks)",
 )]  # fmt: skip
@@ -237,6 +242,11 @@ _COL_GROSS = re.compile(
     r"|(?<![а-яё])(?:с|з)\s+(?:ндс|пдв)|含税|含稅|税込",
     re.I,
 )
+_COL_QTY = re.compile(
+    r"^(?:qty|quantity|pcs|units|qt[ée]|quantit[ée]|cant(?:idad)?|menge|anzahl|ilo[śs][ćc]|szt"
+    r"|adet|jumlah|кол(?:-во|ичество)?|к-во|数量|台数)\b",
+    re.I,
+)
 _COL_MOQ = re.compile(r"^moq\b|^min(?:imum)?\.?\s*(?:order|qty)|起订|^мин", re.I)
 _COL_PRICE = re.compile(
     r"ask|price|offer|sell|цена|价格|售价|报价|单价|\$|usdt?\b|^u/t|preis|precio|prix|prezzo|pre[çc]o|"
@@ -276,7 +286,12 @@ _TIERS = re.compile(rf"(?<![\w.,/]){_TIER}(?:[\s|/]+{_TIER})+\s*\|?\s*$", re.IGN
 _KEYCAP = re.compile(r"[0-9#*]\ufe0f?\u20e3")
 # (a numbered line is a table row's number cell where a "|" follows: "1.  | Antminer S21 | ...")
 _BULLET = re.compile(r"^(?:[\s•·∙●○◦▪▫►▶➤→*>|\-–—]+|\d{1,2}[.)]\s+(?!\|))")
-_NOISE = re.compile(r"\b(?:for|price|only)\b|цена|价格|[—–|=@:：]|\(\s*\)|\[\s*\]", re.I)
+# (not "for" of "for parts", nor "only" of "parts only": condition words)
+_NOISE = re.compile(
+    r"\bfor\b(?!\W+(?:parts?|repairs?|spares?)\b)|\bprice\b|(?<!parts\s)\bonly\b"
+    r"|цена|价格|[—–|=@:：]|\(\s*\)|\[\s*\]",
+    re.I,
+)
 _EDGES = re.compile(r"^[\s=*_~\-–—.:：,;]+|[\s=*_~\-–—.:：,;]+$")
 _WRAP = {"()", "[]", "【】", "「」", "<>", "**"}
 # a card's detail line: a short label and a colon ("Condition: new", "Состояние: б/у", "状态：全新")
@@ -366,6 +381,7 @@ class _Table(NamedTuple):
     per_th_price: int | None = None  # a per-TH price column after the unit one, where it is blank
     moq: int | None = None  # a minimum order column ("MOQ", "起订"), if any
     unit: int | None = None  # the price's unit column ("eenheid": "stuk", "per_TH", "kWh")
+    qty: int | None = None  # a quantity column ("Qty", "Кол-во", "数量"): the row's count
     # price columns headed by a condition or a place ("Model | New | Used", "Model | HK | Moscow"):
     # one offer a column, the heading read with the row
     by_column: tuple[tuple[int, str], ...] = ()
@@ -662,6 +678,8 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         prices, norm, bare = _prices(norm, one_named, catalog, pair, thousands)
         bare = bare or quoted_bare
         waiting, pending = pending, None
+        if prices and _COST_LINE.match(norm) and not _names_a_model(norm, catalog):
+            continue  # "Freight to Dubai ... approx 38 USD per unit": a term, not an offer
         if (
             prices
             and waiting is not None
@@ -741,6 +759,11 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
                 # condition, at the place and status of the header above
                 header = (header or _Header("", None, None, (), None))._replace(condition=cond)
                 continue
+            if header is not None and _PARTS_SECTION.fullmatch(no_moq):
+                # "PARTS", "ნაწილები / PARTS": a new section, of parts; the condition of the
+                # one above ("FOR PARTS") ends
+                header = header._replace(condition=None)
+                continue
             if moq is not None:
                 message_moq = moq  # "MOQ 3 units, DM @broker"; not "M30S++ 106T ... MOQ 50"
             continue
@@ -769,10 +792,26 @@ def _heading_condition(text: str, catalog: Catalog | None) -> Condition | None:
     names none, names a machine (an offer without its price), or is a sentence."""
     if len(text.split()) > _HEADING_WORDS:
         return None
-    got = normalise(" ".join(_NOISE.sub(" ", text).split()), catalog)
+    heading = " ".join(_NOISE.sub(" ", text).split())
+    got = normalise(heading, catalog)
     if got.condition == "unknown" or got.model is not None or got.kind == "part":
         return None
+    if (
+        got.condition == "for_parts"
+        and _BARE_PARTS.search(heading)
+        and normalise(_BARE_PARTS.sub(" ", heading), catalog).condition == "unknown"
+    ):  # "ნაწილები / PARTS", "PARTS & PSUs": a section of parts (not "FOR PARTS")
+        return None
     return got.condition
+
+
+_BARE_PARTS = re.compile(r"(?<!for\s)\bparts\b(?!\s+only)", re.IGNORECASE)
+# a heading naming a section of parts, in a word or two ("PARTS", "Spare parts & PSUs",
+# "ნაწილები / PARTS")
+_PARTS_SECTION = re.compile(
+    r"[\W\d_]*(?:[^\W\d_]+\s*/\s*)?(?:spare\s+)?parts(?:\s*(?:&|and|/|\+)\s*[^\W\d_]+)?[\W\d_]*",
+    re.IGNORECASE,
+)
 
 
 def _column_condition(cell: str) -> str | None:
@@ -862,7 +901,17 @@ def _table_header(cells: list[str]) -> _Table | None:
         ),
         None,
     )
-    return _Table(len(cells), model, hashrate, price, per_th, condition, per_th_price, moq, unit)
+    qty = next(
+        (
+            i
+            for i, c in enumerate(cells)
+            if i not in (model, hashrate, price, moq) and _COL_QTY.search(c)
+        ),
+        None,
+    )
+    return _Table(
+        len(cells), model, hashrate, price, per_th, condition, per_th_price, moq, unit, qty
+    )
 
 
 # a unit cell naming what one price buys, a TH or a kWh: "per_TH", "TH", "kWh"
@@ -923,7 +972,11 @@ def _table_row(cells: list[str], table: _Table) -> str:
     condition = cells[table.condition] if table.condition is not None else ""
     moq = cells[table.moq] if table.moq is not None else ""
     moq = f"MOQ {moq}" if moq.isdigit() else ""
-    return f"{cells[table.model]} {hashrate} {price} {moq} {condition}".rstrip()
+    # a quantity column counts stock (the price is per unit), unless a basis column says what
+    # the price buys: then the count is what its "LOT" buys
+    qty = cells[table.qty] if table.qty is not None and table.unit is not None else ""
+    qty = f"{qty} pcs" if qty.isdigit() and int(qty) > 1 else ""
+    return f"{cells[table.model]} {hashrate} {price} {moq} {qty} {condition}".rstrip()
 
 
 def _prices(
@@ -965,12 +1018,15 @@ def _prices(
             ):  # "2 870 / 2 985" under "НАЛ / БЕЗНАЛ": the cash column's amount
                 m = bare[-2 + pair]
             rest = norm[: m.start()] + " " + norm[m.end() :]
-            if normalise(" ".join(_NOISE.sub(" ", rest).split()), catalog).kind != "other" and (
-                not found or m.start() < found[0].start()
-            ):
+            model = normalise(" ".join(_NOISE.sub(" ", rest).split()), catalog)
+            if model.kind != "other" and (not found or m.start() < found[0].start()):
                 amount = m.group(1)
                 if thousands:  # "4.21" in a list "in thousands of USDT": 4210
                     amount = f"{(Decimal(digits(amount)) * 1000).normalize():f}"
+                if named.endswith("/T") and (
+                    _UNIT.search(norm) or (model.hashrate_unit or "TH/s") != "TH/s"
+                ):  # "L7 9500M @ 2,050 per unit", "一台10800" under "prices per T": per unit
+                    named = named[:-2]
                 norm = f"{norm[: m.start()]}{amount} {named}{norm[m.end() :]}"
                 return list(_PRICE.finditer(norm)), norm, True
     kept = []
@@ -1172,6 +1228,8 @@ _COST_WORDS = (
     r"|доставк\w*|пересылк\w*|залог|предоплат\w*|ндс|运费|邮费|快递|定金|税"
     r"|envío|frete|versand|livraison|porto"
 )
+# a line led by a cost word that names no model states a term of sale, not an offer
+_COST_LINE = re.compile(rf"[\W\d_]*(?:{_COST_WORDS})(?![^\W\d_])", re.IGNORECASE)
 _OLD_WORDS = (
     r"was|old\s+price|regular|retail|rrp|msrp|list(?:\s+price)?|было|старая\s+цена|原价|原價"
 )
@@ -1195,6 +1253,13 @@ def _beside(match: re.Match[str]) -> bool:
     )
 
 
+# "1THあたり 1,150円", "每T 118元", "per TH: $14.2": a price per TH, said before it
+_PER_TH_BEFORE = re.compile(
+    r"(?:1\s*th?\s*(?:あたり|当たり|당)|每\s*th?|\bper\s+th?\b|за\s+т(?![а-я]))\s*[:：]?\s*[$€£¥₽]?\s*$",
+    re.IGNORECASE,
+)
+_LOT_LABEL = re.compile(r"^\W*lot\s*(?:#|no\.|nr\.)?\s*\d+\s*[—–:-]", re.IGNORECASE)
+_AT = re.compile(r"@\s*[$€£¥₽]?\s*$")  # "@ $3,350": a price per unit
 _APPROX = re.compile(r"(?:[≈~]|\bapprox\.?|\bca\.|около|примерно|約|约)\s*[$€£¥₽]?\s*$", re.I)
 
 
@@ -1209,6 +1274,7 @@ def _total(match: re.Match[str]) -> bool:
 
 # an instalment's count, its amount taken out ("12x de", "parcelado em 10x", "6 cuotas de"): no
 # count of machines
+_INSTALMENT_LEAD = re.compile(r"(?<![\w.,])\d{1,2}\s?[x×]\s*(?:de\s+)?")
 _INSTALMENT_TEXT = re.compile(
     r"(?<![\w.,])\d{1,2}\s?[x×]\s*(?:de|of|sem\s+juros)(?![^\W\d_])"
     r"|parcelad\w*\s*(?:em\s+)?\d{1,2}\s?[x×]",
@@ -1270,30 +1336,55 @@ def _offer(
     number_text = price.group(2) or price.group(4) or price.group(6)
     currency_text = (price.group(1) or price.group(5) or "").strip()
     currency = _written_currency(price)
-    per_th = _PER_TH.match(norm, price.end())
+    per_th = _PER_TH.match(norm, price.end()) or _PER_TH_BEFORE.search(
+        norm, max(0, price.start() - 16), price.start()
+    )
+    starts = {m.start() for m in prices}
+    for lead in _INSTALMENT_LEAD.finditer(norm):  # "| 10x R$ 3.020": an instalment count
+        if lead.end() in starts:
+            norm = norm[: lead.start()] + " " * (lead.end() - lead.start()) + norm[lead.end() :]
     rest = _WTB.sub(" ", _without_prices(norm, prices))  # the model part: no prices, no "WTB",
     if "x" in rest or "×" in rest or "parcel" in rest:  # no instalment count ("12x de")
         rest = _INSTALMENT_TEXT.sub(" ", rest)
     line_flags, rest = _take_flags(rest)
     moq, rest = _take_moq(rest)
+    rest = _LOT_LABEL.sub(" ", rest)  # "Lot 108 — ...": an auction's lot number, no count
+    words = clean(rest, load_lexicon())  # the line's words, for what its price buys
     basis = "per_th" if per_th else "unit"
-    per_unit = _UNIT.search(rest) is not None
-    if basis == "unit" and _LOT.search(rest) and not per_unit:
-        basis = "lot"
+    per_unit = _UNIT.search(rest) is not None  # "each", "/台", "за шт", "单价"
+    lot_word = basis == "unit" and not per_unit and (_LOT.search(rest) or lot_words(words))
     rest = _UNIT.sub(" ", re.sub(r"\b(?:per\s+|/\s*|for\s+the\s+)lot\b", " ", rest, flags=re.I))
     model_part = " ".join(_NOISE.sub(" ", rest).split())
     normalised = normalise(model_part, catalog)
+    if lot_word and (_LOT.search(words) or normalised.kind != "other"):
+        # "for all 20", "за всю партию", "整批", "일괄", "للكل": the price buys the lot (a
+        # service's "space for two machines" is no lot)
+        basis = "lot"
+    elif basis == "unit" and _AT.search(norm, 0, price.start()):
+        per_unit = True  # "10 x S21 @ $3,350 = $33,500": the price right after "@" buys one
+    amount = _amount(number_text, currency_text, price.group(3), basis != "per_th")
+    if basis == "per_th" and amount is not None and _DOT_THOUSANDS.fullmatch(number_text):
+        # "Gs. 98.500 por TH": read as 98.5 it is a hundredth of a cent per TH; as thousands,
+        # a price per TH a machine sells at (without a rate to tell, thousands, as for a unit
+        # price: the currencies the ECB does not publish are written in thousands)
+        whole = Decimal(number_text.replace(".", ""))
+        usd, whole_usd = usd_of(amount, currency, None), usd_of(whole, currency, None)
+        if usd is None or whole_usd is None or usd < 0.5 <= whole_usd <= 500:
+            amount = whole
     notes = []
     if per_unit and normalised.quantity != 1:  # "2 шт — 3 100 USDT за шт": a stock count
         normalised = normalised._replace(quantity=1)
         notes.append("price per unit: quantity 1")
+    elif basis == "lot" and normalised.quantity <= 1 and normalised.kind != "other":
+        # "$9,400 the lot - (8) Whatsminer M31S+": the lot's count, read in the whole line
+        if (count := quantity_of(words, catalog)) > 1:
+            normalised = normalised._replace(quantity=count)
+            notes.append(f"a lot of {count}")
     elif basis == "unit" and normalised.quantity > 1 and normalised.kind == "miner":
         # "5,050 USDT — 14 pcs": whether the price buys one of a stock or the lot is decided as
-        # for a title with its price (words, then plausibility: monitor/normalise/quantity.py)
-        from monitor.normalise.quantity import with_price
-
-        amount = Decimal(digits(number_text))
-        normalised = with_price(model_part, normalised, amount, currency, catalog=catalog)
+        # for a title with its price (words, then plausibility: monitor/normalise/quantity.py),
+        # on the line's own words ("6,800U for all 20": "for" is no noise here)
+        normalised = with_price(words, normalised, amount, currency, catalog=catalog)
         if normalised.quantity > 1:  # decided: the price buys the lot
             basis = "lot"
     h = header or _Header("", None, None, (), None)
@@ -1321,7 +1412,7 @@ def _offer(
         line=number,
         text=text,
         normalised=normalised,
-        price=_amount(number_text, currency_text, price.group(3), basis != "per_th"),
+        price=amount,
         currency=currency,
         price_basis=basis,
         moq=moq,

@@ -63,14 +63,19 @@ _PER_UNIT = re.compile(
 _PER_TH = re.compile(r"(?<=\d)\s*(?:usdt|usd|u|\$)?\s*/\s*th?(?:/s)?(?![a-z])")
 # the price buys them all
 _PER_LOT = re.compile(
-    r"\blot\b|\bbundle\b|\bpallet\b|\btotal\b|\bfor\s+(?:all|the\s+lot|everything|both)\b"
+    r"\blot\b|\bbundle\b|\bpallet\b|\btotal\b(?<!mati\stotal)|\bfor\s+(?:all|the\s+lot|everything|both)\b"
+    r"|\b(?:för\s+all[ae]|für\s+alle|pour\s+(?:les|tous)|voor\s+(?:alle|allemaal)|por\s+todos)\b"
     r"|\b(?:all|both)\s+for\b|\btakes?\s+(?:them\s+)?all\b|\bwhole\s+lot\b|\bone\s+price\b"
     r"|\ball\s+\w+\s+for\b|\btakes?\s+both\b|\bfor\s+the\s+pair\b"
+    r"|\bfor\s+(?:the\s+)?(?:two|three|four|five|six|seven|eight|nine|ten|\d+|pack|set)\b"
     r"|\btogether\b|\bjunt[oa]s\b|\bpor\s+(?:l[oa]s\s+(?:dos|tres|cuatro|cinco|seis)|tod[oa]s)\b"
     r"|\bpel[oa]s\s+(?:dois|duas|tr[eê]s|quatro|cinco|seis)\b"
     r"|(?<![а-яё])разом(?![а-яё])"
-    r"|за\s+(?:вс[её]|лот|партию|комплект)|(?<![а-яё])(?:всего|итого|оптом)(?![а-яё])"
-    r"|共计|合计|总价|总共|打包|一起|整批|全部"
+    r"|за\s+(?:вс[её]|всю|весь|вс[іi]|ус[іi]|лот|партию|комплект|пачку)"
+    r"|(?<![а-яё])(?:всего|итого|оптом)(?![а-яё])"
+    r"|共计|合计|总价|总共|打包|一起|整批|全部|一式|セット|일괄|전체"
+    r"|\bset\s+of\b|\bcombo\b|\bcả\s+\d|\bkwa\s+zote\b|\bborong\b|\bhepsi\b"
+    r"|للكل|الكل|لوط|เหมา|ทั้ง"
 )
 # a count written as stock: "10 units" (10台, 10шт), "10pcs", "available: 5", "5 in stock"
 _STOCK_COUNT = re.compile(
@@ -206,7 +211,9 @@ def _count(text: str, parsed: int) -> tuple[int, str | None]:
     return parsed, None if word is None else word.group()
 
 
-def _usd(price: float | Decimal, currency: str | None, when: dt.date | None) -> float | None:
+def usd_of(price: float | Decimal, currency: str | None, when: dt.date | None) -> float | None:
+    """``price`` in USD at the bundled reference rate of ``when`` (else the latest), for
+    plausibility checks only; None when the currency has no rate."""
     if currency is None:
         return None
     from monitor.normalise.fx import USD_ALIASES, bundled_rates
@@ -233,6 +240,12 @@ def _model(norm: Normalised, catalog: Catalog) -> Model | None:
 
 def _money(usd: float) -> str:
     return f"${usd:,.0f}" if usd >= 100 else f"${usd:,.2f}"
+
+
+def lot_words(text: str) -> re.Match[str] | None:
+    """The first word of a cleaned title or line saying its price buys the lot ("lot", "for
+    all", "за всю партию", "打包", "일괄", "للكل"), if any."""
+    return _PER_LOT.search(text)
 
 
 def price_quantity(
@@ -269,7 +282,7 @@ def price_quantity(
         return PriceQuantity(norm.quantity, None, None)
     bands = bands or load_bands()
     if usd is None and price is not None:
-        usd = _usd(price, currency, when)
+        usd = usd_of(price, currency, when)
 
     # the implied unit price of each reading, and whether it is plausible
     per_unit = per_lot = None

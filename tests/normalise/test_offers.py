@@ -1125,7 +1125,9 @@ def test_a_card_prices_its_model_after_its_detail_lines(
 
 
 def test_an_unlabelled_line_ends_a_card() -> None:
-    (offer,) = parse_offers("Antminer T21 190T\nDM for a quote\nShipping: $40 per unit")
+    # (and a shipping line is a term of sale, not an offer: nothing here is priced)
+    assert parse_offers("Antminer T21 190T\nDM for a quote\nShipping: $40 per unit") == []
+    (offer,) = parse_offers("Antminer T21 190T\nDM for a quote\nAntminer S21 200T $2,900")
     assert offer.line == 3
 
 
