@@ -221,6 +221,11 @@ class Lexicon:
     # (the first search of most titles finds none; only a title with one reads the groups)
     condition_plain: re.Pattern[str] = re.compile("(?!)")
     subject_plain: re.Pattern[str] = re.compile("(?!)")
+    # the same led by the character before the word, not a lookbehind (_padded): searched in
+    # " " + text, a match starts where the plain one does in text, and the regex engine skips
+    # every place not after such a character without trying the pattern there
+    condition_padded: re.Pattern[str] = re.compile("(?!)")
+    subject_padded: re.Pattern[str] = re.compile("(?!)")
     # translate rules only tried on Arabic-script text (Arabic, Persian)
     translate_arabic: list[Rule] = field(default_factory=list)
 
@@ -272,11 +277,13 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
         # (a match of the last group, "more", is only the gate of ``condition_more``)
         condition=condition,
         condition_plain=_ungrouped(condition),
+        condition_padded=_padded(_ungrouped(condition)),
         condition_more=re.compile(rf"(?<![a-z0-9])(?:{more})(?![a-z0-9])") if more else None,
         condition_names=names,
         condition_rank={n: i for i, n in enumerate(names)},
         subject=subject,
         subject_plain=_ungrouped(subject),
+        subject_padded=_padded(_ungrouped(subject)),
         heading_other=(
             re.compile(_alternation(data.heading_other)) if data.heading_other else None
         ),
@@ -356,6 +363,18 @@ def _condition_groups(conditions: dict[ConditionGroup, list[str]]) -> str:
         for name in CONDITION_ORDER
         if conditions.get(name)
     )
+
+
+_NOT_AFTER_WORD = "(?<![a-z0-9])"
+
+
+def _padded(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` (led by ``(?<![a-z0-9])``) led by that character instead: its search in
+    " " + text starts where ``pattern``'s does in text. A pattern led by a character class is
+    searched for that class first, far faster than trying a lookbehind at every place."""
+    if not pattern.pattern.startswith(_NOT_AFTER_WORD):
+        raise ValueError(f"not led by {_NOT_AFTER_WORD}: {pattern.pattern[:40]!r}")
+    return re.compile("[^a-z0-9]" + pattern.pattern[len(_NOT_AFTER_WORD) :])
 
 
 def _ungrouped(pattern: re.Pattern[str]) -> re.Pattern[str]:

@@ -678,8 +678,12 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         prices, norm, bare = _prices(norm, one_named, catalog, pair, thousands)
         bare = bare or quoted_bare
         waiting, pending = pending, None
-        if prices and _COST_LINE.match(norm) and not _names_a_model(norm, catalog):
-            continue  # "Freight to Dubai ... approx 38 USD per unit": a term, not an offer
+        if (
+            prices
+            and (_COST_LINE.match(norm) or all(_beside(m) for m in prices))
+            and not _names_a_model(norm, catalog)
+        ):  # "Freight to Dubai ... approx 38 USD per unit", "HK delivery +15U/pcs": a term
+            continue
         if (
             prices
             and waiting is not None

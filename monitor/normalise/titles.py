@@ -36,12 +36,14 @@ from monitor.normalise.record import Condition
 from monitor.normalise.record import Normalised as Normalised  # re-exported for older imports
 from scrapers import drop_invisible
 
-VERSION = 7  # 3: catalog_match, open vocabulary; 4: services, availability, prices in titles;
+VERSION = 8  # 3: catalog_match, open vocabulary; 4: services, availability, prices in titles;
 # 5: the head-noun rule for part/plant words, algorithm names no count, bare hashrates at a bin;
 # 6: "untested" alone states no condition, hosting/racks after the rate describe the miner, a part
 # ending the title after the rate is sold, counts in words of more languages, far rates kept;
 # 7: the blind sets v12-v21 learnt (network gear, replicas, empty boxes, tanks, cloud plans,
-# Cyrillic С/т in codes, a count plus a whole-lot word, condition words in more languages)
+# Cyrillic С/т in codes, a count plus a whole-lot word, condition words in more languages);
+# 8: working claims and age are used, preorders new, DOA warranties no fault, firmware services
+# other, count nouns in Arabic/Vietnamese/Thai/Amharic, v23 learnt
 
 # A number with a unit: hashrate (p/t/g/m/k [h][/s], sol), power (w, kw) or efficiency (j/t).
 # (the guard against a letter or digit before the number follows its first digit: a pattern
@@ -192,6 +194,8 @@ def clean(title: str, lex: Lexicon) -> str:
         if mixed is not None and mixed.search(text):
             text = _fold_homoglyphs(text, lex.homoglyphs)
         text = unicodedata.normalize("NFKC", text.casefold()).casefold()
+        if "\u0307" in text:  # Turkish "İ" folds to "i" and a combining dot: "İkinci el"
+            text = text.replace("i\u0307", "i")
         cjk = CJK_TEXT.search(text) is not None
         if cjk:
             text = _CJK_COUNT.sub(_cjk_count, text)
@@ -331,7 +335,7 @@ def _subject(
 ) -> tuple[Literal["part", "other"], str] | None:
     """("part"|"other", word) when the title sells a part or a non-miner; else None. A service
     (repairing machines) wins over a part word anywhere in the title: it sells no goods."""
-    first = lex.subject_plain.search(text)
+    first = lex.subject_padded.search(" " + text)  # (its start is the word's in text)
     if first is None:  # (every service phrase holds a word the subject pattern finds: "svc")
         return None
     hits = list(lex.subject.finditer(text, first.start()))
@@ -771,7 +775,7 @@ def condition_of(text: str, lex: Lexicon, part: bool = False) -> Condition:
     part or a non-miner), missing hashboards describe it ("case with fans, no hashboards", "heater
     built from an S19, no hashboards"): no condition."""
     rank = lex.condition_rank
-    first = lex.condition_plain.search(text)
+    first = lex.condition_padded.search(" " + text)  # (its start is the word's in text)
     if first is None:
         return "unknown"
     found = []

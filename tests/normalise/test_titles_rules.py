@@ -182,17 +182,17 @@ def test_availability_is_not_a_condition(title: str, condition: str) -> None:
     assert normalise(title).condition == condition
 
 
-# Damage to the packaging, or a fault the title says the unit works despite, is no fault; a
-# real fault still is.
+# Damage to the packaging, or a fault the title says the unit works despite, is no fault (and
+# the working claim makes it used: the issue 13 decision); a real fault still is.
 @pytest.mark.parametrize(
     ("title", "condition"),
     [
-        ("[WTS] Whatsminer M31S+ 80T - broken fan, otherwise runs", "unknown"),
-        ("Antminer S19 95T broken fan but hashing", "unknown"),
-        ("Whatsminer M31S 76T dead fan but still hashing", "unknown"),
-        ("Whatsminer M30S 88T вентилятор сломан, в остальном работает", "unknown"),
+        ("[WTS] Whatsminer M31S+ 80T - broken fan, otherwise runs", "used"),
+        ("Antminer S19 95T broken fan but hashing", "used"),
+        ("Whatsminer M31S 76T dead fan but still hashing", "used"),
+        ("Whatsminer M30S 88T вентилятор сломан, в остальном работает", "used"),
         ("蚂蚁S19 95T 风扇坏 其他正常", "unknown"),
-        ("Antminer S19 95T - one fan faulty, miner works", "unknown"),
+        ("Antminer S19 95T - one fan faulty, miner works", "used"),
         ("Antminer S19 95T damaged box, unit fine", "unknown"),
         ("Antminer S19 95T - packaging damaged, unit fine", "unknown"),
         ("Antminer S19 95T used, box damaged", "used"),
@@ -1009,7 +1009,7 @@ def test_a_farm_pull_is_used(title: str) -> None:
     ("title", "condition"),
     [
         ("Antminer S19 95T pre-owned, sold as-is, still hashing", "used"),
-        ("Whatsminer M30S 88T, as is but running", "unknown"),
+        ("Whatsminer M30S 88T, as is but running", "used"),
         ("Antminer S19 95T б/у, как есть, работает", "used"),
         ("Antminer S19 95T as is", "for_parts"),
         ("Antminer S19 95T as-is, not hashing", "for_parts"),
