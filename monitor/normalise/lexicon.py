@@ -325,7 +325,7 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
                     "tutt",
                     "of ",
                     "for the ",
-                    "за вс",
+                    "за ",  # "за все 3", "цена за 4"
                 ]
             )
         ),

@@ -141,6 +141,10 @@ _MOQ = [re.compile(p, re.IGNORECASE) for p in (
     r"\b(?:minst|mindestens|minimaal|minimalnie|en\s+az)\s*(\d+)\s*(?:st\b|stk|stück|stuks|szt|adet)?",
     r"최소\s*(\d+)\s*대|(?:lấy\s+)?từ\s+(\d+)\s*(?:máy|cái|chiếc)|الحد\s+الأدنى\s*(\d+)",
     r"\b(?:zam[óo]wienie|zam\.)\s+od\s*(\d+)",  # Polish "zamówienie od 3 szt."
+    # "(5+)", "20+ units", "5 units minimum", Thai "ขั้นต่ำ 2 เครื่อง", Arabic "أقل كمية 2"
+    r"\(\s*(\d+)\s*\+\s*\)|(?<![\d.,])(\d+)\s*\+\s*(?:units?|pcs|pieces)\b",
+    r"(?<![\d.,])(\d+)\s*(?:units?|pcs|pieces)\s+min(?:imum)?\b",
+    r"ขั้นต่[ำํ]า?\s*(\d+)|أقل\s+كمية\s*(\d+)",
     r"(?<![a-z])(?:ab|à\s+partir\s+de|a\s+partir\s+de|vanaf)\s*(\d+)\s*"
     r"(?:stk\b\.?|stück|st\b\.?|pcs|pi[eè]ces|unidades|uds\b\.?|unités|stuks)",
 )]  # fmt: skip
@@ -256,7 +260,7 @@ _COL_PRICE = re.compile(
 # a bare amount (no currency written) in a message that names its currency: not a hashrate,
 # power, count or date ("200T", "3250W", "5 шт", "12-month")
 _BARE = re.compile(
-    rf"(?<![{WORD}.,/#+:]){NUM}(?![\w%+\-]|/(?!\s*(?:{_PER_PIECE}))|[.,]\d|\s*(?:x\b|[×*]|шт|pcs?\b|units?\b|台|t\b|th\b|"
+    rf"(?:(?<![{WORD}.,/#+:])|(?<=[^\W\d_]:)){NUM}(?![\w%+\-]|/(?!\s*(?:{_PER_PIECE}))|[.,]\d|\s*(?:x\b|[×*]|шт|pcs?\b|units?\b|台|t\b|th\b|"
     r"gh?\b|mh?\b|kh?\b|ph\b|w\b|kw\b|j\b|%|дн|days?\b|months?\b|мес|years?\b|год|лет))",
     re.IGNORECASE,
 )
@@ -622,6 +626,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
     table_rows = 0  # rows read under the table's header row
     pending: _Pending | None = None  # a model line waiting for its price line
     side, message_bid = "ask", False
+    bid_condition: Condition | None = None  # what a wanted-to-buy section says it buys
     tiers, last = False, 0  # under a header row of quantity tiers, to the next blank line
     parent: _Pending | None = None  # a model line over its variants' lines ("Antminer S21:")
     for number, text, norm, raw in lines:
@@ -680,7 +685,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         waiting, pending = pending, None
         if (
             prices
-            and (_COST_LINE.match(norm) or all(_beside(m) for m in prices))
+            and (_COST_LINE.match(norm) or all(_beside(m) or _threshold(m) for m in prices))
             and not _names_a_model(norm, catalog)
         ):  # "Freight to Dubai ... approx 38 USD per unit", "HK delivery +15U/pcs": a term
             continue
@@ -731,7 +736,11 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         if _WTB.search(norm) and not both:  # "WTB:", "Куплю:": the offers below are bids
             side, message_bid = "bid", message_bid or not drafts
             place = _place(norm, raw)
-            header, header_used = _Header(_clean_header(norm), place, place, (), None), False
+            # "WTB: buying used S19 / S21 series": the condition of what the section buys
+            wanted = normalise(" ".join(_NOISE.sub(" ", norm).split()), catalog).condition
+            bid_condition = None if wanted == "unknown" else wanted
+            header = _Header(_clean_header(norm), place, place, (), None, bid_condition)
+            header_used = False
             continue
         if _WTS.search(norm) and (not message_bid or _SECTION.fullmatch(norm)):
             side, message_bid = "ask", False  # "Selling:" heads a section of asks, even after a
@@ -775,6 +784,8 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             side = "ask"  # a new place or stock header ends a wanted-to-buy section
         cleaned = _clean_header(norm)
         cond = _heading_condition(no_moq, catalog)
+        if side == "bid" and cond is None:
+            cond = bid_condition  # "Also paying per unit:" under "WTB ... used ...": still used
         if not header_used and header is not None:  # stacked headers merge
             place = place or header.place
             flags = tuple(dict.fromkeys(header.flags + flags))
@@ -1264,6 +1275,19 @@ _PER_TH_BEFORE = re.compile(
 )
 _LOT_LABEL = re.compile(r"^\W*lot\s*(?:#|no\.|nr\.)?\s*\d+\s*[—–:-]", re.IGNORECASE)
 _AT = re.compile(r"@\s*[$€£¥₽]?\s*$")  # "@ $3,350": a price per unit
+# an amount a term of sale is bounded by, not a price: "crypto accepted for orders over $50k",
+# "free shipping above 5,000 USDT", "скидка при заказе свыше 1 млн"
+_THRESHOLD = re.compile(
+    r"(?:\bover|\babove|\bmore\s+than|\bexceeding|\bunder|\bbelow|свыше|больше|超过|满)\s*"
+    r"[$€£¥₽]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _threshold(match: re.Match[str]) -> bool:
+    return _THRESHOLD.search(match.string, max(0, match.start() - 16), match.start()) is not None
+
+
 _APPROX = re.compile(r"(?:[≈~]|\bapprox\.?|\bca\.|около|примерно|約|约)\s*[$€£¥₽]?\s*$", re.I)
 
 
@@ -1354,6 +1378,8 @@ def _offer(
     moq, rest = _take_moq(rest)
     rest = _LOT_LABEL.sub(" ", rest)  # "Lot 108 — ...": an auction's lot number, no count
     words = clean(rest, load_lexicon())  # the line's words, for what its price buys
+    if moq is None:  # "三台起" reads "moq 3" once cleaned
+        moq = _take_moq(words)[0]
     basis = "per_th" if per_th else "unit"
     per_unit = _UNIT.search(rest) is not None  # "each", "/台", "за шт", "单价"
     lot_word = basis == "unit" and not per_unit and (_LOT.search(rest) or lot_words(words))

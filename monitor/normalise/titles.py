@@ -96,6 +96,12 @@ _CUE_START = re.compile(
     "b(?:undle|atch|ag)|s(?:et|ets|tück|tk|ztuk|zt)|kit|q(?:ty|uantity)|u(?:nits|nit|nidades)|"
     "m(?:iners|achines)|x"
 )
+# Swedish "3 st Antminer T21" (3 pieces), read only where " st " is in the title: a count before
+# "st" and a word after it (not "1st", "St Louis", a street "Main st" or "42 st" at the end)
+_SWEDISH_ST = re.compile(
+    r"(?<![\d.,])(\d{1,5}) st(?=\s+[a-z0-9])(?!\s+(?:louis|paul|pete\w*|george|john|charles|"
+    r"albert|catharines|kilda|moritz|gallen|maarten)(?![a-z]))"
+)
 _CODE = re.compile(r"\s*([a-z]+\d+[a-z]*)")  # "c13", "bm1366", "s19j": a code after "Nx"
 # after "Nx", a connector or port: "12 x PCIe", "4x USB", "8x ports": what a part has, not a lot
 _SPEC_WORD = re.compile(
@@ -357,12 +363,24 @@ def _subject(
         heading = other and (h := lex.heading_other) is not None and h.fullmatch(m.group(0))
         if (heading or not other) and _after_miner_head(text, m, lex, catalog, not other):
             continue  # "M50S+ 140T ..., power supply built in", "S19 191T, ran on dry cooler"
-        if not other and lex.defect_before.search(before):
-            continue  # "dead hashboard", "one fan missing"
+        # "dead hashboard", "one fan missing": the miner's fault (but "dead M60 hash board
+        # (whatsminer) - parts": a faulty part heading a title with no hashrate is what is sold)
+        if (
+            not other
+            and (d := lex.defect_before.search(before)) is not None
+            and not (_opens_title(before, d.start(), m.start()) and not _measures(text)[0])
+        ):
+            continue
         if m.group("weak") and (_measures(text)[0] or _ends_alias(text, m.start(), catalog)):
             continue  # a chip code beside a hashrate, or in an alias ("Bitaxe BM1366"): a miner
         return ("other" if other else "part"), m.group(0)
     return None
+
+
+def _opens_title(before: str, at: int, word_at: int) -> bool:
+    """The defect word at ``at`` in ``before`` (the 40 characters before a part word starting at
+    ``word_at``) opens the title: nothing but marks before it."""
+    return word_at <= 40 and not any(c.isalnum() for c in before[:at])
 
 
 _ONLY = re.compile(r"\W{0,3}only(?![a-z])")
@@ -645,6 +663,10 @@ def quantity_of(
     candidates: list[tuple[int, int, int]] = []  # (position, end, n)
     if "(" in text[:4] and (m := _LEADING.match(text)) is not None:
         candidates.append((m.start(1), m.end(1), int(m.group(1))))
+    if " st " in text:
+        for m in _SWEDISH_ST.finditer(text):
+            if not _YEAR.fullmatch(m.group(1)):  # (not "2019 st": a year)
+                candidates.append((m.start(1), m.end(1), int(m.group(1))))
     for hit in _CUE_START.finditer(text):
         at = hit.start()
         if at and (c := text[at - 1]).isalpha() and (c != "e" or not _price_slash(text, at)):
@@ -738,6 +760,8 @@ def _word_quantity(lex: Lexicon) -> re.Pattern[str]:
         rf"|\b({words})\s+(?:\w+\s+)?(?:miners|machines|units)\b"
         rf"|\b(?:for\s+all|voor\s+(?:alle|allemaal)|per\s+tutt[ie](?:\s+e)?)\s+(\d{{1,5}}|{words})\b"
         r"|(?<![а-яё])за\s+(?:все|всё|всех|всі)\s+(\d{1,5})\b"  # "цена за все 3" ("три": 3)
+        # "цена за 4": the price is for 4
+        r"|(?:цена|ціна|стоимость)\s+за\s+(\d{1,5})(?![\d.,]|\s*(?:т|th|%))"
         rf"|\ball\s+(\d{{1,5}}|{words})\s+(?:for|(?:[\w+.-]+\s+){{0,5}}together)\b"
         rf"|\btakes?\s+(?:it\s+)?all\s+(\d{{1,5}}|{words})\b"  # "one price takes all 4"
         # "ten sold as one lot", "three in a single bundle": a count in words, then a lot word

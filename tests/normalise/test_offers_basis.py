@@ -149,9 +149,8 @@ def test_a_parts_section_heading_is_no_condition() -> None:
     assert got == [("miner", "for_parts"), ("part", "unknown")]
 
 
-# development offers whose price basis or quantity is still read wrong, and why: "3 st" (the
-# Swedish count noun) is not read as a count, so "för alla tre" prices a lot of one
-KNOWN_BASIS_MISSES = {("v12_se_blocket_kr", 14)}
+# development offers whose price basis or quantity is still read wrong, and why: none
+KNOWN_BASIS_MISSES: set[tuple[str, int]] = set()
 
 
 def test_dev_offers_buy_what_their_labels_say() -> None:
@@ -172,3 +171,52 @@ def test_dev_offers_buy_what_their_labels_say() -> None:
             if found and not ok:
                 wrong.add((message.stem, want["line"]))
     assert wrong == KNOWN_BASIS_MISSES
+
+
+def test_a_bare_amount_glued_after_a_colon_is_the_price() -> None:
+    # a full-width colon glued to the amount, under a header naming the currency; a time or a
+    # ratio ("10:30", "1:2") is still no amount
+    message = "单价（元/台）\nS21 200T：17800\nM60S+ 200T:19600\n10:30 pickup\n"
+    got = [(o.line, o.price, o.currency) for o in parse_offers(message)]
+    assert got == [(2, Decimal(17800), "CNY"), (3, Decimal(19600), "CNY")]
+
+
+def test_an_amount_a_term_is_bounded_by_is_no_offer() -> None:
+    message = (
+        "Antminer S21 200T — $3,050\n"
+        "Wire or ACH; crypto accepted for orders over $50k.\n"
+        "Free shipping above 5,000 USDT\n"
+    )
+    assert [(o.line, o.price) for o in parse_offers(message)] == [(1, Decimal(3050))]
+
+
+def test_a_wanted_sections_condition_holds_for_its_bids() -> None:
+    message = (
+        "WTB buying used S19 / S21 series in bulk\n"
+        "Our bids, USD per TH:\n"
+        "S21 200T → $13.20/T\n"
+        "\n"
+        "Also paying per unit:\n"
+        "L7 9500M → $1,600 each\n"
+    )
+    got = [(o.side, o.normalised.condition) for o in parse_offers(message)]
+    assert got == [("bid", "used"), ("bid", "used")]
+
+
+@pytest.mark.parametrize(
+    ("line", "moq"),
+    [
+        ("S21 200T            3,020 USDT   (5+)", 5),
+        ("S21 Pro 234T new, 3,700 USDT EXW, 20+ units", 20),
+        ("蚂蚁S21 XP 270T 全新 31200元 五台起", 5),
+        ("Whatsminer M60S+ 200T  ราคา 88,900 THB (ขั้นต่ำ 2 เครื่อง)", 2),
+        ("Whatsminer M60S 170T — 152,000 EGP (أقل كمية 2)", 2),
+    ],
+)
+def test_minimum_orders_as_brokers_write_them(line: str, moq: int) -> None:
+    assert _one(line).moq == moq
+
+
+def test_a_message_wide_minimum_applies_to_every_line() -> None:
+    message = "USDT per unit, 5 units minimum unless noted.\nS21 200T 3,180\nM50S 126T 1,010\n"
+    assert [o.moq for o in parse_offers(message)] == [5, 5]

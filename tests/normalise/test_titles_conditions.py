@@ -182,7 +182,7 @@ def test_the_stronger_word_wins(title: str, want: str) -> None:
     [
         "Antminer S19 95T runs at 3250W",
         "Antminer S19 95T runs quiet",
-        "Antminer S19 95T running 24/7 on hydro power",
+        "Antminer S19 95T runs on 220V",  # ("running 24/7" is a claim: decided on v24)
         "APW12 PSU works with S19 and S21",
         "Antminer S19 95T older firmware",
         "Antminer S19 95T old listing, relisted",
