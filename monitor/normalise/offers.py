@@ -803,13 +803,14 @@ _HEADING_WORDS = 8  # a condition heading is short: "Б/У, с майнинг-о
 
 
 def _heading_condition(text: str, catalog: Catalog | None) -> Condition | None:
-    """The condition a section heading names ("USED (grade A)", "二手", "Nuevos"); None where it
-    names none, names a machine (an offer without its price), or is a sentence."""
+    """The condition a section heading names ("USED (grade A)", "二手", "Nuevos", "全新 原装电源":
+    new, with the maker's PSU); None where it names none, names a machine (an offer without its
+    price), or is a sentence."""
     if len(text.split()) > _HEADING_WORDS:
         return None
     heading = " ".join(_NOISE.sub(" ", text).split())
     got = normalise(heading, catalog)
-    if got.condition == "unknown" or got.model is not None or got.kind == "part":
+    if got.condition == "unknown" or got.model is not None:
         return None
     if (
         got.condition == "for_parts"

@@ -220,3 +220,9 @@ def test_minimum_orders_as_brokers_write_them(line: str, moq: int) -> None:
 def test_a_message_wide_minimum_applies_to_every_line() -> None:
     message = "USDT per unit, 5 units minimum unless noted.\nS21 200T 3,180\nM50S 126T 1,010\n"
     assert [o.moq for o in parse_offers(message)] == [5, 5]
+
+
+def test_a_heading_naming_what_comes_with_the_machines_still_gives_their_condition() -> None:
+    message = "全新 原装电源 单价（元/台）\nS21 200T：17800\n二手 九成新\nM50S 126T：4800\n"
+    got = [(o.price, o.normalised.condition) for o in parse_offers(message)]
+    assert got == [(Decimal(17800), "new"), (Decimal(4800), "used")]
