@@ -225,9 +225,17 @@ _COL_DERIVED = re.compile(
 )
 _COL_COND = re.compile(
     r"^cond|condition|state|состояни|成色|状态|狀態|zustand|estado|^staat|^stan\b|^[ée]tat|^stato"
-    r"|^tila|^kondisi|^стан\b",
+    r"|^tila|^kondisi|^стан\b|^grade\b|^класс\b",
     re.I,
 )
+# a sentence giving every unit below one condition: "Everything is used (pulled from our sites)
+# unless the line says NEW", "All units are refurbished", "All machines brand new"
+_ALL_ARE = re.compile(
+    r"\W*(?:all|everything)\b(?:\s+(?:units?|machines?|miners?|items?|stock|listed|below|here))*"
+    r"\s+(?:is\s+|are\s+)?(used|new|brand\s+new|refurbished|refurb)\b",
+    re.IGNORECASE,
+)
+_GRADE = re.compile(r"[A-D][+-]?", re.I)  # a graded unit ("A", "B+"): used, in that grade
 # the price's unit ("stuk", "per_TH", "kWh", "partij van 5"): written after the row's price
 _COL_UNIT = re.compile(
     r"^(?:unit|unité|einheit|eenheid|unidad|unidade|jednostka|единиц|одиниц|单位|basis|per)\b", re.I
@@ -767,9 +775,14 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
                 line, model_text, model_norm, _ = waiting
                 pending = _Pending(line, f"{model_text} {text}", f"{model_norm} {norm}", number)
                 continue
-            if (cond := _heading_condition(no_moq, catalog)) is not None:
-                # "USED (tested, 30-day DOA)", "♻️ 二手", "— NEUF —": the offers below are in that
-                # condition, at the place and status of the header above
+            if (said := _ALL_ARE.match(norm)) is not None:
+                cond = normalise(said.group(1), catalog).condition
+            else:
+                cond = _heading_condition(no_moq, catalog)
+            if cond is not None and cond != "unknown":
+                # "USED (tested, 30-day DOA)", "♻️ 二手", "— NEUF —", "Everything is used unless
+                # the line says NEW": the offers below are in that condition, at the place and
+                # status of the header above
                 header = (header or _Header("", None, None, (), None))._replace(condition=cond)
                 continue
             if header is not None and _PARTS_SECTION.fullmatch(no_moq):
@@ -986,6 +999,8 @@ def _table_row(cells: list[str], table: _Table) -> str:
         last = unit.split()[-1].lstrip("/")
         price += f"/{last}" if _PER_UNIT.fullmatch(unit) else f" {unit}"
     condition = cells[table.condition] if table.condition is not None else ""
+    if _GRADE.fullmatch(condition):
+        condition = f"used grade {condition}"
     moq = cells[table.moq] if table.moq is not None else ""
     moq = f"MOQ {moq}" if moq.isdigit() else ""
     # a quantity column counts stock (the price is per unit), unless a basis column says what

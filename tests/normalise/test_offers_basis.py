@@ -226,3 +226,23 @@ def test_a_heading_naming_what_comes_with_the_machines_still_gives_their_conditi
     message = "全新 原装电源 单价（元/台）\nS21 200T：17800\n二手 九成新\nM50S 126T：4800\n"
     got = [(o.price, o.normalised.condition) for o in parse_offers(message)]
     assert got == [(Decimal(17800), "new"), (Decimal(4800), "used")]
+
+
+def test_a_grade_column_reads_graded_units_as_used() -> None:
+    message = (
+        "Model / TH                        Grade     Our price\n"
+        "Antminer S21 200T                 A         $2,180\n"
+        "Antminer S21 Pro 234T             New       $3,390\n"
+        "Avalon A1466 150T                 Refurb    $1,015\n"
+    )
+    got = [o.normalised.condition for o in parse_offers(message)]
+    assert got == ["used", "new", "refurbished"]
+
+
+def test_a_sentence_giving_every_unit_one_condition() -> None:
+    message = (
+        "Everything is used (pulled from our own sites) unless the line says NEW.\n"
+        "$3,190 | Antminer S21 200T | NEW | 40 avail\n"
+        "$1,120 | Antminer S19k Pro 120T | 60 avail\n"
+    )
+    assert [o.normalised.condition for o in parse_offers(message)] == ["new", "used"]
