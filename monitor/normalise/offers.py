@@ -133,7 +133,7 @@ _MOQ = [re.compile(p, re.IGNORECASE) for p in (
     r"\bmoq\s*[:：=]?\s*(\d+)\s*(?:pcs|units?|pieces)?",
     r"\bm[ií]n(?:imum|imo|ima)?\b\.?\s*(?:order|qty|quantity|purchase|de)?\s*(?:is|of)?\s*[:=]?\s*(\d+)"
     r"\s*(?:pcs|units?|pieces)?",
-    r"起订量?\s*[:：]?\s*(\d+)\s*台?", r"(?<!\d)(\d+)\s*台起订?",
+    r"起订量?\s*[:：]?\s*(\d+)\s*台?", r"(?<!\d)(\d+)\s*台(?:起订?|以上)",
     r"\bмин(?:имум|\.|имальн\w*)?\s*(?:партия|заказ|лот)?\s*[:\-]?\s*(\d+)\s*(?:шт\w*\.?)?",
     r"\b(?:от|від)\s*(\d+)\s*(?:шт\w*\.?|единиц\w*|одиниц\w*)",
     # "minst 2 st", "mindestens 2 Stück", "minimaal 2 stuks", "최소 3대", "lấy từ 5 máy",
@@ -269,7 +269,8 @@ _COL_PRICE = re.compile(
 # power, count or date ("200T", "3250W", "5 шт", "12-month")
 _BARE = re.compile(
     rf"(?:(?<![{WORD}.,/#+:])|(?<=[^\W\d_]:)){NUM}(?![\w%+\-]|/(?!\s*(?:{_PER_PIECE}))|[.,]\d|\s*(?:x\b|[×*]|шт|pcs?\b|units?\b|台|t\b|th\b|"
-    r"gh?\b|mh?\b|kh?\b|ph\b|w\b|kw\b|j\b|%|дн|days?\b|months?\b|мес|years?\b|год|лет))",
+    r"gh?\b|mh?\b|kh?\b|ph\b|w\b|kw\b|j\b|%|дн|days?\b|months?\b|мес|years?\b|год|лет"
+    r"|hrs?\b|hours?\b|weeks?\b|wks?\b|mins?\b|minutes?\b|час|нед|小时|天|周))",
     re.IGNORECASE,
 )
 # a whole number then a word for pieces ("14 st i lager", "3 Stk", "5 szt", "2 adet"): a count
@@ -747,7 +748,10 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             # "WTB: buying used S19 / S21 series": the condition of what the section buys
             wanted = normalise(" ".join(_NOISE.sub(" ", norm).split()), catalog).condition
             bid_condition = None if wanted == "unknown" else wanted
-            header = _Header(_clean_header(norm), place, place, (), None, bid_condition)
+            wtb_moq = _take_moq(norm)[0]  # "Need min 50 units per model. Will pay same day"
+            if wtb_moq is not None and drafts:
+                message_moq = message_moq if message_moq is not None else wtb_moq
+            header = _Header(_clean_header(norm), place, place, (), wtb_moq, bid_condition)
             header_used = False
             continue
         if _WTS.search(norm) and (not message_bid or _SECTION.fullmatch(norm)):

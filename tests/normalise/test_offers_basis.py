@@ -246,3 +246,22 @@ def test_a_sentence_giving_every_unit_one_condition() -> None:
         "$1,120 | Antminer S19k Pro 120T | 60 avail\n"
     )
     assert [o.normalised.condition for o in parse_offers(message)] == ["new", "used"]
+
+
+def test_hours_and_weeks_are_no_amounts() -> None:
+    message = (
+        "Prices in USD\nAntminer S21 200T 3,050\n"
+        "Happy to hold units 48 hrs with a PO. Restock in 3 weeks.\n"
+    )
+    assert [(o.line, o.price) for o in parse_offers(message)] == [(2, Decimal(3050))]
+
+
+def test_a_wanted_footers_minimum_and_a_chinese_minimum_order() -> None:
+    message = (
+        "WTB, price per TH, USD:\n"
+        "- S21 200T used: $11.50/TH\n"
+        "- M60S 186T: $12.10/TH\n"
+        "Need min 50 units per model. Will pay same day after testing.\n"
+    )
+    assert [o.moq for o in parse_offers(message)] == [50, 50]
+    assert _one("收：神马M66S 298T 全新 125元/T 要50台以上").moq == 50
