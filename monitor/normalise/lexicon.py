@@ -185,7 +185,7 @@ class Lexicon:
     translate_cjk: list[Rule]  # rules only tried on Chinese text
     translate_cyrillic: list[Rule]  # only tried on Cyrillic text
     words: re.Pattern[str]
-    words_gate: re.Pattern[str]  # the same words as plain literals: a fast first check
+    words_gate: re.Pattern[str]  # the same words (and "each") as plain literals: a fast check
     word_map: dict[str, str]
     condition: re.Pattern[str]
     condition_names: tuple[ConditionGroup, ...]  # group names, strongest first
@@ -272,7 +272,8 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
         translate_cyrillic=rules["cyr"],
         translate_arabic=rules["arabic"],
         words=re.compile(r"\b(" + "|".join(re.escape(w) for w in data.words) + r")\b"),
-        words_gate=re.compile(_literal_trie(list(data.words))),
+        # (and "each", which clean() reads after a rate: one scan for both)
+        words_gate=re.compile(_literal_trie([*data.words, "each"])),
         word_map=dict(data.words),
         # (a match of the last group, "more", is only the gate of ``condition_more``)
         condition=condition,

@@ -93,11 +93,12 @@ _QUANTITY_CUE = re.compile(  # literal-led alternatives: Python's re finds these
 # tries once per place, not once per word)
 _CUE_START = re.compile(
     "p(?:er|or|allet|ack|cs|ieces|c|ezzi|iezas|eças|ièces)|e(?:ach|a|quipos)|/|lot|"
-    "b(?:undle|atch|ag)|s(?:et|ets|tück|tk|ztuk|zt)|kit|q(?:ty|uantity)|u(?:nits|nit|nidades)|"
-    "m(?:iners|achines)|x"
+    "b(?:undle|atch|ag)|s(?:et|ets|tück|tk|ztuk|zt|t(?= ))|kit|q(?:ty|uantity)|"
+    "u(?:nits|nit|nidades)|m(?:iners|achines)|x"
 )
-# Swedish "3 st Antminer T21" (3 pieces), read only where " st " is in the title: a count before
-# "st" and a word after it (not "1st", "St Louis", a street "Main st" or "42 st" at the end)
+# Swedish "3 st Antminer T21" (3 pieces), read only where the cue scan finds " st " (a cue start
+# no cue matches): a count before "st" and a word after it (not "1st", "St Louis", a street
+# "Main st" or "42 st" at the end)
 _SWEDISH_ST = re.compile(
     r"(?<![\d.,])(\d{1,5}) st(?=\s+[a-z0-9])(?!\s+(?:louis|paul|pete\w*|george|john|charles|"
     r"albert|catharines|kilda|moritz|gallen|maarten)(?![a-z]))"
@@ -192,6 +193,8 @@ def clean(title: str, lex: Lexicon) -> str:
         text = title.casefold()
     else:
         text = drop_invisible(title)
+        if "，" in text:  # a CJK comma between clauses ("神马M50S，126T"): a comma and a space
+            text = _CJK_COMMA.sub(", ", text)
         if ("С" in text or "с" in text) and _CYRILLIC_S.search(text) is not None:
             text = _CYRILLIC_S.sub("s", text)
         if ("Т" in text or "т" in text) and _CYRILLIC_T.search(text) is not None:
@@ -218,9 +221,21 @@ def clean(title: str, lex: Lexicon) -> str:
             text = indexes[2].apply(text)
         if arabic:
             text = indexes[3].apply(text)
-    if lex.words_gate.search(text):
+    if lex.words_gate.search(text):  # (the lexicon's words, or "each")
+        if "each" in text and _RATE_EACH.search(text) is not None:
+            text = _RATE_EACH.sub(r"\1", text)  # "(88T each)": each unit's rate, not a unit price
         text = lex.words.sub(lambda m: lex.word_map[m.group(1)], text)
     return text
+
+
+# a CJK full-width comma (NFKC makes it "," glued to the next word, which hides "S19，95T"'s
+# rate), but not one grouping thousands ("1，200元": a digit, then three and no more)
+_CJK_COMMA = re.compile("，(?!(?<=\\d，)\\d{3}(?!\\d))")
+# "each" after a rate and closing its clause ("Two T19 (88T each) - $500 takes both", "2x S19
+# 95TH each, $900 for both"): the rate of each unit, not a price per unit
+_RATE_EACH = re.compile(
+    r"(\d\s*(?:[ptgm]h?(?:/s)?|th/s|ths|tera(?:hash)?|ksol(?:/s)?|sol/s))\s+each(?=\s*(?:[),;]|$))"
+)
 
 
 class _Translations:
@@ -663,15 +678,17 @@ def quantity_of(
     candidates: list[tuple[int, int, int]] = []  # (position, end, n)
     if "(" in text[:4] and (m := _LEADING.match(text)) is not None:
         candidates.append((m.start(1), m.end(1), int(m.group(1))))
-    if " st " in text:
-        for m in _SWEDISH_ST.finditer(text):
-            if not _YEAR.fullmatch(m.group(1)):  # (not "2019 st": a year)
-                candidates.append((m.start(1), m.end(1), int(m.group(1))))
+    swedish = True  # (" st " not read yet: read once, where the cue scan first finds it)
     for hit in _CUE_START.finditer(text):
         at = hit.start()
         if at and (c := text[at - 1]).isalpha() and (c != "e" or not _price_slash(text, at)):
             continue  # a cue inside a word (but "price/unit")
         if (m := _QUANTITY_CUE.match(text, at)) is None:
+            if swedish and text.startswith("st ", at) and text[at - 1 : at] == " ":
+                swedish = False
+                for m in _SWEDISH_ST.finditer(text):
+                    if not _YEAR.fullmatch(m.group(1)):  # (not "2019 st": a year)
+                        candidates.append((m.start(1), m.end(1), int(m.group(1))))
             continue
         if m.group("per"):
             if text.startswith("e", at) and _MEASURE_BEFORE.search(text, max(0, at - 16), at):
@@ -752,7 +769,8 @@ def _word_quantity(lex: Lexicon) -> re.Pattern[str]:
     "voor alle 4", "per tutti e 3", "за все 3", "all three for $2,400", "all 3 together"); or
     "pair of", "for the pair", "for both", "both for", "takes both", "price covers both", a
     title opening with "both" or "pair" or ending with "pair" ("power cable 16A pair"), or
-    "por los dos", "pelas duas" (for the two). ("All 3 boards hashing" counts nothing.)"""
+    "por los dos", "pelas duas" (for the two), "com os dois", "con los dos" (with both). ("All 3
+    boards hashing" counts nothing.)"""
     words = "|".join(re.escape(w) for w in sorted(lex.number_words, key=len, reverse=True))
     return re.compile(
         rf"\b(?:(?:lot|bundle|pallet|set|pack)\s+of\s+|^\W*)({words})\b"
@@ -770,6 +788,8 @@ def _word_quantity(lex: Lexicon) -> re.Pattern[str]:
         r"|\b(pair)\s+of\b|\bfor\s+the\s+(pair)\b|\(\s*(?:a\s+)?(pair)\s*\)|\b(?:for|takes?)\s+(both)\b|\b(both)\s+for\b"
         r"|^\W*(both)\b|^\W*(pair)\b|\bcovers?\s+(both)\b|\b(pair)\W*$"
         r"|\bpor\s+l[oa]s\s+(dos)\b|\bpel[oa]s\s+(dois|duas)\b"  # "par, precio por los dos"
+        # "preço é pelo kit com os dois", "precio del kit con los dos": the price is with both
+        r"|\bcom\s+[oa]s\s+(dois|duas)\b|\bcon\s+l[oa]s\s+(dos)\b"
     )
 
 
