@@ -808,7 +808,20 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             flags = tuple(dict.fromkeys(header.flags + flags))
             moq = moq if moq is not None else header.moq
             cond = cond or header.condition
-        where = place or _clean_header(no_moq) or None
+        if place is None and _heading_condition(no_moq, catalog) is not None and header:
+            # "USED (tested, 7-day DOA)" under "Dubai stock": a condition heading names no
+            # place; the section is where the one above was
+            where = header.location
+        else:  # a short heading names where its section is ("东莞矿机仓", "Склад Подольск");
+            # a sentence or a subject line does not: no place rather than a sentence
+            heading = _clean_header(no_moq)
+            short = (
+                len(heading.split()) <= _PLACE_WORDS
+                and not _SENTENCE.search(heading)
+                and not flags  # "全新现货", "Под заказ (14-20 дней)": a status, not a place
+                and _heading_condition(no_moq, catalog) is None
+            )
+            where = place or (heading if short else None) or None
         header, header_used = _Header(cleaned, place, where, flags, moq, cond), False
     if not header_used and header is not None and message_moq is None:
         message_moq = header.moq  # a footer such as "Min. order 2 pcs, delivery across Russia"
@@ -816,6 +829,10 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
     return [_offer(d, message_moq, bare_currency, catalog) for d in drafts]
 
 
+_PLACE_WORDS = 4  # a heading read as the section's place, when no known place is named, at most
+_SENTENCE = re.compile(
+    r"[.!?;:]\s|^subject\b|^re:|\[/?\w+\]|\d{1,2}[./]\d{1,2}|\d{1,2}月\d{1,2}日", re.IGNORECASE
+)
 _HEADING_WORDS = 8  # a condition heading is short: "Б/У, с майнинг-отеля, все проверены на стенде"
 
 

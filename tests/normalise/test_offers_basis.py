@@ -265,3 +265,19 @@ def test_a_wanted_footers_minimum_and_a_chinese_minimum_order() -> None:
     )
     assert [o.moq for o in parse_offers(message)] == [50, 50]
     assert _one("收：神马M66S 298T 全新 125元/T 要50台以上").moq == 50
+
+
+def test_location_is_a_place_or_nothing_never_a_sentence() -> None:
+    message = (
+        "Thanks for reaching out. Here is this week's inventory, all USD.\n"
+        "Antminer S21 200T - $3,050\n"
+        "\n"
+        "Dubai stock\n"
+        "S21 XP 270T - $5,180\n"
+        "USED (tested, 7-day DOA)\n"
+        "S19k Pro 120T - $640\n"
+        "全新现货\n"
+        "M60S 186T - $2,900\n"
+    )
+    got = [(o.location, o.normalised.condition) for o in parse_offers(message)]
+    assert got == [(None, "unknown"), ("Dubai", "unknown"), ("Dubai", "used"), ("Dubai", "new")]
