@@ -81,7 +81,7 @@ _QUANTITY_CUE = re.compile(  # literal-led alternatives: Python's re finds these
     r"|bundle|pallet|batch|set|pair|box|case|package|pack|kit|bag|th|t|kwh|month|day|week|year"
     r"|hour)(?![a-z]))[a-z]+)|por\s+unidade?|each|ea|a\s+piece|"
     r"/\s*(?:unit|pc|piece|ea|board|each|set))(?![a-z])"
-    r"|(?:lot(?:e|to)?|bundle|pallet|set|batch|pack|kit|bag|qty|quantity)\s*"
+    r"|(?:lot(?:e|to)?|bundle|bulk|pallet|set|batch|pack|kit|bag|qty|quantity)\s*"
     r"(?:of|de|di|com|con|c/|x|:)?\s*\(?\s*"
     r"(?P<lot>\d{1,5})\b(?!\s*(?:inch|mm|cm|zoll|дюйм|\"|″|”))"  # not "kit 6 inch": a size
     r"|x\s*(?P<x>\d{1,5})(?![\d.a-z-]|,\d)"
@@ -93,7 +93,7 @@ _QUANTITY_CUE = re.compile(  # literal-led alternatives: Python's re finds these
 # tries once per place, not once per word)
 _CUE_START = re.compile(
     "p(?:er|or|allet|ack|cs|ieces|c|ezzi|iezas|eças|ièces)|e(?:ach|a|quipos)|/|lot|"
-    "b(?:undle|atch|ag)|s(?:et|ets|tück|tk|ztuk|zt|t(?= ))|kit|q(?:ty|uantity)|"
+    "b(?:undle|ulk|atch|ag)|s(?:et|ets|tück|tk|ztuk|zt|t(?= ))|kit|q(?:ty|uantity)|"
     "u(?:nits|nit|nidades)|m(?:iners|achines)|x"
 )
 # Swedish "3 st Antminer T21" (3 pieces), read only where the cue scan finds " st " (a cue start
@@ -149,13 +149,19 @@ _STOCK_BEFORE = re.compile(  # order terms, stock counts and capacities are not 
     r"(?<![a-z])(?:na|pod))\W{0,3}$"  # (Polish "na 12 sztuk", "pod 4": for that many)
 )  # (not "7500 U/min, 2 Stück": a speed; "+ 2x PSUs", "with 2 fans": pieces it includes)
 _STOCK_AFTER = re.compile(
-    r"\s*(?:(?:units?|pcs|pieces|machines|miners|stück|stk|sztuk|szt\.?|unidades|piezas|pezzi|"
-    r"peças|pièces|equipos)\s*)?(?:available|avail|in\s+stock|left|"
+    r"\s*(?:(?:units?|pcs|pieces|machines|miners?|stück|stk|sztuk|szt\.?|unidades|piezas|pezzi|"
+    r"peças|pièces|equipos)\s*)?(?:available|avail|in\s+stock|left|slots?|bays?|"
     r"on\s+hand|ready|moq|min|holds|per\s+(?:carton|ctn|box|case|pallet)|"
     r"verfügbar|vorrätig|auf\s+lager|disponibles?|dispon[ií]ve(?:l|is)|disponibili|dostępn\w*|"
     r"mevcut|stokta)"
     r"(?![a-z])"
 )  # (whole words: "4 miners" is not "4 min"; "10 pieces per carton" is packing)
+# a count of units, then where they are held: "8 pcs at Abu Dhabi bonded", "40 units Hong Kong"
+# (stock at a place, not a lot; not "2 units at $500": a price)
+_STOCK_WHERE = re.compile(
+    r"\s*(?:units?|pcs|pieces|machines|miners)\s+(?:at\s+(?![$€£¥\d])[a-z]|(?:in\s+|ex\s+)?"
+    r"(?:hong\s*kong|hk|shenzhen|dubai|abu\s+dhabi|bonded|warehouse)(?![a-z]))"
+)
 _WORD = re.compile(r"[^\W_]+")
 # Arabic-Indic and Persian digits ("۲۴۵", "٢٤٥") as ASCII ones, on Arabic-script text
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -466,6 +472,8 @@ def _after_miner_head(
     if part and _BEFORE_SOLD_PART.fullmatch(text, rate.end(), start):
         if _SET_OFF.match(text, end):  # "S21 200T hash board BM1368 - faulty": the board's
             return False  # chip code: the board is what is sold
+        if _OWN_RATE.match(text, end):  # "KS5 (20T) one hash board ~7T": the board's own rate
+            return False
         if _COLON.match(text, end):
             return False  # "S19j Pro 104T shell: case + 4 fans": what follows describes the part
         if _SET_APART.match(text, end):  # "S21 200T hashboard, tested": the board's phrase ends
@@ -480,10 +488,12 @@ def _after_miner_head(
 
 
 # between the rate and a part word sold on its own: marks, or a word saying it is one piece
-_BEFORE_SOLD_PART = re.compile(r"(?:[\W_]|(?:single|empty|spare|replacement|bare)\b)*")
+_BEFORE_SOLD_PART = re.compile(r"(?:[\W_]|(?:single|one|empty|spare|replacement|bare)\b)*")
 # after a part word, its own chip code, then a mark or the end: the part is what is described
 _SET_OFF = re.compile(r"\s*bm\d{4}\w*\s*(?:[-\u2013\u2014:,(/]|$)")
 _COLON = re.compile(r"\s*:")
+# after a part word, a rate of its own: "one hash board ~7T", "hashboard 36T" (a piece's share)
+_OWN_RATE = re.compile(r"\s*[~≈]?\s*\d+(?:\.\d+)?\s*t(?:h(?:/s)?)?(?![a-z0-9])")
 # after a part word, a comma, bracket or spaced dash: the part's own phrase ends there
 _SET_APART = re.compile(r"\s*(?:[,;(]|[-\u2013\u2014]\s)")
 # after a part word right after the rate, the part's condition, then its phrase ends
@@ -505,13 +515,24 @@ _SALE_TAIL = re.compile(
 )
 
 
+_FOR_BUYER = re.compile(r"\bfor\W+(?:[\w+.-]+\W+){0,4}$")
+
+
 def _service(text: str, lex: Lexicon, subject_at: int) -> str | None:
     """The words offering a service ("hashboard repair service", "will repair your miner",
     "矿机维修"), or None. "<a board> repair" only counts where it is the first thing the title
     names (``subject_at``: where its first part or other word starts) and no word before it
     makes it the item's use or need: "chips for hashboard repair", "needs repair" offer none.
     Called only on a title that holds one of the lexicon's ``service_gate`` words."""
-    if lex.service is not None and (m := lex.service.search(text)) is not None:
+    # ("chips ... for S21 board repair shops": shops named after "for" are who buys)
+    if (
+        lex.service is not None
+        and (m := lex.service.search(text)) is not None
+        and not (
+            m.group(0).endswith(("shop", "shops"))
+            and _FOR_BUYER.search(text, max(0, m.start() - 40), m.start())
+        )
+    ):
         return m.group(0)
     if lex.repair is not None:
         for m in lex.repair.finditer(text):
@@ -733,7 +754,11 @@ def quantity_of(
         ):
             candidates.append((d.start(1), d.end(1), int(d.group(1))))
     for start, end, n in sorted(candidates) if candidates else ():
-        if _STOCK_BEFORE.search(text, max(0, start - 24), start) or _STOCK_AFTER.match(text, end):
+        if (
+            _STOCK_BEFORE.search(text, max(0, start - 24), start)
+            or _STOCK_AFTER.match(text, end)
+            or _STOCK_WHERE.match(text, end)
+        ):
             continue  # "5 units available", "MOQ 20": stock and order terms, not a lot
         if 1 <= n <= 10_000:
             return n
