@@ -1085,7 +1085,11 @@ def _prices(
     end = 0
     for m in found:
         label = norm[max(end, m.start() - _LABEL_CHARS) : m.start()]
-        if not _NOT_ASK.search(label) and _nonzero(m):  # "000р" (a grouping misread): no price
+        if (
+            not _NOT_ASK.search(label)
+            and _nonzero(m)  # "000р" (a grouping misread): no price
+            and not _DURATION_AFTER.match(m.string, m.end())  # "USDC. 15-day DOA": a term
+        ):
             kept.append(m)
         end = m.end()
     return kept, norm, False
@@ -1325,6 +1329,11 @@ def _threshold(match: re.Match[str]) -> bool:
     return _THRESHOLD.search(match.string, max(0, match.start() - 16), match.start()) is not None
 
 
+# a number of days, weeks... right after an amount: a duration, not money ("15-day DOA")
+_DURATION_AFTER = re.compile(
+    r"\s*-?\s*(?:days?|weeks?|months?|years?|hours?|hrs?|дн\w*|нед\w*|мес\w*|天|个月)(?![^\W\d_])",
+    re.IGNORECASE,
+)
 _APPROX = re.compile(r"(?:[≈~]|\bapprox\.?|\bca\.|около|примерно|約|约)\s*[$€£¥₽]?\s*$", re.I)
 
 

@@ -281,3 +281,10 @@ def test_location_is_a_place_or_nothing_never_a_sentence() -> None:
     )
     got = [(o.location, o.normalised.condition) for o in parse_offers(message)]
     assert got == [(None, "unknown"), ("Dubai", "unknown"), ("Dubai", "used"), ("Dubai", "new")]
+
+
+def test_a_duration_after_an_amount_is_a_term() -> None:
+    message = (
+        "Antminer S21 200T $3,050, 30-day warranty\nWe accept wire and USDC. 15-day DOA on used.\n"
+    )
+    assert [(o.line, o.price) for o in parse_offers(message)] == [(1, Decimal(3050))]
