@@ -288,3 +288,35 @@ def test_a_duration_after_an_amount_is_a_term() -> None:
         "Antminer S21 200T $3,050, 30-day warranty\nWe accept wire and USDC. 15-day DOA on used.\n"
     )
     assert [(o.line, o.price) for o in parse_offers(message)] == [(1, Decimal(3050))]
+
+
+def test_dev_offers_are_where_their_labels_say() -> None:
+    """Every development offer labelled with a location is found there (a place the message
+    names, from data/lexicon.yaml's `places:`)."""
+    wrong = []
+    for expected in sorted(OFFERS.glob("*.expected.json")):
+        message = expected.with_name(expected.name.replace(".expected.json", ".txt"))
+        got = parse_offers(message.read_text(encoding="utf-8"))
+        for want in json.loads(expected.read_text(encoding="utf-8")):
+            if "location" not in want:
+                continue
+            price = Decimal(str(want["price"]))
+            found = [o.location for o in got if o.line == want["line"] and o.price == price]
+            if want["location"] not in found:
+                wrong.append((message.stem, want["line"], want["location"], found))
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("header", "place"),
+    [
+        ("Склад Подольск, наличие", "Podolsk"),
+        ("Abu Dhabi bonded stock", "Abu Dhabi"),
+        ("东莞矿机仓", "Dongguan"),
+        ("Collection from our Halifax unit", "Halifax"),
+        ("Ships from Atlanta, GA", "Atlanta"),
+    ],
+)
+def test_more_places_brokers_ship_from(header: str, place: str) -> None:
+    (offer,) = parse_offers(f"{header}\nAntminer S21 200T $3,050\n")
+    assert offer.location == place
