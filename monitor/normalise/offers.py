@@ -79,7 +79,7 @@ from monitor.normalise.catalog import Catalog
 from monitor.normalise.lexicon import load_lexicon
 from monitor.normalise.quantity import lot_words, usd_of, with_price
 from monitor.normalise.record import Condition
-from monitor.normalise.titles import Normalised, clean, normalise, quantity_of
+from monitor.normalise.titles import Normalised, clean, condition_of, normalise, quantity_of
 from scrapers.money import (
     SHORTHANDS,
     SYMBOLS,
@@ -144,6 +144,7 @@ _MOQ = [re.compile(p, re.IGNORECASE) for p in (
     # "(5+)", "20+ units", "5 units minimum", Thai "ขั้นต่ำ 2 เครื่อง", Arabic "أقل كمية 2"
     r"\(\s*(\d+)\s*\+\s*\)|(?<![\d.,])(\d+)\s*\+\s*(?:units?|pcs|pieces)\b",
     r"(?<![\d.,])(\d+)\s*(?:units?|pcs|pieces)\s+min(?:imum)?\b",
+    r"\bat\s+least\s+(\d+)(?!\s*%|\d)",  # "Need at least 10 of a model"
     r"ขั้นต่[ำํ]า?\s*(\d+)|أقل\s+كمية\s*(\d+)",
     r"(?<![a-z])(?:ab|à\s+partir\s+de|a\s+partir\s+de|vanaf)\s*(\d+)\s*"
     r"(?:stk\b\.?|stück|st\b\.?|pcs|pi[eè]ces|unidades|uds\b\.?|unités|stuks)",
@@ -840,10 +841,15 @@ def _heading_condition(text: str, catalog: Catalog | None) -> Condition | None:
     """The condition a section heading names ("USED (grade A)", "二手", "Nuevos", "全新 原装电源":
     new, with the maker's PSU); None where it names none, names a machine (an offer without its
     price), or is a sentence."""
-    if len(text.split()) > _HEADING_WORDS:
-        return None
+    words = len(text.split())
+    if words > _HEADING_WORDS and not (words <= 2 * _HEADING_WORDS and text.rstrip().endswith(":")):
+        return None  # (a longer line ending in ":" introduces the list under it)
     heading = " ".join(_NOISE.sub(" ", text).split())
     got = normalise(heading, catalog)
+    if got.condition == "unknown" and got.kind == "other" and got.model is None:
+        # "USED (grade A, ex-HK hosting)": where the machines ran is no service sold here
+        lex = load_lexicon()
+        got = got._replace(condition=condition_of(clean(heading, lex), lex))
     if got.condition == "unknown" or got.model is not None:
         return None
     if (

@@ -320,3 +320,18 @@ def test_dev_offers_are_where_their_labels_say() -> None:
 def test_more_places_brokers_ship_from(header: str, place: str) -> None:
     (offer,) = parse_offers(f"{header}\nAntminer S21 200T $3,050\n")
     assert offer.location == place
+
+
+def test_a_longer_line_introducing_a_list_gives_its_condition() -> None:
+    message = (
+        "Machines running on site, buyer takes them over while hashing (USDT per unit):\n"
+        "• S21 188T - 2,540\n"
+        "USED (grade A, ex-HK hosting)\n"
+        "S19k Pro 120T - 560\n"
+    )
+    assert [o.normalised.condition for o in parse_offers(message)] == ["used", "used"]
+
+
+def test_at_least_n_is_a_minimum_order() -> None:
+    message = "WTB\nS19j Pro 104T used - $280 ea\nNeed at least 10 of a model.\n"
+    assert [o.moq for o in parse_offers(message)] == [10]
