@@ -109,6 +109,13 @@ _SPEC_WORD = re.compile(
     r"\s*(?:pci-?e|sata|usb|ports?|sockets?|outlets?|connectors?|slots?|pins?)(?![a-z])"
 )
 _DIGITS_BEFORE = re.compile(r"(?:^|[^a-z0-9.,])(\d{1,5})(?:er)?\s*-?\s*$")  # "2er Set": of 2
+# a count of pieces before "set" or "pack": "10 piece set", "6-piece pack", "10-teiliges Set",
+# "5 delige set" (a set of 10, of 6, ...)
+_PIECES_BEFORE = re.compile(
+    r"(?:^|[^a-z0-9.,])(\d{1,4})\s*-?\s*(?:piece|teilig\w*|delig\w*|częściow\w*)\s*-?\s*$"
+)
+_SET_WORDS = frozenset({"set", "sets", "pack"})
+_HOSTED = ("hosting", "colocation")  # a hosting subject word: a service, sold with no condition
 # "2 bitcoin miners", "3 used machines": a count, one describing word, a word for whole machines
 _DIGITS_WORD_BEFORE = re.compile(
     r"(?:^|[^a-z0-9.,$€£¥])(\d{1,4})\s+(?!(?:[ptgmk]h?|[kmg]?w|j|th|sol)\s)[a-z]{2,12}\s+$"
@@ -753,6 +760,8 @@ def quantity_of(
             d := _DIGITS_WORD_BEFORE.search(text, max(0, word - 20), word)
         ):
             candidates.append((d.start(1), d.end(1), int(d.group(1))))
+        elif name in _SET_WORDS and (d := _PIECES_BEFORE.search(text, max(0, word - 24), word)):
+            candidates.append((d.start(1), d.end(1), int(d.group(1))))  # "10 piece set"
     for start, end, n in sorted(candidates) if candidates else ():
         if (
             _STOCK_BEFORE.search(text, max(0, start - 24), start)
@@ -899,7 +908,11 @@ def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
     if subject is not None:
         kind, word = subject
         what = "part or accessory" if kind == "part" else "not a miner"
-        if condition == "for_parts":  # (a heater "with no hashboards" lacks none)
+        if condition != "unknown" and kind == "other" and word.startswith(_HOSTED):
+            # "Dubai hosting ... new containers": the site's condition, not the listing's (a
+            # service sold has none)
+            base["condition"] = "unknown"
+        elif condition == "for_parts":  # (a heater "with no hashboards" lacks none)
             base["condition"] = condition_of(text, lex, part=True)
         elif kind == "part" and condition == "unknown" and "new" in text:
             base["condition"] = _new_part(text, lex)
@@ -911,6 +924,7 @@ def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
     ) and _POWER_PRICE.search(text):
         # "Stellplätze für S19 Miner, 7 ct/kWh": a price of power is hosting or electricity sold
         base["quantity"] = quantity_of(text, catalog, capacity=True, lex=lex)
+        base["condition"] = "unknown"  # "..., 6 ct/kWh, new containers": the site's, not sold
         return Normalised(kind="other", confidence=0.8, reason="a price per kWh", **base)
     model = _find_model(_TOKEN.findall(text), text, catalog)
     if model is None and (split := _unglue(text)) != text:

@@ -1134,7 +1134,6 @@ def test_power_prices_hosting_products_and_work_services_are_other(title: str) -
     [
         ("Soundproof cabinet for two Antminer S21", "part"),
         ("Thermal pads Whatsminer M50S", "part"),
-        ("Dielectric fluid 200L for S19 immersion", "part"),
         ("Exhaust duct kit for 2x Antminer S21", "part"),
         ("IO board for Antminer S19j Pro", "part"),
         ("SD card with firmware for Antminer S19", "part"),
