@@ -327,6 +327,7 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
                     "of ",
                     "for the ",
                     "за ",  # "за все 3", "цена за 4"
+                    "пара",  # "пара S19 ..., вместе": a pair sold together
                 ]
             )
         ),

@@ -611,6 +611,8 @@ def _cooled_variant(model: Model, text: str, catalog: Catalog) -> Model:
         return model
     cooling = "hydro" if m.group("hydro") else "immersion"
     base = compact(model.name)
+    if model.cooling == "air" and base.endswith("air"):  # "A2 Pro Air" -> "A2 Pro Hyd"
+        base = base[:-3]
     for suffix in _COOLING_SUFFIXES[cooling]:
         found = catalog.by_key.get(base + suffix)
         if found is not None and len(found) == 1 and found[0].cooling == cooling:
@@ -781,6 +783,8 @@ def quantity_of(
             if number.isdigit():
                 return int(number) if 1 <= int(number) <= 10_000 else 1
             return 2 if number in ("pair", "both") else lex.number_words[number]
+        if ("pair" in text or "both" in text or "пара" in text) and _PAIR_TOGETHER.search(text):
+            return 2
     # a digit first, or after one space or mark (a title led by a letter fails the first compare)
     head = text[:2]
     if (
@@ -791,6 +795,14 @@ def quantity_of(
     ):
         return int(m.group(1))  # "3 Antminer S19 95T, sold as a lot": the lot of 3
     return 1
+
+
+# "T17 40T pair - both run, sold together", "both run, sold together", "пара S19, обе работают,
+# продаю вместе": a pair sold together (tried only where "pair", "both" or "пара" stands)
+_PAIR_TOGETHER = re.compile(
+    r"\bpair\W+(?:[\w+.-]+\W+){0,4}?(?:both|together)\b|\bboth\W+(?:[\w+.-]+\W+){0,3}?together\b"
+    r"|(?<![а-яё])пара\W+(?:[\w+.-]+\W+){0,6}?(?:вместе|обе|оба)(?![а-яё])"
+)
 
 
 @lru_cache(maxsize=4)
