@@ -468,7 +468,7 @@ def _after_miner_head(
     start, end = word.span()
     rate = None
     for m in _MEASURE.finditer(text, 0, start):
-        if m.lastgroup in ("hash", "sol"):
+        if m.lastgroup in ("hash", "sol") and not (m.group("hash") == "p" and _nema_plug(text, m)):
             rate = m
     if rate is None:
         return False  # no hashrate before the word
@@ -643,6 +643,8 @@ def _measures(text: str) -> tuple[list[float], int | None, float | None]:
             raw = head + tail if len(tail) == 3 else f"{head}.{tail}"
         value = float(raw)
         unit = m.lastgroup  # the one unit group that matched
+        if unit == "hash" and m.group("hash") == "p" and _nema_plug(text, m):
+            continue  # a NEMA plug name ("L6-30P", "5-15P", "14-50R"), no 30 PH/s
         if unit == "hash":
             hashrates.append(value * _MULTIPLIER[m.group("hash")])
         elif unit == "sol":
@@ -657,6 +659,16 @@ def _measures(text: str) -> tuple[list[float], int | None, float | None]:
         elif unit == "eff" and 5 <= value < 150:
             efficiency = efficiency or value
     return hashrates, power, efficiency
+
+
+def _nema_plug(text: str, m: re.Match[str]) -> bool:
+    """A bare "P" rate written as a NEMA plug's name: digits, a dash, digits, P ("L6-30P")."""
+    at = m.start()
+    return (
+        m.end() - m.start("hash") == 1
+        and text[at - 2 : at - 1].isdigit()
+        and text[at - 1 : at] == "-"
+    )
 
 
 def _bare_hashrate(model: Model, text: str) -> float | None:
