@@ -973,7 +973,7 @@ def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
                 **base,
             )
         return Normalised(kind="other", confidence=0.5, reason="no catalog model in title", **base)
-    if quantity > 1:
+    if miner.quantity > 1:
         # a count with a price in the title: the price decides what it buys ("100pcs $560" is
         # stock priced per unit). Imported here: the quantity module builds on this one.
         from monitor.normalise.quantity import with_title_price
@@ -1019,6 +1019,8 @@ def _miner(model: Model, text: str, quantity: int, condition: Condition) -> Norm
         readings, title_power, title_eff = _measures(split)
     if not readings and (bare := _bare_hashrate(model, text)) is not None:
         readings = [bare]
+        if quantity > 1 and quantity * model.base == bare:
+            quantity = 1  # "L7 9300 майнер": the bare number after the name is its rate
     if not readings and "ty" in text and (spelled := _SPELLED_RATE.search(text)) is not None:
         tens, ones = spelled.groups()  # "ninety-six TH": a rate written out in words
         readings = [(_TENS[tens] + (_ONES[ones] if ones else 0)) * 1e12]
