@@ -217,13 +217,11 @@ class Lexicon:
     # the number words, "pair", "both", "all" ("alle", "tutt"), "of" as plain literals: the
     # quantity rule's fast check
     number_gate: re.Pattern[str] = re.compile("(?!)")
-    # ``condition`` and ``subject`` without their named groups: the same matches, found faster
-    # (the first search of most titles finds none; only a title with one reads the groups)
-    condition_plain: re.Pattern[str] = re.compile("(?!)")
-    subject_plain: re.Pattern[str] = re.compile("(?!)")
-    # the same led by the character before the word, not a lookbehind (_padded): searched in
-    # " " + text, a match starts where the plain one does in text, and the regex engine skips
-    # every place not after such a character without trying the pattern there
+    # ``condition`` and ``subject`` without their named groups (found faster: the first search
+    # of most titles finds none; only a title with one reads the groups), led by the character
+    # before the word, not a lookbehind (_padded): searched in " " + text, a match starts where
+    # the grouped one does in text, and the regex engine skips every place not after such a
+    # character without trying the pattern there
     condition_padded: re.Pattern[str] = re.compile("(?!)")
     subject_padded: re.Pattern[str] = re.compile("(?!)")
     # translate rules only tried on Arabic-script text (Arabic, Persian)
@@ -277,13 +275,11 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
         word_map=dict(data.words),
         # (a match of the last group, "more", is only the gate of ``condition_more``)
         condition=condition,
-        condition_plain=_ungrouped(condition),
         condition_padded=_padded(_ungrouped(condition)),
         condition_more=re.compile(rf"(?<![a-z0-9])(?:{more})(?![a-z0-9])") if more else None,
         condition_names=names,
         condition_rank={n: i for i, n in enumerate(names)},
         subject=subject,
-        subject_plain=_ungrouped(subject),
         subject_padded=_padded(_ungrouped(subject)),
         heading_other=(
             re.compile(_alternation(data.heading_other)) if data.heading_other else None

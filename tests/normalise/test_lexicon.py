@@ -163,14 +163,14 @@ def test_conditions_in_other_languages_are_read_behind_their_gate() -> None:
     assert normalise("Antminer S19 95TH usado, not working").condition == "for_parts"
 
 
-# The condition and subject patterns without their named groups find each title's first match
-# where the grouped ones do (the normaliser's first search uses them; a title with a match is
-# then read with the groups).
-def test_ungrouped_patterns_match_where_the_grouped_ones_do() -> None:
+# The condition and subject patterns without their named groups, led by the character before
+# the word (searched in " " + text), find each title's first match where the grouped ones do
+# (the normaliser's first search uses them; a title with a match is then read with the groups).
+def test_padded_patterns_find_the_first_match_where_the_grouped_ones_do() -> None:
     from monitor.normalise.titles import clean
 
     lex = load_lexicon()
-    assert "(?P<" not in lex.condition_plain.pattern + lex.subject_plain.pattern
+    assert "(?P<" not in lex.condition_padded.pattern + lex.subject_padded.pattern
     folder = Path(__file__).resolve().parents[1] / "fixtures" / "titles"
     texts = [
         clean(row["title"], lex)
@@ -178,7 +178,9 @@ def test_ungrouped_patterns_match_where_the_grouped_ones_do() -> None:
         for row in csv.DictReader(path.read_text(encoding="utf-8").splitlines())
         if row.get("title")
     ]
-    for grouped, plain in ((lex.condition, lex.condition_plain), (lex.subject, lex.subject_plain)):
-        spans = [(m.span() if (m := grouped.search(t)) else None) for t in texts]
-        assert spans == [(m.span() if (m := plain.search(t)) else None) for t in texts]
-        assert sum(s is not None for s in spans) > 100
+    texts += ["used s19", "s19\nused", "б/у-used", "xused used", "psu", "2psu psu", ""]
+    pairs = ((lex.condition, lex.condition_padded), (lex.subject, lex.subject_padded))
+    for grouped, padded in pairs:
+        starts = [(m.start() if (m := grouped.search(t)) else None) for t in texts]
+        assert starts == [(m.start() if (m := padded.search(" " + t)) else None) for t in texts]
+        assert sum(s is not None for s in starts) > 100
