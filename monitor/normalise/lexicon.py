@@ -97,11 +97,8 @@ Rule = tuple[re.Pattern[str], str, tuple[str, ...]]
 _META = frozenset("\\.[](){}|*+?^$")
 
 
-def literal_starts(pattern: str) -> tuple[str, ...]:
-    """The plain text every match of ``pattern`` starts with, one string per top-level
-    alternative ("ремонт\\w*|диагностик\\w*" -> ("ремонт", "диагностик")); () when some
-    alternative starts with no plain text (a class, group, escape or lookaround). A translation
-    runs only on text holding one of them: a substring test is cheaper than a regex scan."""
+def _branches(pattern: str) -> list[str]:
+    """``pattern``'s top-level alternatives ("a|b(?:c|d)" -> ["a", "b(?:c|d)"])."""
     branches: list[str] = []
     depth, start, i = 0, 0, 0
     while i < len(pattern):
@@ -121,14 +118,27 @@ def literal_starts(pattern: str) -> tuple[str, ...]:
             start = i + 1
         i += 1
     branches.append(pattern[start:])
+    return branches
+
+
+def _plain_head(branch: str) -> int:
+    """How many of ``branch``'s first characters are plain text every match starts with."""
+    n = 0
+    while n < len(branch) and branch[n] not in _META:
+        n += 1
+    if n < len(branch) and branch[n] in "*?{":
+        n -= 1  # the last letter is optional or repeated: not required
+    return max(n, 0)
+
+
+def literal_starts(pattern: str) -> tuple[str, ...]:
+    """The plain text every match of ``pattern`` starts with, one string per top-level
+    alternative ("ремонт\\w*|диагностик\\w*" -> ("ремонт", "диагностик")); () when some
+    alternative starts with no plain text (a class, group, escape or lookaround). A translation
+    runs only on text holding one of them: a substring test is cheaper than a regex scan."""
     starts: list[str] = []
-    for branch in branches:
-        n = 0
-        while n < len(branch) and branch[n] not in _META:
-            n += 1
-        if n < len(branch) and branch[n] in "*?{":
-            n -= 1  # the last letter is optional or repeated: not required
-        if n <= 0:
+    for branch in _branches(pattern):
+        if not (n := _plain_head(branch)):
             return ()
         starts.append(branch[:n])
     return tuple(starts)
@@ -275,12 +285,20 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
         word_map=dict(data.words),
         # (a match of the last group, "more", is only the gate of ``condition_more``)
         condition=condition,
-        condition_padded=_padded(_ungrouped(condition)),
+        condition_padded=_padded(
+            condition_first,
+            [(f, _END) for fragments in data.conditions.values() for f in fragments]
+            + [(re.escape(start), "") for start in starts],
+        ),
         condition_more=re.compile(rf"(?<![a-z0-9])(?:{more})(?![a-z0-9])") if more else None,
         condition_names=names,
         condition_rank={n: i for i, n in enumerate(names)},
         subject=subject,
-        subject_padded=_padded(_ungrouped(subject)),
+        subject_padded=_padded(
+            subject_first,
+            [(f, _END) for f in subject_words]
+            + [(re.escape(g) + r"[^\W\d_]*", _END) for g in data.service_gate],
+        ),
         heading_other=(
             re.compile(_alternation(data.heading_other)) if data.heading_other else None
         ),
@@ -363,22 +381,41 @@ def _condition_groups(conditions: dict[ConditionGroup, list[str]]) -> str:
     )
 
 
-_NOT_AFTER_WORD = "(?<![a-z0-9])"
+_END = "(?![a-z0-9])"  # the end of a word
 
 
-def _padded(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """``pattern`` (led by ``(?<![a-z0-9])``) led by that character instead: its search in
-    " " + text starts where ``pattern``'s does in text. A pattern led by a character class is
-    searched for that class first, far faster than trying a lookbehind at every place."""
-    if not pattern.pattern.startswith(_NOT_AFTER_WORD):
-        raise ValueError(f"not led by {_NOT_AFTER_WORD}: {pattern.pattern[:40]!r}")
-    return re.compile("[^a-z0-9]" + pattern.pattern[len(_NOT_AFTER_WORD) :])
+def _padded(first: str, items: list[tuple[str, str]]) -> re.Pattern[str]:
+    """Where any of ``items`` (a fragment and what must follow it) starts a word: searched in
+    " " + text, a match starts where the lexicon's grouped pattern (its fragments led by
+    ``(?<![a-z0-9])``) first matches in text. Led by the character before the word, not a
+    lookbehind: the regex engine scans for that class and skips every other place. Only where
+    a match starts counts here, not which fragment matched, so all fragments share one trie of
+    their plain starts ("no power", "not working", "new": "n(?:o(?:...)|e(?:...))"): at each
+    word the engine follows the letters it reads, not one trie per group."""
+    tree: dict[str, Any] = {}
+    whole: list[str] = []  # alternatives with no plain start
+    for fragment, after in items:
+        for branch in _branches(fragment):
+            n = _plain_head(branch)
+            n -= n and branch[n : n + 1] == "+"  # (the last letter, repeated: in the rest)
+            if not n:
+                whole.append(f"(?:{branch}){after}")
+                continue
+            node = tree
+            for ch in branch[:n]:
+                node = node.setdefault(ch, {})
+            node.setdefault("", []).append(branch[n:] + after)
 
+    def emit(node: dict[str, Any]) -> str:
+        rests = node.get("", [])
+        if "" in rests:  # a fragment matching here with nothing more: the node matches
+            return ""
+        alts = [f"(?:{r})" for r in rests]
+        alts += [re.escape(ch) + emit(sub) for ch, sub in node.items() if ch]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
-def _ungrouped(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """``pattern`` with its named groups as plain groups: it matches where ``pattern`` does (the
-    lexicon's fragments name no group and refer to none)."""
-    return re.compile(re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern))
+    alternatives = ([emit(tree)] if tree else []) + whole
+    return re.compile(f"[^a-z0-9]{first}(?:" + ("|".join(alternatives) or "(?!)") + ")")
 
 
 def _words(fragments: list[str]) -> re.Pattern[str] | None:
