@@ -278,13 +278,14 @@ class _Translations:
     def apply(self, text: str) -> str:
         chosen = set(self.always)
         if self.finder is not None:
-            finder, longer, by_literal = self.finder, self.longer, self.by_literal
-            for m in finder.finditer(text):
-                for at in range(m.start(), m.end()):  # (and literals starting inside it)
-                    if (found := finder.match(text, at)) is not None:
-                        for w in longer[found.group(0)]:
-                            if text.startswith(w, at):
-                                chosen.update(by_literal[w])
+            search, longer, by_literal = self.finder.search, self.longer, self.by_literal
+            found = search(text)
+            while found is not None:  # every place a literal starts (and inside another one)
+                at = found.start()
+                for w in longer[found.group(0)]:
+                    if text.startswith(w, at):
+                        chosen.update(by_literal[w])
+                found = search(text, at + 1)
         rules = self.rules
         for i in sorted(chosen):
             pattern, repl, _ = rules[i]
