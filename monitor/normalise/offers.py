@@ -77,7 +77,7 @@ from monitor.normalise.amounts import (
 )
 from monitor.normalise.catalog import Catalog
 from monitor.normalise.lexicon import load_lexicon
-from monitor.normalise.quantity import lot_words, usd_of, with_price
+from monitor.normalise.quantity import PER_TH_MARK, lot_words, usd_of, with_price
 from monitor.normalise.record import Condition
 from monitor.normalise.titles import Normalised, clean, condition_of, normalise, quantity_of
 from scrapers.money import (
@@ -105,11 +105,7 @@ _SUF = (
     r"|руб(?:\.|лей|ля|\b)|р(?:\.(?!\w)|(?![\w.]))|т\.?\s?р(?:\.|(?![\w.]))"
     r"|тыс\.?\s?(?:руб\w*\.?|р\.|₽)|у\.?\s?е\.?(?![а-яё]))"
 )
-# "/T", "per TH", "за Т", "per terahash"
-_PER_TH_MARK = (
-    r"\s*(?:(?:/|per\s|за\s|每)\s*(?:terahash|th|t|тх|т)|(?:por|pro|par)\s+(?:terahash|th))"
-    r"(?:/s)?(?![a-zа-я])"
-)
+_PER_TH_MARK = PER_TH_MARK
 _PER_TH = re.compile(_PER_TH_MARK, re.IGNORECASE)
 # "0.049/kWh", "0.058 per kWh": a hosting rate in the message's currency
 _PER_KWH_MARK = r"\s*(?:/|per\s|за\s)\s*(?:kwh|квт)"

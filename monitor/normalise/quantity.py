@@ -59,8 +59,14 @@ _PER_UNIT = re.compile(
     r"|/\s*(?:units?|pcs?|pieces?|sets?|ea|each|шт|штук\w*)(?![a-z])|@(?=\s*[$€£¥]?\d)"
     r"|(?<![а-яё])по(?=\s*[$€£¥]?\d)|цена\s+за\s+(?:1|одну|один)"
 )
+# what marks a price per TH/s: "/T", "per TH", "за Т", "每T", "por TH", "per terahash" (broker
+# lines read it after an amount, titles after an amount and perhaps its currency)
+PER_TH_MARK = (
+    r"\s*(?:(?:/|per\s|за\s|每)\s*(?:terahash|th|t|тх|т)|(?:por|pro|par)\s+(?:terahash|th))"
+    r"(?:/s)?(?![a-zа-я])"
+)
 # the price is per TH/s of one machine ("$11.8/T", "14 U/T", "$14/TH"): so it prices one unit
-_PER_TH = re.compile(r"(?<=\d)\s*(?:usdt|usd|u|\$)?\s*/\s*th?(?:/s)?(?![a-z])")
+_PER_TH = re.compile(r"(?<=\d)\s*(?:usdt|usd|u|\$)?" + PER_TH_MARK)
 # the price buys them all
 _PER_LOT = re.compile(
     r"\blot\b|\bbundle\b|\bpallet\b|\btotal\b(?<!mati\stotal)|\bfor\s+(?:all|the\s+lot|everything|both)\b"
@@ -270,7 +276,7 @@ def price_quantity(
         return PriceQuantity(norm.quantity, None, None)  # no count, no per-unit word: nothing
     catalog = catalog or load_catalog()
     unit_word = _PER_UNIT.search(text)
-    per_th = _PER_TH.search(text) if unit_word is None and "/" in text else None
+    per_th = _PER_TH.search(text) if unit_word is None else None
     unit_word = unit_word or per_th
     parsed = norm.quantity
     if decided:

@@ -151,6 +151,9 @@ def test_the_bands_cover_the_published_figures_they_come_from() -> None:
         ("📍Ethiopia 🔹M30S++ 106T used 🔹$560 🔹100pcs", 1, "quantity 100 is stock (plausibility"),
         ("WTS: S19k Pro 120T used, $11.8/T, qty 200", 1, "quantity 200 is stock (words ('/t'"),
         ("WTS M50S 126T used 13.5 U/T qty 50", 1, "quantity 50 is stock (words ('u/t'"),
+        # a price per TH written in words, as broker lines write it (one pattern reads both)
+        ("WTS S21 200T 14.5$ за т, 30 шт", 1, "quantity 30 is stock (words ('$ за т'"),
+        ("Antminer S19 95T 13 USD pro TH, 20 Stück", 1, "quantity 20 is stock (words ('usd pro"),
         ("2 bitcoin miners S19 Pro 110th both for $1500", 2, "lot of 2 (words ('both for'"),
         ("[WTS] S17+ 73T x4 for parts, $200 takes all", 4, "lot of 4 (words ('takes all'"),
         ("Продам 3 асика Antminer S19 95T за все 150000 руб", 3, "lot of 3 (words ('за все'"),
