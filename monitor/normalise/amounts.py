@@ -9,7 +9,9 @@ the list's shorthand dropped ("1 USDT = 12.700 UZS", "2万1=21000", "(3.15 = 3,1
 dollar sign with a code after its amount read as that code ("$4,690 CAD"), a currency word of
 the lexicon after an amount as its code ("6,950港幣"), and the marks several currencies share
 ("¥", "$", "kr", "Br", "Rs", "Sh", "R": ``scrapers.money.SHARED_MARKS``) as the one the message
-names. The currencies themselves are ``scrapers.money``'s one table.
+names. The currencies themselves are ``scrapers.money``'s one table. :data:`PRICE` finds a price
+in a plain line (an amount with a currency mark, or a bare one before a per-TH or per-kWh mark),
+and :data:`PER_TH_MARK` is what marks a price per TH/s, in titles and broker lines alike.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 
-from monitor.normalise.lexicon import Lexicon, load_lexicon
+from monitor.normalise.lexicon import FLAG_EMOJI, Lexicon, load_lexicon
 from scrapers.money import (
     CODES,
     COUNTRY_CURRENCY,
     SHARED_MARKS,
+    SHORTHANDS,
     SYMBOLS,
     shared_code,
     yen_code,
@@ -145,9 +148,6 @@ def message_names(norm: str) -> set[str]:
     return {min(found)[1]} if found else set()
 
 
-_FLAG = re.compile(r"[\U0001F1E6-\U0001F1FF]{2}")
-
-
 def _shared_marks(lines: list[tuple[int, str, str, str]]) -> Callable[[str], str]:
     """How the message's lines write the marks several currencies share: as the code of the one
     such currency the message names ("3 990 $" in a list "en dollars canadiens" is "3 990 CAD",
@@ -170,7 +170,7 @@ def _shared_marks(lines: list[tuple[int, str, str, str]]) -> Callable[[str], str
     flags = {  # the currencies of the countries whose flags the message shows ("🇿🇦")
         code
         for _, _, _, raw in lines
-        for pair in _FLAG.findall(raw)
+        for pair in FLAG_EMOJI.findall(raw)
         if (code := COUNTRY_CURRENCY.get("".join(chr(ord(c) - 0x1F1E6 + 65) for c in pair)))
     }
     subs: list[tuple[re.Pattern[str], str]] = []
@@ -405,3 +405,40 @@ def rewriter(lines: list[tuple[int, str, str, str]]) -> Callable[[str], str]:
         return shared(yen(_dollar_code(_currency_words(plain))))
 
     return rewrite
+
+
+# what marks a price per TH/s: "/T", "per TH", "за Т", "每T", "por TH", "per terahash" (broker
+# lines read it after an amount, titles after an amount and perhaps its currency)
+PER_TH_MARK = (
+    r"\s*(?:(?:/|per\s|за\s|每)\s*(?:terahash|th|t|тх|т)|(?:por|pro|par)\s+(?:terahash|th))"
+    r"(?:/s)?(?![a-zа-я])"
+)
+
+# Where a line writes a price (the offer reader's first scan of each line).
+# The currency alternatives come from the one table (scrapers.money): its symbols and Latin-script
+# codes, before or after the number; after it also the broker shorthand "U" ("3200U") and the
+# Russian forms (руб., р., т.р. = thousand roubles). A "$" after a number is its currency only when
+# no number follows ("3200 $", not "3200 $3100"). Every match is mapped back by currency_code().
+# what may not stand right before an amount, nor right after a currency code: a letter of a Latin
+# or Cyrillic word or a digit; a CJK character may ("官電250元", "每台2680元": Chinese writes no
+# space before a number; "2680U一台" is 2680 USDT a unit)
+PRICE_BEFORE = rf"({SYMBOL_ALT}|(?<![a-z])(?:{CODE_ALT})(?![a-z])\.?)"  # "Rs. 45,000" too
+# the table's shorthands written in Chinese ("3980刀"), right after the amount
+_CJK_SHORT_ALT = "|".join(
+    re.escape(s) for s in sorted(SHORTHANDS, key=len, reverse=True) if "\u4e00" <= s[-1] <= "\u9fff"
+)
+PRICE_AFTER = (
+    rf"(\s?\$(?!\s*\d)|(?:{CODE_ALT}|U)(?![{WORD}])|{_CJK_SHORT_ALT}"
+    rf"|{'|'.join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True) if '$' not in s)}"
+    r"|руб(?:\.|лей|ля|\b)|р(?:\.(?!\w)|(?![\w.]))|т\.?\s?р(?:\.|(?![\w.]))"
+    r"|тыс\.?\s?(?:руб\w*\.?|р\.|₽)|у\.?\s?е\.?(?![а-яё]))"
+)
+PER_TH = re.compile(PER_TH_MARK, re.IGNORECASE)
+# "0.049/kWh", "0.058 per kWh": a hosting rate in the message's currency
+PER_KWH_MARK = r"\s*(?:/|per\s|за\s)\s*(?:kwh|квт)"
+# groups: 1 currency before, 2 its number, 3 "k"; 4 number, 5 currency after; 6 a bare number
+# right before a per-TH mark ("14.2/T"): a price in the message's currency
+PRICE = re.compile(
+    rf"{PRICE_BEFORE}\s?{NUM}(k\b)?|(?<![{WORD}.,])(?<!hyd\s)(?<!hydro\s){NUM}\s?{PRICE_AFTER}|(?<![{WORD}.,/]){NUM}(?={PER_TH_MARK}|{PER_KWH_MARK})",
+    re.IGNORECASE,
+)

@@ -18,6 +18,7 @@ CJK_TEXT = re.compile(r"[\u3000-\u9fff\uac00-\ud7af]")
 CYRILLIC_TEXT = re.compile(r"[\u0400-\u04ff]")
 _CJK, _CYRILLIC = CJK_TEXT, CYRILLIC_TEXT
 ARABIC_TEXT = re.compile(r"[\u0600-\u06ff]")  # Arabic and Persian
+FLAG_EMOJI = re.compile(r"[\U0001F1E6-\U0001F1FF]{2}")  # a flag: two regional indicators
 _NOT_ARABIC = re.compile(r"[^\x00-\x7f\u0600-\u06ff]")  # a letter of a third script
 # the lexicon's condition groups, strongest first
 # ("fault": a faulty piece, "broken fan"; for_parts unless the title says the unit works anyway;
@@ -442,3 +443,17 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         return compile_lexicon(data)
     except re.error as exc:
         raise ValueError(f"{path}: bad pattern: {exc}") from None
+
+
+def place_of(text: str, raw: str) -> str | None:
+    """The canonical place named earliest in ``text`` (a place wins over the wider place it is
+    in: "国内 ... 深圳自提" is Shenzhen), else the first known flag emoji."""
+    lexicon = load_lexicon()
+    hits = [(m.start(), name) for name, rx in lexicon.places if (m := rx.search(text))]
+    if hits:
+        wider = {lexicon.place_within.get(name) for _, name in hits}
+        return min(hit for hit in hits if hit[1] not in wider)[1]
+    for m in FLAG_EMOJI.finditer(raw):
+        code = "".join(chr(ord(c) - 0x1F1E6 + 65) for c in m.group(0))
+        return lexicon.flag_places.get(code, code)
+    return None

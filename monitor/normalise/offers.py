@@ -66,9 +66,10 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from monitor.normalise.amounts import (
-    CODE_ALT,
     NUM,
-    SYMBOL_ALT,
+    PER_TH,
+    PER_TH_MARK,
+    PRICE,
     WORD,
     digits,
     european,
@@ -76,45 +77,33 @@ from monitor.normalise.amounts import (
     rewriter,
 )
 from monitor.normalise.catalog import Catalog
-from monitor.normalise.lexicon import load_lexicon
-from monitor.normalise.quantity import PER_TH_MARK, lot_words, usd_of, with_price
+from monitor.normalise.lexicon import FLAG_EMOJI, load_lexicon, place_of
+from monitor.normalise.offer_quotes import (
+    DEFERRED_WORDS,
+    PAIR_GAP,
+    pair_order,
+    quote_half,
+    quote_pair,
+    two_way_order,
+    two_way_row,
+)
+from monitor.normalise.offer_tables import (
+    NOT_ASK,
+    Table,
+    split_cells,
+    table_header,
+    table_row,
+    variant_cells,
+)
+from monitor.normalise.quantity import lot_words, usd_of, with_price
 from monitor.normalise.record import Condition
 from monitor.normalise.titles import Normalised, clean, condition_of, normalise, quantity_of
 from scrapers.money import (
-    SHORTHANDS,
     SYMBOLS,
     currency_code,
     find_currency,
 )
 
-# The currency alternatives come from the one table (scrapers.money): its symbols and Latin-script
-# codes, before or after the number; after it also the broker shorthand "U" ("3200U") and the
-# Russian forms (руб., р., т.р. = thousand roubles). A "$" after a number is its currency only when
-# no number follows ("3200 $", not "3200 $3100"). Every match is mapped back by currency_code().
-# what may not stand right before an amount, nor right after a currency code: a letter of a Latin
-# or Cyrillic word or a digit; a CJK character may ("官電250元", "每台2680元": Chinese writes no
-# space before a number; "2680U一台" is 2680 USDT a unit)
-_PRE = rf"({SYMBOL_ALT}|(?<![a-z])(?:{CODE_ALT})(?![a-z])\.?)"  # "Rs. 45,000" too
-# the table's shorthands written in Chinese ("3980刀"), right after the amount
-_CJK_SHORT_ALT = "|".join(
-    re.escape(s) for s in sorted(SHORTHANDS, key=len, reverse=True) if "\u4e00" <= s[-1] <= "\u9fff"
-)
-_SUF = (
-    rf"(\s?\$(?!\s*\d)|(?:{CODE_ALT}|U)(?![{WORD}])|{_CJK_SHORT_ALT}"
-    rf"|{'|'.join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True) if '$' not in s)}"
-    r"|руб(?:\.|лей|ля|\b)|р(?:\.(?!\w)|(?![\w.]))|т\.?\s?р(?:\.|(?![\w.]))"
-    r"|тыс\.?\s?(?:руб\w*\.?|р\.|₽)|у\.?\s?е\.?(?![а-яё]))"
-)
-_PER_TH_MARK = PER_TH_MARK
-_PER_TH = re.compile(_PER_TH_MARK, re.IGNORECASE)
-# "0.049/kWh", "0.058 per kWh": a hosting rate in the message's currency
-_PER_KWH_MARK = r"\s*(?:/|per\s|за\s)\s*(?:kwh|квт)"
-# groups: 1 currency before, 2 its number, 3 "k"; 4 number, 5 currency after; 6 a bare number
-# right before a per-TH mark ("14.2/T"): a price in the message's currency
-_PRICE = re.compile(
-    rf"{_PRE}\s?{NUM}(k\b)?|(?<![{WORD}.,])(?<!hyd\s)(?<!hydro\s){NUM}\s?{_SUF}|(?<![{WORD}.,/]){NUM}(?={_PER_TH_MARK}|{_PER_KWH_MARK})",
-    re.IGNORECASE,
-)
 _THOUSAND = re.compile(r"^т(?:ыс)?\.?\s?", re.IGNORECASE)  # "т.р.", "тыс. руб": x1000, roubles
 _DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")  # "4.350", "1.150": not "0.052"
 _LOT = re.compile(
@@ -198,69 +187,13 @@ _WTS = re.compile(
     r"売ります|판매|팝니다",
     re.I,
 )
-# a price labelled as something other than the ask: fair value, breakeven, hashprice, cost
-_NOT_ASK = re.compile(
-    r"fmv|fair|break\s*-?\s*even|hash\s*price|\bcost|\bbep\b|себестоим|окупаем|成本|回本|估值"
-    r"|sub-?\s*total|grand\s+total|zwischensumme|gesamtsumme|итого|合计|合計|总计|總計|小计|小計",
-    re.IGNORECASE,
-)
 _LABEL_CHARS = 16  # how far before an amount its label is looked for
-# a table: cells split by "|" or tabs; the header row names its columns
-_CELLS = re.compile(r"[^\S\t]*(?:\||\t)[^\S\t]*")  # "a\t\tb": an empty cell between
-_COL_MODEL = re.compile(
-    r"model|mod[eèé]l|^d[ée]signation|miner|machine|^item|^description|^product|модель|наименован|товар|型号|机型|品名|产品|"
-    r"^artikel|^art[íi]culo|^produit|^prodotto",
-    re.I,
-)
-_COL_HASH = re.compile(r"hash|^th|^t/?h?/?s?$|算力|хеш|хэш", re.I)
-# a column worked out from the others ("≈unit", "~ $ total", "est. USD", "calc. price"): not the ask
-# and an extended / line total (quantity x unit price: "Ext. price", "Amount", "Итого", "金额")
-_COL_DERIVED = re.compile(
-    r"^[≈~]|approx|\best(?:imated?)?\b|calc|implied|≈|^ext\b|extended|\btotal|^amount|^line\s+total"
-    r"|^sum|summe|^итог|сумма|^金额|^金額|^总价|^總價|^合计|^小计|^gesamt|^importe|^montant",
-    re.I,
-)
-_COL_COND = re.compile(
-    r"^cond|condition|state|состояни|成色|状态|狀態|zustand|estado|^staat|^stan\b|^[ée]tat|^stato"
-    r"|^tila|^kondisi|^стан\b|^grade\b|^класс\b",
-    re.I,
-)
 # a sentence giving every unit below one condition: "Everything is used (pulled from our sites)
 # unless the line says NEW", "All units are refurbished", "All machines brand new"
 _ALL_ARE = re.compile(
     r"\W*(?:all|everything)\b(?:\s+(?:units?|machines?|miners?|items?|stock|listed|below|here))*"
     r"\s+(?:is\s+|are\s+)?(used|new|brand\s+new|refurbished|refurb)\b",
     re.IGNORECASE,
-)
-_GRADE = re.compile(r"[A-D][+-]?", re.I)  # a graded unit ("A", "B+"): used, in that grade
-# the price's unit ("stuk", "per_TH", "kWh", "partij van 5"): written after the row's price
-_COL_UNIT = re.compile(
-    r"^(?:unit|unité|einheit|eenheid|unidad|unidade|jednostka|единиц|одиниц|单位|basis|per)\b", re.I
-)
-# tax columns: where a table gives a price without tax (HT, net, excl. VAT) and with it (TTC,
-# gross, incl. VAT), the one without is the seller's price and the other is worked out from it
-_COL_NET = re.compile(
-    r"(?<![a-z])(?:h\.?t\.?|hors\s+tax\w*|net(?:to)?|nett|ex(?:cl?|kl)?\.?\s*(?:vat|tax|btw|mwst|moms|gst)"
-    r"|zzgl|sin\s+iva|sem\s+iva|senza\s+iva|iva\s+esclusa|bez\s+vat|kdv\s+hari[çc]|pre-?tax"
-    r"|before\s+tax)(?![a-z])|без\s+(?:ндс|пдв)|不含税|不含稅|未税|未稅|税抜|税別",
-    re.I,
-)
-_COL_GROSS = re.compile(
-    r"(?<![a-z])(?:t\.?t\.?c\.?|brutto|bruto|gross|inc(?:l|kl)?\.?\s*(?:vat|tax|btw|mwst|moms|gst)"
-    r"|con\s+iva|com\s+iva|iva\s+incl\w*|z\s+vat|kdv\s+dahil|after\s+tax)(?![a-z])"
-    r"|(?<![а-яё])(?:с|з)\s+(?:ндс|пдв)|含税|含稅|税込",
-    re.I,
-)
-_COL_QTY = re.compile(
-    r"^(?:qty|quantity|pcs|units|qt[ée]|quantit[ée]|cant(?:idad)?|menge|anzahl|ilo[śs][ćc]|szt"
-    r"|adet|jumlah|кол(?:-во|ичество)?|к-во|数量|台数)\b",
-    re.I,
-)
-_COL_MOQ = re.compile(r"^moq\b|^min(?:imum)?\.?\s*(?:order|qty)|起订|^мин", re.I)
-_COL_PRICE = re.compile(
-    r"ask|price|offer|sell|цена|价格|售价|报价|单价|\$|usdt?\b|^u/t|preis|precio|prix|prezzo|pre[çc]o|"
-    r"\bcena\b|fiyat|giá|가격|価格|単価|سعر|prijs|\bpris\b|hinta|harga|presyo|ціна|cijena|kaina",
-    re.I,
 )
 # a bare amount (no currency written) in a message that names its currency: not a hashrate,
 # power, count or date ("200T", "3250W", "5 шт", "12-month")
@@ -285,7 +218,6 @@ _BARE_BEFORE = re.compile(
     r"(?:de|van|von|di|da|z|из|з))\s*$",  # "partij van 5", "lote de 3": a count
     re.IGNORECASE,
 )
-_FLAG_EMOJI = re.compile(r"[\U0001F1E6-\U0001F1FF]{2}")
 # a header row of quantity tiers, at its end: "1-9  10-49  50+", "Qty 1-4 | 5-19 | 20+ pcs",
 # "<10 / 10-49 / ≥50": the rows under it price one unit in their first column
 _TIER = (
@@ -377,24 +309,6 @@ class _Pending(NamedTuple):
     text: str
     norm: str
     last: int  # the last line read into it
-
-
-class _Table(NamedTuple):
-    """A table's header row: how many cells, which hold the model, hashrate and ask price."""
-
-    cells: int
-    model: int
-    hashrate: int | None
-    price: int
-    per_th: bool  # the price column is per TH ("$/T", "USDT/T")
-    condition: int | None = None  # a condition column ("cond", "состояние", "成色"), if any
-    per_th_price: int | None = None  # a per-TH price column after the unit one, where it is blank
-    moq: int | None = None  # a minimum order column ("MOQ", "起订"), if any
-    unit: int | None = None  # the price's unit column ("eenheid": "stuk", "per_TH", "kWh")
-    qty: int | None = None  # a quantity column ("Qty", "Кол-во", "数量"): the row's count
-    # price columns headed by a condition or a place ("Model | New | Used", "Model | HK | Moscow"):
-    # one offer a column, the heading read with the row
-    by_column: tuple[tuple[int, str], ...] = ()
 
 
 class _Currency(NamedTuple):
@@ -510,20 +424,6 @@ def _unstruck(text: str) -> str:
     return _STRUCK.sub(" ", text)
 
 
-def _place(text: str, raw: str) -> str | None:
-    """The canonical place named earliest in ``text`` (a place wins over the wider place it is
-    in: "国内 ... 深圳自提" is Shenzhen), else the first known flag emoji."""
-    lexicon = load_lexicon()
-    hits = [(m.start(), name) for name, rx in lexicon.places if (m := rx.search(text))]
-    if hits:
-        wider = {lexicon.place_within.get(name) for _, name in hits}
-        return min(hit for hit in hits if hit[1] not in wider)[1]
-    for m in _FLAG_EMOJI.finditer(raw):
-        code = "".join(chr(ord(c) - 0x1F1E6 + 65) for c in m.group(0))
-        return lexicon.flag_places.get(code, code)
-    return None
-
-
 def _take_flags(text: str) -> tuple[tuple[str, ...], str]:
     found = []
     for name, rx in _FLAGS:
@@ -594,24 +494,22 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         for raw in [line[:LINE_MAX]]
         for text in [_strip_emoji(raw)]
         for cells in [_aligned(raw, text)]
-        if text or _FLAG_EMOJI.search(raw)
+        if text or FLAG_EMOJI.search(raw)
     ]
     rewrite = rewriter(lines)
     lines = [(n, text, rewrite(norm), raw) for n, text, norm, raw in lines]
     # a price-less line saying bare amounts are thousands ("Figures are in THOUSANDS of USDT")
-    thousands = any(
-        _IN_THOUSANDS.search(norm) for _, _, norm, _ in lines if not _PRICE.search(norm)
-    )
+    thousands = any(_IN_THOUSANDS.search(norm) for _, _, norm, _ in lines if not PRICE.search(norm))
     named: set[str] = set()  # currencies the price-less lines name ("Prices in USDT")
     naming: dict[int, str] = {}  # the line numbers of those lines, and what each names
     written: set[str] = set()  # currencies the priced lines write
     for n, _, norm, _ in lines:
-        if (price := _PRICE.search(norm)) is None:
+        if (price := PRICE.search(norm)) is None:
             if (code := _named_currency(norm)) is not None:
                 named.add(code)
                 # "Prices in USDT per TH", "Price ($/TH):": the bare amounts under it are per TH
                 # (a table's header row names its own per-TH column)
-                per_th = _HEAD_PER_TH.search(norm) and len(_split_cells(norm)) < 3
+                per_th = _HEAD_PER_TH.search(norm) and len(split_cells(norm)) < 3
                 naming[n] = f"{code}/T" if per_th else code
         elif price.group(6) is None and (code := _written_currency(price)) is not None:
             written.add(code)
@@ -622,13 +520,13 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
     bare_why = "as named in the message"
     if not named and len(written) == 1:
         one_named, bare_why = next(iter(written)), "as the message's other prices"
-    pair = _pair_order([norm for _, _, norm, _ in lines])
-    two_way = _two_way_order([norm for _, _, norm, _ in lines])
+    pair = pair_order([norm for _, _, norm, _ in lines])
+    two_way = two_way_order([norm for _, _, norm, _ in lines])
     header: _Header | None = None
     header_used = True
     message_moq: int | None = None
     drafts: list[_Draft] = []
-    table: _Table | None = None
+    table: Table | None = None
     table_rows = 0  # rows read under the table's header row
     pending: _Pending | None = None  # a model line waiting for its price line
     side, message_bid = "ask", False
@@ -643,13 +541,13 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         example = _EXAMPLE_IN.search(norm) and not _names_a_model(norm, catalog)
         if _EXAMPLE.match(norm) or example:  # "例：阿强 出 S21 ...", "Skrives som: kr 24 900,-"
             continue
-        if (found_tiers := _TIERS.search(norm)) and not _PRICE.search(norm):
+        if (found_tiers := _TIERS.search(norm)) and not PRICE.search(norm):
             tiers = True  # "NEW (sealed)   1-9   10-49   50+": a row's first price is the one
             if (cond := _heading_condition(norm[: found_tiers.start()], catalog)) is not None:
                 header = (header or _Header("", None, None, (), None))._replace(condition=cond)
             continue
-        cells = _split_cells(norm)
-        if table is None and (variants := _variant_cells(cells)) is not None:
+        cells = split_cells(norm)
+        if table is None and (variants := variant_cells(cells)) is not None:
             # "蚂蚁S21：188T 19600｜195T 20300｜200T 20900": an offer a hashrate, on one line
             for row in variants:
                 row_prices, row, bare = _prices(row, one_named, catalog, pair, thousands)
@@ -661,13 +559,13 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         if len(cells) < 3:
             # (a price-less line, a note under the header row or a section heading between rows,
             # "OCCASION" / "Used", keeps the table; a priced line ends it)
-            if table is not None and _PRICE.search(norm):
+            if table is not None and PRICE.search(norm):
                 table = None
         elif table is not None and len(cells) == table.cells:
             table_rows += 1
             if table.by_column:  # "S21 200T | $3,300 | $2,900" under "Model | New | Used"
                 for column, heading in table.by_column:
-                    row = f"{_table_row(cells, table._replace(price=column))} {heading}"
+                    row = f"{table_row(cells, table._replace(price=column))} {heading}"
                     row_prices, row, bare = _prices(row, one_named, catalog, pair, thousands)
                     if row_prices and any(c.isdigit() for c in cells[column]):
                         named_bare = f"{one_named}, {bare_why}" if bare else None
@@ -675,14 +573,14 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
                         drafts.append(draft)
                 header_used = True
                 continue
-            norm = _table_row(cells, table)
-        elif (found := _table_header(cells)) is not None:
+            norm = table_row(cells, table)
+        elif (found := table_header(cells)) is not None:
             table, table_rows = found, 0
             pending = None
             continue
         quoted_bare = False  # a two-way row's amounts given the message's currency
         if two_way is not None and "/" in norm:  # "3,020 / 3,140" under "BID / OFFER"
-            norm, quoted_bare = _two_way_row(norm, one_named)
+            norm, quoted_bare = two_way_row(norm, one_named)
         if parent is not None and _TREE_CHILD.match(raw) and not _names_a_model(norm, catalog):
             # "Antminer S21 (б/у):" then "   ├ 188T — 2 780": the variant's offer, on its line
             norm, text, pending = f"{parent.norm} {norm}", f"{parent.text} {text}", None
@@ -726,10 +624,10 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             draft = _Draft(
                 number, text, norm, prices, header, "bid" if bid else "ask", named_bare, tiers
             )
-            if two_way is not None and (half := _quote_half(prices)) is not None:
+            if two_way is not None and (half := quote_half(prices)) is not None:
                 # "4,450 / —": one side of a two-way quote, by its column
                 draft = draft._replace(side=("bid", "ask")[half ^ two_way])
-            if two_way is not None and (quote := _quote_pair(prices)) is not None:
+            if two_way is not None and (quote := quote_pair(prices)) is not None:
                 # a two-way quote: the bid and the ask, two offers on one line
                 sides = ("bid", "ask") if two_way == 0 else ("ask", "bid")
                 for pick, quoted_side in zip(quote, sides, strict=True):
@@ -741,7 +639,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         both = _WTB.search(norm) is not None and _WTS.search(norm) is not None
         if _WTB.search(norm) and not both:  # "WTB:", "Куплю:": the offers below are bids
             side, message_bid = "bid", message_bid or not drafts
-            place = _place(norm, raw)
+            place = place_of(norm, raw)
             # "WTB: buying used S19 / S21 series": the condition of what the section buys
             wanted = normalise(" ".join(_NOISE.sub(" ", norm).split()), catalog).condition
             bid_condition = None if wanted == "unknown" else wanted
@@ -756,7 +654,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             # wanted-to-buy section that opened the message
         moq, no_moq = _take_moq(norm)
         flags = tuple(f for f in _take_flags(no_moq)[0] if f not in _CUSTOMS)
-        place = _place(norm, raw)
+        place = place_of(norm, raw)
         if norm.rstrip().endswith((":", "：")) and _names_a_model(no_moq, catalog):
             parent = _Pending(number, text.rstrip(":： "), norm.rstrip().rstrip(":："), number)
         if _unpriced_offer(no_moq, catalog) or (
@@ -764,7 +662,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         ):  # "M30S++ 106T price on request", a card's "Model: Antminer S21": not a header
             pending = _Pending(number, text, norm, number)
             continue
-        if place is None and not flags and not _STATUS.search(norm) and not _FLAG_EMOJI.search(raw):
+        if place is None and not flags and not _STATUS.search(norm) and not FLAG_EMOJI.search(raw):
             if (
                 waiting is not None
                 and waiting.last == number - 1
@@ -866,15 +764,6 @@ _PARTS_SECTION = re.compile(
 )
 
 
-def _column_condition(cell: str) -> str | None:
-    """The condition a table's price column is headed by ("New", "Used (USDT)", "Б/у", "二手");
-    None for any other heading."""
-    if not cell or len(cell.split()) > 3:
-        return None
-    got = normalise(cell)
-    return None if got.condition == "unknown" or got.model is not None else got.condition
-
-
 def _named_currency(text: str) -> str | None:
     """The currency a price-less line names: the first code or currency word of the lexicon
     ("Prices in USDT", "Цены в рублях"), else a symbol ("Цена, $"); not one it names as an
@@ -889,150 +778,6 @@ def _named_currency(text: str) -> str | None:
     return None
 
 
-def _table_header(cells: list[str]) -> _Table | None:
-    """A table's header row: a model column and an ask price column (not fair value..., nor one
-    worked out from the others: "≈unit" beside "$/T"); a row holding an amount is no header."""
-    if any(_PRICE.search(c) for c in cells):  # "WTB | Antminer S21 XP | 270 | 13.9 $/T"
-        return None
-    model = next((i for i, c in enumerate(cells) if _COL_MODEL.search(c)), None)
-    hashrate = next((i for i, c in enumerate(cells) if i != model and _COL_HASH.search(c)), None)
-    price = next(
-        (
-            i
-            for i, c in enumerate(cells)
-            if i not in (model, hashrate)
-            and (_COL_PRICE.search(c) or _COL_NET.search(c))
-            and not _NOT_ASK.search(c)
-            and not _COL_DERIVED.search(c)
-            and not (_COL_GROSS.search(c) and not _COL_NET.search(c))
-        ),
-        None,
-    )
-    if price is None:  # a gross price column alone ("Prix TTC") is the price all the same
-        price = next(
-            (i for i, c in enumerate(cells) if i not in (model, hashrate) and _COL_GROSS.search(c)),
-            None,
-        )
-    if model is not None and price is None:  # "Model | New | Used", "Model | HK | Moscow"
-        by_column = tuple(
-            (i, c)
-            for i, c in enumerate(cells)
-            if i not in (model, hashrate) and (_column_condition(c) or _place(c, c))
-        )
-        if len(by_column) >= 2:
-            return _Table(len(cells), model, hashrate, by_column[0][0], False, by_column=by_column)
-    if model is None or price is None:
-        return None
-    condition = next(
-        (
-            i
-            for i, c in enumerate(cells)
-            if i not in (model, hashrate, price) and _COL_COND.search(c)
-        ),
-        None,
-    )
-    per_th = bool(_PER_TH.search(cells[price]))
-    per_th_price = next(
-        (
-            i
-            for i, c in enumerate(cells)
-            if i > price
-            and not per_th
-            and _COL_PRICE.search(c)
-            and _PER_TH.search(c)
-            and not _NOT_ASK.search(c)
-        ),
-        None,
-    )
-    moq = next((i for i, c in enumerate(cells) if _COL_MOQ.search(c)), None)
-    unit = next(
-        (
-            i
-            for i, c in enumerate(cells)
-            if i not in (model, hashrate, price) and _COL_UNIT.search(c)
-        ),
-        None,
-    )
-    qty = next(
-        (
-            i
-            for i, c in enumerate(cells)
-            if i not in (model, hashrate, price, moq) and _COL_QTY.search(c)
-        ),
-        None,
-    )
-    return _Table(
-        len(cells), model, hashrate, price, per_th, condition, per_th_price, moq, unit, qty
-    )
-
-
-# a unit cell naming what one price buys, a TH or a kWh: "per_TH", "TH", "kWh"
-_PER_UNIT = re.compile(r"(?:per\s+|/\s*)?(?:th|t|kwh)(?:/s)?", re.I)
-# a CSV row pasted as text: ";" between cells, never followed by a space as in prose ("a; b")
-_SEMICOLONS = re.compile(r";(?! )")
-
-
-# a cell holding one hashrate and its price: "195T 20300", "200T — $2,990"
-_VARIANT_CELL = re.compile(
-    r"(?<![\w.])\d{1,4}(?:[.,]\d{1,2})?\s?(?:th|t|gh|g|mh|m|ph)(?:/s)?(?![a-z])\s*[-–—:=]?\s*\S.*$",
-    re.IGNORECASE,
-)
-
-
-def _variant_cells(cells: list[str]) -> list[str] | None:
-    """A line naming a model once, then its hashrates with a price each, cells apart
-    ("蚂蚁S21：188T 19600 | 195T 20300"), as one offer line per hashrate ("蚂蚁S21： 195T 20300");
-    None for any other line."""
-    if len(cells) < 2 or not all(cells):
-        return None
-    first = list(_VARIANT_CELL.finditer(cells[0]))
-    if not first or not all(_VARIANT_CELL.match(c) for c in cells[1:]):
-        return None
-    model = cells[0][: first[-1].start()]
-    if not model.strip() or any(c[:1].isalpha() for c in cells[1:]):
-        return None
-    return [cells[0], *(f"{model} {c}" for c in cells[1:])]
-
-
-def _split_cells(norm: str) -> list[str]:
-    """A line's table cells: split by "|" or tabs, or, in a line with no "|" nor tab and at least
-    two semicolons none of which a space follows, by ";" (a CSV export: "S21 XP;270;3.745,00")."""
-    line = norm.strip()
-    csv = ";" in line and "|" not in line and "\t" not in line and "; " not in line
-    if csv and line.count(";") >= 2:
-        return [c.strip() for c in _SEMICOLONS.split(line)]
-    return [c for c in _CELLS.split(line.strip("|").strip())]
-
-
-def _table_row(cells: list[str], table: _Table) -> str:
-    """A table row as an offer line: "model hashrate price" (a bare hashrate is in TH/s), then
-    its condition cell, if the table has one."""
-    hashrate = cells[table.hashrate] if table.hashrate is not None else ""
-    if re.fullmatch(NUM, hashrate):
-        hashrate += "T"
-    price = cells[table.price]
-    if table.per_th and not _PER_TH.search(price):
-        price += "/T"
-    elif not price and table.per_th_price is not None and cells[table.per_th_price]:
-        price = cells[table.per_th_price]  # "Where Price is blank we quote per T only"
-        if not _PER_TH.search(price):
-            price += "/T"
-    if table.unit is not None and price and (unit := cells[table.unit].replace("_", " ")):
-        # "per_TH", "TH", "kWh": per that ("14,95/TH"); else as written after the price ("stuk")
-        last = unit.split()[-1].lstrip("/")
-        price += f"/{last}" if _PER_UNIT.fullmatch(unit) else f" {unit}"
-    condition = cells[table.condition] if table.condition is not None else ""
-    if _GRADE.fullmatch(condition):
-        condition = f"used grade {condition}"
-    moq = cells[table.moq] if table.moq is not None else ""
-    moq = f"MOQ {moq}" if moq.isdigit() else ""
-    # a quantity column counts stock (the price is per unit), unless a basis column says what
-    # the price buys: then the count is what its "LOT" buys
-    qty = cells[table.qty] if table.qty is not None and table.unit is not None else ""
-    qty = f"{qty} pcs" if qty.isdigit() and int(qty) > 1 else ""
-    return f"{cells[table.model]} {hashrate} {price} {moq} {qty} {condition}".rstrip()
-
-
 def _prices(
     norm: str,
     named: str | None,
@@ -1043,7 +788,7 @@ def _prices(
     """The amounts of a line that may be its price, the line (with a named currency written
     after a bare amount), and whether that was done. Amounts labelled as fair value, breakeven
     or hashprice are not prices."""
-    found = [m for m in _PRICE.finditer(norm) if not _discount(m)]  # "knocks $75 off": no price
+    found = [m for m in PRICE.finditer(norm) if not _discount(m)]  # "knocks $75 off": no price
     # a price only as a reference beside a bare amount ("单价23600（约118/T）"): the bare amount
     # in the named currency is the price
     references = all(_APPROX.search(m.string, 0, m.start()) or _in_brackets(m) for m in found)
@@ -1068,7 +813,7 @@ def _prices(
             elif (
                 pair is not None
                 and len(bare) > 1
-                and _PAIR_GAP.fullmatch(norm, bare[-2].end(), bare[-1].start())
+                and PAIR_GAP.fullmatch(norm, bare[-2].end(), bare[-1].start())
             ):  # "2 870 / 2 985" under "НАЛ / БЕЗНАЛ": the cash column's amount
                 m = bare[-2 + pair]
             rest = norm[: m.start()] + " " + norm[m.end() :]
@@ -1082,13 +827,13 @@ def _prices(
                 ):  # "L7 9500M @ 2,050 per unit", "一台10800" under "prices per T": per unit
                     named = named[:-2]
                 norm = f"{norm[: m.start()]}{amount} {named}{norm[m.end() :]}"
-                return list(_PRICE.finditer(norm)), norm, True
+                return list(PRICE.finditer(norm)), norm, True
     kept = []
     end = 0
     for m in found:
         label = norm[max(end, m.start() - _LABEL_CHARS) : m.start()]
         if (
-            not _NOT_ASK.search(label)
+            not NOT_ASK.search(label)
             and _nonzero(m)  # "000р" (a grouping misread): no price
             and not _DURATION_AFTER.match(m.string, m.end())  # "USDC. 15-day DOA": a term
         ):
@@ -1122,7 +867,7 @@ def _nonzero(match: re.Match[str]) -> bool:
 
 def _without_prices(norm: str, prices: list[re.Match[str]]) -> str:
     for m in reversed(prices):
-        mark = _PER_TH.match(norm, m.end())
+        mark = PER_TH.match(norm, m.end())
         norm = norm[: m.start()] + " " + norm[mark.end() if mark else m.end() :]
     return norm
 
@@ -1166,104 +911,15 @@ def _price_of(prices: list[re.Match[str]], *, first: bool = False) -> re.Match[s
 
 # Paying later, against paying now: an instalment ("12x de R$ 3.690", "parcelado 6x R$ 395",
 # "12 cuotas de $ 90") or an amount labelled as by card, transfer or in instalments ("14.35$/T
-# безнал", "R$ 3.690 no cartão"); and the words naming the cash price's column ("нал", "à vista")
+# безнал", "R$ 3.690 no cartão")
 _INSTALMENT_BEFORE = re.compile(
     r"(?:(?<![\w.,])\d{1,2}\s?[x×]\s*(?:de\s+|of\s+)?|parcelad\w*\s*(?:em\s+)?"
     r"|cuotas?\s+(?:de\s+)?|installments?\s+of\s+|рассрочк\w*\s*(?:по\s+)?)$",
     re.IGNORECASE,
 )
-_DEFERRED_WORDS = (
-    r"безнал\w*|б/н|перечислени\w*|parcelad\w*|a\s+prazo|no\s+cart[ãa]o|cart[ãa]o"
-    r"|en\s+cuotas|a\s+plazos|con\s+tarjeta|tarjeta|by\s+card|card|kartla|taksit\w*"
-)
 _DEFERRED_AFTER = re.compile(
-    rf"(?:{_PER_TH_MARK})?\s*[(-]?\s*(?:{_DEFERRED_WORDS})(?![^\W\d_])", re.IGNORECASE
+    rf"(?:{PER_TH_MARK})?\s*[(-]?\s*(?:{DEFERRED_WORDS})(?![^\W\d_])", re.IGNORECASE
 )
-_CASH_WORDS = r"нал(?:ичн\w*)?|cash|à\s+vista|a\s+vista|efectivo|contado|bar|naqd"
-# a header naming two price columns, cash and later, in either order ("НАЛ / БЕЗНАЛ")
-_PAIR_HEAD = re.compile(
-    rf"(?<![^\W\d_])(?:(?P<cash>{_CASH_WORDS})\s*/\s*(?:{_DEFERRED_WORDS})"
-    rf"|(?:{_DEFERRED_WORDS})\s*/\s*(?:{_CASH_WORDS}))(?![^\W\d_])",
-    re.IGNORECASE,
-)
-# between a row's two amounts of such a pair: one "/" and words, no other amount
-_PAIR_GAP = re.compile(r"[^\d/]{0,16}/[^\d/]{0,16}")
-
-
-# a header naming a two-way quote's columns ("Quotes are BID / OFFER", "bid/ask", "买/卖")
-_TWO_WAY = re.compile(
-    r"(?<![a-z])(?:(?P<bid>bid\s*/\s*(?:offer|ask))|(?:offer|ask)\s*/\s*bid)(?![a-z])"
-    r"|(?P<buy>покупка\s*/\s*продажа|买\s*/\s*卖|收\s*/\s*出)|продажа\s*/\s*покупка|卖\s*/\s*买|出\s*/\s*收",
-    re.IGNORECASE,
-)
-# a row's two amounts "A / B", the currency or per-TH mark written once after B ("12.40 / 12.95
-# $/T") or not at all ("3,020 / 3,140" under "in USDT")
-_QUOTE_ROW = re.compile(rf"(?<![\w.,/]){NUM}(\s*/\s*){NUM}")
-_QUOTE_MARK = re.compile(rf"\s?{_SUF}(?:{_PER_TH_MARK})?", re.IGNORECASE)
-
-
-def _two_way_order(norms: list[str]) -> int | None:
-    """Where a price-less line names a two-way quote's columns ("BID / OFFER"), which of a row's
-    two amounts is the bid: 0 the first, 1 the second; None where no line names one."""
-    for norm in norms:
-        if "/" in norm and not _PRICE.search(norm) and (m := _TWO_WAY.search(norm)):
-            return 0 if m.group("bid") or m.group("buy") else 1
-    return None
-
-
-def _two_way_row(norm: str, named: str | None) -> tuple[str, bool]:
-    """A row "S21 200T  3,020 / 3,140" with the currency (and per-TH mark) written after both
-    amounts, from after the second or else the message's named one, and whether it was the named
-    one; other text unchanged."""
-    m = _QUOTE_ROW.search(norm)
-    if m is None:
-        return norm, False
-    mark = _QUOTE_MARK.match(norm, m.end())
-    written = mark.group(0) if mark else (f" {named}" if named else "")
-    if not written:
-        return norm, False
-    rest = norm[mark.end() :] if mark else norm[m.end() :]
-    row = f"{norm[: m.start()]}{m.group(1)}{written}{m.group(2)}{m.group(3)}{written}{rest}"
-    return row, mark is None
-
-
-_HALF_AFTER = re.compile(r"\s*/\s*[—–-]+(?!\s*\d)")  # "4,450 / —": the first column
-_HALF_BEFORE = re.compile(r"[—–-]+\s*/\s*$")  # "— / 690": the second column
-
-
-def _quote_half(prices: list[re.Match[str]]) -> int | None:
-    """Which column of a two-way quote a row's one price stands in (0 the first, 1 the
-    second), where the other is a dash; None for any other row."""
-    if len(prices) != 1:
-        return None
-    m = prices[0]
-    mark = _PER_TH.match(m.string, m.end())
-    if _HALF_AFTER.match(m.string, mark.end() if mark else m.end()):
-        return 0
-    if _HALF_BEFORE.search(m.string, max(0, m.start() - 8), m.start()):
-        return 1
-    return None
-
-
-def _quote_pair(prices: list[re.Match[str]]) -> tuple[int, int] | None:
-    """The indices of the line's last two prices where a "/" alone parts them (a two-way quote
-    "3,020 USD / 3,140 USD"), else None."""
-    if len(prices) < 2:
-        return None
-    a, b = prices[-2], prices[-1]
-    between = a.string[a.end() : b.start()]
-    between = _PER_TH.sub("", between, count=1) if _PER_TH.match(between) else between
-    return (len(prices) - 2, len(prices) - 1) if between.strip() == "/" else None
-
-
-def _pair_order(norms: list[str]) -> int | None:
-    """Where a price-less line names two price columns, cash and paying later ("Модель —
-    НАЛ / БЕЗНАЛ"), which of a row's two amounts is the cash price: 0 the first, 1 the second;
-    None where no line names such a pair."""
-    for norm in norms:
-        if "/" in norm and not _PRICE.search(norm) and (m := _PAIR_HEAD.search(norm)):
-            return 0 if m.group("cash") else 1
-    return None
 
 
 # the word calling an amount the line's total, after it ("$15,500 total") or before it ("всего
@@ -1297,7 +953,7 @@ _SURCHARGE = re.compile(
 )
 # ... or after it ("$95 shipping"), where the word is not the label of an amount after it
 _SURCHARGE_AFTER = re.compile(
-    rf"\s*(?:{_PER_TH_MARK})?\s*(?:{_COST_WORDS})(?![^\W\d_])(?!\s*[:：]?\s*[$€£¥₽]?\s*\d)",
+    rf"\s*(?:{PER_TH_MARK})?\s*(?:{_COST_WORDS})(?![^\W\d_])(?!\s*[:：]?\s*[$€£¥₽]?\s*\d)",
     re.IGNORECASE,
 )
 
@@ -1389,7 +1045,7 @@ def _message_currency(drafts: list[_Draft], named: set[str]) -> _Currency:
         )
         if price.group(6) is None and (code := _written_currency(price)) is not None:
             written.add(code)
-            if _PER_TH.match(price.string, price.end()):
+            if PER_TH.match(price.string, price.end()):
                 per_th.add(code)
     for found, why in (
         (per_th, "as the message's other $/TH prices"),
@@ -1412,7 +1068,7 @@ def _offer(
     number_text = price.group(2) or price.group(4) or price.group(6)
     currency_text = (price.group(1) or price.group(5) or "").strip()
     currency = _written_currency(price)
-    per_th = _PER_TH.match(norm, price.end()) or _PER_TH_BEFORE.search(
+    per_th = PER_TH.match(norm, price.end()) or _PER_TH_BEFORE.search(
         norm, max(0, price.start() - 16), price.start()
     )
     starts = {m.start() for m in prices}
@@ -1494,7 +1150,7 @@ def _offer(
         currency=currency,
         price_basis=basis,
         moq=moq,
-        location=_place(rest, "") or h.location,
+        location=place_of(rest, "") or h.location,
         header=h.text or None,
         flags=tuple(dict.fromkeys(header_flags + line_flags)),
         side=side,

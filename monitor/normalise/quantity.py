@@ -43,6 +43,7 @@ from typing import Annotated, Any, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat
 
 from monitor import data_path
+from monitor.normalise.amounts import PER_TH_MARK
 from monitor.normalise.catalog import Catalog, Model, compact, load_catalog
 from monitor.normalise.facts import read_facts
 from monitor.normalise.lexicon import load_lexicon
@@ -58,12 +59,6 @@ _PER_UNIT = re.compile(
     r"|\bprice\s+per\b(?!\s+(?:the\s+)?(?:lot|bundle|pallet|batch|set|pair|box|case|package)\b)"
     r"|/\s*(?:units?|pcs?|pieces?|sets?|ea|each|шт|штук\w*)(?![a-z])|@(?=\s*[$€£¥]?\d)"
     r"|(?<![а-яё])по(?=\s*[$€£¥]?\d)|цена\s+за\s+(?:1|одну|один)"
-)
-# what marks a price per TH/s: "/T", "per TH", "за Т", "每T", "por TH", "per terahash" (broker
-# lines read it after an amount, titles after an amount and perhaps its currency)
-PER_TH_MARK = (
-    r"\s*(?:(?:/|per\s|за\s|每)\s*(?:terahash|th|t|тх|т)|(?:por|pro|par)\s+(?:terahash|th))"
-    r"(?:/s)?(?![a-zа-я])"
 )
 # the price is per TH/s of one machine ("$11.8/T", "14 U/T", "$14/TH"): so it prices one unit
 _PER_TH = re.compile(r"(?<=\d)\s*(?:usdt|usd|u|\$)?" + PER_TH_MARK)

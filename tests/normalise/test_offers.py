@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from monitor.normalise.catalog import load_catalog
-from monitor.normalise.offers import Offer, _split_cells, parse_offers
+from monitor.normalise.offer_tables import split_cells
+from monitor.normalise.offers import Offer, parse_offers
 
 OFFERS = Path(__file__).parent.parent / "fixtures" / "offers"
 REAL = "dealer_pricelist_telegram_c2024-01.txt"
@@ -1259,7 +1260,7 @@ def test_a_semicolon_csv_paste_is_a_table_with_a_unit_column() -> None:
 
 
 def test_prose_with_semicolons_is_no_table() -> None:
-    assert _split_cells("Pickup in Austin; shipping extra; DM for terms") == [
+    assert split_cells("Pickup in Austin; shipping extra; DM for terms") == [
         "Pickup in Austin; shipping extra; DM for terms"
     ]
 
