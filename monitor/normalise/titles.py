@@ -584,6 +584,33 @@ def _find_model(tokens: list[str], text: str, catalog: Catalog) -> Model | None:
     return models[0] if len(models) == 1 else _by_hashrate(models, text)
 
 
+def _several_models(text: str, catalog: Catalog) -> tuple[str, str] | None:
+    """Two catalog models the title names apart ("S19 XP, S21 or T21": the first two), each the
+    longest key from where it starts; None when it names one (however often) or none."""
+    tokens = _TOKEN.findall(text)
+    prefixes, by_key = catalog.prefixes, catalog.by_key
+    first: tuple[Model, ...] | None = None
+    i, n = 0, len(tokens)
+    while i < n:
+        key, j, found, end = tokens[i], i, None, i
+        while key in prefixes:
+            if (hit := by_key.get(key)) is not None:
+                found, end = hit, j
+            j += 1
+            if j >= n:
+                break
+            key += tokens[j]
+        if found is None:
+            i += 1
+            continue
+        if first is None:
+            first = found
+        elif not {m.name for m in found} & {m.name for m in first}:
+            return first[0].name, found[0].name
+        i = end + 1
+    return None
+
+
 @lru_cache(maxsize=8)
 def _bare_codes(catalog: Catalog) -> dict[str, Model]:
     """Models whose name after the maker is count- or version-shaped ("x9", "v9"): the catalog
@@ -962,6 +989,12 @@ def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
         if model.cooling == "air" and ("hyd" in text or "imm" in text):
             model = _cooled_variant(model, text, catalog)
         miner = _miner(model, text, quantity, condition)
+        if miner.hashrate is None and (several := _several_models(text, catalog)) is not None:
+            # "PSU for S19 XP, S21 or T21", "плата под M30S/M31S", "Прошивка асиков S19/S21":
+            # what fits several machines, with no rate of its own, is no machine (no labelled
+            # miner names two models without a rate; 195 parts and others do)
+            reason = f"names {several[0]} and {several[1]} and no rate: fits several machines"
+            return Normalised(kind="part", confidence=0.5, reason=reason, **base)
     elif (found := open_vocab.find(text)) is not None:
         # open vocabulary: a model name of a known family the catalog lacks (open_vocab.py)
         miner = open_vocab.miner(found, *_measures(text), quantity, condition)

@@ -1444,3 +1444,32 @@ def test_unopened_open_box_and_french_plurals(title: str, condition: str) -> Non
 )
 def test_hashrate_prefix_written_as_a_word(title: str, ths: float) -> None:
     assert normalise(title).hashrate_ths == ths
+
+
+# A title naming two catalog models apart and no rate is what fits several machines (a part, a
+# kit, a service), not one machine, even in words the lexicon lacks; with a rate it is a miner.
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Kabelbaum für S19/S21",
+        "Soporte de pared S19 S21",
+        "ремкомплект S19/S19 Pro",
+        "Gehäusedeckel Antminer S19 / S19j Pro",
+    ],
+)
+def test_several_models_and_no_rate_is_no_machine(title: str) -> None:
+    r = normalise(title)
+    assert (r.kind, r.model) == ("part", None)
+    assert "fits several machines" in (r.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("title", "model"),
+    [
+        ("Antminer S19/S19 Pro 95T used", "Antminer S19"),
+        ("Whatsminer M30S M30S used", "Whatsminer M30S"),  # one model, twice
+        ("Antminer S19 Pro used", "Antminer S19 Pro"),
+    ],
+)
+def test_one_model_or_a_rate_stays_a_miner(title: str, model: str) -> None:
+    assert (normalise(title).kind, normalise(title).model) == ("miner", model)
