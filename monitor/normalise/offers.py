@@ -213,7 +213,7 @@ _PIECES_AFTER = re.compile(
 _MONEY_END = re.compile(r"(?<=[-–])|[:.][-–]{1,2}(?![\d\-–])")
 _ONE_DIGIT = re.compile(r"\d")  # a bare amount of one digit is a count or a detail
 _BARE_BEFORE = re.compile(
-    r"(?:\bof|\bот|\bmoq|\bmin|\bx|[×*]"
+    r"(?:\bof|\bот|\bmoq|\bmin|\bminimum|\bat\s+least|\bx|[×*]"  # "need at least 10": a count
     r"|(?<![^\W\d_])(?:lot|lote|lotto|partij|partia|partie|los|posten|партия|партія)\s+"
     r"(?:de|van|von|di|da|z|из|з))\s*$",  # "partij van 5", "lote de 3": a count
     re.IGNORECASE,
@@ -973,6 +973,8 @@ _PER_TH_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _LOT_LABEL = re.compile(r"^\W*lot\s*(?:#|no\.|nr\.)?\s*\d+\s*[—–:-]", re.IGNORECASE)
+# a count, then "for" and (removed from the line) its price: "4 for $50", "3 pcs for 900"
+_N_FOR = re.compile(r"(?<![\w.,])(\d{1,3})\s*(?:pcs|pieces|units)?\s+for\s*[-–—:]?\s*$")
 _AT = re.compile(r"@\s*[$€£¥₽]?\s*$")  # "@ $3,350": a price per unit
 # an amount a term of sale is bounded by, not a price: "crypto accepted for orders over $50k",
 # "free shipping above 5,000 USDT", "скидка при заказе свыше 1 млн"
@@ -1090,6 +1092,11 @@ def _offer(
     rest = _UNIT.sub(" ", re.sub(r"\b(?:per\s+|/\s*|for\s+the\s+)lot\b", " ", rest, flags=re.I))
     model_part = " ".join(_NOISE.sub(" ", rest).split())
     normalised = normalise(model_part, catalog)
+    if basis == "unit" and not per_unit and (n_for := _N_FOR.search(words)):
+        # "12038 fans, 4 for $50": the price buys the pieces counted before "for"
+        lot_word = True
+        if normalised.quantity <= 1 and int(n_for.group(1)) > 1:
+            normalised = normalised._replace(quantity=int(n_for.group(1)))
     if lot_word and (_LOT.search(words) or normalised.kind != "other"):
         # "for all 20", "за всю партию", "整批", "일괄", "للكل": the price buys the lot (a
         # service's "space for two machines" is no lot)

@@ -69,6 +69,8 @@ _PER_LOT = re.compile(
     r"|\b(?:all|both)\s+for\b|\btakes?\s+(?:them\s+)?all\b|\bwhole\s+lot\b|\bone\s+price\b"
     r"|\ball\s+\w+\s+for\b|\btakes?\s+both\b|\bfor\s+the\s+pair\b"
     r"|\bfor\s+(?:the\s+)?(?:two|three|four|five|six|seven|eight|nine|ten|\d+|pack|set)\b"
+    # (not a time: "used on my desk for 3 months")
+    r"(?!\s*(?:months?|mos?|weeks?|wks?|days?|years?|yrs?|hours?|hrs?|minutes?|mins?)\b)"
     r"|\btogether\b|\bjunt[oa]s\b|\bpor\s+(?:l[oa]s\s+(?:dos|tres|cuatro|cinco|seis)|tod[oa]s)\b"
     r"|\bpel[oa]s\s+(?:dois|duas|tr[eê]s|quatro|cinco|seis)\b"
     r"|(?<![а-яё])разом(?![а-яё])"

@@ -335,3 +335,27 @@ def test_a_longer_line_introducing_a_list_gives_its_condition() -> None:
 def test_at_least_n_is_a_minimum_order() -> None:
     message = "WTB\nS19j Pro 104T used - $280 ea\nNeed at least 10 of a model.\n"
     assert [o.moq for o in parse_offers(message)] == [10]
+
+
+def test_at_least_n_on_a_line_without_a_price_is_no_bare_amount() -> None:
+    message = (
+        "WTB, prices in USD\nS19j Pro 104T : $255\n"
+        "Need at least 10 of a model. Will also take hashboards in bulk, make me an offer.\n"
+    )
+    assert [(o.line, o.price) for o in parse_offers(message)] == [(2, 255)]
+
+
+@pytest.mark.parametrize(
+    ("line", "basis", "quantity"),
+    [
+        ("12038 fans, 4 for $50", "lot", 4),  # a count, then "for" and the price: the lot
+        ("APW12 PSU, 3 pcs for $300", "lot", 3),
+        ("Bitaxe Gamma, used on my desk for 3 months - $120", "unit", 1),  # a time, no count
+        ("S19 95T, ran for 2 years - $300", "unit", 1),
+    ],
+)
+def test_n_for_a_price_is_a_lot_and_for_n_months_no_count(
+    line: str, basis: str, quantity: int
+) -> None:
+    (offer,) = parse_offers(line + "\n")
+    assert (offer.price_basis, offer.normalised.quantity) == (basis, quantity)
