@@ -589,7 +589,10 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
         waiting, pending = pending, None
         if (
             prices
-            and (_COST_LINE.match(norm) or all(_beside(m) or _threshold(m) for m in prices))
+            and (
+                _COST_LINE.match(norm)
+                or all(_beside(m) or _threshold(m) or _cost_sentence(m) for m in prices)
+            )
             and not _names_a_model(norm, catalog)
         ):  # "Freight to Dubai ... approx 38 USD per unit", "HK delivery +15U/pcs": a term
             continue
@@ -632,6 +635,11 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
                 sides = ("bid", "ask") if two_way == 0 else ("ask", "bid")
                 for pick, quoted_side in zip(quote, sides, strict=True):
                     drafts.append(draft._replace(side=quoted_side, pick=pick))
+            elif (clauses := _clauses(norm, prices, catalog)) is not None:
+                # "APW12 PSUs $85 each, and S19j Pro hashboards at $150 each": an offer a clause
+                for clause in clauses:
+                    read, clause, _ = _prices(clause, one_named, catalog, pair, thousands)
+                    drafts.append(draft._replace(norm=clause, prices=read))
             else:
                 drafts.append(draft)
             header_used = True
@@ -872,6 +880,47 @@ def _without_prices(norm: str, prices: list[re.Match[str]]) -> str:
     return norm
 
 
+# between two priced clauses of one line: "and", "plus", "as well as" (a comma before it or
+# not), or ";" ("$85 each, and S19j Pro hashboards at $150 each", "S21+ at $3,000 and T21 at ...")
+_AND = re.compile(
+    r"\s*(?:[;；]|,?\s+(?:and|plus|as\s+well\s+as|und|et|y|e|и|та|а\s+также|以及|和)\s+)\s*",
+    re.IGNORECASE,
+)
+_CONDITION_WORDS = {"for_parts": "for parts", "refurbished": "refurbished", "used": "used"}
+_CONDITION_WORDS["new"] = "new"
+
+
+def _clauses(norm: str, prices: list[re.Match[str]], catalog: Catalog | None) -> list[str] | None:
+    """A line offering two or more things, each with its price, joined by "and" or ";" ("Also
+    have APW12 PSUs, used, $85 each, and S19j Pro hashboards at $150 each"), as one line a
+    thing, each keeping what the line says of them all: its condition and MOQ ("Also buying new
+    S21+ 235T at $3,000 and T21 190T at $2,200, MOQ 10 each"); None for any other line."""
+    if len(prices) < 2 or len(prices) > 6:
+        return None
+    starts = [0]
+    for a, b in zip(prices, prices[1:], strict=False):
+        joiner = next((j for j in _AND.finditer(norm, a.end(), b.start())), None)
+        if joiner is None or not _names_a_model(norm[joiner.end() : b.start()], catalog):
+            return None
+        starts.append(joiner.end())
+    ends = [*(start for start in starts[1:]), len(norm)]
+    clauses = [norm[a:b].strip(" ,;") for a, b in zip(starts, ends, strict=True)]
+    clauses[-1], tail_moq = _take_moq(clauses[-1])[1], _take_moq(norm)[0]
+    if any(c.isspace() or not c for c in clauses):
+        return None
+    words = load_lexicon()
+    line_condition = condition_of(clean(norm, words), words)
+    said = _CONDITION_WORDS.get(line_condition)
+    out = []
+    for clause in clauses:
+        if said and condition_of(clean(clause, words), words) == "unknown":
+            clause += f" ({said})"
+        if tail_moq is not None and _take_moq(clause)[0] is None:
+            clause += f", MOQ {tail_moq}"
+        out.append(clause)
+    return out
+
+
 def _names_a_model(text: str, catalog: Catalog | None) -> bool:
     got = normalise(" ".join(_NOISE.sub(" ", _take_moq(text)[1]).split()), catalog)
     return got.model is not None or got.kind == "part"
@@ -944,6 +993,18 @@ _COST_WORDS = (
 )
 # a line led by a cost word that names no model states a term of sale, not an offer
 _COST_LINE = re.compile(rf"[\W\d_]*(?:{_COST_WORDS})(?![^\W\d_])", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?。！？](?:\s+|$)")
+
+
+def _cost_sentence(match: re.Match[str]) -> bool:
+    """The amount is in a sentence led by a cost word ("Orders over 20 units get 2% off. Freight
+    to your site is around $45/unit"): a term of sale, not an offer."""
+    text, at = match.string, 0
+    for end in _SENTENCE_END.finditer(text, 0, match.start()):
+        at = end.end()
+    return _COST_LINE.match(text, at) is not None
+
+
 _OLD_WORDS = (
     r"was|old\s+price|regular|retail|rrp|msrp|list(?:\s+price)?|было|старая\s+цена|原价|原價"
 )

@@ -359,3 +359,29 @@ def test_n_for_a_price_is_a_lot_and_for_n_months_no_count(
 ) -> None:
     (offer,) = parse_offers(line + "\n")
     assert (offer.price_basis, offer.normalised.quantity) == (basis, quantity)
+
+
+def test_two_things_priced_on_one_line_are_two_offers() -> None:
+    message = (
+        "Also have APW12 PSUs, used, $85 each, and S19j Pro hashboards (used) at $150 each.\n"
+        "Also buying new S21+ 235T at $3,000 and T21 190T at $2,200, MOQ 10 each\n"
+    )
+    got = [
+        (o.line, o.normalised.kind, o.normalised.model, o.price, o.normalised.condition, o.moq)
+        for o in parse_offers(message)
+    ]
+    assert got == [
+        (1, "part", None, 85, "used", None),
+        (1, "part", None, 150, "used", None),
+        (2, "miner", "Antminer S21+", 3000, "new", 10),
+        (2, "miner", "Antminer T21", 2200, "new", 10),
+    ]
+    assert [o.side for o in parse_offers(message)] == ["ask", "ask", "bid", "bid"]
+
+
+def test_a_price_in_a_sentence_led_by_a_cost_word_is_a_term() -> None:
+    message = (
+        "S21 200T - $2,900\n"
+        "Orders over 20 units get 2% off. Freight to your site is around $45/unit by LTL.\n"
+    )
+    assert [o.price for o in parse_offers(message)] == [2900]

@@ -1473,3 +1473,19 @@ def test_several_models_and_no_rate_is_no_machine(title: str) -> None:
 )
 def test_one_model_or_a_rate_stays_a_miner(title: str, model: str) -> None:
     assert (normalise(title).kind, normalise(title).model) == ("miner", model)
+
+
+# "has/have" before a part word says the miner has it ("S19 95T, has new fans"), but a seller's
+# "I have", "we have", "also have" or a title opening with "have" sells the part itself.
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Also have S19 hashboards, tested", "part"),
+        ("We have APW12 PSUs, used", "part"),
+        ("have Whatsminer M30S control boards", "part"),
+        ("Antminer S19 95T has new fans", "miner"),
+        ("S19 95T, also have new PSU", "miner"),
+    ],
+)
+def test_a_seller_s_have_is_no_miner_s_have(title: str, kind: str) -> None:
+    assert normalise(title).kind == kind
