@@ -128,13 +128,20 @@ _CAPACITY_WORDS = _MACHINE_WORDS | {"x"}  # "hosting for 40x S19k": what it hold
 _SIZE_WORDS = frozenset({"unit", "units", "miners", "machines"})  # "6-unit": a size
 # a count heading the title and words saying the price is for them all, without a number ("3
 # Antminer S19 95T used, sold as a lot", "Два Antminer S19 одним лотом", "2 S19 en un solo lote",
-# "3 S19 als Paket"); tried only on a title whose first or second character is a digit
-_LOT_WORDS = ("lot", "bundle", "package", "batch", "paket", "konvolut", "blocco")  # its quick check
+# "3 S19 als Paket"), or after a sale verb heading it ("Отдам три M31S+ по 82Th одним лотом",
+# "Selling 3 S19 as one lot", "Vendo 2 S19 en un solo lote"; Russian numerals read as digits);
+# "цена за все" (the price for them all) says it as a lot word does; tried only on a title whose
+# first or second character is a digit or that opens with such a verb
+_LOT_WORDS = ("lot", "bundle", "package", "batch", "paket", "konvolut", "blocco", "за вс")
+_SALE_HEAD = ("отдам ", "продам ", "продаю ", "віддам ", "sell ", "selling ", "wts ", "vendo ")
+_SALE_HEAD += ("verkaufe ", "sprzedam ")  # (its quick check)
 _COUNT_THEN_LOT = re.compile(
-    r"\W?(\d{1,3})\s+(?!(?:[ptgmk]h?|th|[km]?w|j|x|pcs|units?)\b)[a-z].*?"
+    r"\W?(?:(?:отдам|продам|продаю|віддам|sell|selling|wts|vendo|verkaufe|sprzedam)\s+)?"
+    r"(\d{1,3})\s+(?!(?:[ptgmk]h?|th|[km]?w|j|x|pcs|units?)\b)[a-z].*?"
     r"(?:\b(?:as|in)\s+(?:a|one|1)\s+(?:single\s+)?(?:lot|bundle|package|batch)\b|\bone\s+lot\b"
     r"|\bsingle\s+lot\b|\bwhole\s+lot\b|одним\s+lot\b|\ben\s+(?:un\s+(?:solo\s+)?)?lote\b"
-    r"|\bem\s+(?:um\s+)?lote\b|\ben\s+lot\b|\bals\s+(?:paket|konvolut)\b|\bin\s+blocco\b)"
+    r"|\bem\s+(?:um\s+)?lote\b|\ben\s+lot\b|\bals\s+(?:paket|konvolut)\b|\bin\s+blocco\b"
+    r"|(?<![а-яё])за\s+(?:все|всё|всех|всі)(?![а-яёі])(?!\s*\d))"
 )
 # a faulty piece right before "xN" ("dead board x2", "bad fans x3"): N counts the faulty pieces
 _DEFECT_COUNT = re.compile(
@@ -649,6 +656,25 @@ def _cooled_variant(model: Model, text: str, catalog: Catalog) -> Model:
     return model
 
 
+def _rate_sibling(
+    model: Model, text: str, quantity: int, condition: Condition, catalog: Catalog
+) -> Normalised | None:
+    """The title read as the air model's hydro or immersion sibling ("A2 Pro Air" -> "A2 Pro
+    Hyd"), where the title's rate, far from the air model's bins, is at one of the sibling's;
+    None where no sibling fits better."""
+    base = compact(model.name)
+    base = base[:-3] if base.endswith("air") else base
+    for cooling, suffixes in _COOLING_SUFFIXES.items():
+        for suffix in suffixes:
+            found = catalog.by_key.get(base + suffix)
+            if found is None or len(found) != 1 or found[0].cooling != cooling:
+                continue
+            sibling = _miner(found[0], text, quantity, condition)
+            if sibling.confidence >= 0.95:
+                return sibling
+    return None
+
+
 def _maker_words(model: Model) -> set[str]:
     return {model.maker.casefold(), model.name.split(" ", 1)[0].casefold()}
 
@@ -829,8 +855,7 @@ def quantity_of(
     # a digit first, or after one space or mark (a title led by a letter fails the first compare)
     head = text[:2]
     if (
-        head < ":"
-        and (head >= "0" or "0" <= head[1:] < ":")
+        (head < ":" and (head >= "0" or "0" <= head[1:] < ":") or text.startswith(_SALE_HEAD))
         and any(w in text for w in _LOT_WORDS)
         and (m := _COUNT_THEN_LOT.match(text))
     ):
@@ -989,6 +1014,9 @@ def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
         if model.cooling == "air" and ("hyd" in text or "imm" in text):
             model = _cooled_variant(model, text, catalog)
         miner = _miner(model, text, quantity, condition)
+        if model.cooling == "air" and "far from the model" in (miner.reason or ""):
+            # "SealMiner A2 Pro 530T": a rate only its hydro (or immersion) model is sold at
+            miner = _rate_sibling(model, text, quantity, condition, catalog) or miner
         if miner.hashrate is None and (several := _several_models(text, catalog)) is not None:
             # "PSU for S19 XP, S21 or T21", "плата под M30S/M31S", "Прошивка асиков S19/S21":
             # what fits several machines, with no rate of its own, is no machine (no labelled

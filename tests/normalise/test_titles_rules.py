@@ -1489,3 +1489,20 @@ def test_one_model_or_a_rate_stays_a_miner(title: str, model: str) -> None:
 )
 def test_a_seller_s_have_is_no_miner_s_have(title: str, kind: str) -> None:
     assert normalise(title).kind == kind
+
+
+# An air model's name with a rate only its hydro (or immersion) sibling is sold at is that
+# sibling ("SealMiner A2 Pro 530T": the A2 Pro Hyd's bin; the Air model's are 255-270T).
+@pytest.mark.parametrize(
+    ("title", "model", "ths"),
+    [
+        ("SealMiner A2 Pro 530T", "SealMiner A2 Pro Hyd", 530.0),
+        ("Antminer S21 XP 473T used", "Antminer S21 XP Hyd", 473.0),
+        ("Antminer S21 335T", "Antminer S21 Hyd", 335.0),
+        ("SealMiner A2 Pro 255T", "SealMiner A2 Pro Air", 255.0),  # its own bin: unchanged
+        ("Antminer S21 XP 270T", "Antminer S21 XP", 270.0),
+    ],
+)
+def test_a_rate_only_the_cooled_sibling_has_names_it(title: str, model: str, ths: float) -> None:
+    got = normalise(title)
+    assert (got.model, got.hashrate_ths) == (model, ths)
