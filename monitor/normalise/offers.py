@@ -1149,7 +1149,7 @@ def _offer(
         moq = _take_moq(words)[0]
     basis = "per_th" if per_th else "unit"
     per_unit = _UNIT.search(rest) is not None  # "each", "/台", "за шт", "单价"
-    lot_word = basis == "unit" and not per_unit and (_LOT.search(rest) or lot_words(words))
+    lot_word = basis == "unit" and not per_unit and bool(_LOT.search(rest) or lot_words(words))
     rest = _UNIT.sub(" ", re.sub(r"\b(?:per\s+|/\s*|for\s+the\s+)lot\b", " ", rest, flags=re.I))
     model_part = " ".join(_NOISE.sub(" ", rest).split())
     normalised = normalise(model_part, catalog)
