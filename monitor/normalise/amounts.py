@@ -437,8 +437,9 @@ PER_TH = re.compile(PER_TH_MARK, re.IGNORECASE)
 # "0.049/kWh", "0.058 per kWh": a hosting rate in the message's currency
 PER_KWH_MARK = r"\s*(?:/|per\s|за\s)\s*(?:kwh|квт)"
 # groups: 1 currency before, 2 its number, 3 "k"; 4 number, 5 currency after; 6 a bare number
-# right before a per-TH mark ("14.2/T"): a price in the message's currency
+# right before a per-TH mark ("14.2/T"): a price in the message's currency (not a hydro model's
+# rack height, "S23 Hyd 3U"; "318T hydro 16.9 U/T" is a price)
 PRICE = re.compile(
-    rf"{PRICE_BEFORE}\s?{NUM}(k\b)?|(?<![{WORD}.,])(?<!hyd\s)(?<!hydro\s){NUM}\s?{PRICE_AFTER}|(?<![{WORD}.,/]){NUM}(?={PER_TH_MARK}|{PER_KWH_MARK})",
+    rf"{PRICE_BEFORE}\s?{NUM}(k\b)?|(?<![{WORD}.,])(?!(?<=hyd\s)\d\s?u\b)(?!(?<=hydro\s)\d\s?u\b){NUM}\s?{PRICE_AFTER}|(?<![{WORD}.,/]){NUM}(?={PER_TH_MARK}|{PER_KWH_MARK})",
     re.IGNORECASE,
 )

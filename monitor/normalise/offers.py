@@ -195,6 +195,14 @@ _ALL_ARE = re.compile(
     r"\s+(?:is\s+|are\s+)?(used|new|brand\s+new|refurbished|refurb)\b",
     re.IGNORECASE,
 )
+# the same said in a clause of a longer line, and a working claim of them all ("Downsizing my
+# home setup (Edmonton) - everything below runs, pickup only": each unit below has run: used)
+_ALL_RUN = re.compile(
+    r"(?:^|[-–—,:;.(]\s*)(?:all|everything)\b(?:\s+(?:units?|machines?|miners?|items?|stock|listed"
+    r"|below|here))*\s+(?:is\s+|are\s+)?(?:(used|brand\s+new|new|refurbished|refurb)"
+    r"|(?:runs?|works?|working|running|hashing|tested))\b",
+    re.IGNORECASE,
+)
 # a bare amount (no currency written) in a message that names its currency: not a hashrate,
 # power, count or date ("200T", "3250W", "5 шт", "12-month")
 _BARE = re.compile(
@@ -685,7 +693,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             if (said := _ALL_ARE.match(norm)) is not None:
                 cond = normalise(said.group(1), catalog).condition
             else:
-                cond = _heading_condition(no_moq, catalog)
+                cond = _heading_condition(no_moq, catalog) or _all_run(norm, catalog)
             if cond is not None and cond != "unknown":
                 # "USED (tested, 30-day DOA)", "♻️ 二手", "— NEUF —", "Everything is used unless
                 # the line says NEW": the offers below are in that condition, at the place and
@@ -704,6 +712,7 @@ def parse_offers(message: str, catalog: Catalog | None = None) -> list[Offer]:
             side = "ask"  # a new place or stock header ends a wanted-to-buy section
         cleaned = _clean_header(norm)
         cond = _heading_condition(no_moq, catalog)
+        cond = cond or _all_run(norm, catalog)
         if side == "bid" and cond is None:
             cond = bid_condition  # "Also paying per unit:" under "WTB ... used ...": still used
         if not header_used and header is not None:  # stacked headers merge
@@ -919,6 +928,17 @@ def _clauses(norm: str, prices: list[re.Match[str]], catalog: Catalog | None) ->
             clause += f", MOQ {tail_moq}"
         out.append(clause)
     return out
+
+
+def _all_run(norm: str, catalog: Catalog | None) -> Condition | None:
+    """The condition a clause gives every unit below ("..., everything below runs" is used,
+    "- all units are refurbished"); None where no clause says one."""
+    if (said := _ALL_RUN.search(norm)) is None:
+        return None
+    if said.group(1) is None:
+        return "used"  # a working claim: each unit has run
+    cond = normalise(said.group(1), catalog).condition
+    return None if cond == "unknown" else cond
 
 
 def _names_a_model(text: str, catalog: Catalog | None) -> bool:

@@ -385,3 +385,22 @@ def test_a_price_in_a_sentence_led_by_a_cost_word_is_a_term() -> None:
         "Orders over 20 units get 2% off. Freight to your site is around $45/unit by LTL.\n"
     )
     assert [o.price for o in parse_offers(message)] == [2900]
+
+
+def test_a_per_th_price_after_hydro_is_read_and_a_rack_height_is_not() -> None:
+    message = "Whatsminer M66S+ 318T hydro  16.9 U/T\nAntminer S23 Hyd 3U 1160T - $18,500\n"
+    got = [(o.line, o.price, o.price_basis) for o in parse_offers(message)]
+    assert got == [(1, Decimal("16.9"), "per_th"), (2, 18500, "unit")]
+
+
+@pytest.mark.parametrize(
+    ("intro", "condition"),
+    [
+        ("Downsizing my home setup (Edmonton) - everything below runs, pickup only.", "used"),
+        ("Clearing the warehouse: all units are refurbished, 90-day warranty", "refurbished"),
+        ("Lot from our site, everything below tested and hashing", "used"),
+    ],
+)
+def test_a_clause_giving_every_unit_a_condition(intro: str, condition: str) -> None:
+    message = f"{intro}\n\nAntminer S19j Pro 100T - $420\nAvalon A1246 90T - $240\n"
+    assert [o.normalised.condition for o in parse_offers(message)] == [condition, condition]
