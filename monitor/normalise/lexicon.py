@@ -67,6 +67,9 @@ class LexiconFile(BaseModel):
     heading_other: list[str] = []  # other only where it heads the title (titles.py)
     included_before: str
     defect_before: str
+    # before a fault word in a part's title: the words naming the machine it was taken from
+    # ("pulled from a unit with a dead PSU"): the fault is that machine's, not the part's
+    donor_before: str = "(?!)"
     after: str
     # after a part word: the word saying what it is for ("for", "für", "pour", "для"), with the
     # words that may stand between (read right after the part word; a model must follow)
@@ -208,6 +211,7 @@ class Lexicon:
     heading_other: re.Pattern[str] | None
     included_before: re.Pattern[str]
     defect_before: re.Pattern[str]
+    donor_before: re.Pattern[str]
     after: re.Pattern[str]
     part_for: re.Pattern[str]
     miner_signal: re.Pattern[str]
@@ -305,6 +309,7 @@ def compile_lexicon(data: LexiconFile) -> Lexicon:
         ),
         included_before=re.compile(data.included_before),
         defect_before=re.compile(data.defect_before),
+        donor_before=re.compile(data.donor_before),
         after=re.compile(data.after),
         part_for=re.compile(data.part_for),
         miner_signal=re.compile(

@@ -133,8 +133,9 @@ _SIZE_WORDS = frozenset({"unit", "units", "miners", "machines"})  # "6-unit": a 
 # "цена за все" (the price for them all) says it as a lot word does; tried only on a title whose
 # first or second character is a digit or that opens with such a verb
 _LOT_WORDS = ("lot", "bundle", "package", "batch", "paket", "konvolut", "blocco", "за вс")
-_SALE_HEAD = ("отдам ", "продам ", "продаю ", "віддам ", "sell ", "selling ", "wts ", "vendo ")
-_SALE_HEAD += ("verkaufe ", "sprzedam ")  # (its quick check)
+_SALE_VERBS = ["отдам", "продам", "продаю", "віддам", "sell", "selling", "wts", "vendo", "verkaufe"]
+_SALE_HEAD = tuple(w + " " for w in [*_SALE_VERBS, "sprzedam"])
+_SALE_PAIRS = frozenset(w[:2] for w in _SALE_HEAD)  # its quick check: a title's first letters
 _COUNT_THEN_LOT = re.compile(
     r"\W?(?:(?:отдам|продам|продаю|віддам|sell|selling|wts|vendo|verkaufe|sprzedam)\s+)?"
     r"(\d{1,3})\s+(?!(?:[ptgmk]h?|th|[km]?w|j|x|pcs|units?)\b)[a-z].*?"
@@ -855,7 +856,12 @@ def quantity_of(
     # a digit first, or after one space or mark (a title led by a letter fails the first compare)
     head = text[:2]
     if (
-        (head < ":" and (head >= "0" or "0" <= head[1:] < ":") or text.startswith(_SALE_HEAD))
+        (
+            head < ":"
+            and (head >= "0" or "0" <= head[1:] < ":")
+            or head in _SALE_PAIRS
+            and text.startswith(_SALE_HEAD)
+        )
         and any(w in text for w in _LOT_WORDS)
         and (m := _COUNT_THEN_LOT.match(text))
     ):
@@ -929,7 +935,9 @@ def condition_of(text: str, lex: Lexicon, part: bool = False) -> Condition:
     the title says the unit works despite ("broken fan, otherwise runs", "sold as is, hashing")
     is not for_parts; "not working", "for parts" always are. With ``part`` (the title sells a
     part or a non-miner), missing hashboards describe it ("case with fans, no hashboards", "heater
-    built from an S19, no hashboards"): no condition."""
+    built from an S19, no hashboards"): no condition; and a fault said of the machine the part
+    was taken from (the lexicon's ``donor_before``: "hashboard pulled from a unit with a dead
+    PSU", "fan off a broken S9") is that machine's, not the part's."""
     rank = lex.condition_rank
     first = lex.condition_padded.search(" " + text)  # (its start is the word's in text)
     if first is None:
@@ -943,6 +951,8 @@ def condition_of(text: str, lex: Lexicon, part: bool = False) -> Condition:
             found.append(rank[m.lastgroup or ""])
     if gate and lex.condition_more is not None:
         found += [rank[m.lastgroup or ""] for m in lex.condition_more.finditer(text)]
+    if part and (rank["fault"] in found or rank["for_parts"] in found):
+        found = _without_donors(text, lex, first.start(), gate)  # (only a part's title)
     if part and "lacks_boards" in rank:
         found = [r for r in found if r != rank["lacks_boards"]]
     if not found:
@@ -958,6 +968,24 @@ def condition_of(text: str, lex: Lexicon, part: bool = False) -> Condition:
             return "unknown"
         best = min(found)
     return CONDITION_VALUE[lex.condition_names[best]]
+
+
+_FAULTS = frozenset({"for_parts", "fault"})  # the condition groups a donor machine's fault is in
+
+
+def _without_donors(text: str, lex: Lexicon, start: int, gate: bool) -> list[int]:
+    """The ranks of the condition words found from ``start`` in a part's title, leaving out a
+    fault said of the machine the part was taken from ("pulled from a unit with a dead PSU",
+    "aus einem Miner mit defektem Netzteil"): the lexicon's ``donor_before`` before it."""
+    rank, donor = lex.condition_rank, lex.donor_before
+    matches = [m for m in lex.condition.finditer(text, start) if m.lastgroup != "more"]
+    if gate and lex.condition_more is not None:
+        matches += lex.condition_more.finditer(text)
+    return [
+        rank[m.lastgroup or ""]
+        for m in matches
+        if m.lastgroup not in _FAULTS or not donor.search(text, max(0, m.start() - 60), m.start())
+    ]
 
 
 class _Base(TypedDict):
