@@ -74,6 +74,9 @@ _GLUED_POWER = re.compile(  # "104t3068w": a hashrate glued to the power after i
     r"(?<![a-z0-9.,])(\d+(?:\.\d+)?(?:th|t|gh|g|ph)(?:/s)?)(?=\d+(?:\.\d+)?(?:kw|w|j)(?![a-z0-9]))"
 )
 _TOKEN = re.compile(r"[0-9a-z\u0400-\u04ff\u4e00-\u9fff]+\+*|\++")
+# where CJK text and a Latin letter meet: a model code glued after a seller's words ("壳牌KD6",
+# "卖KS3", "闲置S19") is read apart from them (tried only when the plain reading finds nothing)
+_CJK_GLUE = re.compile(r"(?<=[\u4e00-\u9fff])(?=[a-z])")
 # Quantity cues. Patterns lead with literal words: Python's re scans for those quickly.
 _QUANTITY_CUE = re.compile(  # literal-led alternatives: Python's re finds these fast
     # "price per chip", "price per fan": the price buys one of whatever it names (not a lot word,
@@ -321,7 +324,7 @@ _CJK_DIGIT = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五":
 _CJK_DIGIT.update({"八": 8, "九": 9})
 _CJK_COUNT = re.compile(
     "([一二两兩三四五六七八九十百]+)"  # (leftmost: the whole run of numerals)
-    "(?=\\s*(?:台|个(?!月)|個(?!月)|颗|顆|根|片|块|塊|套))"
+    "(?=\\s*(?:台|个(?!月)|個(?!月)|颗|顆|根|片|块|塊|套|只))"  # (只: "四只", four of a part)
 )
 
 
@@ -1035,6 +1038,9 @@ def _normalise(title: str, catalog: Catalog, lex: Lexicon) -> Normalised:
     model = _find_model(_TOKEN.findall(text), text, catalog)
     if model is None and (split := _unglue(text)) != text:
         text = split
+        model = _find_model(_TOKEN.findall(text), text, catalog)
+    if model is None and not text.isascii() and (split := _CJK_GLUE.sub(" ", text)) != text:
+        text = split  # "壳牌kd6": the code apart from the CJK words before it
         model = _find_model(_TOKEN.findall(text), text, catalog)
     if model is None and text[:1] in "vx" and (code := _LEADING_CODE.match(text)):
         model = _bare_code(code.group(1), text, catalog)
