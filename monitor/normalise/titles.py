@@ -147,9 +147,20 @@ _COUNT_THEN_LOT = re.compile(
     r"|\bem\s+(?:um\s+)?lote\b|\ben\s+lot\b|\bals\s+(?:paket|konvolut)\b|\bin\s+blocco\b"
     r"|(?<![а-яё])за\s+(?:все|всё|всех|всі)(?![а-яёі])(?!\s*\d))"
 )
+# a fault word after a count ("two dead chips", "3 bad boards", "2 битых чипа"): how many of its
+# pieces are faulty, not a lot
+_FAULTY = (
+    r"\s+(?:dead|bad|broken|faulty|failed|burnt|burned|defective|damaged|missing"
+    r"|битых|битые|мертвых|мёртвых|нерабочих|坏)(?![a-zа-яё])"
+)
 # a faulty piece right before "xN" ("dead board x2", "bad fans x3"): N counts the faulty pieces
 _DEFECT_COUNT = re.compile(
     r"(?:dead|bad|broken|faulty|failed|missing|burnt|defective)\s+(?:hash\s*-?\s*)?(?:boards?|fans?|chains?|chips?)\s*$"
+)
+# a fan set and its count of fans: "fan set for A1466, 2 fans", "4 fans set" (a lot of the fans)
+_FAN_SET = re.compile(
+    r"\bfans?\s*(?:sets?|kits?)\b.{0,60}?(?<![\w.,$€£])(\d{1,3})\s*(?:x\s*)?fans\b"
+    r"|(?<![\w.,$€£])(\d{1,3})\s*(?:x\s*)?fans\s+(?:sets?|kits?)\b"
 )
 _LEADING = re.compile(r"^\W*\(\s*(\d{1,5})\s*\)")
 _LEADING_CODE = re.compile(r"([vx]\d{1,3})(?![\w.,])")  # "V9 4TH": a bare model code first
@@ -165,7 +176,10 @@ _STOCK_BEFORE = re.compile(  # order terms, stock counts and capacities are not 
     r"(?:moq|(?<!/)min(?:imum)?\.?\s*(?:order)?(?:\s*qty)?|stock|available|availability|"
     r"(?<![а-яё])(?:оптом\s+)?(?:от|від)|"  # "оптом от 3 шт": wholesale from 3, an order term
     r"for|holds?|fits?|up\s+to|capacity|\s[+&]|plus|with|w/|incl\.?|including|"
-    r"(?<![a-z])(?:na|pod))\W{0,3}$"  # (Polish "na 12 sztuk", "pod 4": for that many)
+    r"(?<![a-z])(?:na|pod)|"  # (Polish "na 12 sztuk", "pod 4": for that many)
+    # Indonesian, Malay: "rak besi untuk miner 12 unit", "muat 12 unit", "kapasitas 12 miner"
+    # (for, fits, capacity: what a rack or shelf holds)
+    r"(?<![a-z])(?:untuk|muat|kapasitas|kapasiti)(?:\s+(?:miners?|asics?|mesin))?)\W{0,3}$"
 )  # (not "7500 U/min, 2 Stück": a speed; "+ 2x PSUs", "with 2 fans": pieces it includes)
 _STOCK_AFTER = re.compile(
     r"\s*(?:(?:units?|pcs|pieces|machines|miners?|stück|stk|sztuk|szt\.?|unidades|piezas|pezzi|"
@@ -835,6 +849,9 @@ def quantity_of(
             candidates.append((d.start(1), d.end(1), int(d.group(1))))
         elif name in _SET_WORDS and (d := _PIECES_BEFORE.search(text, max(0, word - 24), word)):
             candidates.append((d.start(1), d.end(1), int(d.group(1))))  # "10 piece set"
+    if "fan" in text and (f := _FAN_SET.search(text)) is not None:
+        g = 1 if f.group(1) else 2
+        candidates.append((f.start(g), f.end(g), int(f.group(g))))  # "fan set, 2 fans": 2 fans
     for start, end, n in sorted(candidates) if candidates else ():
         if (
             _STOCK_BEFORE.search(text, max(0, start - 24), start)
@@ -891,10 +908,11 @@ def _word_quantity(lex: Lexicon) -> re.Pattern[str]:
     "pair of", "for the pair", "for both", "both for", "takes both", "price covers both", a
     title opening with "both" or "pair" or ending with "pair" ("power cable 16A pair"), or
     "por los dos", "pelas duas" (for the two), "com os dois", "con los dos" (with both). ("All 3
-    boards hashing" counts nothing.)"""
+    boards hashing" counts nothing, nor does a count of faulty pieces heading the title: "Two
+    dead chips on this hashboard" has one board.)"""
     words = "|".join(re.escape(w) for w in sorted(lex.number_words, key=len, reverse=True))
     return re.compile(
-        rf"\b(?:(?:lot|bundle|pallet|set|pack)\s+of\s+|^\W*)({words})\b"
+        rf"\b(?:(?:lot|bundle|pallet|set|pack)\s+of\s+|^\W*)({words})\b(?!{_FAULTY})"
         r"|\b(?:reel|tray|tube|box|carton|crate)\s+of\s+\(?\s*(\d{1,5})\b"
         rf"|\b({words})\s+(?:\w+\s+)?(?:miners|machines|units)\b"
         rf"|\b(?:for\s+all|voor\s+(?:alle|allemaal)|per\s+tutt[ie](?:\s+e)?)\s+(\d{{1,5}}|{words})\b"
