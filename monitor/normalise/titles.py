@@ -36,7 +36,7 @@ from monitor.normalise.record import Condition
 from monitor.normalise.record import Normalised as Normalised  # re-exported for older imports
 from scrapers import drop_invisible
 
-VERSION = 9  # 3: catalog_match, open vocabulary; 4: services, availability, prices in titles;
+VERSION = 10  # 3: catalog_match, open vocabulary; 4: services, availability, prices in titles;
 # 5: the head-noun rule for part/plant words, algorithm names no count, bare hashrates at a bin;
 # 6: "untested" alone states no condition, hosting/racks after the rate describe the miner, a part
 # ending the title after the rate is sold, counts in words of more languages, far rates kept;
@@ -44,7 +44,9 @@ VERSION = 9  # 3: catalog_match, open vocabulary; 4: services, availability, pri
 # Cyrillic С/т in codes, a count plus a whole-lot word, condition words in more languages);
 # 8: working claims and age are used, preorders new, DOA warranties no fault, firmware services
 # other, count nouns in Arabic/Vietnamese/Thai/Amharic, v23 learnt; 9: the blind sets v24-v30
-# learnt (props, kits, cords and services, heading words, Swedish/Russian counts, more used words)
+# learnt (props, kits, cords and services, heading words, Swedish/Russian counts, more used words);
+# 10: dummies are other, two models without a rate fit several machines (a part), a seller's "I
+# have" sells the part, an air model at its hydro sibling's rate is that sibling, v31-v34 learnt
 
 # A number with a unit: hashrate (p/t/g/m/k [h][/s], sol), power (w, kw) or efficiency (j/t).
 # (the guard against a letter or digit before the number follows its first digit: a pattern
