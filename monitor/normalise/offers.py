@@ -196,11 +196,12 @@ _ALL_ARE = re.compile(
     re.IGNORECASE,
 )
 # the same said in a clause of a longer line, and a working claim of them all ("Downsizing my
-# home setup (Edmonton) - everything below runs, pickup only": each unit below has run: used)
+# home setup (Edmonton) - everything below runs, pickup only", "Everything was running until
+# last week": each unit below has run: used)
 _ALL_RUN = re.compile(
     r"(?:^|[-–—,:;.(]\s*)(?:all|everything)\b(?:\s+(?:units?|machines?|miners?|items?|stock|listed"
-    r"|below|here))*\s+(?:is\s+|are\s+)?(?:(used|brand\s+new|new|refurbished|refurb)"
-    r"|(?:runs?|works?|working|running|hashing|tested))\b",
+    r"|below|here))*\s+(?:is\s+|are\s+|was\s+|were\s+|ha(?:s|ve)\s+been\s+)?"
+    r"(?:(used|brand\s+new|new|refurbished|refurb)|(?:runs?|works?|working|running|hashing|tested))\b",
     re.IGNORECASE,
 )
 # a bare amount (no currency written) in a message that names its currency: not a hashrate,
@@ -1056,6 +1057,14 @@ _PER_TH_BEFORE = re.compile(
 _LOT_LABEL = re.compile(r"^\W*lot\s*(?:#|no\.|nr\.)?\s*\d+\s*[—–:-]", re.IGNORECASE)
 # a count, then "for" and (removed from the line) its price: "4 for $50", "3 pcs for 900"
 _N_FOR = re.compile(r"(?<![\w.,])(\d{1,3})\s*(?:pcs|pieces|units)?\s+for\s*[-–—:]?\s*$")
+# a container and its count: "box of 10", "pack of 6", "bag of 50", "case of 4", "pallet of 20"
+_BOX_OF = re.compile(r"\b(?:box|pack|bag|case|carton|crate|pallet)\s+of\s+(\d{1,4})\b", re.I)
+# goods a list sells that are `other`, not services: they take a heading's condition
+_GOODS = re.compile(
+    r"\b(?:pdus?|strips?|racks?|shel(?:f|ves)|cabinets?|tanks?|containers?|cables?)\b", re.I
+)
+# the price buys both or all of them, said without a number ("2x PDU strips - $150 for both")
+_BOTH = re.compile(r"\bfor\s+(?:both|all|the\s+pair)\b|\bboth\s+for\b|\btogether\b", re.I)
 _AT = re.compile(r"@\s*[$€£¥₽]?\s*$")  # "@ $3,350": a price per unit
 # an amount a term of sale is bounded by, not a price: "crypto accepted for orders over $50k",
 # "free shipping above 5,000 USDT", "скидка при заказе свыше 1 млн"
@@ -1173,12 +1182,17 @@ def _offer(
     rest = _UNIT.sub(" ", re.sub(r"\b(?:per\s+|/\s*|for\s+the\s+)lot\b", " ", rest, flags=re.I))
     model_part = " ".join(_NOISE.sub(" ", rest).split())
     normalised = normalise(model_part, catalog)
-    if basis == "unit" and not per_unit and (n_for := _N_FOR.search(words)):
-        # "12038 fans, 4 for $50": the price buys the pieces counted before "for"
+    if (
+        basis == "unit"
+        and not per_unit
+        and (n_for := _N_FOR.search(words) or _BOX_OF.search(words))
+    ):
+        # "12038 fans, 4 for $50", "fans, box of 10: $95": the price buys the pieces counted
         lot_word = True
         if normalised.quantity <= 1 and int(n_for.group(1)) > 1:
             normalised = normalised._replace(quantity=int(n_for.group(1)))
-    if lot_word and (_LOT.search(words) or normalised.kind != "other"):
+    if lot_word and (_LOT.search(words) or normalised.kind != "other" or _BOTH.search(words)):
+        # (an `other` line's "for two machines" is what a service holds; "for both" a lot)
         # "for all 20", "за всю партию", "整批", "일괄", "للكل": the price buys the lot (a
         # service's "space for two machines" is no lot)
         basis = "lot"
@@ -1197,7 +1211,11 @@ def _offer(
     if per_unit and normalised.quantity != 1:  # "2 шт — 3 100 USDT за шт": a stock count
         normalised = normalised._replace(quantity=1)
         notes.append("price per unit: quantity 1")
-    elif basis == "lot" and normalised.quantity <= 1 and normalised.kind != "other":
+    elif (
+        basis == "lot"
+        and normalised.quantity <= 1
+        and (normalised.kind != "other" or _BOTH.search(words))
+    ):
         # "$9,400 the lot - (8) Whatsminer M31S+": the lot's count, read in the whole line
         if (count := quantity_of(words, catalog)) > 1:
             normalised = normalised._replace(quantity=count)
@@ -1210,7 +1228,11 @@ def _offer(
         if normalised.quantity > 1:  # decided: the price buys the lot
             basis = "lot"
     h = header or _Header("", None, None, (), None)
-    if normalised.condition == "unknown" and h.condition and normalised.kind != "other":
+    if (
+        normalised.condition == "unknown"
+        and h.condition
+        and (normalised.kind != "other" or _GOODS.search(model_part))
+    ):  # (a service or hosting line has no condition; goods listed as `other` do: PDUs, racks)
         normalised = normalised._replace(condition=h.condition)
         notes.append(f"condition {h.condition}: the section's heading")
     if side == "bid" and normalised.kind == "other" and not _WTB.search(norm):

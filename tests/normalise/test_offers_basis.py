@@ -404,3 +404,21 @@ def test_a_per_th_price_after_hydro_is_read_and_a_rack_height_is_not() -> None:
 def test_a_clause_giving_every_unit_a_condition(intro: str, condition: str) -> None:
     message = f"{intro}\n\nAntminer S19j Pro 100T - $420\nAvalon A1246 90T - $240\n"
     assert [o.normalised.condition for o in parse_offers(message)] == [condition, condition]
+
+
+def test_a_box_of_n_and_goods_for_both_are_lots() -> None:
+    message = (
+        "Everything was running until last week. Prices in CAD.\n"
+        "- 12038 fans, used, box of 10: $95\n"
+        "- 2x 30A 240V PDU strips - $150 for both\n"
+    )
+    got = [
+        (o.price_basis, o.normalised.quantity, o.normalised.condition)
+        for o in parse_offers(message)
+    ]
+    assert got == [("lot", 10, "used"), ("lot", 2, "used")]
+
+
+def test_a_hosting_line_takes_no_heading_condition() -> None:
+    message = "USED\nAntminer S19 95T - $300\nHosting for two machines - $120/month\n"
+    assert [o.normalised.condition for o in parse_offers(message)] == ["used", "unknown"]
