@@ -173,6 +173,7 @@ _BRACKET_LOT = re.compile(
 )
 _PACKED = re.compile(r"\s*(?:packs?|bags?|boxes|sets?)(?![a-z])")  # "x50 pack": N items packed
 _ONE_WORDS = frozenset({"unit", "pc", "set"})  # a singular word: "2019 unit" is a year
+_NOT_COUNT = re.compile(r"\s*(?:%|percent|pct)(?![a-z])")  # a percentage after a number
 _YEAR = re.compile(r"(?:19[89]|20[0-4])\d")
 _STOCK_BEFORE = re.compile(  # order terms, stock counts and capacities are not lots
     r"(?:moq|(?<!/)min(?:imum)?\.?\s*(?:order)?(?:\s*qty)?|stock|available|availability|"
@@ -512,6 +513,8 @@ def _after_miner_head(
             return False
         if _COLON.match(text, end):
             return False  # "S19j Pro 104T shell: case + 4 fans": what follows describes the part
+        if _SOLD_ALONE.match(text, end):  # "S19 95T 算力板 单板", "95T hashboard single unit":
+            return False  # the one board named as what is sold
         if _SET_APART.match(text, end):  # "S21 200T hashboard, tested": the board's phrase ends
             return False  # (a fault right after it, "hashboard, dead", was read above)
         if text[rate.end() : start].isspace() and _STATED_APART.match(text, end):
@@ -528,6 +531,8 @@ _BEFORE_SOLD_PART = re.compile(r"(?:[\W_]|(?:single|one|empty|spare|replacement|
 # after a part word, its own chip code, then a mark or the end: the part is what is described
 _SET_OFF = re.compile(r"\s*bm\d{4}\w*\s*(?:[-\u2013\u2014:,(/]|$)")
 _COLON = re.compile(r"\s*:")
+# after a part word, a word saying it is one piece on its own ("单板", "单块" read "single")
+_SOLD_ALONE = re.compile(r"\s*(?:single|alone|by\s+itself)(?![a-z])")
 # after a part word, a rate of its own: "one hash board ~7T", "hashboard 36T" (a piece's share)
 _OWN_RATE = re.compile(r"\s*[~≈]?\s*\d+(?:\.\d+)?\s*t(?:h(?:/s)?)?(?![a-z0-9])")
 # after a part word, a comma, bracket or spaced dash: the part's own phrase ends there
@@ -861,6 +866,10 @@ def quantity_of(
             or _STOCK_WHERE.match(text, end)
         ):
             continue  # "5 units available", "MOQ 20": stock and order terms, not a lot
+        if text.startswith("%", end) or _NOT_COUNT.match(text, end):
+            continue  # "15% deposit", "30 % upfront": a share of the price, never a count
+        if start >= 3 and text.endswith(("sha-", "sha ", "sha"), 0, start):
+            continue  # "sha-256 unit", "SHA 256 miners": the algorithm's name, never a count
         if 1 <= n <= 10_000:
             return n
     if ")" in text and (b := _BRACKET_LOT.search(text)) and not _YEAR.fullmatch(b.group(1)):
